@@ -1,0 +1,66 @@
+// Engine exports the host uses outside the command loop: statistics for
+// INFO, settings pushed from CONFIG, and the cron's periodic work.
+
+import { getDb, numDbs, dbSize, dbExpires, statExpiredKeys, statKeyspaceHits,
+  statKeyspaceMisses, dirty, activeExpireCycle, rehashSome, resetStats, setActiveExpire,
+  activeExpireEnabled, statExpiredStalePerc, dbEmpty } from "./db/db";
+import { memUsed } from "./ds/mem";
+import { setProtoMaxBulkLen, setAuthRequired } from "./resp/reader";
+import { setLfu } from "./db/lru";
+import { statCalls, statFailed, statRejected, statCommands, resetCommandStats } from "./commands/dispatch";
+import { errorCodeCount, errorCodeName, errorCodeTotal, resetErrorStats, totalErrorReplies } from "./resp/stats";
+import { setNow } from "./db/db";
+
+export function keyCount(db: i32): u32 { return dbSize(getDb(db)); }
+export function expiresCount(db: i32): u32 { return dbExpires(getDb(db)); }
+export function avgTtl(db: i32): f64 { return getDb(db).avgTtl; }
+export function databases(): i32 { return numDbs; }
+export function usedMemory(): f64 { return <f64>memUsed(); }
+export function expiredKeys(): f64 { return <f64>statExpiredKeys; }
+export function expiredStalePerc(): f64 { return statExpiredStalePerc; }
+export function keyspaceHits(): f64 { return <f64>statKeyspaceHits; }
+export function keyspaceMisses(): f64 { return <f64>statKeyspaceMisses; }
+export function dirtyCount(): f64 { return <f64>dirty; }
+export function commandsProcessed(): f64 { return <f64>statCommands; }
+export function errorReplies(): f64 { return <f64>totalErrorReplies; }
+export function cmdCalls(id: i32): f64 { return <f64>statCalls[id]; }
+export function cmdFailed(id: i32): f64 { return <f64>statFailed[id]; }
+export function cmdRejected(id: i32): f64 { return <f64>statRejected[id]; }
+
+// Error codes cross as bytes in a scratch area: (len u32, bytes).
+const ERRNAME = memory.data(80);
+export function errorStatCount(): i32 { return errorCodeCount(); }
+export function errorStatTotal(i: i32): f64 { return <f64>errorCodeTotal(i); }
+export function errorStatName(i: i32): usize {
+  const s = errorCodeName(i);
+  const n = s.length < 64 ? s.length : 64;
+  store<u32>(ERRNAME, n);
+  for (let k = 0; k < n; k++) store<u8>(ERRNAME + 4 + k, <u8>s.charCodeAt(k));
+  return ERRNAME;
+}
+
+/** CONFIG RESETSTAT. */
+export function resetAllStats(): void {
+  resetStats();
+  resetCommandStats();
+  resetErrorStats();
+}
+
+export function setMaxBulkLen(v: f64): void { setProtoMaxBulkLen(<i64>v); }
+export function setRequirePass(on: bool): void { setAuthRequired(on); }
+export function setEvictionBits(lfu: bool, logFactor: u32, decayTime: u32): void { setLfu(lfu, logFactor, decayTime); }
+export function setActiveExpireEnabled(on: bool): void { setActiveExpire(on); }
+export function activeExpireIsEnabled(): bool { return activeExpireEnabled; }
+
+/** One slice of active expiry; true if more work remains. */
+export function cronExpire(nowMs: f64, budget: i32): bool {
+  setNow(<i64>nowMs);
+  return activeExpireCycle(budget);
+}
+
+/** One slice of incremental rehashing (100 buckets per db); true if more remains. */
+export function cronRehash(): bool { return rehashSome(100); }
+
+export function flushAllDbs(): void {
+  for (let i = 0; i < numDbs; i++) dbEmpty(getDb(i));
+}

@@ -1,0 +1,150 @@
+// Per-connection state the engine keeps between `execute` calls: the input
+// buffer with its unconsumed tail, the RESP reader's position in a partial
+// command, the parsed arguments, and the connection's db and protocol.
+//
+// Client layout (one allocation, fields as declared below). Argument spans
+// are stored as offsets from `cmdStart` (multibulk) or from `inlinePtr`
+// (inline), so moving the input buffer never invalidates them.
+//
+// argv array: argc pairs of u32 { offset, length }.
+
+import { memAlloc, memCalloc, memFree, memRealloc } from "./ds/mem";
+
+export const CF_AUTHED: u32 = 1;
+export const CF_REPLY_OFF: u32 = 2;
+export const CF_REPLY_SKIP_NEXT: u32 = 4;
+export const CF_REPLY_SKIP: u32 = 8;
+export const CF_INLINE: u32 = 16;
+export const CF_CLOSE: u32 = 32;
+export const CF_MASTER: u32 = 64;
+
+@unmanaged export class Client {
+  inPtr: u32;
+  inLen: u32;
+  inCap: u32;
+  /** Offset of the first byte of the command being read. */
+  cmdStart: u32;
+  /** Offset of the next byte the reader has not looked at. */
+  pos: u32;
+  /** Bulk arguments still to read; -1 when not inside a multibulk. */
+  mbLeft: i32;
+  /** Length of the bulk being waited for; -1 when its `$` line is next. */
+  bulkLen: i32;
+  argc: u32;
+  argvPtr: u32;
+  argvCap: u32;
+  inlinePtr: u32;
+  inlineCap: u32;
+  db: i32;
+  proto: i32;
+  flags: u32;
+  id: u32;
+}
+
+const INITIAL_INPUT: u32 = 1024;
+
+const slots = new Array<u32>();
+const freeSlots = new Array<u32>();
+
+export function clientNew(): u32 {
+  const c = changetype<Client>(memCalloc(offsetof<Client>()));
+  c.inPtr = <u32>memAlloc(INITIAL_INPUT);
+  c.inCap = INITIAL_INPUT;
+  c.mbLeft = -1;
+  c.bulkLen = -1;
+  c.argvCap = 16;
+  c.argvPtr = <u32>memAlloc(16 * 8);
+  c.proto = 2;
+  let id: u32;
+  if (freeSlots.length > 0) {
+    id = freeSlots.pop();
+    slots[id] = changetype<u32>(c);
+  } else {
+    id = <u32>slots.length;
+    slots.push(changetype<u32>(c));
+  }
+  c.id = id;
+  return id;
+}
+
+export function clientGet(id: u32): Client {
+  return changetype<Client>(<usize>slots[id]);
+}
+
+export function clientFree(id: u32): void {
+  const c = clientGet(id);
+  memFree(<usize>c.inPtr);
+  memFree(<usize>c.argvPtr);
+  memFree(<usize>c.inlinePtr);
+  memFree(changetype<usize>(c));
+  slots[id] = 0;
+  freeSlots.push(id);
+}
+
+/**
+ * Drops the consumed prefix and makes room for `n` more bytes at the end;
+ * returns where the host should copy them. Called before every read's bytes
+ * are handed in, so argument spans of the previous call are dead by then.
+ */
+export function clientReserve(c: Client, n: u32): usize {
+  const start = c.cmdStart;
+  if (start > 0) {
+    const tail = c.inLen - start;
+    memory.copy(<usize>c.inPtr, <usize>c.inPtr + start, tail);
+    c.inLen = tail;
+    c.pos -= start;
+    c.cmdStart = 0;
+  }
+  const need = <u64>c.inLen + <u64>n;
+  if (need > <u64>c.inCap) {
+    let cap = <u64>c.inCap * 2;
+    while (cap < need) cap *= 2;
+    c.inPtr = <u32>memRealloc(<usize>c.inPtr, <usize>cap);
+    c.inCap = <u32>cap;
+  } else if (c.inCap > (1 << 16) && need < (c.inCap >> 2)) {
+    // A big argument has been consumed: give the memory back.
+    c.inPtr = <u32>memRealloc(<usize>c.inPtr, <usize>(need > INITIAL_INPUT ? need : INITIAL_INPUT));
+    c.inCap = need > INITIAL_INPUT ? <u32>need : INITIAL_INPUT;
+  }
+  return <usize>c.inPtr + c.inLen;
+}
+
+/** Bytes the connection buffers in the engine (for CLIENT LIST qbuf). */
+export function clientQueryBufLen(c: Client): u32 { return c.inLen - c.cmdStart; }
+export function clientQueryBufCap(c: Client): u32 { return c.inCap; }
+
+// ---- arguments --------------------------------------------------------------
+
+export function argvPush(c: Client, off: u32, len: u32): void {
+  if (c.argc == c.argvCap) {
+    c.argvCap *= 2;
+    c.argvPtr = <u32>memRealloc(<usize>c.argvPtr, <usize>c.argvCap * 8);
+  }
+  const p = <usize>c.argvPtr + (<usize>c.argc << 3);
+  store<u32>(p, off);
+  store<u32>(p, len, 4);
+  c.argc++;
+}
+
+// The current command's arguments, as absolute pointers. Valid until the
+// next clientReserve.
+let argBase: usize = 0;
+export let curArgv: usize = 0;
+export let curArgc: i32 = 0;
+
+export function bindArgs(c: Client): void {
+  argBase = (c.flags & CF_INLINE) != 0 ? <usize>c.inlinePtr : <usize>c.inPtr + c.cmdStart;
+  curArgv = <usize>c.argvPtr;
+  curArgc = <i32>c.argc;
+}
+
+// @ts-ignore: decorator
+@inline export function argPtr(i: i32): usize {
+  return argBase + <usize>load<u32>(curArgv + (<usize>i << 3));
+}
+// @ts-ignore: decorator
+@inline export function argLen(i: i32): usize {
+  return <usize>load<u32>(curArgv + (<usize>i << 3), 4);
+}
+
+export function argBaseNow(): usize { return argBase; }

@@ -1,0 +1,56 @@
+// What a command handler sees: the client it runs for, its database, and
+// the shared argument helpers that reply with Redis's error themselves and
+// return false ("...OrReply", as in Redis's object.c).
+
+import { Client } from "../client";
+import { Db, getDb } from "../db/db";
+import { argPtr, argLen } from "../client";
+import { replyError } from "../resp/writer";
+import { parseI64Strict, PARSE_OK, parsedI64 } from "../util/num";
+import { E_NOT_INTEGER } from "../resp/errors";
+
+export let cur: Client = changetype<Client>(0);
+export let curDbIndex: i32 = 0;
+
+export function setCurrent(c: Client): void {
+  cur = c;
+  curDbIndex = c.db;
+}
+
+// @ts-ignore: decorator
+@inline export function curDb(): Db { return getDb(cur.db); }
+
+/** The integer parsed by the last successful ...OrReply call. */
+export let argInt: i64 = 0;
+
+export function parseLongOrReply(i: i32): bool {
+  if (parseI64Strict(argPtr(i), argLen(i)) != PARSE_OK) {
+    replyError(E_NOT_INTEGER);
+    return false;
+  }
+  argInt = parsedI64;
+  return true;
+}
+
+/** Same as parseLongOrReply with a caller-chosen error text. */
+export function parseLongOrReplyMsg(i: i32, msg: string): bool {
+  if (parseI64Strict(argPtr(i), argLen(i)) != PARSE_OK) {
+    replyError(msg);
+    return false;
+  }
+  argInt = parsedI64;
+  return true;
+}
+
+/** Case-insensitive comparison of argument `i` with an ASCII uppercase word. */
+export function argIs(i: i32, word: string): bool {
+  const len = argLen(i);
+  if (len != <usize>word.length) return false;
+  const p = argPtr(i);
+  for (let k: usize = 0; k < len; k++) {
+    let b = load<u8>(p + k);
+    if (b >= 97 && b <= 122) b -= 32;
+    if (<i32>b != word.charCodeAt(<i32>k)) return false;
+  }
+  return true;
+}

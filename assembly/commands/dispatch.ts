@@ -1,0 +1,211 @@
+// Command lookup, the checks Redis makes before running a command (existence,
+// arity, authentication), and the call into the family's handler or the
+// hand-off to the host.
+
+import {
+  CMD_COUNT, CMD_NAMES, CMD_ARITY, CMD_FLAGS, CMD_HOST, CMD_CONTAINER, F_NO_AUTH,
+} from "./table.gen";
+import { Client, CF_AUTHED, argPtr, argLen, curArgc } from "../client";
+import { memCalloc } from "../ds/mem";
+import { hashBytes } from "../ds/hash";
+import { replyError, replyErrorBytes, writeAscii, outMark } from "../resp/writer";
+import { E_NOAUTH } from "../resp/errors";
+import { authRequired } from "../resp/reader";
+import { errorsSeen } from "../resp/stats";
+
+export type Handler = () => void;
+
+function cmdMissing(): void {
+  assert(false, "command has no engine handler");
+}
+
+export const handlers = new StaticArray<Handler>(CMD_COUNT);
+for (let i = 0; i < CMD_COUNT; i++) handlers[i] = cmdMissing;
+
+export function register(id: i32, fn: Handler): void {
+  handlers[id] = fn;
+}
+
+// Per-command counters for INFO commandstats (usec is added by the host,
+// which owns the clock).
+export const statCalls = new StaticArray<u64>(CMD_COUNT);
+export const statFailed = new StaticArray<u64>(CMD_COUNT);
+export const statRejected = new StaticArray<u64>(CMD_COUNT);
+export let statCommands: u64 = 0;
+
+// ---- name lookup ------------------------------------------------------------
+// Open addressing over lowercase names ("get", "object|encoding").
+
+const NAME_MAX: usize = 64;
+const LOOKUP_SIZE: u32 = 1024; // power of two, > 2 * CMD_COUNT
+let lookupTab: usize = 0; // u32 slots of (id + 1), 0 = empty
+let nameBytes: usize = 0; // NAME_MAX bytes per command
+const scratch = memory.data(<i32>NAME_MAX * 2 + 2);
+
+function nameAt(id: i32): usize { return nameBytes + <usize>id * NAME_MAX; }
+function nameLen(id: i32): usize { return <usize>CMD_NAMES[id].length; }
+
+export function initCommandLookup(): void {
+  assert(<u32>CMD_COUNT * 2 < LOOKUP_SIZE);
+  lookupTab = memCalloc(<usize>LOOKUP_SIZE << 2);
+  nameBytes = memCalloc(<usize>CMD_COUNT * NAME_MAX);
+  for (let id = 0; id < CMD_COUNT; id++) {
+    const name = CMD_NAMES[id];
+    const p = nameAt(id);
+    for (let k = 0; k < name.length; k++) store<u8>(p + k, <u8>name.charCodeAt(k));
+    let slot = hashBytes(p, name.length) & (LOOKUP_SIZE - 1);
+    while (load<u32>(lookupTab + (<usize>slot << 2)) != 0) slot = (slot + 1) & (LOOKUP_SIZE - 1);
+    store<u32>(lookupTab + (<usize>slot << 2), <u32>id + 1);
+  }
+}
+
+/** Lowercases `len` bytes into scratch at `at`; false if too long for any name. */
+function lowerInto(at: usize, ptr: usize, len: usize): bool {
+  if (at + len > NAME_MAX) return false;
+  for (let i: usize = 0; i < len; i++) {
+    let b = load<u8>(ptr + i);
+    if (b >= 65 && b <= 90) b += 32;
+    store<u8>(scratch + at + i, b);
+  }
+  return true;
+}
+
+function findName(len: usize): i32 {
+  let slot = hashBytes(scratch, len) & (LOOKUP_SIZE - 1);
+  while (true) {
+    const v = load<u32>(lookupTab + (<usize>slot << 2));
+    if (v == 0) return -1;
+    const id = <i32>v - 1;
+    if (nameLen(id) == len && memory.compare(nameAt(id), scratch, len) == 0) return id;
+    slot = (slot + 1) & (LOOKUP_SIZE - 1);
+  }
+}
+
+/** The command id for a name (any case), or -1. */
+export function lookupCommand(ptr: usize, len: usize): i32 {
+  if (!lowerInto(0, ptr, len)) return -1;
+  return findName(len);
+}
+
+/** The subcommand id of container `parent` named by `ptr`, or -1. */
+export function lookupSubcommand(parent: i32, ptr: usize, len: usize): i32 {
+  const plen = nameLen(parent);
+  memory.copy(scratch, nameAt(parent), plen);
+  store<u8>(scratch + plen, 124); // '|'
+  if (!lowerInto(plen + 1, ptr, len)) return -1;
+  return findName(plen + 1 + len);
+}
+
+// ---- errors that quote the request ---------------------------------------------
+
+const ERRBUF_MAX: usize = 1024;
+const errBuf = memory.data(<i32>ERRBUF_MAX);
+let errLen: usize = 0;
+
+function errPutAscii(s: string): void {
+  for (let i = 0; i < s.length && errLen < ERRBUF_MAX; i++) store<u8>(errBuf + errLen++, <u8>s.charCodeAt(i));
+}
+function errPutBytes(ptr: usize, len: usize, max: usize): void {
+  const n = len < max ? len : max;
+  for (let i: usize = 0; i < n && errLen < ERRBUF_MAX; i++) store<u8>(errBuf + errLen++, load<u8>(ptr + i));
+}
+
+function replyUnknownCommand(): void {
+  errLen = 0;
+  errPutAscii("ERR unknown command '");
+  errPutBytes(argPtr(0), argLen(0), 128);
+  errPutAscii("', with args beginning with: ");
+  // Redis appends "'arg' " while the list is under 128 bytes, each arg cut
+  // to what is left of those 128.
+  let argsLen: usize = 0;
+  for (let i = 1; i < curArgc && argsLen < 128; i++) {
+    const before = errLen;
+    errPutAscii("'");
+    errPutBytes(argPtr(i), argLen(i), 128 - argsLen);
+    errPutAscii("' ");
+    argsLen += errLen - before;
+  }
+  replyErrorBytes(errBuf, errLen);
+}
+
+function replyUnknownSubcommand(): void {
+  errLen = 0;
+  errPutAscii("ERR unknown subcommand '");
+  errPutBytes(argPtr(1), argLen(1), 128);
+  errPutAscii("'. Try ");
+  const start = errLen;
+  errPutBytes(argPtr(0), argLen(0), 128);
+  for (let i = start; i < errLen; i++) {
+    const b = load<u8>(errBuf + i);
+    if (b >= 97 && b <= 122) store<u8>(errBuf + i, b - 32);
+  }
+  errPutAscii(" HELP.");
+  replyErrorBytes(errBuf, errLen);
+}
+
+export function replyWrongArity(id: i32): void {
+  replyError("ERR wrong number of arguments for '" + CMD_NAMES[id] + "' command");
+}
+
+// @ts-ignore: decorator
+@inline function arityOk(id: i32, argc: i32): bool {
+  const a = CMD_ARITY[id];
+  return a >= 0 ? argc == a : argc >= -a;
+}
+
+export const DISPATCH_DONE: i32 = 0;
+export const DISPATCH_HANDOFF: i32 = 1;
+
+/** The command id of the last dispatched command (subcommand id for containers). */
+export let lastCmd: i32 = -1;
+
+/**
+ * Runs the current command (args bound in client.ts). Returns
+ * DISPATCH_HANDOFF when the host must run it.
+ */
+export function dispatch(c: Client): i32 {
+  const argc = curArgc;
+  let id = lookupCommand(argPtr(0), argLen(0));
+  lastCmd = -1;
+  if (id < 0) {
+    replyUnknownCommand();
+    return DISPATCH_DONE;
+  }
+  if (CMD_CONTAINER[id] && argc >= 2) {
+    const sub = lookupSubcommand(id, argPtr(1), argLen(1));
+    if (sub < 0) {
+      statRejected[id]++;
+      replyUnknownSubcommand();
+      return DISPATCH_DONE;
+    }
+    id = sub;
+  }
+  lastCmd = id;
+  if (!arityOk(id, argc)) {
+    statRejected[id]++;
+    replyWrongArity(id);
+    return DISPATCH_DONE;
+  }
+  if (authRequired && (c.flags & CF_AUTHED) == 0 && (CMD_FLAGS[id] & F_NO_AUTH) == 0) {
+    statRejected[id]++;
+    replyError(E_NOAUTH);
+    return DISPATCH_DONE;
+  }
+  if (CMD_HOST[id]) return DISPATCH_HANDOFF;
+  statCommands++;
+  statCalls[id]++;
+  const errorsBefore = errorsSeen;
+  handlers[id]();
+  if (errorsSeen != errorsBefore) statFailed[id]++;
+  return DISPATCH_DONE;
+}
+
+export function resetCommandStats(): void {
+  for (let i = 0; i < CMD_COUNT; i++) {
+    statCalls[i] = 0;
+    statFailed[i] = 0;
+    statRejected[i] = 0;
+  }
+}
+
+export { outMark, writeAscii };

@@ -1,0 +1,3 @@
+// Generic keyspace commands.
+export function register(): void {
+}

@@ -1,0 +1,12 @@
+// Every command family registers its handlers here, once, at init.
+import { register as registerString } from "./string";
+import { register as registerBitmap } from "./bitmap";
+import { register as registerKeys } from "./keys";
+import { register as registerServer } from "./server";
+
+export function registerAll(): void {
+  registerString();
+  registerBitmap();
+  registerKeys();
+  registerServer();
+}

@@ -1,0 +1,103 @@
+// Connection and server commands the engine runs itself:
+// PING ECHO SELECT DBSIZE FLUSHDB FLUSHALL SWAPDB.
+// (CLIENT, CONFIG, INFO, HELLO, AUTH and the rest are host commands.)
+
+import { register as reg } from "./dispatch";
+import { CMD_PING, CMD_ECHO, CMD_SELECT, CMD_DBSIZE, CMD_FLUSHDB, CMD_FLUSHALL, CMD_SWAPDB } from "./table.gen";
+import { cur, curDb, argIs, parseLongOrReply, argInt, parseLongOrReplyMsg } from "./context";
+import { argPtr, argLen, curArgc } from "../client";
+import { replySimple, replyBulk, replyInt, replyOk, replyError } from "../resp/writer";
+import { E_SYNTAX, E_DB_INDEX } from "../resp/errors";
+import { numDbs, dbSize, dbEmpty, getDb, swapDbs, addDirty } from "../db/db";
+
+// PING [message] — simple "PONG" or the message as a bulk string. O(1).
+function cmdPing(): void {
+  if (curArgc > 2) {
+    replyError("ERR wrong number of arguments for 'ping' command");
+    return;
+  }
+  if (curArgc == 1) replySimple("PONG");
+  else replyBulk(argPtr(1), argLen(1));
+}
+
+// ECHO message — bulk string. O(1).
+function cmdEcho(): void {
+  replyBulk(argPtr(1), argLen(1));
+}
+
+const INT_MIN: i64 = -2147483648;
+const INT_MAX: i64 = 2147483647;
+
+// SELECT index — OK. O(1).
+function cmdSelect(): void {
+  if (!parseLongOrReply(1)) return;
+  if (argInt < INT_MIN || argInt > INT_MAX) {
+    replyError("ERR value is not an integer or out of range");
+    return;
+  }
+  if (argInt < 0 || argInt >= <i64>numDbs) {
+    replyError(E_DB_INDEX);
+    return;
+  }
+  cur.db = <i32>argInt;
+  replyOk();
+}
+
+// DBSIZE — integer. O(1).
+function cmdDbsize(): void {
+  replyInt(<i64>dbSize(curDb()));
+}
+
+/** Parses the optional ASYNC|SYNC of FLUSHDB/FLUSHALL; replies on error. */
+function flushModeOk(): bool {
+  if (curArgc == 1) return true;
+  if (curArgc == 2 && (argIs(1, "ASYNC") || argIs(1, "SYNC"))) return true;
+  replyError(E_SYNTAX);
+  return false;
+}
+
+// FLUSHDB [ASYNC|SYNC] — OK. O(N). Freeing is immediate either way: the
+// engine's free is cheap enough that a lazy-free thread buys nothing.
+function cmdFlushdb(): void {
+  if (!flushModeOk()) return;
+  const n = dbEmpty(curDb());
+  addDirty(<u64>n);
+  replyOk();
+}
+
+// FLUSHALL [ASYNC|SYNC] — OK. O(N).
+function cmdFlushall(): void {
+  if (!flushModeOk()) return;
+  let n: u64 = 0;
+  for (let i = 0; i < numDbs; i++) n += <u64>dbEmpty(getDb(i));
+  // Redis counts a FLUSHALL as one more change than the keys it removed.
+  addDirty(n + 1);
+  replyOk();
+}
+
+// SWAPDB index1 index2 — OK. O(N) in clients, O(1) in data.
+function cmdSwapdb(): void {
+  if (!parseLongOrReplyMsg(1, "ERR invalid first DB index")) return;
+  const a = argInt;
+  if (!parseLongOrReplyMsg(2, "ERR invalid second DB index")) return;
+  const b = argInt;
+  if (a < 0 || a >= <i64>numDbs || b < 0 || b >= <i64>numDbs) {
+    replyError(E_DB_INDEX);
+    return;
+  }
+  if (a != b) {
+    swapDbs(<i32>a, <i32>b);
+    addDirty(1);
+  }
+  replyOk();
+}
+
+export function register(): void {
+  reg(CMD_PING, cmdPing);
+  reg(CMD_ECHO, cmdEcho);
+  reg(CMD_SELECT, cmdSelect);
+  reg(CMD_DBSIZE, cmdDbsize);
+  reg(CMD_FLUSHDB, cmdFlushdb);
+  reg(CMD_FLUSHALL, cmdFlushall);
+  reg(CMD_SWAPDB, cmdSwapdb);
+}

@@ -1,0 +1,367 @@
+// The keyspace: `numDbs` databases, each a dict of entries (db/entry.ts)
+// plus a dense array of the entries that carry a TTL ("volatile"), which is
+// the expiry index: active expiry samples it uniformly in O(1).
+//
+// Db header layout (a separate allocation):
+//   0 dict u32 | 4 volPtr u32 | 8 volLen u32 | 12 volCap u32 | 16 avgTtl f64
+//
+// Invariants: an entry has FLAG_EXPIRE iff it sits in its db's volatile
+// array, at index volIdxOf(entry). Every function that frees or reallocates
+// an entry goes through this file, so both structures stay in step.
+// Costs: lookup/insert/delete O(1) expected; setExpire O(1), and O(key size)
+// when it must reallocate the entry to make room for the TTL.
+
+import { Dict, dictNew, dictFind, dictInsert, dictUnlink, dictReplace, dictSize,
+  dictShrinkIfNeeded, dictForEach, dictClear, dictRandom, dictRehash, ENTRY_HASH } from "../ds/dict";
+import { memAlloc, memFree, memRealloc, blockFootprint, blockSize } from "../ds/mem";
+import { hashBytes, randomBelow } from "../ds/hash";
+import {
+  E_KEY, E_FLAGS, E_TYPE, E_ENC, E_LRU, E_VAL_PTR, FLAG_EXPIRE, TYPE_STRING, ENC_RAW,
+  keyLenOf, keyPtrOf, hasExpire, expireSlot, entrySizeFor, embLenOf, volIdxOf, setVolIdx,
+  typeOf, encOf,
+} from "./entry";
+import { freeValue, valueFootprint } from "./object";
+import { lruTouch, lruInit } from "./lru";
+
+@unmanaged export class Db {
+  dict: Dict;
+  volPtr: u32;
+  volLen: u32;
+  volCap: u32;
+  avgTtl: f64;
+}
+
+export let numDbs: i32 = 16;
+let dbs: usize = 0; // u32 array of Db pointers
+
+/** The clock for this call, in unix ms, set by the host on every entry. */
+export let nowMs: i64 = 0;
+export function setNow(ms: i64): void { nowMs = ms; }
+
+// Stats for INFO, read by the host.
+export let statExpiredKeys: u64 = 0;
+export let statExpiredStalePerc: f64 = 0;
+export let statKeyspaceHits: u64 = 0;
+export let statKeyspaceMisses: u64 = 0;
+export let dirty: u64 = 0;
+/** When false (DEBUG SET-ACTIVE-EXPIRE 0) the cron does not expire keys. */
+export let activeExpireEnabled: bool = true;
+export function setActiveExpire(on: bool): void { activeExpireEnabled = on; }
+export function addDirty(n: u64): void { dirty += n; }
+export function resetStats(): void {
+  statExpiredKeys = 0; statKeyspaceHits = 0; statKeyspaceMisses = 0; statExpiredStalePerc = 0;
+}
+
+export function initDbs(n: i32): void {
+  numDbs = n;
+  dbs = memAlloc(<usize>n << 2);
+  for (let i = 0; i < n; i++) {
+    const db = changetype<Db>(memAlloc(offsetof<Db>()));
+    db.dict = dictNew(<u32>E_KEY);
+    db.volPtr = 0; db.volLen = 0; db.volCap = 0; db.avgTtl = 0;
+    store<u32>(dbs + (<usize>i << 2), changetype<u32>(db));
+  }
+}
+
+// @ts-ignore: decorator
+@inline export function getDb(i: i32): Db {
+  return changetype<Db>(<usize>load<u32>(dbs + (<usize>i << 2)));
+}
+
+export function dbSize(db: Db): u32 { return dictSize(db.dict); }
+export function dbExpires(db: Db): u32 { return db.volLen; }
+
+// ---- volatile array -------------------------------------------------------
+
+function volAdd(db: Db, e: usize): void {
+  if (db.volLen == db.volCap) {
+    const cap = db.volCap < 8 ? 8 : db.volCap * 2;
+    db.volPtr = <u32>memRealloc(<usize>db.volPtr, <usize>cap << 2);
+    db.volCap = cap;
+  }
+  store<u32>(<usize>db.volPtr + (<usize>db.volLen << 2), <u32>e);
+  setVolIdx(e, db.volLen);
+  db.volLen++;
+}
+
+function volRemove(db: Db, e: usize): void {
+  const i = volIdxOf(e);
+  const last = db.volLen - 1;
+  if (i != last) {
+    const moved = <usize>load<u32>(<usize>db.volPtr + (<usize>last << 2));
+    store<u32>(<usize>db.volPtr + (<usize>i << 2), <u32>moved);
+    setVolIdx(moved, i);
+  }
+  db.volLen = last;
+  if (db.volCap > 64 && db.volLen * 4 < db.volCap) {
+    db.volCap = db.volCap / 2;
+    db.volPtr = <u32>memRealloc(<usize>db.volPtr, <usize>db.volCap << 2);
+  }
+}
+
+// ---- entries ---------------------------------------------------------------
+
+/**
+ * Allocates an entry for `key` with room for `embLen` inline value bytes;
+ * the caller fills type, encoding and value, then calls dbAdd.
+ */
+export function newEntry(keyPtr: usize, keyLen: usize, hash: u32, embLen: usize, withExpire: bool): usize {
+  const e = memAlloc(entrySizeFor(keyLen, embLen, withExpire));
+  store<u32>(e, 0, 0);
+  store<u32>(e, hash, ENTRY_HASH);
+  store<u32>(e, <u32>keyLen, 8);
+  store<u64>(e, 0, E_VAL_PTR);
+  store<u32>(e, 0, E_TYPE); // type, enc, flags, spare
+  store<u8>(e, withExpire ? FLAG_EXPIRE : 0, E_FLAGS);
+  lruInit(e);
+  memory.copy(e + E_KEY, keyPtr, keyLen);
+  return e;
+}
+
+export function hashKey(keyPtr: usize, keyLen: usize): u32 {
+  return hashBytes(keyPtr, keyLen);
+}
+
+/** True if the entry's TTL has passed (Redis: now > when). */
+// @ts-ignore: decorator
+@inline export function isExpired(e: usize): bool {
+  return hasExpire(e) && nowMs > load<i64>(expireSlot(e));
+}
+
+/** Finds a key without expiring it or touching its LRU bits. */
+export function dbFindRaw(db: Db, keyPtr: usize, keyLen: usize): usize {
+  return dictFind(db.dict, keyPtr, keyLen, hashBytes(keyPtr, keyLen));
+}
+
+/**
+ * Finds a live key: an expired one is deleted on the spot (lazy expiry) and
+ * reported missing. Touches the LRU/LFU bits.
+ */
+export function dbLookup(db: Db, keyPtr: usize, keyLen: usize): usize {
+  const e = dictFind(db.dict, keyPtr, keyLen, hashBytes(keyPtr, keyLen));
+  if (e == 0) return 0;
+  if (isExpired(e)) {
+    expireEntry(db, e);
+    return 0;
+  }
+  lruTouch(e);
+  return e;
+}
+
+/** dbLookup for read commands: counts keyspace hits and misses. */
+export function dbLookupRead(db: Db, keyPtr: usize, keyLen: usize): usize {
+  const e = dbLookup(db, keyPtr, keyLen);
+  if (e == 0) statKeyspaceMisses++; else statKeyspaceHits++;
+  return e;
+}
+
+/** Lookup that neither expires nor touches: for OBJECT, TYPE-less peeks. */
+export function dbLookupNoTouch(db: Db, keyPtr: usize, keyLen: usize): usize {
+  const e = dbFindRaw(db, keyPtr, keyLen);
+  if (e == 0) return 0;
+  if (isExpired(e)) {
+    expireEntry(db, e);
+    return 0;
+  }
+  return e;
+}
+
+export function dbAdd(db: Db, e: usize): void {
+  dictInsert(db.dict, e);
+  if (hasExpire(e)) volAdd(db, e);
+}
+
+/** Swaps `fresh` in for `old` (same key) and frees `old` but not its value. */
+export function dbReplaceEntry(db: Db, old: usize, fresh: usize): void {
+  dictReplace(db.dict, old, fresh);
+  if (hasExpire(old)) volRemove(db, old);
+  if (hasExpire(fresh)) volAdd(db, fresh);
+  memFree(old);
+}
+
+/** Unlinks and frees an entry and its value. */
+export function dbDeleteEntry(db: Db, e: usize): void {
+  dictUnlink(db.dict, e);
+  if (hasExpire(e)) volRemove(db, e);
+  freeValue(e);
+  memFree(e);
+  dictShrinkIfNeeded(db.dict);
+}
+
+/** Unlinks an entry without freeing it (for MOVE / RENAME, which relink it). */
+export function dbDetachEntry(db: Db, e: usize): void {
+  dictUnlink(db.dict, e);
+  if (hasExpire(e)) volRemove(db, e);
+  dictShrinkIfNeeded(db.dict);
+}
+
+export function dbDelete(db: Db, keyPtr: usize, keyLen: usize): bool {
+  const e = dbFindRaw(db, keyPtr, keyLen);
+  if (e == 0) return false;
+  const expired = isExpired(e);
+  if (expired) {
+    expireEntry(db, e);
+    return false;
+  }
+  dbDeleteEntry(db, e);
+  return true;
+}
+
+function expireEntry(db: Db, e: usize): void {
+  dbDeleteEntry(db, e);
+  statExpiredKeys++;
+  dirty++;
+}
+
+/**
+ * Gives `e` the TTL `whenMs`; returns the entry to use from now on (a new
+ * one if the old had no room for the TTL).
+ */
+export function dbSetExpire(db: Db, e: usize, whenMs: i64): usize {
+  if (hasExpire(e)) {
+    store<i64>(expireSlot(e), whenMs);
+    return e;
+  }
+  const keyLen = keyLenOf(e);
+  const emb = embLenOf(e);
+  const size = entrySizeFor(keyLen, emb, true);
+  let fresh: usize;
+  if (size <= blockSize(e)) {
+    fresh = e;
+  } else {
+    fresh = memAlloc(size);
+    memory.copy(fresh, e, E_KEY + keyLen + emb);
+  }
+  store<u8>(fresh, load<u8>(fresh, E_FLAGS) | FLAG_EXPIRE, E_FLAGS);
+  store<i64>(expireSlot(fresh), whenMs);
+  if (fresh != e) {
+    dictReplace(db.dict, e, fresh);
+    memFree(e);
+  }
+  volAdd(db, fresh);
+  return fresh;
+}
+
+/** Drops the TTL; returns false if there was none. The entry stays put. */
+export function dbRemoveExpire(db: Db, e: usize): bool {
+  if (!hasExpire(e)) return false;
+  volRemove(db, e);
+  store<u8>(e, load<u8>(e, E_FLAGS) & ~FLAG_EXPIRE, E_FLAGS);
+  return true;
+}
+
+/** Bytes a key owns: its entry plus its value's structures. */
+export function entryMemory(e: usize): usize {
+  return blockFootprint(e) + valueFootprint(e);
+}
+
+// ---- whole-db operations ---------------------------------------------------
+
+function freeOne(e: usize, _ctx: usize): void {
+  freeValue(e);
+  memFree(e);
+}
+
+/** Empties a database; returns how many keys it had. */
+export function dbEmpty(db: Db): u32 {
+  const n = dictSize(db.dict);
+  dictForEach(db.dict, freeOne, 0);
+  dictClear(db.dict);
+  memFree(<usize>db.volPtr);
+  db.volPtr = 0; db.volLen = 0; db.volCap = 0; db.avgTtl = 0;
+  return n;
+}
+
+export function swapDbs(a: i32, b: i32): void {
+  const pa = load<u32>(dbs + (<usize>a << 2));
+  store<u32>(dbs + (<usize>a << 2), load<u32>(dbs + (<usize>b << 2)));
+  store<u32>(dbs + (<usize>b << 2), pa);
+}
+
+/** A random live key (expired ones met on the way are deleted), or 0. */
+export function dbRandomKey(db: Db): usize {
+  const d = db.dict;
+  let tries: i32 = 0;
+  while (dictSize(d) > 0) {
+    const e = dictRandom(d);
+    if (!isExpired(e)) return e;
+    // When every key is volatile and expired, stop after a while and return
+    // the last one seen, as Redis does, rather than spinning.
+    if (dictSize(d) == db.volLen && ++tries > 100) return e;
+    expireEntry(db, e);
+  }
+  return 0;
+}
+
+// ---- active expiry -----------------------------------------------------------
+
+// Redis's activeExpireCycle with effort 1: sample 20 volatile keys, delete the
+// expired ones, repeat while more than 10% of a sample was stale.
+const KEYS_PER_LOOP: u32 = 20;
+const ACCEPTABLE_STALE_PERC: u32 = 10;
+let expireDbCursor: i32 = 0;
+
+/**
+ * Runs up to `budget` sampling loops across databases; returns true when
+ * some database still had a high share of stale keys (call again if time
+ * allows). The host measures the time budget; the engine has no clock.
+ */
+export function activeExpireCycle(budget: i32): bool {
+  if (!activeExpireEnabled) return false;
+  let loops = 0;
+  let visited = 0;
+  let sampled: u64 = 0, expired: u64 = 0;
+  while (visited < numDbs && loops < budget) {
+    const db = getDb(expireDbCursor);
+    let again = true;
+    while (again && loops < budget && db.volLen > 0) {
+      loops++;
+      let n = db.volLen < KEYS_PER_LOOP ? db.volLen : KEYS_PER_LOOP;
+      let got: u32 = 0;
+      let ttlSum: f64 = 0;
+      let ttlSamples: u32 = 0;
+      for (let i: u32 = 0; i < n && db.volLen > 0; i++) {
+        const e = <usize>load<u32>(<usize>db.volPtr + (<usize>randomBelow(db.volLen) << 2));
+        if (isExpired(e)) {
+          expireEntry(db, e);
+          got++;
+        } else {
+          ttlSum += <f64>(load<i64>(expireSlot(e)) - nowMs);
+          ttlSamples++;
+        }
+      }
+      if (ttlSamples > 0) {
+        const avg = ttlSum / <f64>ttlSamples;
+        db.avgTtl = db.avgTtl == 0 ? avg : (db.avgTtl / 50) * 49 + avg / 50;
+      }
+      sampled += n;
+      expired += got;
+      again = got * 100 > n * ACCEPTABLE_STALE_PERC;
+    }
+    if (again && db.volLen > 0) {
+      // Budget ran out in this db: resume here next call.
+      statExpiredStalePerc = sampled > 0 ? <f64>expired / <f64>sampled : 0;
+      return true;
+    }
+    expireDbCursor = (expireDbCursor + 1) % numDbs;
+    visited++;
+  }
+  statExpiredStalePerc = sampled > 0 ? (<f64>expired / <f64>sampled) * 0.05 + statExpiredStalePerc * 0.95 : statExpiredStalePerc * 0.95;
+  return false;
+}
+
+/** Incremental rehashing from the cron (Redis's activerehashing). */
+export function rehashSome(steps: i32): bool {
+  let busy = false;
+  for (let i = 0; i < numDbs; i++) {
+    if (dictRehash(getDb(i).dict, steps)) busy = true;
+  }
+  return busy;
+}
+
+export { typeOf, encOf, keyPtrOf, keyLenOf };
+// Used by OBJECT ENCODING of raw strings to know whether bytes are out of line.
+export function isRawString(e: usize): bool {
+  return typeOf(e) == TYPE_STRING && encOf(e) == ENC_RAW;
+}
+export { E_LRU };

@@ -1,0 +1,136 @@
+// The engine's exports: the whole boundary with the host (ARCHITECTURE.md).
+// The host copies a socket read into the client's input buffer
+// (`reserveInput`), calls `execute` once, then drains the output buffer.
+// Commands the host runs stop the loop with ST_HANDOFF; the host answers them
+// and calls `execute(id, 0, now)` to go on.
+
+import { Client, clientNew, clientFree, clientGet, clientReserve, bindArgs, curArgv, curArgc,
+  CF_CLOSE, CF_REPLY_OFF, CF_REPLY_SKIP, CF_REPLY_SKIP_NEXT, clientQueryBufLen, clientQueryBufCap } from "./client";
+import { readCommand, READ_NEED_MORE, READ_ERROR, readError } from "./resp/reader";
+import { outInit, outReset, outBufferPtr, outBufferLen, outMark, outTruncate, setProto, replyError } from "./resp/writer";
+import { initDbs, setNow } from "./db/db";
+import { dispatch, DISPATCH_HANDOFF, initCommandLookup, lastCmd } from "./commands/dispatch";
+import { setCurrent } from "./commands/context";
+import { setSeeds } from "./ds/hash";
+import { registerAll } from "./commands/registry";
+
+export const ST_OK: i32 = 0;
+export const ST_HANDOFF: i32 = 1;
+export const ST_CLOSE: i32 = 2;
+
+/** Called once by the host before anything else. */
+export function init(numDatabases: i32, hashSeed: u32, randomSeed: u64): void {
+  setSeeds(hashSeed, randomSeed);
+  outInit();
+  initDbs(numDatabases);
+  initCommandLookup();
+  registerAll();
+}
+
+export function newClient(): u32 { return clientNew(); }
+export function freeClient(id: u32): void { clientFree(id); }
+
+/** Where to copy `n` bytes of a socket read for client `id`. */
+export function reserveInput(id: u32, n: u32): usize {
+  return clientReserve(clientGet(id), n);
+}
+
+// Commands run by the current `execute` call, for the host's commandstats,
+// MONITOR and SLOWLOG: (command id, db, start offset, end offset) per command,
+// offsets into the client's input buffer.
+let batchPtr: usize = 0;
+let batchCap: u32 = 0;
+let batchLen: u32 = 0;
+
+function batchPush(id: i32, db: i32, start: u32, end: u32): void {
+  if (batchLen == batchCap) {
+    batchCap = batchCap == 0 ? 64 : batchCap * 2;
+    const p = heap.alloc(<usize>batchCap * 16);
+    if (batchPtr != 0) {
+      memory.copy(p, batchPtr, <usize>batchLen * 16);
+      heap.free(batchPtr);
+    }
+    batchPtr = p;
+  }
+  const at = batchPtr + (<usize>batchLen << 4);
+  store<i32>(at, id);
+  store<i32>(at, db, 4);
+  store<u32>(at, start, 8);
+  store<u32>(at, end, 12);
+  batchLen++;
+}
+
+export function batchRecords(): usize { return batchPtr; }
+export function batchCount(): u32 { return batchLen; }
+
+/**
+ * Runs every complete command in client `id`'s buffer after appending `n`
+ * new bytes. Returns ST_OK (all complete commands done), ST_HANDOFF (the
+ * last recorded command is for the host; its args are in handoffArgv) or
+ * ST_CLOSE (protocol error replied; close after writing the output).
+ */
+export function execute(id: u32, n: u32, nowMs: f64): i32 {
+  const c = clientGet(id);
+  c.inLen += n;
+  setNow(<i64>nowMs);
+  outReset();
+  batchLen = 0;
+  setProto(c.proto);
+  setCurrent(c);
+  while (true) {
+    const r = readCommand(c);
+    if (r == READ_NEED_MORE) return ST_OK;
+    if (r == READ_ERROR) {
+      replyError(readError);
+      c.flags |= CF_CLOSE;
+      return ST_CLOSE;
+    }
+    const start = c.cmdStart;
+    if (c.argc == 0) {
+      c.cmdStart = c.pos;
+      continue;
+    }
+    bindArgs(c);
+    c.cmdStart = c.pos;
+    if ((c.flags & CF_REPLY_SKIP_NEXT) != 0) {
+      c.flags = (c.flags & ~CF_REPLY_SKIP_NEXT) | CF_REPLY_SKIP;
+    }
+    const mark = outMark();
+    const st = dispatch(c);
+    batchPush(lastCmd, c.db, start, c.pos);
+    if (st == DISPATCH_HANDOFF) return ST_HANDOFF;
+    if ((c.flags & (CF_REPLY_OFF | CF_REPLY_SKIP)) != 0) {
+      outTruncate(mark);
+      c.flags &= ~CF_REPLY_SKIP;
+    }
+  }
+  return ST_OK;
+}
+
+export function outputPtr(): usize { return outBufferPtr(); }
+export function outputLen(): usize { return outBufferLen(); }
+
+/** The arguments of the command handed off: argc pairs of (offset from handoffBase, len) u32. */
+export function handoffArgv(): usize { return curArgv; }
+export function handoffArgc(): i32 { return curArgc; }
+export function handoffCmd(): i32 { return lastCmd; }
+
+/** Absolute address of client `id`'s input buffer (for batch record offsets). */
+export function inputBase(id: u32): usize { return <usize>clientGet(id).inPtr; }
+
+// ---- client state the host reads and sets ----------------------------------------
+
+export function clientDb(id: u32): i32 { return clientGet(id).db; }
+export function setClientDb(id: u32, db: i32): void { clientGet(id).db = db; }
+export function clientProto(id: u32): i32 { return clientGet(id).proto; }
+export function setClientProto(id: u32, p: i32): void { clientGet(id).proto = p; setProto(p); }
+export function clientFlags(id: u32): u32 { return clientGet(id).flags; }
+export function setClientFlags(id: u32, f: u32): void { clientGet(id).flags = f; }
+export function clientQbuf(id: u32): u32 { return clientQueryBufLen(clientGet(id)); }
+export function clientQbufCap(id: u32): u32 { return clientQueryBufCap(clientGet(id)); }
+
+export * from "./api";
+
+import { argBaseNow } from "./client";
+/** Base address the handoffArgv offsets are relative to. */
+export function handoffBase(): usize { return argBaseNow(); }

@@ -1,0 +1,45 @@
+// Every error text the engine replies with, word for word as Redis 7.0 sends
+// them (clients match on these). Texts are written after a '-' and before
+// CRLF; the first word is the error code counted in INFO errorstats.
+// Texts with a placeholder are built by the helpers in resp/writer.ts.
+
+export const E_SYNTAX = "ERR syntax error";
+export const E_WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
+export const E_NOT_INTEGER = "ERR value is not an integer or out of range";
+export const E_NOT_FLOAT = "ERR value is not a valid float";
+export const E_OVERFLOW = "ERR increment or decrement would overflow";
+export const E_INCR_NAN = "ERR increment would produce NaN or Infinity";
+export const E_NO_SUCH_KEY = "ERR no such key";
+export const E_OUT_OF_RANGE = "ERR index out of range";
+export const E_DB_INDEX = "ERR DB index is out of range";
+export const E_INVALID_DB = "ERR invalid DB index";
+export const E_SAME_OBJECT = "ERR source and destination objects are the same";
+export const E_INVALID_EXPIRE = "ERR invalid expire time in '%s' command";
+export const E_STRING_TOO_LONG = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+export const E_BIT_OFFSET = "ERR bit offset is not an integer or out of range";
+export const E_BIT_VALUE = "ERR bit is not an integer or out of range";
+export const E_BITFIELD_TYPE = "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.";
+export const E_BITFIELD_RO = "ERR BITFIELD_RO only supports the GET subcommand";
+export const E_BITOP_NOT = "ERR BITOP NOT must be called with a single source key.";
+export const E_INVALID_CURSOR = "ERR invalid cursor";
+export const E_NOAUTH = "NOAUTH Authentication required.";
+export const E_EXPIRE_NX_XX_GT_LT = "ERR NX and XX, GT or LT options at the same time are not compatible";
+export const E_EXPIRE_GT_LT = "ERR GT and LT options at the same time are not compatible";
+export const E_LCS_LEN_IDX = "ERR If you want both the length and indexes, please just use IDX.";
+export const E_GETEX_PERSIST = "ERR syntax error";
+export const E_LFU_NOT_SELECTED = "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
+export const E_LFU_SELECTED = "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
+export const E_TIMEOUT_NEGATIVE = "ERR timeout is negative";
+export const E_COUNT_RANGE = "ERR COUNT must be > 0";
+export const E_MOVE_SAME_DB = "ERR source and destination objects are the same";
+
+// Protocol errors: the connection is closed after these.
+export const EP_INVALID_MULTIBULK = "ERR Protocol error: invalid multibulk length";
+export const EP_INVALID_BULK = "ERR Protocol error: invalid bulk length";
+export const EP_UNAUTH_MULTIBULK = "ERR Protocol error: unauthenticated multibulk length";
+export const EP_UNAUTH_BULK = "ERR Protocol error: unauthenticated bulk length";
+export const EP_BIG_MBULK = "ERR Protocol error: too big mbulk count string";
+export const EP_BIG_BULK = "ERR Protocol error: too big bulk count string";
+export const EP_BIG_INLINE = "ERR Protocol error: too big inline request";
+export const EP_UNBALANCED = "ERR Protocol error: unbalanced quotes in request";
+// "expected '$', got '%c'" is built in resp/reader.ts.

@@ -1,0 +1,185 @@
+// The only code that touches the engine's linear memory. Loads the .wasm,
+// wraps its exports, and moves bytes across the boundary: a socket read in,
+// the replies out, the arguments of a handed-off command out.
+//
+// Views over memory.buffer go stale when the memory grows, so every accessor
+// re-reads `memory.buffer` instead of caching a view.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export const ST_OK = 0;
+export const ST_HANDOFF = 1;
+export const ST_CLOSE = 2;
+
+// Client flags (assembly/client.ts).
+export const CF_AUTHED = 1;
+export const CF_REPLY_OFF = 2;
+export const CF_REPLY_SKIP_NEXT = 4;
+export const CF_REPLY_SKIP = 8;
+export const CF_CLOSE = 32;
+
+export interface EngineExports {
+  memory: WebAssembly.Memory;
+  init(dbs: number, hashSeed: number, randomSeed: bigint): void;
+  newClient(): number;
+  freeClient(id: number): void;
+  reserveInput(id: number, n: number): number;
+  execute(id: number, n: number, nowMs: number): number;
+  outputPtr(): number;
+  outputLen(): number;
+  handoffArgv(): number;
+  handoffArgc(): number;
+  handoffCmd(): number;
+  batchRecords(): number;
+  batchCount(): number;
+  inputBase(id: number): number;
+  clientDb(id: number): number;
+  setClientDb(id: number, db: number): void;
+  clientProto(id: number): number;
+  setClientProto(id: number, p: number): void;
+  clientFlags(id: number): number;
+  setClientFlags(id: number, f: number): void;
+  clientQbuf(id: number): number;
+  clientQbufCap(id: number): number;
+  keyCount(db: number): number;
+  expiresCount(db: number): number;
+  avgTtl(db: number): number;
+  databases(): number;
+  usedMemory(): number;
+  expiredKeys(): number;
+  expiredStalePerc(): number;
+  keyspaceHits(): number;
+  keyspaceMisses(): number;
+  dirtyCount(): number;
+  commandsProcessed(): number;
+  errorReplies(): number;
+  cmdCalls(id: number): number;
+  cmdFailed(id: number): number;
+  cmdRejected(id: number): number;
+  errorStatCount(): number;
+  errorStatTotal(i: number): number;
+  errorStatName(i: number): number;
+  resetAllStats(): void;
+  setMaxBulkLen(v: number): void;
+  setRequirePass(on: number): void;
+  setEvictionBits(lfu: number, logFactor: number, decayTime: number): void;
+  setActiveExpireEnabled(on: number): void;
+  activeExpireIsEnabled(): number;
+  cronExpire(nowMs: number, budget: number): number;
+  cronRehash(): number;
+  flushAllDbs(): void;
+  [name: string]: any;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Finds build/engine(.debug).wasm from src/engine or dist/src/engine. */
+export function wasmPath(debug = false): string {
+  const file = debug ? 'engine.debug.wasm' : 'engine.wasm';
+  for (const up of ['../..', '../../..']) {
+    const p = join(here, up, 'build', file);
+    try { readFileSync(p, { flag: 'r' }).byteLength; return p; } catch { /* try next */ }
+  }
+  throw Object.assign(new Error(`engine not built: run npm run build (${file})`), { code: 'ENOENT_ENGINE' });
+}
+
+export interface EngineOptions {
+  databases?: number;
+  debug?: boolean;
+  /** Fixed seeds make runs reproducible (tests); random by default. */
+  hashSeed?: number;
+  randomSeed?: bigint;
+  wasm?: BufferSource;
+}
+
+export class Engine {
+  readonly x: EngineExports;
+  private decoder = new TextDecoder();
+
+  constructor(opts: EngineOptions = {}) {
+    const bytes = opts.wasm ?? readFileSync(wasmPath(opts.debug));
+    const module = new WebAssembly.Module(bytes);
+    const instance = new WebAssembly.Instance(module, {
+      env: {
+        abort: (msg: number, file: number, line: number, col: number) => {
+          const text = `engine abort: ${this.readAsString(msg)} at ${this.readAsString(file)}:${line}:${col}`;
+          throw Object.assign(new Error(text), { code: 'ENGINE_ABORT' });
+        },
+      },
+    });
+    this.x = instance.exports as unknown as EngineExports;
+    const seed = randomBytes(12);
+    this.x.init(
+      opts.databases ?? 16,
+      opts.hashSeed ?? seed.readUInt32LE(0),
+      opts.randomSeed ?? seed.readBigUInt64LE(4),
+    );
+  }
+
+  get memory(): WebAssembly.Memory { return this.x.memory; }
+
+  /** Copies `chunk` into client `id`'s input and runs what is complete. */
+  feed(id: number, chunk: Uint8Array, nowMs: number): number {
+    const ptr = this.x.reserveInput(id, chunk.length);
+    new Uint8Array(this.x.memory.buffer, ptr, chunk.length).set(chunk);
+    return this.x.execute(id, chunk.length, nowMs);
+  }
+
+  /** Continues after a hand-off. */
+  resume(id: number, nowMs: number): number {
+    return this.x.execute(id, 0, nowMs);
+  }
+
+  /** A copy of the replies written by the last execute. */
+  takeOutput(): Buffer | null {
+    const len = this.x.outputLen();
+    if (len === 0) return null;
+    const ptr = this.x.outputPtr();
+    return Buffer.from(new Uint8Array(this.x.memory.buffer, ptr, len));
+  }
+
+  /** The handed-off command's arguments, copied out. */
+  handoffArgs(): Buffer[] {
+    const argc = this.x.handoffArgc();
+    const argv = this.x.handoffArgv();
+    const mem = this.x.memory.buffer;
+    const spans = new Uint32Array(mem, argv, argc * 2);
+    // Inline commands keep args in another buffer; handoffArgv gives offsets
+    // relative to the base that bindArgs chose, exported as argBase.
+    const base = this.x.handoffBase();
+    const out: Buffer[] = [];
+    for (let i = 0; i < argc; i++) {
+      out.push(Buffer.from(new Uint8Array(mem, base + spans[i * 2], spans[i * 2 + 1])));
+    }
+    return out;
+  }
+
+  /** (cmdId, db, start, end) of each command run by the last execute. */
+  batch(): Int32Array {
+    const n = this.x.batchCount();
+    if (n === 0) return new Int32Array(0);
+    return new Int32Array(this.x.memory.buffer, this.x.batchRecords(), n * 4).slice();
+  }
+
+  /** Raw bytes of client `id`'s input between two offsets (for MONITOR/SLOWLOG). */
+  inputSlice(id: number, start: number, end: number): Buffer {
+    return Buffer.from(new Uint8Array(this.x.memory.buffer, this.x.inputBase(id) + start, end - start));
+  }
+
+  /** Reads an AssemblyScript string (UTF-16, length in the header). */
+  readAsString(ptr: number): string {
+    if (!ptr) return '';
+    const mem = this.x.memory.buffer;
+    const len = new Uint32Array(mem, ptr - 4, 1)[0] >>> 1;
+    return String.fromCharCode(...new Uint16Array(mem, ptr, len));
+  }
+
+  /** Reads a (u32 length, bytes) record. */
+  readLenBytes(ptr: number): string {
+    const mem = this.x.memory.buffer;
+    const n = new DataView(mem).getUint32(ptr, true);
+    return this.decoder.decode(new Uint8Array(mem, ptr + 4, n));
+  }
+}

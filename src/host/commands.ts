@@ -1,0 +1,9 @@
+// Registers every host command family once.
+import { register as connection } from './cmd-connection.js';
+
+let done = false;
+export function registerHostCommands(): void {
+  if (done) return;
+  done = true;
+  connection();
+}

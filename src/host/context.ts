@@ -1,0 +1,69 @@
+// Host-side state shared by the server and the host commands: the clients
+// the host knows about and the registry of host command handlers.
+import type { Socket } from 'node:net';
+import type { Engine } from '../engine/engine.js';
+import type { Config } from './config.js';
+import type { Reply } from './reply.js';
+
+export interface HostClient {
+  /** Engine slot (reused after close). */
+  slot: number;
+  /** CLIENT ID: unique and increasing for the server's lifetime. */
+  id: number;
+  name: string;
+  addr: string;
+  laddr: string;
+  fd: number;
+  createdAt: number;
+  lastInteraction: number;
+  socket: Socket | null;
+  /** Last command run, as "name" or "parent|sub" (CLIENT LIST cmd=). */
+  lastCmd: string;
+  monitor: boolean;
+  noEvict: boolean;
+  closeAfterReply: boolean;
+  /** Bytes waiting in the socket's output (CLIENT LIST omem). */
+  pendingOut(): number;
+  /** Ends the connection (CLIENT KILL, QUIT, timeout). */
+  kill(): void;
+}
+
+export type HostHandler = (srv: HostServer, c: HostClient, args: Buffer[], r: Reply) => void;
+
+export interface HostServer {
+  engine: Engine;
+  config: Config;
+  clients: Map<number, HostClient>;
+  startedAt: number;
+  runId: string;
+  port: number;
+  configFile: string;
+  stats: ServerStats;
+  /** Stops the server (SHUTDOWN). */
+  shutdown(): void;
+  log(level: 'debug' | 'verbose' | 'notice' | 'warning', msg: string): void;
+}
+
+export interface ServerStats {
+  totalConnections: number;
+  rejectedConnections: number;
+  netInputBytes: number;
+  netOutputBytes: number;
+  commandUsec: Float64Array;
+  commandHostCalls: Float64Array;
+  commandHostFailed: Float64Array;
+  hostErrors: Map<string, number>;
+  /** Clients paused until this time (ms), and whether only writes are paused. */
+  pausedUntil: number;
+  pauseWritesOnly: boolean;
+}
+
+const handlers = new Map<number, HostHandler>();
+
+export function registerHost(id: number, fn: HostHandler): void {
+  handlers.set(id, fn);
+}
+
+export function hostHandler(id: number): HostHandler | undefined {
+  return handlers.get(id);
+}

@@ -1,0 +1,55 @@
+// The host's reply writer, for commands the host runs (HELLO, CLIENT,
+// CONFIG, INFO, ...). Same shapes as the engine's writer: RESP2 or RESP3 by
+// the client's protocol, so host code never branches on it.
+
+export type Bytes = Buffer | string;
+
+/** An error a host command replies with; `message` is the full text ("ERR ..."). */
+export class ReplyError extends Error {}
+
+export class Reply {
+  private chunks: Buffer[] = [];
+  constructor(public proto: number) {}
+
+  private put(s: string): this {
+    this.chunks.push(Buffer.from(s, 'utf8'));
+    return this;
+  }
+
+  simple(s: string): this { return this.put(`+${s}\r\n`); }
+  ok(): this { return this.put('+OK\r\n'); }
+  /** `msg` starts with its code: "ERR ...", "NOAUTH ...". CR/LF become spaces, as in Redis. */
+  error(msg: string): this { return this.put(`-${msg.replace(/[\r\n]/g, ' ')}\r\n`); }
+  int(n: number | bigint): this { return this.put(`:${n}\r\n`); }
+  bulk(b: Bytes): this {
+    const buf = typeof b === 'string' ? Buffer.from(b, 'utf8') : b;
+    this.put(`$${buf.length}\r\n`);
+    this.chunks.push(buf);
+    return this.put('\r\n');
+  }
+  nullBulk(): this { return this.put(this.proto === 3 ? '_\r\n' : '$-1\r\n'); }
+  nullArray(): this { return this.put(this.proto === 3 ? '_\r\n' : '*-1\r\n'); }
+  array(n: number): this { return this.put(`*${n}\r\n`); }
+  map(n: number): this { return this.put(this.proto === 3 ? `%${n}\r\n` : `*${n * 2}\r\n`); }
+  set(n: number): this { return this.put(this.proto === 3 ? `~${n}\r\n` : `*${n}\r\n`); }
+  bool(b: boolean): this { return this.proto === 3 ? this.put(b ? '#t\r\n' : '#f\r\n') : this.int(b ? 1 : 0); }
+  /** A double already formatted the Redis way. */
+  double(text: string): this { return this.proto === 3 ? this.put(`,${text}\r\n`) : this.bulk(text); }
+  /** Verbatim text (INFO, CLIENT LIST...): `=` in RESP3, bulk in RESP2. */
+  verbatim(text: string): this {
+    if (this.proto !== 3) return this.bulk(text);
+    const body = Buffer.from(`txt:${text}`, 'utf8');
+    this.put(`=${body.length}\r\n`);
+    this.chunks.push(body);
+    return this.put('\r\n');
+  }
+  bulkArray(items: Bytes[]): this {
+    this.array(items.length);
+    for (const it of items) this.bulk(it);
+    return this;
+  }
+  raw(b: Buffer): this { this.chunks.push(b); return this; }
+
+  get empty(): boolean { return this.chunks.length === 0; }
+  toBuffer(): Buffer { return this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks); }
+}
