@@ -20,6 +20,16 @@ export interface ServerOptions {
 
 const LEVELS = ['debug', 'verbose', 'notice', 'warning'];
 
+const E_DENIED = 'DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. ' +
+  'In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis ' +
+  'you may adopt one of the following solutions: 1) Just disable protected mode sending the command \'CONFIG SET protected-mode no\' ' +
+  'from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly ' +
+  'accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the ' +
+  'protected mode by editing the Redis configuration file, and setting the protected mode option to \'no\', and then restarting the server. ' +
+  '3) If you started the server manually just for testing, restart it with the \'--protected-mode no\' option. 4) Setup a an ' +
+  'authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start ' +
+  'accepting connections from the outside.';
+
 export class Server implements HostServer {
   engine: Engine;
   config: Config;
@@ -106,6 +116,10 @@ export class Server implements HostServer {
       socket.end('-ERR max number of clients reached\r\n');
       return;
     }
+    if (this.deniedByProtectedMode(socket)) {
+      socket.end(`-${E_DENIED}\r\n`);
+      return;
+    }
     const keepalive = this.config.getInt('tcp-keepalive');
     if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
     socket.setNoDelay(true);
@@ -126,6 +140,16 @@ export class Server implements HostServer {
     socket.on('error', () => this.closeClient(c));
     socket.on('close', () => this.closeClient(c));
     socket.on('drain', () => socket.resume());
+  }
+
+  /**
+   * Redis 7.0's protected mode: with no password for the default user, only
+   * loopback clients may connect, whatever `bind` says.
+   */
+  private deniedByProtectedMode(socket: net.Socket): boolean {
+    if (!this.config.getBool('protected-mode') || this.config.get('requirepass') !== '') return false;
+    const addr = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    return !(addr === '::1' || addr.startsWith('127.') || addr === '');
   }
 
   private closeClient(c: HostClient): void {
