@@ -292,3 +292,22 @@ describe('types and keyspace statistics', () => {
     expect(t.cmd('GET', 'l')).toBe('v');
   });
 });
+
+describe('proto-max-bulk-len limits', () => {
+  it('bounds APPEND, SETRANGE and the LCS table', () => {
+    const t = new TestEngine();
+    t.engine.x.setMaxBulkLen(1024 * 1024);
+    const TOO_LONG = '-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n';
+    t.cmd('SET', 'a', 'a'.repeat(600));
+    t.cmd('SET', 'b', 'b'.repeat(600));
+    // (601 * 601) cells of 4 bytes is just over 1 MiB; 401 * 601 is under.
+    expect(t.rawCmd('LCS', 'a', 'b', 'LEN')).toBe('-ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len\r\n');
+    t.cmd('SET', 'b', 'b'.repeat(400));
+    expect(t.cmd('LCS', 'a', 'b', 'LEN')).toBe(0);
+    expect(t.rawCmd('APPEND', 'a', 'x'.repeat(1024 * 1024 - 600 + 1))).toBe(TOO_LONG);
+    expect(t.cmd('APPEND', 'a', 'x'.repeat(1024 * 1024 - 600))).toBe(1024 * 1024);
+    expect(t.rawCmd('SETRANGE', 'c', String(1024 * 1024), 'x')).toBe(TOO_LONG);
+    expect(t.cmd('SETRANGE', 'c', String(1024 * 1024 - 1), 'x')).toBe(1024 * 1024);
+    expect(t.cmd('STRLEN', 'a')).toBe(1024 * 1024);
+  });
+});
