@@ -43,3 +43,15 @@ export const EP_BIG_BULK = "ERR Protocol error: too big bulk count string";
 export const EP_BIG_INLINE = "ERR Protocol error: too big inline request";
 export const EP_UNBALANCED = "ERR Protocol error: unbalanced quotes in request";
 // "expected '$', got '%c'" is built in resp/reader.ts.
+
+// ---- string family (commands/string.ts) ----------------------------------------
+export const E_INVALID_EXPIRE_SET = "ERR invalid expire time in 'set' command";
+export const E_INVALID_EXPIRE_SETEX = "ERR invalid expire time in 'setex' command";
+export const E_INVALID_EXPIRE_PSETEX = "ERR invalid expire time in 'psetex' command";
+export const E_INVALID_EXPIRE_GETEX = "ERR invalid expire time in 'getex' command";
+export const E_OFFSET_RANGE = "ERR offset is out of range";
+export const E_DECR_OVERFLOW = "ERR decrement would overflow";
+export const E_LCS_NOT_STRINGS = "ERR The specified keys must contain string values";
+export const E_LCS_TOO_LONG = "ERR String too long for LCS";
+export const E_LCS_OVER_BULK_LEN = "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
+export const E_LCS_ALLOC = "ERR Insufficient memory, failed allocating transient memory for LCS";
