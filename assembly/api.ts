@@ -64,3 +64,10 @@ export function cronRehash(): bool { return rehashSome(100); }
 export function flushAllDbs(): void {
   for (let i = 0; i < numDbs; i++) dbEmpty(getDb(i));
 }
+
+import { setSharedIntegers as setSharedInts } from "./db/object";
+/**
+ * Whether new small integers are Redis's shared objects (OBJECT REFCOUNT
+ * reports INT_MAX): true unless maxmemory is set with an LRU/LFU policy.
+ */
+export function setSharedIntegers(on: bool): void { setSharedInts(on); }

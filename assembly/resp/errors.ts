@@ -43,3 +43,12 @@ export const EP_BIG_BULK = "ERR Protocol error: too big bulk count string";
 export const EP_BIG_INLINE = "ERR Protocol error: too big inline request";
 export const EP_UNBALANCED = "ERR Protocol error: unbalanced quotes in request";
 // "expected '$', got '%c'" is built in resp/reader.ts.
+
+// ---- keys (assembly/commands/keys.ts) ------------------------------------------
+// Also used there: E_SYNTAX, E_NOT_INTEGER, E_NO_SUCH_KEY, E_DB_INDEX,
+// E_SAME_OBJECT, E_INVALID_EXPIRE, E_INVALID_CURSOR, E_EXPIRE_NX_XX_GT_LT,
+// E_EXPIRE_GT_LT, E_LFU_NOT_SELECTED, E_LFU_SELECTED (above).
+// getIntFromObjectOrReply's range error (MOVE / COPY DB index).
+export const E_INT_RANGE = "ERR value is out of range, value must between -2147483648 and 2147483647";
+// EXPIRE family: followed by the option as given.
+export const E_UNSUPPORTED_OPTION = "ERR Unsupported option ";
