@@ -307,7 +307,9 @@ function ttlGeneric(ms: bool, absolute: bool): void {
   if (at == -1) { replyInt(-1); return; }
   let ttl = absolute ? at : at - nowMs;
   if (ttl < 0) ttl = 0;
-  replyInt(ms ? ttl : (ttl + 500) / 1000);
+  // Rounded in unsigned arithmetic: near i64 max, ttl + 500 wraps in C and
+  // redis-server (gcc) still reports the mathematically rounded value.
+  replyInt(ms ? ttl : <i64>((<u64>ttl + 500) / 1000));
 }
 
 // TTL key — integer seconds left (rounded), -1 no TTL, -2 no key. O(1).
