@@ -155,7 +155,7 @@ export function dbLookupRead(db: Db, keyPtr: usize, keyLen: usize): usize {
   return e;
 }
 
-/** Lookup that neither expires nor touches: for OBJECT, TYPE-less peeks. */
+/** Lookup that expires lazily but neither touches the LRU/LFU bits nor counts stats. */
 export function dbLookupNoTouch(db: Db, keyPtr: usize, keyLen: usize): usize {
   const e = dbFindRaw(db, keyPtr, keyLen);
   if (e == 0) return 0;
@@ -250,10 +250,11 @@ export function dbDelete(db: Db, keyPtr: usize, keyLen: usize): bool {
   return true;
 }
 
+// Not counted in `dirty`: Redis 7.0 counts an expiry as a change only when a
+// command asked for it (EXPIRE with a past time), not when it is lazy or active.
 function expireEntry(db: Db, e: usize): void {
   dbDeleteEntry(db, e);
   statExpiredKeys++;
-  dirty++;
 }
 
 /**

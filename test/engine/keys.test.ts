@@ -464,6 +464,24 @@ describe('keyspace statistics and dirty counter', () => {
   }
 });
 
+describe('lazy expiry', () => {
+  it('deletes on access, counts an expired key, and is not a change for the dirty counter', () => {
+    const t = new TestEngine();
+    const x = t.engine.x;
+    for (const k of ['a', 'b', 'c', 'd']) { t.cmd('SET', k, 1); t.cmd('PEXPIRE', k, 10); }
+    t.advance(11);
+    const dirty = x.dirtyCount();
+    const expired = x.expiredKeys();
+    expect(t.cmd('EXISTS', 'a')).toBe(0);
+    expect(t.cmd('TTL', 'b')).toBe(-2);
+    expect(t.cmd('OBJECT', 'ENCODING', 'c')).toBe(null);
+    expect(t.cmd('DEL', 'd')).toBe(0);
+    expect(x.expiredKeys() - expired).toBe(4);
+    expect(x.dirtyCount() - dirty).toBe(0);
+    expect(t.cmd('DBSIZE')).toBe(0);
+  });
+});
+
 describe('RESP3 shapes', () => {
   it('uses null for missing keys and plain arrays for KEYS/SCAN', () => {
     const t = new TestEngine();
