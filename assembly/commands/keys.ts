@@ -383,16 +383,19 @@ function cmdRenamenx(): void { renameGeneric(true); }
 function cmdMove(): void {
   if (!dbIndexOrReply(2)) return;
   if (argDb == cur.db) { replyError(E_SAME_OBJECT); return; }
-  const src = curDb();
-  const dst = getDb(argDb);
-  const e = dbLookup(src, argPtr(1), argLen(1));
-  if (e == 0 || dbLookup(dst, argPtr(1), argLen(1)) != 0) { replyInt(0); return; }
+  replyInt(opMove(curDb(), getDb(argDb), argPtr(1), argLen(1)));
+}
+
+/** Moves a key between dbs; 0 if it is missing in `src` or present in `dst`. */
+function opMove(src: Db, dst: Db, keyPtr: usize, keyLen: usize): i64 {
+  const e = dbLookup(src, keyPtr, keyLen);
+  if (e == 0 || dbLookup(dst, keyPtr, keyLen) != 0) return 0;
   // The entry itself moves: same object, so encoding, refcount and access
   // bits are unchanged, as in Redis.
   dbDetachEntry(src, e);
   dbAdd(dst, e);
   addDirty(1);
-  replyInt(1);
+  return 1;
 }
 
 /**
