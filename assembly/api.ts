@@ -86,3 +86,10 @@ export function peekExpireAt(db: i32, keyLen: u32): f64 {
 export function peekEntry(db: i32, keyLen: u32): usize {
   return dbFindRaw(getDb(db), PEEK_KEY, keyLen);
 }
+
+import { setSharedIntegers as setSharedInts } from "./db/object";
+/**
+ * Whether new small integers are Redis's shared objects (OBJECT REFCOUNT
+ * reports INT_MAX): true unless maxmemory is set with an LRU/LFU policy.
+ */
+export function setSharedIntegers(on: bool): void { setSharedInts(on); }

@@ -16,11 +16,11 @@ import { Dict, dictNew, dictFind, dictInsert, dictUnlink, dictReplace, dictSize,
 import { memAlloc, memFree, memRealloc, blockFootprint, blockSize } from "../ds/mem";
 import { hashBytes, randomBelow } from "../ds/hash";
 import {
-  E_KEY, E_FLAGS, E_TYPE, E_ENC, E_LRU, E_VAL_PTR, FLAG_EXPIRE, TYPE_STRING, ENC_RAW,
+  E_KEY, E_FLAGS, E_TYPE, E_ENC, E_LRU, E_VAL, E_VAL_PTR, FLAG_EXPIRE, FLAG_INT_PRIVATE, TYPE_STRING, ENC_RAW,
   keyLenOf, keyPtrOf, hasExpire, expireSlot, entrySizeFor, embLenOf, volIdxOf, setVolIdx,
-  typeOf, encOf,
+  typeOf, encOf, expireAtOf,
 } from "./entry";
-import { freeValue, valueFootprint } from "./object";
+import { freeValue, valueFootprint, sharedIntegers } from "./object";
 import { lruTouch, lruInit } from "./lru";
 
 @unmanaged export class Db {
@@ -112,7 +112,7 @@ export function newEntry(keyPtr: usize, keyLen: usize, hash: u32, embLen: usize,
   store<u32>(e, <u32>keyLen, 8);
   store<u64>(e, 0, E_VAL_PTR);
   store<u32>(e, 0, E_TYPE); // type, enc, flags, spare
-  store<u8>(e, withExpire ? FLAG_EXPIRE : 0, E_FLAGS);
+  store<u8>(e, (withExpire ? FLAG_EXPIRE : 0) | (sharedIntegers ? 0 : FLAG_INT_PRIVATE), E_FLAGS);
   lruInit(e);
   memory.copy(e + E_KEY, keyPtr, keyLen);
   return e;
@@ -155,7 +155,7 @@ export function dbLookupRead(db: Db, keyPtr: usize, keyLen: usize): usize {
   return e;
 }
 
-/** Lookup that neither expires nor touches: for OBJECT, TYPE-less peeks. */
+/** Lookup that expires lazily but neither touches the LRU/LFU bits nor counts stats. */
 export function dbLookupNoTouch(db: Db, keyPtr: usize, keyLen: usize): usize {
   const e = dbFindRaw(db, keyPtr, keyLen);
   if (e == 0) return 0;
@@ -163,6 +163,49 @@ export function dbLookupNoTouch(db: Db, keyPtr: usize, keyLen: usize): usize {
     expireEntry(db, e);
     return 0;
   }
+  return e;
+}
+
+/**
+ * Lookup for reads that must not count as an access (TTL, TYPE, EXISTS,
+ * OBJECT): expires lazily and counts keyspace hits/misses, but leaves the
+ * LRU/LFU bits alone (Redis's LOOKUP_NOTOUCH).
+ */
+export function dbLookupReadNoTouch(db: Db, keyPtr: usize, keyLen: usize): usize {
+  const e = dbLookupNoTouch(db, keyPtr, keyLen);
+  if (e == 0) statKeyspaceMisses++; else statKeyspaceHits++;
+  return e;
+}
+
+/** Counts a keyspace hit or miss for a read that found its entry another way (SCAN TYPE). */
+export function noteKeyspaceRead(hit: bool): void {
+  if (hit) statKeyspaceHits++; else statKeyspaceMisses++;
+}
+
+/** Lazy expiry of an entry already in hand: deletes it if its TTL passed. */
+export function dbExpireIfNeeded(db: Db, e: usize): bool {
+  if (!isExpired(e)) return false;
+  expireEntry(db, e);
+  return true;
+}
+
+/**
+ * A new, unlinked entry for `key` holding `src`'s value, TTL, flags and
+ * LRU/LFU bits. Shallow: an out-of-line value is shared with `src`, so the
+ * caller either retires `src` without freeing its value (RENAME) or gives
+ * the copy its own value with dupValue (COPY).
+ */
+export function entryRekey(src: usize, keyPtr: usize, keyLen: usize): usize {
+  const emb = embLenOf(src);
+  const withExpire = hasExpire(src);
+  const e = newEntry(keyPtr, keyLen, hashKey(keyPtr, keyLen), emb, withExpire);
+  store<u64>(e, load<u64>(src, E_VAL), E_VAL);
+  store<u8>(e, typeOf(src), E_TYPE);
+  store<u8>(e, encOf(src), E_ENC);
+  store<u8>(e, load<u8>(src, E_FLAGS), E_FLAGS);
+  store<u32>(e, load<u32>(src, E_LRU), E_LRU);
+  memory.copy(e + E_KEY + keyLen, src + E_KEY + keyLenOf(src), emb);
+  if (withExpire) store<i64>(expireSlot(e), expireAtOf(src));
   return e;
 }
 
@@ -207,10 +250,11 @@ export function dbDelete(db: Db, keyPtr: usize, keyLen: usize): bool {
   return true;
 }
 
+// Not counted in `dirty`: Redis 7.0 counts an expiry as a change only when a
+// command asked for it (EXPIRE with a past time), not when it is lazy or active.
 function expireEntry(db: Db, e: usize): void {
   dbDeleteEntry(db, e);
   statExpiredKeys++;
-  dirty++;
 }
 
 /**

@@ -40,6 +40,11 @@ export const ENC_INT: u8 = 1;
 export const ENC_EMBSTR: u8 = 8;
 
 export const FLAG_EXPIRE: u8 = 1;
+// An int-encoded string value that is the key's own object rather than one
+// of Redis's shared integers 0..9999: OBJECT REFCOUNT reports 1 instead of
+// INT_MAX. Set on values COPY duplicated, and on every new entry while shared
+// integers are off (maxmemory with an LRU/LFU policy; db/object.ts).
+export const FLAG_INT_PRIVATE: u8 = 2;
 
 // Values up to this many bytes are stored inside the entry (Redis's
 // OBJ_ENCODING_EMBSTR_SIZE_LIMIT, which decides `embstr` vs `raw`).

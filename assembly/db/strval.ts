@@ -10,10 +10,10 @@
 import { memAlloc, memFree, memRealloc, blockSize } from "../ds/mem";
 import {
   E_VAL, E_VAL_PTR, E_VAL_LEN, E_TYPE, E_ENC, E_KEY, ENC_INT, ENC_EMBSTR, ENC_RAW, TYPE_STRING,
-  EMBSTR_MAX, keyLenOf, encOf, hasExpire, expireAtOf, strPtrOf, strLenOf,
+  EMBSTR_MAX, E_FLAGS, FLAG_INT_PRIVATE, keyLenOf, encOf, hasExpire, expireAtOf, strPtrOf, strLenOf,
 } from "./entry";
 import { Db, newEntry, dbAdd, dbReplaceEntry, dbSetExpire, dbFindRaw, hashKey, dbDeleteEntry } from "./db";
-import { freeValue } from "./object";
+import { freeValue, sharedIntegers } from "./object";
 import { looksLikeInt, parsedI64 } from "../util/num";
 import { formatI64 } from "../resp/writer";
 
@@ -110,6 +110,10 @@ export function storeString(db: Db, old: usize, keyPtr: usize, keyLen: usize,
 export function storeInt(db: Db, old: usize, keyPtr: usize, keyLen: usize, v: i64): usize {
   if (old != 0 && encOf(old) == ENC_INT) {
     store<i64>(old, v, E_VAL);
+    // Redis swaps in its shared object when the result is a small integer
+    // (and sharing is on), so the value is shared again whatever it was.
+    const f = load<u8>(old, E_FLAGS);
+    store<u8>(old, sharedIntegers ? f & ~FLAG_INT_PRIVATE : f | FLAG_INT_PRIVATE, E_FLAGS);
     return old;
   }
   const at = old != 0 ? expireAtOf(old) : -1;

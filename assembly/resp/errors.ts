@@ -55,3 +55,12 @@ export const E_LCS_NOT_STRINGS = "ERR The specified keys must contain string val
 export const E_LCS_TOO_LONG = "ERR String too long for LCS";
 export const E_LCS_OVER_BULK_LEN = "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
 export const E_LCS_ALLOC = "ERR Insufficient memory, failed allocating transient memory for LCS";
+
+// ---- keys (assembly/commands/keys.ts) ------------------------------------------
+// Also used there: E_SYNTAX, E_NOT_INTEGER, E_NO_SUCH_KEY, E_DB_INDEX,
+// E_SAME_OBJECT, E_INVALID_EXPIRE, E_INVALID_CURSOR, E_EXPIRE_NX_XX_GT_LT,
+// E_EXPIRE_GT_LT, E_LFU_NOT_SELECTED, E_LFU_SELECTED (above).
+// getIntFromObjectOrReply's range error (MOVE / COPY DB index).
+export const E_INT_RANGE = "ERR value is out of range, value must between -2147483648 and 2147483647";
+// EXPIRE family: followed by the option as given.
+export const E_UNSUPPORTED_OPTION = "ERR Unsupported option ";
