@@ -47,14 +47,17 @@ export class MonitorFeed implements MonitorFeedLike {
   }
 
   /** An engine-run command: `start`..`end` of client `c`'s input. */
-  feedRaw(c: HostClient, id: number, db: number, start: number, end: number): void {
+  feedRaw(c: HostClient, id: number, db: number, start: number, end: number, out: Buffer[]): void {
     if (id < 0 || HIDDEN[id]) return;
     const args = parseCommand(this.srv.engine.inputSlice(c.slot, start, end));
-    if (args) this.feed(c, id, db, args);
+    if (args) this.feed(c, id, db, args, out);
   }
 
-  /** A command that ran, with its arguments. */
-  feed(c: HostClient, id: number, db: number, args: Buffer[]): void {
+  /**
+   * A command that ran, with its arguments. `out` is `c`'s pending output:
+   * a client monitoring itself sees the line after the command's reply.
+   */
+  feed(c: HostClient, id: number, db: number, args: Buffer[], out: Buffer[]): void {
     if (id < 0 || HIDDEN[id] || !this.ran(c, id, args.length)) return;
     const t = nowMicros();
     const secs = t / 1000000n;
@@ -66,8 +69,12 @@ export class MonitorFeed implements MonitorFeedLike {
     for (const m of this.clients) {
       // RESET turns MONITOR off without telling the feed.
       if (!m.monitor || !m.socket) { this.clients.delete(m); continue; }
-      m.socket.write(msg);
-      this.srv.stats.netOutputBytes += msg.length;
+      if (m === c) {
+        out.push(msg);
+      } else {
+        m.socket.write(msg);
+        this.srv.stats.netOutputBytes += msg.length;
+      }
     }
   }
 

@@ -165,7 +165,7 @@ export class Server implements HostServer {
     for (;;) {
       const o = engine.takeOutput();
       if (o) out.push(o);
-      this.account(c, t0, st === ST_HANDOFF);
+      this.account(c, t0, st === ST_HANDOFF, out);
       if (st === ST_HANDOFF) {
         this.runHostCommand(c, out);
         if (c.closeAfterReply || !c.socket) break;
@@ -185,7 +185,7 @@ export class Server implements HostServer {
    * them to MONITOR clients. A handed-off command is left to runHostCommand,
    * which shows it after it has run, as Redis does.
    */
-  private account(c: HostClient, t0: bigint, handoff: boolean): void {
+  private account(c: HostClient, t0: bigint, handoff: boolean, out: Buffer[]): void {
     const batch = this.engine.batch();
     const n = batch.length >> 2;
     if (n === 0) return;
@@ -198,7 +198,7 @@ export class Server implements HostServer {
         c.lastCmd = COMMANDS[id].name;
       }
       if (watched && !(handoff && i === n - 1)) {
-        this.monitors.feedRaw(c, id, batch[i * 4 + 1], batch[i * 4 + 2], batch[i * 4 + 3]);
+        this.monitors.feedRaw(c, id, batch[i * 4 + 1], batch[i * 4 + 2], batch[i * 4 + 3], out);
       }
     }
   }
@@ -223,13 +223,13 @@ export class Server implements HostServer {
     }
     this.stats.commandUsec[id] += Number(process.hrtime.bigint() - t0) / 1000;
     c.lastCmd = COMMANDS[id].name;
-    if (this.monitors.active) this.monitors.feed(c, id, engine.x.clientDb(c.slot), args);
     const flags = engine.x.clientFlags(c.slot);
     if ((flags & (CF_REPLY_OFF | CF_REPLY_SKIP)) !== 0) {
       engine.x.setClientFlags(c.slot, flags & ~CF_REPLY_SKIP);
-      return;
+    } else if (!r.empty) {
+      out.push(r.toBuffer());
     }
-    if (!r.empty) out.push(r.toBuffer());
+    if (this.monitors.active) this.monitors.feed(c, id, engine.x.clientDb(c.slot), args, out);
   }
 
   private write(c: HostClient, out: Buffer[]): void {
