@@ -164,6 +164,18 @@ describe('CLIENT (TCP)', () => {
     admin.close(); writer.close(); reader.close();
   });
 
+  it('PAUSE WRITE releases the writer when the timeout ends', async () => {
+    const admin = await RawClient.connect(port);
+    const writer = await RawClient.connect(port);
+    const t0 = Date.now();
+    expect(await admin.cmd('CLIENT', 'PAUSE', '200', 'WRITE')).toBe('OK');
+    writer.send('SET', 'pt', '1');
+    expect(await admin.cmd('GET', 'pt')).toBe(null);
+    expect(await writer.read()).toBe('OK');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(190);
+    admin.close(); writer.close();
+  });
+
   it('PAUSE ALL holds every command, in arrival order, until the timeout', async () => {
     const admin = await RawClient.connect(port);
     const a = await RawClient.connect(port);
@@ -206,6 +218,8 @@ describe('CLIENT (TCP)', () => {
         const [o, t] = [await ours.readRaw(), await theirs.readRaw()];
         expect(o.toString('latin1'), cmd.join(' ')).toBe(t.toString('latin1'));
       }
+      // In step: each command above gave exactly one reply.
+      for (const cl of [ours, theirs]) expect(await cl.cmd('ECHO', 'in-step')).toBe('in-step');
       for (const cl of [ours, theirs]) { cl.send('CLIENT', 'UNPAUSE'); await cl.read(); }
       // CLIENT LIST / INFO: the same fields in the same order.
       const keys = async (c: RawClient, ...cmd: string[]) => Object.keys(fields(await c.cmd(...cmd) as string));
