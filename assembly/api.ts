@@ -93,3 +93,53 @@ import { setSharedIntegers as setSharedInts } from "./db/object";
  * reports INT_MAX): true unless maxmemory is set with an LRU/LFU policy.
  */
 export function setSharedIntegers(on: bool): void { setSharedInts(on); }
+
+// ---- CLIENT PAUSE and DEBUG OBJECT ------------------------------------------------
+
+import { setPauseMode } from "./commands/dispatch";
+import { E_LRU, E_VAL, typeOf, encOf, strPtrOf, strLenOf, ENC_INT, TYPE_STRING } from "./db/entry";
+import { dbLookupNoTouch } from "./db/db";
+import { idleSeconds } from "./db/lru";
+
+/** CLIENT PAUSE: 0 none, 1 write commands, 2 all commands (dispatch.ts). */
+export function setClientPause(mode: i32): void { setPauseMode(mode); }
+
+// Bytes the host hands in outside a client's input (a key for DEBUG OBJECT).
+// Host scratch, not dataset memory, so it stays out of used_memory.
+let hostArgPtr: usize = 0;
+let hostArgCap: usize = 0;
+export function hostArg(n: u32): usize {
+  if (<usize>n > hostArgCap) {
+    if (hostArgPtr != 0) heap.free(hostArgPtr);
+    hostArgCap = <usize>n < 64 ? 64 : <usize>n;
+    hostArgPtr = heap.alloc(hostArgCap);
+  }
+  return hostArgPtr;
+}
+
+// DEBUG OBJECT's view of a key, filled by debugObject():
+//   0 entry address u32 | 4 type u8 | 5 encoding u8 | 8 lru bits u32 |
+//   12 idle seconds u32 | 16 int value i64 | 24 value ptr u32 | 28 value len u32
+const DEBUG_OBJ = memory.data(32);
+
+/**
+ * Looks up the `keyLen` key bytes at hostArg() in `db` (lazy expiry, no
+ * LRU touch, as Redis's OBJECT lookups) and fills the record above; returns
+ * its address, or 0 when the key does not exist.
+ */
+export function debugObject(db: i32, keyLen: u32): usize {
+  const e = dbLookupNoTouch(getDb(db), hostArgPtr, <usize>keyLen);
+  if (e == 0) return 0;
+  store<u32>(DEBUG_OBJ, <u32>e);
+  store<u8>(DEBUG_OBJ, typeOf(e), 4);
+  store<u8>(DEBUG_OBJ, encOf(e), 5);
+  store<u32>(DEBUG_OBJ, load<u32>(e, E_LRU), 8);
+  store<u32>(DEBUG_OBJ, <u32>idleSeconds(e), 12);
+  // Only strings expose their bytes here; other types' families add theirs.
+  const isInt = encOf(e) == ENC_INT;
+  const isBytes = typeOf(e) == TYPE_STRING && !isInt;
+  store<i64>(DEBUG_OBJ, isInt ? load<i64>(e, E_VAL) : 0, 16);
+  store<u32>(DEBUG_OBJ, isBytes ? <u32>strPtrOf(e) : 0, 24);
+  store<u32>(DEBUG_OBJ, isBytes ? <u32>strLenOf(e) : 0, 28);
+  return DEBUG_OBJ;
+}

@@ -9,7 +9,7 @@ import { Client, clientNew, clientFree, clientGet, clientReserve, bindArgs, curA
 import { readCommand, READ_NEED_MORE, READ_ERROR, readError } from "./resp/reader";
 import { outInit, outReset, outBufferPtr, outBufferLen, outMark, outTruncate, setProto, replyError } from "./resp/writer";
 import { initDbs, setNow } from "./db/db";
-import { dispatch, DISPATCH_HANDOFF, initCommandLookup, lastCmd } from "./commands/dispatch";
+import { dispatch, DISPATCH_HANDOFF, DISPATCH_PAUSED, initCommandLookup, lastCmd } from "./commands/dispatch";
 import { setCurrent } from "./commands/context";
 import { setSeeds } from "./ds/hash";
 import { registerAll } from "./commands/registry";
@@ -17,6 +17,8 @@ import { registerAll } from "./commands/registry";
 export const ST_OK: i32 = 0;
 export const ST_HANDOFF: i32 = 1;
 export const ST_CLOSE: i32 = 2;
+/** A CLIENT PAUSE holds back the next command; it stays unread in the input. */
+export const ST_PAUSED: i32 = 3;
 
 /** Called once by the host before anything else. */
 export function init(numDatabases: i32, hashSeed: u32, randomSeed: u64): void {
@@ -67,7 +69,9 @@ export function batchCount(): u32 { return batchLen; }
  * Runs every complete command in client `id`'s buffer after appending `n`
  * new bytes. Returns ST_OK (all complete commands done), ST_HANDOFF (the
  * last recorded command is for the host; its args are in handoffArgv) or
- * ST_CLOSE (protocol error replied; close after writing the output).
+ * ST_CLOSE (protocol error replied; close after writing the output) or
+ * ST_PAUSED (the next command must wait for CLIENT UNPAUSE: the reader is
+ * back at its first byte, so `execute(id, 0, now)` later runs it).
  */
 export function execute(id: u32, n: u32, nowMs: f64): i32 {
   const c = clientGet(id);
@@ -97,6 +101,13 @@ export function execute(id: u32, n: u32, nowMs: f64): i32 {
     }
     const mark = outMark();
     const st = dispatch(c);
+    if (st == DISPATCH_PAUSED) {
+      // Unread: a complete command leaves the reader between commands
+      // (mbLeft -1), so rewinding both offsets re-reads it from scratch.
+      c.cmdStart = start;
+      c.pos = start;
+      return ST_PAUSED;
+    }
     batchPush(lastCmd, c.db, start, c.pos);
     if (st == DISPATCH_HANDOFF) return ST_HANDOFF;
     if ((c.flags & (CF_REPLY_OFF | CF_REPLY_SKIP)) != 0) {

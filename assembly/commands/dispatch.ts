@@ -4,6 +4,7 @@
 
 import {
   CMD_COUNT, CMD_NAMES, CMD_ARITY, CMD_FLAGS, CMD_HOST, CMD_CONTAINER, F_NO_AUTH,
+  F_WRITE, F_MAY_REPLICATE,
 } from "./table.gen";
 import { Client, CF_AUTHED, argPtr, argLen, curArgc } from "../client";
 import { memCalloc } from "../ds/mem";
@@ -155,13 +156,34 @@ export function replyWrongArity(id: i32): void {
 
 export const DISPATCH_DONE: i32 = 0;
 export const DISPATCH_HANDOFF: i32 = 1;
+/** The command may not run now (CLIENT PAUSE); it was not consumed. */
+export const DISPATCH_PAUSED: i32 = 2;
+
+// CLIENT PAUSE, set by the host: which commands must wait. Redis makes the
+// check after the arity and auth checks, so a paused client still gets
+// those errors at once.
+export const PAUSE_NONE: i32 = 0;
+export const PAUSE_WRITE: i32 = 1;
+export const PAUSE_ALL: i32 = 2;
+export let pauseMode: i32 = PAUSE_NONE;
+export function setPauseMode(mode: i32): void { pauseMode = mode; }
+
+// @ts-ignore: decorator
+@inline function mustWait(id: i32): bool {
+  // WRITE mode holds back whatever could change the dataset or be
+  // propagated (Redis: CMD_WRITE | CMD_MAY_REPLICATE, which covers EVAL,
+  // PUBLISH...).
+  return pauseMode == PAUSE_ALL ||
+    (pauseMode == PAUSE_WRITE && (CMD_FLAGS[id] & (F_WRITE | F_MAY_REPLICATE)) != 0);
+}
 
 /** The command id of the last dispatched command (subcommand id for containers). */
 export let lastCmd: i32 = -1;
 
 /**
  * Runs the current command (args bound in client.ts). Returns
- * DISPATCH_HANDOFF when the host must run it.
+ * DISPATCH_HANDOFF when the host must run it, DISPATCH_PAUSED when a
+ * CLIENT PAUSE holds it back (nothing replied, nothing counted).
  */
 export function dispatch(c: Client): i32 {
   const argc = curArgc;
@@ -191,6 +213,7 @@ export function dispatch(c: Client): i32 {
     replyError(E_NOAUTH);
     return DISPATCH_DONE;
   }
+  if (pauseMode != PAUSE_NONE && mustWait(id)) return DISPATCH_PAUSED;
   if (CMD_HOST[id]) return DISPATCH_HANDOFF;
   statCommands++;
   statCalls[id]++;

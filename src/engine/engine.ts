@@ -12,6 +12,13 @@ import { randomBytes } from 'node:crypto';
 export const ST_OK = 0;
 export const ST_HANDOFF = 1;
 export const ST_CLOSE = 2;
+/** CLIENT PAUSE holds the client's next command; resume() it after unpausing. */
+export const ST_PAUSED = 3;
+
+// CLIENT PAUSE modes (assembly/commands/dispatch.ts).
+export const PAUSE_NONE = 0;
+export const PAUSE_WRITE = 1;
+export const PAUSE_ALL = 2;
 
 // Client flags (assembly/client.ts).
 export const CF_AUTHED = 1;
@@ -70,6 +77,9 @@ export interface EngineExports {
   cronExpire(nowMs: number, budget: number): number;
   cronRehash(): number;
   flushAllDbs(): void;
+  setClientPause(mode: number): void;
+  hostArg(n: number): number;
+  debugObject(db: number, keyLen: number): number;
   [name: string]: any;
 }
 
@@ -92,6 +102,21 @@ export interface EngineOptions {
   hashSeed?: number;
   randomSeed?: bigint;
   wasm?: BufferSource;
+}
+
+/** A key's internals for DEBUG OBJECT (assembly/api.ts debugObject). */
+export interface DebugObject {
+  addr: number;
+  /** TYPE_* and ENC_* of assembly/db/entry.ts. */
+  type: number;
+  encoding: number;
+  /** Raw LRU/LFU bits. */
+  lru: number;
+  idle: number;
+  /** The value of an int-encoded string. */
+  intValue: bigint;
+  /** The bytes of a raw/embstr string (a copy); null otherwise. */
+  bytes: Buffer | null;
 }
 
 export class Engine {
@@ -166,6 +191,22 @@ export class Engine {
   /** Raw bytes of client `id`'s input between two offsets (for MONITOR/SLOWLOG). */
   inputSlice(id: number, start: number, end: number): Buffer {
     return Buffer.from(new Uint8Array(this.x.memory.buffer, this.x.inputBase(id) + start, end - start));
+  }
+
+  /** DEBUG OBJECT's facts about a key in `db`, or null if it does not exist. */
+  debugObject(db: number, key: Buffer): DebugObject | null {
+    const p = this.x.hostArg(key.length);
+    new Uint8Array(this.x.memory.buffer, p, key.length).set(key);
+    const rec = this.x.debugObject(db, key.length);
+    if (rec === 0) return null;
+    const dv = new DataView(this.x.memory.buffer, rec, 32);
+    const valPtr = dv.getUint32(24, true);
+    const valLen = dv.getUint32(28, true);
+    return {
+      addr: dv.getUint32(0, true), type: dv.getUint8(4), encoding: dv.getUint8(5),
+      lru: dv.getUint32(8, true), idle: dv.getUint32(12, true), intValue: dv.getBigInt64(16, true),
+      bytes: valPtr ? Buffer.from(new Uint8Array(this.x.memory.buffer, valPtr, valLen)) : null,
+    };
   }
 
   /** Reads an AssemblyScript string (UTF-16, length in the header). */

@@ -1,9 +1,13 @@
 // Registers every host command family once.
 import { register as connection } from './cmd-connection.js';
+import { register as client } from './cmd-client.js';
+import { register as server } from './cmd-server.js';
 
 let done = false;
 export function registerHostCommands(): void {
   if (done) return;
   done = true;
   connection();
+  client();
+  server();
 }

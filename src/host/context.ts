@@ -26,6 +26,13 @@ export interface HostClient {
   pendingOut(): number;
   /** Ends the connection (CLIENT KILL, QUIT, timeout). */
   kill(): void;
+  // Kept by the pub/sub and MULTI rooms; CLIENT LIST reads them (absent = 0 / -1).
+  /** Channels, patterns and shard channels subscribed to (sub= psub= ssub=). */
+  subCount?: number;
+  psubCount?: number;
+  ssubCount?: number;
+  /** Commands queued inside MULTI, -1 outside MULTI (multi=). */
+  multiCount?: number;
 }
 
 export type HostHandler = (srv: HostServer, c: HostClient, args: Buffer[], r: Reply) => void;
@@ -41,6 +48,13 @@ export interface HostServer {
   stats: ServerStats;
   /** Stops the server (SHUTDOWN). */
   shutdown(): void;
+  /** MONITOR clients and the feed that shows them every command. */
+  monitors: MonitorFeedLike;
+  /** CLIENT PAUSE / UNPAUSE (server.ts holds the paused clients). */
+  pauseClients(untilMs: number, writesOnly: boolean): void;
+  unpauseClients(): void;
+  /** True while the client has a command held back by a pause. */
+  isPaused(c: HostClient): boolean;
   log(level: 'debug' | 'verbose' | 'notice' | 'warning', msg: string): void;
 }
 
@@ -56,6 +70,12 @@ export interface ServerStats {
   /** Clients paused until this time (ms), and whether only writes are paused. */
   pausedUntil: number;
   pauseWritesOnly: boolean;
+}
+
+export interface MonitorFeedLike {
+  add(c: HostClient): void;
+  remove(c: HostClient): void;
+  readonly active: boolean;
 }
 
 const handlers = new Map<number, HostHandler>();

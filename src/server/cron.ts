@@ -27,7 +27,11 @@ export class Cron {
     const hz = this.srv.config.getInt('hz');
     const budgetMs = (1000 / hz) * EXPIRE_CPU_SHARE;
     const start = performance.now();
-    while (x.cronExpire(Date.now(), 16) && performance.now() - start < budgetMs) { /* keep sampling */ }
+    // Redis expires nothing while clients are paused: the dataset must not
+    // change under a CLIENT PAUSE (used for failover).
+    if (!this.srv.paused) {
+      while (x.cronExpire(Date.now(), 16) && performance.now() - start < budgetMs) { /* keep sampling */ }
+    }
     if (this.srv.config.getBool('activerehashing')) {
       const rehashStart = performance.now();
       while (x.cronRehash() && performance.now() - rehashStart < 1) { /* 1 ms, as Redis */ }

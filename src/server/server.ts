@@ -3,13 +3,14 @@
 // all replies of a read with one socket write.
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { Engine, ST_HANDOFF, ST_CLOSE, CF_REPLY_OFF, CF_REPLY_SKIP, CF_REPLY_SKIP_NEXT } from '../engine/engine.js';
+import { Engine, ST_HANDOFF, ST_CLOSE, ST_PAUSED, CF_REPLY_OFF, CF_REPLY_SKIP, PAUSE_NONE, PAUSE_WRITE, PAUSE_ALL } from '../engine/engine.js';
 import { COMMANDS } from '../engine/commands.gen.js';
 import { Config } from '../host/config.js';
 import { Reply } from '../host/reply.js';
 import { HostClient, HostServer, ServerStats, hostHandler } from '../host/context.js';
 import { registerHostCommands } from '../host/commands.js';
 import { Cron } from './cron.js';
+import { MonitorFeed } from '../host/monitor.js';
 
 export interface ServerOptions {
   config: Config;
@@ -44,6 +45,10 @@ export class Server implements HostServer {
   private cron: Cron;
   private logSink: (level: string, msg: string) => void;
   private closed = false;
+  monitors: MonitorFeed;
+  /** Clients whose next command waits for CLIENT UNPAUSE, in arrival order. */
+  private pausedClients: HostClient[] = [];
+  private pauseTimer: NodeJS.Timeout | null = null;
   onShutdown: (() => void) | null = null;
 
   constructor(opts: ServerOptions) {
@@ -66,6 +71,7 @@ export class Server implements HostServer {
     this.applyEngineConfig();
     this.config.onChange(() => this.applyEngineConfig());
     this.cron = new Cron(this);
+    this.monitors = new MonitorFeed(this);
   }
 
   /** Pushes the settings the engine enforces itself. */
@@ -157,6 +163,9 @@ export class Server implements HostServer {
     const s = c.socket;
     c.socket = null;
     this.clients.delete(c.id);
+    this.monitors.remove(c);
+    const waiting = this.pausedClients.indexOf(c);
+    if (waiting >= 0) this.pausedClients.splice(waiting, 1);
     this.engine.x.freeClient(c.slot);
     s.destroy();
   }
@@ -167,36 +176,53 @@ export class Server implements HostServer {
     c.lastInteraction = now;
     this.stats.netInputBytes += chunk.length;
     const engine = this.engine;
-    const t0 = process.hrtime.bigint();
-    let st = engine.feed(c.slot, chunk, now);
+    // A paused client's bytes still go into its input (as Redis keeps
+    // reading into the query buffer); the engine stops again at the same
+    // command while the pause lasts.
+    this.drive(c, engine.feed(c.slot, chunk, now), process.hrtime.bigint());
+  }
+
+  /** Runs the client's input from an execute() status to the end of what can run now. */
+  private drive(c: HostClient, st: number, t0: bigint): void {
+    const engine = this.engine;
     const out: Buffer[] = [];
     for (;;) {
       const o = engine.takeOutput();
       if (o) out.push(o);
-      this.account(c, t0);
+      this.account(c, t0, st === ST_HANDOFF, out);
       if (st === ST_HANDOFF) {
         this.runHostCommand(c, out);
         if (c.closeAfterReply || !c.socket) break;
+        t0 = process.hrtime.bigint();
         st = engine.resume(c.slot, Date.now());
         continue;
       }
+      if (st === ST_PAUSED && !this.pausedClients.includes(c)) this.pausedClients.push(c);
       if (st === ST_CLOSE) c.closeAfterReply = true;
       break;
     }
     this.write(c, out);
   }
 
-  /** Adds this call's time to the commands it ran (commandstats). */
-  private account(c: HostClient, t0: bigint): void {
+  /**
+   * Adds this call's time to the commands it ran (commandstats) and shows
+   * them to MONITOR clients. A handed-off command is left to runHostCommand,
+   * which shows it after it has run, as Redis does.
+   */
+  private account(c: HostClient, t0: bigint, handoff: boolean, out: Buffer[]): void {
     const batch = this.engine.batch();
     const n = batch.length >> 2;
     if (n === 0) return;
     const usec = Number(process.hrtime.bigint() - t0) / 1000 / n;
+    const watched = this.monitors.active;
     for (let i = 0; i < n; i++) {
       const id = batch[i * 4];
       if (id >= 0) {
         this.stats.commandUsec[id] += usec;
         c.lastCmd = COMMANDS[id].name;
+      }
+      if (watched && !(handoff && i === n - 1)) {
+        this.monitors.feedRaw(c, id, batch[i * 4 + 1], batch[i * 4 + 2], batch[i * 4 + 3], out);
       }
     }
   }
@@ -224,9 +250,10 @@ export class Server implements HostServer {
     const flags = engine.x.clientFlags(c.slot);
     if ((flags & (CF_REPLY_OFF | CF_REPLY_SKIP)) !== 0) {
       engine.x.setClientFlags(c.slot, flags & ~CF_REPLY_SKIP);
-      return;
+    } else if (!r.empty) {
+      out.push(r.toBuffer());
     }
-    if (!r.empty) out.push(r.toBuffer());
+    if (this.monitors.active) this.monitors.feed(c, id, engine.x.clientDb(c.slot), args, out);
   }
 
   private write(c: HostClient, out: Buffer[]): void {
@@ -255,9 +282,66 @@ export class Server implements HostServer {
     if (this.closed) return;
     this.closed = true;
     this.cron.stop();
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
     for (const c of [...this.clients.values()]) this.closeClient(c);
     await Promise.all(this.servers.map((s) => new Promise<void>((res) => s.close(() => res()))));
   }
+
+  // ---- CLIENT PAUSE ----------------------------------------------------------
+
+  /**
+   * CLIENT PAUSE: holds back all commands, or only writes, until `untilMs`.
+   * A second pause keeps the later end and the stricter mode, as Redis.
+   */
+  pauseClients(untilMs: number, writesOnly: boolean): void {
+    const st = this.stats;
+    const active = st.pausedUntil > 0;
+    st.pauseWritesOnly = active ? st.pauseWritesOnly && writesOnly : writesOnly;
+    st.pausedUntil = Math.max(active ? st.pausedUntil : 0, untilMs);
+    this.engine.x.setClientPause(st.pauseWritesOnly ? PAUSE_WRITE : PAUSE_ALL);
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    // setTimeout's limit is 2^31-1 ms; a longer pause re-arms on expiry.
+    const wait = Math.min(Math.max(0, st.pausedUntil - Date.now()), 0x7fffffff);
+    this.pauseTimer = setTimeout(() => this.pauseExpired(), wait);
+    this.pauseTimer.unref();
+  }
+
+  get paused(): boolean { return this.stats.pausedUntil > 0; }
+
+  private pauseExpired(): void {
+    this.pauseTimer = null;
+    const left = this.stats.pausedUntil - Date.now();
+    if (left > 0) {
+      this.pauseTimer = setTimeout(() => this.pauseExpired(), Math.min(left, 0x7fffffff));
+      this.pauseTimer.unref();
+      return;
+    }
+    this.unpauseClients();
+  }
+
+  /** CLIENT UNPAUSE (or the pause's end): runs the held commands in arrival order. */
+  unpauseClients(): void {
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer = null;
+    this.stats.pausedUntil = 0;
+    this.stats.pauseWritesOnly = false;
+    this.engine.x.setClientPause(PAUSE_NONE);
+    // Deferred so that the UNPAUSE reply goes out before the held commands'.
+    setImmediate(() => this.resumePaused());
+  }
+
+  private resumePaused(): void {
+    const waiting = this.pausedClients;
+    this.pausedClients = [];
+    for (const c of waiting) {
+      if (!c.socket || c.closeAfterReply) continue;
+      // A command run here may pause again; the rest then queue up anew.
+      this.drive(c, this.engine.resume(c.slot, Date.now()), process.hrtime.bigint());
+    }
+  }
+
+  /** Clients with a command held back by CLIENT PAUSE (CLIENT LIST flag b). */
+  isPaused(c: HostClient): boolean { return this.pausedClients.includes(c); }
 
   shutdown(): void {
     this.log('warning', 'User requested shutdown...');

@@ -1,0 +1,316 @@
+// Server commands the host runs: DEBUG, SHUTDOWN, TIME.
+import { registerHost, HostServer, HostClient } from './context.js';
+import { Reply } from './reply.js';
+import { CMD_DEBUG, CMD_SHUTDOWN, CMD_TIME } from '../engine/commands.gen.js';
+import { DebugObject } from '../engine/engine.js';
+import { replyHelp, subcommandSyntaxError } from './cmd-client.js';
+import { nowMicros } from './monitor.js';
+
+const E_SYNTAX = 'ERR syntax error';
+const E_NO_SUCH_KEY = 'ERR no such key';
+const E_NO_SHUTDOWN = 'ERR No shutdown in progress.';
+const E_DEBUG_NOT_ALLOWED = 'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", ' +
+  'you can run it from a local connection, otherwise you need to set this option in the configuration file, ' +
+  'and then restart the server.';
+const E_PROTOCOL_TYPE = 'ERR Wrong protocol type name. Please use one of the following: ' +
+  'string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false';
+const E_PUSH_RESP2 = 'ERR RESP2 is not supported by this command';
+
+// ---- TIME ------------------------------------------------------------------------
+
+// TIME — array of two bulk strings: unix seconds and the microseconds within.
+function cmdTime(_srv: HostServer, _c: HostClient, _args: Buffer[], r: Reply): void {
+  const t = nowMicros();
+  r.array(2).bulk(String(t / 1000000n)).bulk(String(t % 1000000n));
+}
+
+// ---- SHUTDOWN --------------------------------------------------------------------
+
+// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT] — no reply: the server stops
+// and every connection closes. ABORT only cancels a shutdown that waits for
+// replicas, which never happens without replication, so it always errors.
+// SAVE has nothing to write while there is no persistence.
+function cmdShutdown(srv: HostServer, _c: HostClient, args: Buffer[], r: Reply): void {
+  let save = false, nosave = false, other = false, abort = false;
+  for (let i = 1; i < args.length; i++) {
+    const opt = args[i].toString('latin1').toLowerCase();
+    if (opt === 'nosave') nosave = true;
+    else if (opt === 'save') save = true;
+    else if (opt === 'now' || opt === 'force') other = true;
+    else if (opt === 'abort') abort = true;
+    else { r.error(E_SYNTAX); return; }
+  }
+  if ((abort && (save || nosave || other)) || (save && nosave)) { r.error(E_SYNTAX); return; }
+  if (abort) { r.error(E_NO_SHUTDOWN); return; }
+  srv.shutdown();
+}
+
+// ---- DEBUG -----------------------------------------------------------------------
+
+/** enable-debug-command: no, yes, or local (loopback connections only). */
+function debugAllowed(srv: HostServer, c: HostClient): boolean {
+  const mode = srv.config.get('enable-debug-command');
+  if (mode === 'yes') return true;
+  if (mode !== 'local') return false;
+  const host = c.addr.slice(0, c.addr.lastIndexOf(':')).replace(/^\[|\]$/g, '');
+  return host === '127.0.0.1' || host === '::1' || c.addr.startsWith('/');
+}
+
+// Redis's object encoding numbers (OBJ_ENCODING_*), which the engine keeps.
+const ENCODING_NAMES = ['raw', 'int', 'hashtable', 'zipmap', 'linkedlist', 'ziplist', 'intset', 'skiplist',
+  'embstr', 'quicklist', 'stream', 'listpack'];
+const ENC_INT = 1;
+const TYPE_STRING = 0;
+// Redis keeps one shared object for each of 0..9999 (OBJ_SHARED_INTEGERS)
+// and uses it as the value unless maxmemory needs per-key LRU/LFU bits.
+const SHARED_INTEGERS = 10000n;
+const SHARED_REFCOUNT = 2147483647;
+
+/** Bytes of an RDB length prefix (rdbSaveLen). */
+function rdbLenSize(n: number): number {
+  return n < 1 << 6 ? 1 : n < 1 << 14 ? 2 : n <= 0xffffffff ? 5 : 9;
+}
+
+/** Bytes of an RDB integer encoding for `v`, or 0 if it needs a string (rdbEncodeInteger). */
+function rdbIntSize(v: bigint): number {
+  if (v >= -128n && v <= 127n) return 2;
+  if (v >= -32768n && v <= 32767n) return 3;
+  if (v >= -2147483648n && v <= 2147483647n) return 5;
+  return 0;
+}
+
+/**
+ * What a string takes in an RDB file (rdbSavedObjectLen): an integer
+ * encoding when the value is a small canonical integer, else length + bytes.
+ * Redis LZF-compresses strings over 20 bytes when that saves space; this
+ * server has no LZF yet, so such values report their uncompressed size.
+ */
+function stringSerializedLength(o: DebugObject): number {
+  if (o.encoding === ENC_INT) {
+    const n = rdbIntSize(o.intValue);
+    if (n) return n;
+    const digits = String(o.intValue).length;
+    return rdbLenSize(digits) + digits;
+  }
+  const b = o.bytes!;
+  if (b.length <= 11) {
+    const s = b.toString('latin1');
+    if (/^(0|-?[1-9][0-9]*)$/.test(s)) {
+      const n = rdbIntSize(BigInt(s));
+      if (n) return n;
+    }
+  }
+  return rdbLenSize(b.length) + b.length;
+}
+
+function usesSharedIntegers(srv: HostServer): boolean {
+  let maxmemory = '0';
+  try { maxmemory = srv.config.get('maxmemory'); } catch { /* not configurable yet */ }
+  const policy = srv.config.get('maxmemory-policy');
+  return maxmemory === '0' || !(policy.includes('lru') || policy.includes('lfu'));
+}
+
+// DEBUG OBJECT key — status line with the key's internals.
+function debugObject(srv: HostServer, c: HostClient, key: Buffer, r: Reply): void {
+  const o = srv.engine.debugObject(srv.engine.x.clientDb(c.slot), key);
+  if (!o) { r.error(E_NO_SUCH_KEY); return; }
+  const shared = o.type === TYPE_STRING && o.encoding === ENC_INT && o.intValue >= 0n &&
+    o.intValue < SHARED_INTEGERS && usesSharedIntegers(srv);
+  const serialized = o.type === TYPE_STRING ? stringSerializedLength(o) : 0;
+  r.simple(`Value at:0x${o.addr.toString(16)} refcount:${shared ? SHARED_REFCOUNT : 1} ` +
+    `encoding:${ENCODING_NAMES[o.encoding] ?? 'unknown'} serializedlength:${serialized} ` +
+    `lru:${o.lru} lru_seconds_idle:${o.idle}`);
+}
+
+/** Blocks the whole process, as Redis's DEBUG SLEEP blocks its event loop. */
+function sleepBlocking(ms: number): void {
+  if (ms <= 0) return;
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** C's strtod prefix parse: the longest leading number, 0 if none. */
+function strtod(s: string): number {
+  const m = /^\s*[+-]?(\d+\.?\d*(e[+-]?\d+)?|\.\d+(e[+-]?\d+)?|inf(inity)?)/i.exec(s);
+  return m ? Number(m[0].trim().replace(/inf(inity)?$/i, 'Infinity')) : 0;
+}
+
+/** C's atoi: leading integer, 0 if none. */
+function atoi(s: string): number {
+  const m = /^\s*[+-]?\d+/.exec(s);
+  return m ? Number(m[0]) : 0;
+}
+
+// DEBUG PROTOCOL type — a sample reply of each RESP type, for client tests.
+function debugProtocol(type: string, r: Reply): void {
+  const p3 = r.proto === 3;
+  switch (type) {
+    case 'string': r.bulk('Hello World'); break;
+    case 'integer': r.int(12345); break;
+    case 'double': r.double('3.141'); break;
+    case 'bignum':
+      if (p3) r.raw(Buffer.from('(1234567999999999999999999999999999999\r\n'));
+      else r.bulk('1234567999999999999999999999999999999');
+      break;
+    case 'null': r.nullBulk(); break;
+    case 'array': r.array(3).int(0).int(1).int(2); break;
+    case 'set': r.set(3).int(0).int(1).int(2); break;
+    case 'map': r.map(3).int(0).bool(false).int(1).bool(true).int(2).bool(false); break;
+    case 'attrib':
+      if (p3) r.raw(Buffer.from('|1\r\n')).bulk('key-popularity').array(2).bulk('key:123').int(90);
+      r.bulk('Some real reply following the attribute');
+      break;
+    case 'push':
+      if (!p3) { r.error(E_PUSH_RESP2); break; }
+      r.raw(Buffer.from('>2\r\n')).bulk('server-cpu-usage').int(42);
+      r.bulk('Some real reply following the push reply');
+      break;
+    case 'verbatim': r.verbatim('This is a verbatim\nstring'); break;
+    case 'true': r.bool(true); break;
+    case 'false': r.bool(false); break;
+    default: r.error(E_PROTOCOL_TYPE);
+  }
+}
+
+// Redis 7.0's DEBUG HELP text, word for word. Of its subcommands this server
+// runs HELP, SLEEP, SET-ACTIVE-EXPIRE, OBJECT, LOG, ERROR and PROTOCOL; the
+// others (crashes, RDB/AOF reloads, allocator and encoding internals) reply
+// as unknown.
+const DEBUG_HELP = [
+  'AOF-FLUSH-SLEEP <microsec>',
+  '    Server will sleep before flushing the AOF, this is used for testing.',
+  'ASSERT',
+  '    Crash by assertion failed.',
+  'CHANGE-REPL-ID',
+  '    Change the replication IDs of the instance.',
+  '    Dangerous: should be used only for testing the replication subsystem.',
+  'CONFIG-REWRITE-FORCE-ALL',
+  '    Like CONFIG REWRITE but writes all configuration options, including',
+  '    keywords not listed in original configuration file or default values.',
+  'CRASH-AND-RECOVER [<milliseconds>]',
+  '    Hard crash and restart after a <milliseconds> delay (default 0).',
+  'DIGEST',
+  '    Output a hex signature representing the current DB content.',
+  'DIGEST-VALUE <key> [<key> ...]',
+  '    Output a hex signature of the values of all the specified keys.',
+  'ERROR <string>',
+  '    Return a Redis protocol error with <string> as message. Useful for clients',
+  '    unit tests to simulate Redis errors.',
+  'LEAK <string>',
+  '    Create a memory leak of the input string.',
+  'LOG <message>',
+  '    Write <message> to the server log.',
+  'HTSTATS <dbid>',
+  '    Return hash table statistics of the specified Redis database.',
+  'HTSTATS-KEY <key>',
+  '    Like HTSTATS but for the hash table stored at <key>\'s value.',
+  'LOADAOF',
+  '    Flush the AOF buffers on disk and reload the AOF in memory.',
+  'REPLICATE <string>',
+  '    Replicates the provided string to replicas, allowing data divergence.',
+  'MALLCTL <key> [<val>]',
+  '    Get or set a malloc tuning integer.',
+  'MALLCTL-STR <key> [<val>]',
+  '    Get or set a malloc tuning string.',
+  'OBJECT <key>',
+  '    Show low level info about `key` and associated value.',
+  'DROP-CLUSTER-PACKET-FILTER <packet-type>',
+  '    Drop all packets that match the filtered type. Set to -1 allow all packets.',
+  'OOM',
+  '    Crash the server simulating an out-of-memory error.',
+  'PANIC',
+  '    Crash the server simulating a panic.',
+  'POPULATE <count> [<prefix>] [<size>]',
+  '    Create <count> string keys named key:<num>. If <prefix> is specified then',
+  '    it is used instead of the \'key\' prefix. These are not propagated to',
+  '    replicas. Cluster slots are not respected so keys not belonging to the',
+  '    current node can be created in cluster mode.',
+  'PROTOCOL <type>',
+  '    Reply with a test value of the specified type. <type> can be: string,',
+  '    integer, double, bignum, null, array, set, map, attrib, push, verbatim,',
+  '    true, false.',
+  'RELOAD [option ...]',
+  '    Save the RDB on disk and reload it back to memory. Valid <option> values:',
+  '    * MERGE: conflicting keys will be loaded from RDB.',
+  '    * NOFLUSH: the existing database will not be removed before load, but',
+  '      conflicting keys will generate an exception and kill the server.',
+  '    * NOSAVE: the database will be loaded from an existing RDB file.',
+  '    Examples:',
+  '    * DEBUG RELOAD: verify that the server is able to persist, flush and reload',
+  '      the database.',
+  '    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an',
+  '      existing RDB file.',
+  '    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB',
+  '      file to the database.',
+  'RESTART [<milliseconds>]',
+  '    Graceful restart: save config, db, restart after a <milliseconds> delay (default 0).',
+  'SDSLEN <key>',
+  '    Show low level SDS string info representing `key` and value.',
+  'SEGFAULT',
+  '    Crash the server with sigsegv.',
+  'SET-ACTIVE-EXPIRE <0|1>',
+  '    Setting it to 0 disables expiring keys in background when they are not',
+  '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
+  '    default.',
+  'QUICKLIST-PACKED-THRESHOLD <size>',
+  '    Sets the threshold for elements to be inserted as plain vs packed nodes',
+  '    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.',
+  'SET-SKIP-CHECKSUM-VALIDATION <0|1>',
+  '    Enables or disables checksum checks for RDB files and RESTORE\'s payload.',
+  'SLEEP <seconds>',
+  '    Stop the server for <seconds>. Decimals allowed.',
+  'STRINGMATCH-TEST',
+  '    Run a fuzz tester against the stringmatchlen() function.',
+  'STRUCTSIZE',
+  '    Return the size of different Redis core C structures.',
+  'LISTPACK <key>',
+  '    Show low level info about the listpack encoding of <key>.',
+  'QUICKLIST <key> [<0|1>]',
+  '    Show low level info about the quicklist encoding of <key>.',
+  '    The optional argument (0 by default) sets the level of detail',
+  'CLIENT-EVICTION',
+  '    Show low level client eviction pools info (maxmemory-clients).',
+  'PAUSE-CRON <0|1>',
+  '    Stop periodic cron job processing.',
+  'REPLYBUFFER PEAK-RESET-TIME <NEVER||RESET|time>',
+  '    Sets the time (in milliseconds) to wait between client reply buffer peak resets.',
+  '    In case NEVER is provided the last observed peak will never be reset',
+  '    In case RESET is provided the peak reset time will be restored to the default value',
+  'REPLYBUFFER RESIZING <0|1>',
+  '    Enable or disable the reply buffer resize cron job',
+  'CLUSTERLINK KILL <to|from|all> <node-id>',
+  '    Kills the link based on the direction to/from (both) with the provided node.',
+];
+// DEBUG subcommand [arg ...] — see DEBUG_HELP. PROTECTED: refused unless
+// enable-debug-command allows this connection.
+function cmdDebug(srv: HostServer, c: HostClient, args: Buffer[], r: Reply): void {
+  if (!debugAllowed(srv, c)) { r.error(E_DEBUG_NOT_ALLOWED); return; }
+  const sub = args[1].toString('latin1').toLowerCase();
+  const argc = args.length;
+  if (sub === 'help' && argc === 2) {
+    replyHelp(r, 'DEBUG', DEBUG_HELP);
+  } else if (sub === 'sleep' && argc === 3) {
+    // Seconds, decimals allowed; garbage sleeps 0 (strtod).
+    sleepBlocking(Math.floor(strtod(args[2].toString('latin1')) * 1000000) / 1000);
+    r.ok();
+  } else if (sub === 'set-active-expire' && argc === 3) {
+    srv.engine.x.setActiveExpireEnabled(atoi(args[2].toString('latin1')) !== 0 ? 1 : 0);
+    r.ok();
+  } else if (sub === 'object' && argc === 3) {
+    debugObject(srv, c, args[2], r);
+  } else if (sub === 'log' && argc === 3) {
+    srv.log('warning', `DEBUG LOG: ${args[2].toString('latin1')}`);
+    r.ok();
+  } else if (sub === 'error' && argc === 3) {
+    r.error(args[2].toString('latin1'));
+  } else if (sub === 'protocol' && argc === 3) {
+    debugProtocol(args[2].toString('latin1').toLowerCase(), r);
+  } else {
+    subcommandSyntaxError(r, 'DEBUG', args[1]);
+  }
+}
+
+export function register(): void {
+  registerHost(CMD_DEBUG, cmdDebug);
+  registerHost(CMD_SHUTDOWN, cmdShutdown);
+  registerHost(CMD_TIME, cmdTime);
+}
