@@ -57,7 +57,7 @@ const meta = rows.map((r, id) => {
 });
 let ts = header + '/* eslint-disable */\n';
 ts += `export const FLAG_BITS = ${JSON.stringify(FLAG_BITS)} as const;\n`;
-ts += `export interface CommandMeta {\n  id: number; name: string; parent: number; handler: 'engine' | 'host';\n  arity: number; group: string; since: string; command_flags?: string[];\n  acl_categories?: string[]; key_specs?: any[]; arguments?: any[]; doc_flags?: string[];\n  summary?: string; complexity?: string; history?: [string, string][];\n}\n`;
+ts += `export interface CommandMeta {\n  id: number; name: string; parent: number; handler: 'engine' | 'host';\n  arity: number; group: string; since: string; command_flags?: string[];\n  acl_categories?: string[]; key_specs?: any[]; arguments?: any[]; doc_flags?: string[];\n  summary?: string; complexity?: string; history?: [string, string][]; notes?: string;\n}\n`;
 ts += `export const COMMANDS: CommandMeta[] = ${JSON.stringify(meta)};\n`;
 ts += rows.map((r, i) => `export const ${ident(r.name)} = ${i};`).join('\n') + '\n';
 mkdirSync(join(root, 'src', 'engine'), { recursive: true });

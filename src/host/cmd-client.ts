@@ -6,7 +6,7 @@ import { registerHost, HostServer, HostClient } from './context.js';
 import { Reply } from './reply.js';
 import {
   CMD_CLIENT_GETNAME, CMD_CLIENT_HELP, CMD_CLIENT_ID, CMD_CLIENT_INFO, CMD_CLIENT_KILL, CMD_CLIENT_LIST,
-  CMD_CLIENT_NO_EVICT, CMD_CLIENT_PAUSE, CMD_CLIENT_REPLY, CMD_CLIENT_SETNAME, CMD_CLIENT_UNPAUSE, CMD_MONITOR,
+  CMD_CLIENT_NO_EVICT, CMD_CLIENT_PAUSE, CMD_CLIENT_REPLY, CMD_CLIENT_SETNAME, CMD_CLIENT_SETINFO, CMD_CLIENT_UNPAUSE, CMD_MONITOR,
 } from '../engine/commands.gen.js';
 import { CF_REPLY_OFF, CF_REPLY_SKIP, CF_REPLY_SKIP_NEXT } from '../engine/engine.js';
 import { validateClientName } from './cmd-connection.js';
@@ -159,6 +159,24 @@ function cmdClientSetname(_srv: HostServer, c: HostClient, args: Buffer[], r: Re
   const err = validateClientName(args[2]);
   if (err) { r.error(err); return; }
   c.name = args[2].toString('latin1');
+  r.ok();
+}
+
+// CLIENT SETINFO LIB-NAME|LIB-VER value — OK. Redis 7.2's command, taken
+// here because ioredis and node-redis send it on every connect.
+function cmdClientSetinfo(_srv: HostServer, c: HostClient, args: Buffer[], r: Reply): void {
+  const attr = args[2].toString('latin1');
+  const which = attr.toLowerCase();
+  if (which !== 'lib-name' && which !== 'lib-ver') {
+    r.error(`ERR Unrecognized option '${attr}'`);
+    return;
+  }
+  if (validateClientName(args[3])) {
+    r.error(`ERR ${attr} cannot contain spaces, newlines or special characters.`);
+    return;
+  }
+  if (which === 'lib-name') c.libName = args[3].toString('latin1');
+  else c.libVer = args[3].toString('latin1');
   r.ok();
 }
 
@@ -348,6 +366,7 @@ export function register(): void {
   registerHost(CMD_CLIENT_LIST, cmdClientList);
   registerHost(CMD_CLIENT_GETNAME, cmdClientGetname);
   registerHost(CMD_CLIENT_SETNAME, cmdClientSetname);
+  registerHost(CMD_CLIENT_SETINFO, cmdClientSetinfo);
   registerHost(CMD_CLIENT_KILL, cmdClientKill);
   registerHost(CMD_CLIENT_REPLY, cmdClientReply);
   registerHost(CMD_CLIENT_NO_EVICT, cmdClientNoEvict);

@@ -11,6 +11,9 @@ export interface HostClient {
   /** CLIENT ID: unique and increasing for the server's lifetime. */
   id: number;
   name: string;
+  /** CLIENT SETINFO values (Redis 7.2; not shown by 7.0's CLIENT LIST). */
+  libName?: string;
+  libVer?: string;
   addr: string;
   laddr: string;
   fd: number;
