@@ -119,6 +119,8 @@ export interface DebugObject {
   bytes: Buffer | null;
 }
 
+const EMPTY_BATCH = new Int32Array(0);
+
 export class Engine {
   readonly x: EngineExports;
   private decoder = new TextDecoder();
@@ -145,10 +147,30 @@ export class Engine {
 
   get memory(): WebAssembly.Memory { return this.x.memory; }
 
+  // Views over the whole memory, re-created only when a grow has detached
+  // the old buffer: the per-read path then allocates no view objects.
+  private u8View = new Uint8Array(0);
+  private i32View = new Int32Array(0);
+
+  /** The byte view of linear memory, fresh after any growth. */
+  bytes(): Uint8Array {
+    const buf = this.x.memory.buffer;
+    if (this.u8View.buffer !== buf) {
+      this.u8View = new Uint8Array(buf);
+      this.i32View = new Int32Array(buf);
+    }
+    return this.u8View;
+  }
+
+  private ints(): Int32Array {
+    this.bytes();
+    return this.i32View;
+  }
+
   /** Copies `chunk` into client `id`'s input and runs what is complete. */
   feed(id: number, chunk: Uint8Array, nowMs: number): number {
     const ptr = this.x.reserveInput(id, chunk.length);
-    new Uint8Array(this.x.memory.buffer, ptr, chunk.length).set(chunk);
+    this.bytes().set(chunk, ptr);
     return this.x.execute(id, chunk.length, nowMs);
   }
 
@@ -162,7 +184,9 @@ export class Engine {
     const len = this.x.outputLen();
     if (len === 0) return null;
     const ptr = this.x.outputPtr();
-    return Buffer.from(new Uint8Array(this.x.memory.buffer, ptr, len));
+    const out = Buffer.allocUnsafe(len);
+    out.set(this.bytes().subarray(ptr, ptr + len));
+    return out;
   }
 
   /** The handed-off command's arguments, copied out. */
@@ -181,11 +205,15 @@ export class Engine {
     return out;
   }
 
-  /** (cmdId, db, start, end) of each command run by the last execute. */
+  /**
+   * (cmdId, db, start, end) of each command run by the last execute: a view
+   * valid until the next call into the engine.
+   */
   batch(): Int32Array {
     const n = this.x.batchCount();
-    if (n === 0) return new Int32Array(0);
-    return new Int32Array(this.x.memory.buffer, this.x.batchRecords(), n * 4).slice();
+    if (n === 0) return EMPTY_BATCH;
+    const at = this.x.batchRecords() >> 2;
+    return this.ints().subarray(at, at + n * 4);
   }
 
   /** Raw bytes of client `id`'s input between two offsets (for MONITOR/SLOWLOG). */
