@@ -43,3 +43,9 @@ export const EP_BIG_BULK = "ERR Protocol error: too big bulk count string";
 export const EP_BIG_INLINE = "ERR Protocol error: too big inline request";
 export const EP_UNBALANCED = "ERR Protocol error: unbalanced quotes in request";
 // "expected '$', got '%c'" is built in resp/reader.ts.
+
+// ---- bitmap (commands/bitmap.ts) ---------------------------------------------
+// E_BIT_OFFSET, E_BIT_VALUE, E_BITFIELD_TYPE, E_BITFIELD_RO and E_BITOP_NOT
+// are above.
+export const E_BITPOS_BIT = "ERR The bit argument must be 1 or 0.";
+export const E_BITFIELD_OVERFLOW = "ERR Invalid OVERFLOW type specified";
