@@ -504,10 +504,13 @@ function readField(ptr: usize, len: usize, off: i64, bits: i32): u64 {
   return v;
 }
 
-/** Sign-extends a `bits`-wide two's complement field. */
+/** The low `bits` bits of `v` read as a two's complement number. */
 // @ts-ignore: decorator
 @inline function signExtend(v: u64, bits: i32): i64 {
-  if (bits < 64 && ((v >> <u64>(bits - 1)) & 1) != 0) v |= <u64>-1 << <u64>bits;
+  if (bits < 64) {
+    const high = <u64>-1 << <u64>bits;
+    v = ((v >> <u64>(bits - 1)) & 1) != 0 ? v | high : v & ~high;
+  }
   return <i64>v;
 }
 

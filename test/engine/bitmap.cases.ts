@@ -189,6 +189,8 @@ export const BITMAP_TABLES: BitmapTable[] = [
       [['BITFIELD', 'g', 'SET', 'i64', '#1', -1, 'INCRBY', 'i64', '#1', '-9223372036854775808',
         'OVERFLOW', 'SAT', 'INCRBY', 'i64', '#1', '-9223372036854775808', 'INCRBY', 'u63', 0, -5],
         arr(int(0), int(9223372036854775807n), int(-1), int(0))],
+      [['BITFIELD', 'w', 'SET', 'i8', 0, 5, 'INCRBY', 'i8', 0, '-9223372036854775808', 'INCRBY', 'i51', 8, '-9223372036854775808'],
+        arr(int(0), int(5), int(0))],               // WRAP keeps only the field's bits
       [['GET', 'g'], bulk('\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff\xff\xff\xff\xff\xff\xff')],
       [['BITFIELD', 'h', 'SET', 'u1', 7, 1, 'SET', 'i1', 6, -1, 'GET', 'i2', 6, 'INCRBY', 'i1', 7, 1], arr(int(0), int(0), int(-1), int(0))],
       [['BITFIELD', 'n', 'INCRBY', 'u8', 0, 1], arr(int(50))],   // int-encoded: edits the digits

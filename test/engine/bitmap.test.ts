@@ -100,6 +100,14 @@ describe('BITOP', () => {
   });
 });
 
+describe('BITFIELD', () => {
+  it('replies RESP3 null when FAIL refuses a write', () => {
+    const t = new TestEngine();
+    t.setProto(3);
+    expect(t.rawCmd('BITFIELD', 'k', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', 0, 4, 'GET', 'u2', 0)).toBe('*2\r\n_\r\n:0\r\n');
+  });
+});
+
 describe('bitmaps on every string encoding', () => {
   // The same bytes stored as int, embstr and raw (> 44 bytes) encodings.
   const values: [string, string][] = [
