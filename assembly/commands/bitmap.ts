@@ -171,8 +171,10 @@ function resolveRange(start: i64, end: i64, total: i64): void {
   rangeEnd = end;
 }
 
-/** Parses BIT|BYTE at `i` into `rangeInBits`; replies a syntax error otherwise. */
+/** Whether the last range was given in bits (BIT) rather than bytes. */
 let rangeInBits = false;
+
+/** Parses BIT|BYTE at `i` into `rangeInBits`; replies a syntax error otherwise. */
 function parseRangeUnitOrReply(i: i32): bool {
   if (argIs(i, "BIT")) rangeInBits = true;
   else if (argIs(i, "BYTE")) rangeInBits = false;
