@@ -96,7 +96,11 @@ export function storeString(db: Db, old: usize, keyPtr: usize, keyLen: usize,
     srcPtr: usize, srcLen: usize, mode: i32, expireAt: i64, keepTtl: bool): usize {
   const at = keepTtl && old != 0 ? expireAtOf(old) : expireAt;
   const hash = old != 0 ? load<u32>(old, 4) : hashKey(keyPtr, keyLen);
-  const e = makeStringEntry(keyPtr, keyLen, hash, srcPtr, srcLen, mode, at);
+  return linkEntry(db, old, makeStringEntry(keyPtr, keyLen, hash, srcPtr, srcLen, mode, at));
+}
+
+/** Puts a new entry where `old` was (freeing old's value), or adds it. */
+function linkEntry(db: Db, old: usize, e: usize): usize {
   if (old != 0) {
     freeValue(old);
     dbReplaceEntry(db, old, e);
@@ -104,6 +108,21 @@ export function storeString(db: Db, old: usize, keyPtr: usize, keyLen: usize,
     dbAdd(db, e);
   }
   return e;
+}
+
+/**
+ * Stores a raw string that takes ownership of `bufPtr` (`len` bytes, from
+ * memAlloc), replacing `old` (0 if none) and dropping any TTL, as Redis's
+ * setKey does: for writers that build the bytes first (BITOP, new bitmaps).
+ */
+export function storeRawOwned(db: Db, old: usize, keyPtr: usize, keyLen: usize, bufPtr: usize, len: usize): usize {
+  const hash = old != 0 ? load<u32>(old, 4) : hashKey(keyPtr, keyLen);
+  const e = newEntry(keyPtr, keyLen, hash, 0, false);
+  store<u8>(e, TYPE_STRING, E_TYPE);
+  store<u8>(e, ENC_RAW, E_ENC);
+  store<u32>(e, <u32>bufPtr, E_VAL_PTR);
+  store<u32>(e, <u32>len, E_VAL_LEN);
+  return linkEntry(db, old, e);
 }
 
 /** Replaces an int-encoded or other string value with the integer `v`, in place when possible. */
@@ -118,14 +137,7 @@ export function storeInt(db: Db, old: usize, keyPtr: usize, keyLen: usize, v: i6
   }
   const at = old != 0 ? expireAtOf(old) : -1;
   const hash = old != 0 ? load<u32>(old, 4) : hashKey(keyPtr, keyLen);
-  const e = makeIntEntry(keyPtr, keyLen, hash, v, at);
-  if (old != 0) {
-    freeValue(old);
-    dbReplaceEntry(db, old, e);
-  } else {
-    dbAdd(db, e);
-  }
-  return e;
+  return linkEntry(db, old, makeIntEntry(keyPtr, keyLen, hash, v, at));
 }
 
 /**

@@ -64,3 +64,9 @@ export const E_LCS_ALLOC = "ERR Insufficient memory, failed allocating transient
 export const E_INT_RANGE = "ERR value is out of range, value must between -2147483648 and 2147483647";
 // EXPIRE family: followed by the option as given.
 export const E_UNSUPPORTED_OPTION = "ERR Unsupported option ";
+
+// ---- bitmap (commands/bitmap.ts) ---------------------------------------------
+// E_BIT_OFFSET, E_BIT_VALUE, E_BITFIELD_TYPE, E_BITFIELD_RO and E_BITOP_NOT
+// are above.
+export const E_BITPOS_BIT = "ERR The bit argument must be 1 or 0.";
+export const E_BITFIELD_OVERFLOW = "ERR Invalid OVERFLOW type specified";
