@@ -82,10 +82,24 @@ function findName(len: usize): i32 {
   }
 }
 
+// Pipelines repeat the same command: remember the last name exactly as the
+// client spelled it, and skip lowercasing and hashing when it comes again.
+const CACHE_MAX: usize = 24;
+const cacheName = memory.data(<i32>CACHE_MAX);
+let cacheLen: usize = 0;
+let cacheId: i32 = -1;
+
 /** The command id for a name (any case), or -1. */
 export function lookupCommand(ptr: usize, len: usize): i32 {
+  if (len == cacheLen && cacheId >= 0 && memory.compare(cacheName, ptr, len) == 0) return cacheId;
   if (!lowerInto(0, ptr, len)) return -1;
-  return findName(len);
+  const id = findName(len);
+  if (id >= 0 && len <= CACHE_MAX) {
+    memory.copy(cacheName, ptr, len);
+    cacheLen = len;
+    cacheId = id;
+  }
+  return id;
 }
 
 /** The subcommand id of container `parent` named by `ptr`, or -1. */

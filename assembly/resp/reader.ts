@@ -91,6 +91,15 @@ export function readCommand(c: Client): i32 {
   }
   while (c.mbLeft > 0) {
     if (c.bulkLen < 0) {
+      // Fast path for the common "$<digits>\r\n": parse while scanning.
+      const quick = quickBulkHeader(c);
+      if (quick >= 0) {
+        if (quick > protoMaxBulkLen && (c.flags & CF_MASTER) == 0) return fail(EP_INVALID_BULK);
+        if (quick > UNAUTH_MAX_BULK && needsAuth(c)) return fail(EP_UNAUTH_BULK);
+        c.bulkLen = <i32>quick;
+      }
+    }
+    if (c.bulkLen < 0) {
       const cr = findByte(c, c.pos, CR);
       if (cr < 0) {
         if (c.inLen - c.pos > INLINE_MAX) return fail(EP_BIG_BULK);
@@ -118,6 +127,34 @@ export function readCommand(c: Client): i32 {
   }
   c.mbLeft = -1;
   return READ_COMMAND;
+}
+
+/**
+ * Reads a complete `$<1-9 digits>\r\n` header at c.pos and advances past it;
+ * returns the length, or -1 (nothing consumed) for anything else, which the
+ * general path then handles with all of Redis's checks and errors.
+ */
+function quickBulkHeader(c: Client): i64 {
+  const base = <usize>c.inPtr;
+  let p = base + c.pos;
+  const end = base + c.inLen;
+  if (p + 4 > end || load<u8>(p) != DOLLAR) return -1;
+  p++;
+  let first = load<u8>(p);
+  // A leading zero is only valid as "0" itself (string2ll).
+  if (first < 48 || first > 57 || (first == 48 && p + 1 < end && load<u8>(p + 1) != CR)) return -1;
+  let v: i64 = 0;
+  let digits = 0;
+  while (p < end) {
+    const b = load<u8>(p);
+    if (b < 48 || b > 57) break;
+    v = v * 10 + <i64>(b - 48);
+    p++;
+    if (++digits > 9) return -1;
+  }
+  if (p + 2 > end || load<u8>(p) != CR) return -1;
+  c.pos = <u32>(p + 2 - base);
+  return v;
 }
 
 function fail(msg: string): i32 {
