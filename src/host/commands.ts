@@ -1,9 +1,11 @@
 // Registers every host command family once.
 import { register as connection } from './cmd-connection.js';
+import { register as config } from './cmd-config.js';
 
 let done = false;
 export function registerHostCommands(): void {
   if (done) return;
   done = true;
   connection();
+  config();
 }
