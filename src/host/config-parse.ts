@@ -34,35 +34,37 @@ export function splitArgs(line: string): string[] | null {
     let inq = false;
     let insq = false;
     let done = false;
-    let cur = '';
+    // Bytes, so that \xHH escapes and literal UTF-8 text combine correctly.
+    const cur: number[] = [];
+    const put = (s: string) => { for (const b of Buffer.from(s, 'utf8')) cur.push(b); };
     while (!done) {
       const c = p < n ? line[p] : '';
       if (inq) {
         if (c === '') return null;
         if (c === '\\' && line[p + 1] === 'x' && p + 3 < n && isHex(line[p + 2]) && isHex(line[p + 3])) {
-          cur += String.fromCharCode(parseInt(line.substr(p + 2, 2), 16));
+          cur.push(parseInt(line.substr(p + 2, 2), 16));
           p += 3;
         } else if (c === '\\' && p + 1 < n) {
           p++;
           const e = line[p];
-          cur += e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e === 'b' ? '\b' : e === 'a' ? '\x07' : e;
+          put(e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e === 'b' ? '\b' : e === 'a' ? '\x07' : e);
         } else if (c === '"') {
           // The closing quote must be followed by a space or nothing.
           if (p + 1 < n && !isSpace(line[p + 1])) return null;
           done = true;
         } else {
-          cur += c;
+          put(c);
         }
       } else if (insq) {
         if (c === '') return null;
         if (c === '\\' && line[p + 1] === "'") {
           p++;
-          cur += "'";
+          put("'");
         } else if (c === "'") {
           if (p + 1 < n && !isSpace(line[p + 1])) return null;
           done = true;
         } else {
-          cur += c;
+          put(c);
         }
       } else if (c === ' ' || c === '\n' || c === '\r' || c === '\t' || c === '') {
         done = true;
@@ -71,11 +73,11 @@ export function splitArgs(line: string): string[] | null {
       } else if (c === "'") {
         insq = true;
       } else {
-        cur += c;
+        put(c);
       }
       if (p < n) p++;
     }
-    out.push(cur);
+    out.push(Buffer.from(cur).toString('utf8'));
   }
 }
 
