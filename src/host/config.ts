@@ -421,7 +421,13 @@ export class Config {
         const e = this.entries.get(name);
         if (e) {
           if (!(e.param.flags & MULTI_ARG) && argv!.length !== 2) fail('wrong number of arguments');
-          const res = this.assign(e.param, argv!.slice(1));
+          let args = argv!.slice(1);
+          // A multi-word parameter given as one word ("--save '100 1'") is
+          // split again, as Redis 7.0 does; "" stays an empty value.
+          if ((e.param.flags & MULTI_ARG) && args.length === 1 && args[0] !== '') {
+            args = splitArgs(args[0]) ?? fail('Unbalanced quotes in configuration line');
+          }
+          const res = this.assign(e.param, args);
           if (typeof res === 'object') fail(res.err);
           if (res === 'changed') this.changed([e.param.name]);
           continue;
