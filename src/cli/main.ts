@@ -1,34 +1,164 @@
-// vermilion-server [path/to/redis.conf] [--name value ...]
-import { mkdirSync } from 'node:fs';
-import { Config, ConfigError } from '../host/config.js';
+// vermilion-server [path/to/redis.conf] [--name value ...] [-]
+//
+// Starts like redis-server: the config file is read first, then stdin when
+// `-` is given, then the command-line options, all as one redis.conf text
+// (so an error names the line the way Redis numbers it). A bad option
+// prints Redis's FATAL CONFIG FILE ERROR block and exits with code 1.
+import { mkdirSync, readFileSync, writeFileSync, appendFileSync, unlinkSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Config, ConfigError, ConfigLoadError } from '../host/config.js';
+import { repr, splitArgs } from '../host/config-parse.js';
+import { REDIS_VERSION } from '../host/cmd-connection.js';
 import { Server } from '../server/server.js';
 
-export async function main(argv: string[]): Promise<void> {
-  const config = new Config();
+const VERSION = '0.1.0';
+const LEVELS = ['debug', 'verbose', 'notice', 'warning'];
+
+const USAGE = `Usage: vermilion-server [/path/to/redis.conf] [options] [-]
+       vermilion-server - (read config from stdin)
+       vermilion-server -v or --version
+       vermilion-server -h or --help
+
+Options are redis.conf directives written as --name value, applied after
+the config file, for example:
+       vermilion-server --port 7777
+       vermilion-server --port 7777 --save "" --appendonly no
+       vermilion-server /etc/vermilion.conf --loglevel verbose
+       echo 'maxmemory 128mb' | vermilion-server -
+
+Defaults are Redis ${REDIS_VERSION}'s, except dir (./data, created at startup).
+`;
+
+export interface StartupArgs {
+  /** Absolute path of the config file, '' when none. */
+  configFile: string;
+  fromStdin: boolean;
+  /** The command-line options as redis.conf lines. */
+  options: string;
+}
+
+/**
+ * Splits argv the way redis-server does: the first argument is the config
+ * file unless it starts with '-'; `--name` starts a directive and the
+ * words after it are its values (quoted so spaces survive); `-` as the
+ * first or last argument reads stdin.
+ */
+export function parseArgv(argv: string[]): StartupArgs {
+  let j = 0;
   let configFile = '';
-  try {
-    let i = 0;
-    if (argv[0] && !argv[0].startsWith('--')) configFile = argv[i++];
-    for (; i < argv.length; i++) {
-      const name = argv[i].replace(/^--/, '');
-      const vals: string[] = [];
-      while (i + 1 < argv.length && !argv[i + 1].startsWith('--')) vals.push(argv[++i]);
-      config.set(name, vals.join(' '));
+  if (argv.length > 0 && !argv[0].startsWith('-')) {
+    configFile = resolve(argv[0]);
+    j = 1;
+  }
+  let options = '';
+  let fromStdin = false;
+  // Whether the last --name already has a value; until it does, a word
+  // starting with "--" is taken as its value, as Redis 7.0 does.
+  let handledLast = true;
+  for (; j < argv.length; j++) {
+    const a = argv[j];
+    if (a === '-' && (j === 0 || j === argv.length - 1)) {
+      fromStdin = true;
+    } else if (handledLast && a.startsWith('--')) {
+      if (options.length) options += '\n';
+      options += `${a.slice(2)} `;
+      const words = splitArgs(a) ?? [];
+      if (words.length === 1) {
+        handledLast = false;
+        const next = argv[j + 1];
+        const isSave = a.toLowerCase() === '--save';
+        // `--save` with no value (last, or followed by another --option)
+        // means `save ""`, kept for scripts that build argv from a list.
+        if (isSave && (next === undefined || next.startsWith('--'))) {
+          options += '""';
+          handledLast = next !== undefined;
+        }
+      } else {
+        handledLast = true;
+      }
+    } else {
+      options += `${repr(a)} `;
+      handledLast = true;
     }
+  }
+  return { configFile, fromStdin, options };
+}
+
+/** Loads file + stdin + options into `config` (throws ConfigLoadError). */
+export function loadStartupConfig(config: Config, args: StartupArgs, readStdin: () => string = () => readFileSync(0, 'utf8')): void {
+  let text = '';
+  if (args.configFile) {
+    try {
+      text = readFileSync(args.configFile, 'utf8');
+    } catch (err: any) {
+      const why = err?.code === 'ENOENT' ? 'No such file or directory' : err?.code === 'EACCES' ? 'Permission denied' : String(err?.message);
+      throw new ConfigLoadError(`Fatal error, can't open config file '${args.configFile}': ${why}`, null, null);
+    }
+  }
+  if (args.fromStdin) text += readStdin();
+  text += `\n${args.options}`;
+  config.loadString(text);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  if (argv[0] === '-v' || argv[0] === '--version') {
+    process.stdout.write(`Vermilion server v=${VERSION} redis_version=${REDIS_VERSION} engine=wasm node=${process.version}\n`);
+    return;
+  }
+  if (argv[0] === '-h' || argv[0] === '--help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const config = new Config();
+  const args = parseArgv(argv);
+  try {
+    loadStartupConfig(config, args);
   } catch (err) {
+    if (err instanceof ConfigLoadError) {
+      process.stderr.write(err.report(REDIS_VERSION));
+      process.exit(1);
+    }
     if (err instanceof ConfigError) {
-      process.stderr.write(`\n*** FATAL CONFIG FILE ERROR ***\n${err.message}\n`);
+      process.stderr.write(`\n*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***\n${err.message}\n`);
       process.exit(1);
     }
     throw err;
   }
+
   const dir = config.get('dir');
   mkdirSync(dir, { recursive: true });
   process.chdir(dir);
-  const server = new Server({ config, configFile });
+  // CONFIG SET dir moves the process, as Redis's chdir does.
+  config.onChange((name, value) => { if (name === 'dir') process.chdir(value); });
+
+  const logfile = config.get('logfile');
+  const log = (level: string, msg: string) => {
+    if (LEVELS.indexOf(level) < LEVELS.indexOf(config.get('loglevel'))) return;
+    const line = `${process.pid}:M ${new Date().toUTCString()} ${level === 'warning' ? '#' : '*'} ${msg}\n`;
+    if (logfile) appendFileSync(logfile, line);
+    else process.stdout.write(line);
+  };
+  if (logfile) {
+    // Like Redis, refuse to start when the log file cannot be opened.
+    try {
+      appendFileSync(logfile, '');
+    } catch (err: any) {
+      const why = err?.code === 'EACCES' ? 'Permission denied' : err?.code === 'ENOENT' ? 'No such file or directory' : String(err?.message);
+      process.stderr.write(new ConfigLoadError(`Can't open the log file: ${why}`, null, null).report(REDIS_VERSION));
+      process.exit(1);
+    }
+  }
+
+  const server = new Server({ config, configFile: args.configFile, log });
+  if (args.fromStdin) log('warning', 'Reading config from stdin');
   const port = await server.listen();
-  server.log('notice', `Vermilion (Redis ${'7.0.15'} compatible) ready to accept connections on port ${port}`);
-  server.onShutdown = () => process.exit(0);
+  const pidfile = config.get('pidfile');
+  if (pidfile) writeFileSync(pidfile, `${process.pid}\n`);
+  log('notice', `Vermilion ${VERSION} (Redis ${REDIS_VERSION} compatible) ready to accept connections on port ${port}`);
+  server.onShutdown = () => {
+    if (pidfile) { try { unlinkSync(pidfile); } catch { /* already gone */ } }
+    process.exit(0);
+  };
   const stop = () => { server.shutdown(); };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

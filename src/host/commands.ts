@@ -2,6 +2,7 @@
 import { register as connection } from './cmd-connection.js';
 import { register as client } from './cmd-client.js';
 import { register as server } from './cmd-server.js';
+import { register as config } from './cmd-config.js';
 
 let done = false;
 export function registerHostCommands(): void {
@@ -10,4 +11,5 @@ export function registerHostCommands(): void {
   connection();
   client();
   server();
+  config();
 }

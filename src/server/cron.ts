@@ -8,7 +8,10 @@ const EXPIRE_CPU_SHARE = 0.25;
 
 export class Cron {
   private timer: NodeJS.Timeout | null = null;
-  constructor(private srv: Server) {}
+  constructor(private srv: Server) {
+    // CONFIG SET hz takes effect at once, as Redis's next cron does.
+    srv.config.onChange((name) => { if (name === 'hz' && this.timer) this.start(); });
+  }
 
   start(): void {
     this.stop();

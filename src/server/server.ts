@@ -41,6 +41,9 @@ export class Server implements HostServer {
   configFile: string;
   stats: ServerStats;
   private servers: net.Server[] = [];
+  /** Addresses given to listen() explicitly (tests), kept across a port change. */
+  private listenHosts: string[] | undefined;
+  private listening = false;
   private nextClientId = 1;
   private cron: Cron;
   private logSink: (level: string, msg: string) => void;
@@ -70,6 +73,9 @@ export class Server implements HostServer {
     registerHostCommands();
     this.applyEngineConfig();
     this.config.onChange(() => this.applyEngineConfig());
+    this.config.onChange((name) => {
+      if ((name === 'port' || name === 'bind') && this.listening) void this.rebind(name);
+    });
     this.cron = new Cron(this);
     this.monitors = new MonitorFeed(this);
   }
@@ -88,7 +94,35 @@ export class Server implements HostServer {
   }
 
   async listen(port = this.config.getInt('port'), hosts?: string[]): Promise<number> {
-    const binds = hosts ?? this.config.get('bind').split(/\s+/).filter(Boolean);
+    this.listenHosts = hosts;
+    this.listening = true;
+    const bound = await this.bindAll(port, hosts ?? this.config.bindAddresses());
+    this.port = bound;
+    this.cron.start();
+    return bound;
+  }
+
+  /**
+   * CONFIG SET port/bind: listen on the new address first, then close the
+   * old listeners; existing connections stay. On failure the old listeners
+   * keep serving (Redis refuses the CONFIG SET; we can only log, because
+   * binding in Node completes after the reply).
+   */
+  private async rebind(what: string): Promise<void> {
+    if (what === 'bind') this.listenHosts = undefined;
+    const old = this.servers;
+    this.servers = [];
+    try {
+      this.port = await this.bindAll(this.config.getInt('port'), this.listenHosts ?? this.config.bindAddresses());
+      for (const s of old) s.close();
+    } catch (err: any) {
+      for (const s of this.servers) s.close();
+      this.servers = old;
+      this.log('warning', `Failed to ${what === 'port' ? 'listen on port' : 'bind to'} the new address: ${err?.message ?? err}`);
+    }
+  }
+
+  private async bindAll(port: number, binds: string[]): Promise<number> {
     const addrs = binds.map((h) => h.replace(/^-/, ''));
     // Redis's default "* -::*": all IPv4, and IPv6 when available.
     const targets = addrs.map((a) => (a === '*' ? '0.0.0.0' : a === '::*' ? '::' : a));
@@ -109,8 +143,6 @@ export class Server implements HostServer {
         if (!optional) throw err;
       }
     }
-    this.port = bound;
-    this.cron.start();
     return bound;
   }
 
