@@ -1,9 +1,17 @@
 // Registers every host command family once.
 import { register as connection } from './cmd-connection.js';
+import { register as info } from './cmd-info.js';
+import { register as command } from './cmd-command.js';
+import { register as slowlog } from './cmd-slowlog.js';
+import { register as latency } from './cmd-latency.js';
 
 let done = false;
 export function registerHostCommands(): void {
   if (done) return;
   done = true;
   connection();
+  info();
+  command();
+  slowlog();
+  latency();
 }

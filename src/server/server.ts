@@ -10,6 +10,7 @@ import { Reply } from '../host/reply.js';
 import { HostClient, HostServer, ServerStats, hostHandler } from '../host/context.js';
 import { registerHostCommands } from '../host/commands.js';
 import { Cron } from './cron.js';
+import { noteCommandTime, parseRequest } from '../host/timing.js';
 
 export interface ServerOptions {
   config: Config;
@@ -143,7 +144,7 @@ export class Server implements HostServer {
     c.lastInteraction = now;
     this.stats.netInputBytes += chunk.length;
     const engine = this.engine;
-    const t0 = process.hrtime.bigint();
+    let t0 = process.hrtime.bigint();
     let st = engine.feed(c.slot, chunk, now);
     const out: Buffer[] = [];
     for (;;) {
@@ -153,6 +154,8 @@ export class Server implements HostServer {
       if (st === ST_HANDOFF) {
         this.runHostCommand(c, out);
         if (c.closeAfterReply || !c.socket) break;
+        // Each execute() is timed on its own; the host command timed itself.
+        t0 = process.hrtime.bigint();
         st = engine.resume(c.slot, Date.now());
         continue;
       }
@@ -162,17 +165,27 @@ export class Server implements HostServer {
     this.write(c, out);
   }
 
-  /** Adds this call's time to the commands it ran (commandstats). */
+  /**
+   * Adds this execute() call's time to the engine commands it ran
+   * (commandstats, latency, slow log). The engine does not time single
+   * commands, so each gets an equal share of the call: exact for one command,
+   * an average over a pipelined batch. A handed-off command (last record)
+   * is timed exactly by runHostCommand instead.
+   */
   private account(c: HostClient, t0: bigint): void {
     const batch = this.engine.batch();
-    const n = batch.length >> 2;
+    let n = batch.length >> 2;
     if (n === 0) return;
-    const usec = Number(process.hrtime.bigint() - t0) / 1000 / n;
+    if (COMMANDS[batch[(n - 1) * 4]]?.handler === 'host') n--;
+    const usec = n > 0 ? Number(process.hrtime.bigint() - t0) / 1000 / n : 0;
     for (let i = 0; i < n; i++) {
       const id = batch[i * 4];
       if (id >= 0) {
         this.stats.commandUsec[id] += usec;
         c.lastCmd = COMMANDS[id].name;
+        const start = batch[i * 4 + 2];
+        const end = batch[i * 4 + 3];
+        noteCommandTime(this, c, id, usec, () => parseRequest(this.engine.inputSlice(c.slot, start, end)));
       }
     }
   }
@@ -195,8 +208,13 @@ export class Server implements HostServer {
         r.error(`ERR ${err?.message ?? err}`);
       }
     }
-    this.stats.commandUsec[id] += Number(process.hrtime.bigint() - t0) / 1000;
+    const usec = Number(process.hrtime.bigint() - t0) / 1000;
+    this.stats.commandUsec[id] += usec;
     c.lastCmd = COMMANDS[id].name;
+    // Host error replies count in INFO errorstats/commandstats like the engine's.
+    for (const code of r.errorCodes) this.stats.hostErrors.set(code, (this.stats.hostErrors.get(code) ?? 0) + 1);
+    if (r.errorCodes.length > 0) this.stats.commandHostFailed[id]++;
+    noteCommandTime(this, c, id, usec, () => args);
     const flags = engine.x.clientFlags(c.slot);
     if ((flags & (CF_REPLY_OFF | CF_REPLY_SKIP)) !== 0) {
       engine.x.setClientFlags(c.slot, flags & ~CF_REPLY_SKIP);
