@@ -156,10 +156,11 @@ function replyCommandInfo(r: Reply, m: CommandMeta): void {
   r.set(cats.length);
   for (const c of cats) r.simple(`@${c}`);
   r.set(tips.length);
-  for (const t of tips) r.simple(t);
-  r.array(specs.length);
+  for (const t of tips) r.bulk(t);
+  // Redis 7.0 sends key specs and subcommands as RESP3 sets.
+  r.set(specs.length);
   for (const s of specs) replyKeySpec(r, s);
-  r.array(subs.length);
+  r.set(subs.length);
   for (const s of subs) replyCommandInfo(r, s);
 }
 
@@ -362,7 +363,8 @@ function cmdCommandDocs(_srv: HostServer, _c: HostClient, args: Buffer[], r: Rep
 
 // COMMAND LIST [FILTERBY MODULE module-name | ACLCAT category | PATTERN pattern]
 function cmdCommandList(_srv: HostServer, _c: HostClient, args: Buffer[], r: Reply): void {
-  if (args.length === 2) { r.bulkArray(TOP.map((m) => m.name)); return; }
+  // Without a filter as with one, subcommands are listed too ("config|get").
+  if (args.length === 2) { r.bulkArray(listed(() => true)); return; }
   if (args.length !== 5 || args[2].toString().toLowerCase() !== 'filterby') { r.error('ERR syntax error'); return; }
   const kind = args[3].toString().toLowerCase();
   const value = args[4];
@@ -378,13 +380,16 @@ function cmdCommandList(_srv: HostServer, _c: HostClient, args: Buffer[], r: Rep
     r.error('ERR syntax error');
     return;
   }
-  // Filters look at subcommands too (PATTERN config|* finds them).
+  r.bulkArray(listed(match));
+}
+
+function listed(match: (m: CommandMeta) => boolean): string[] {
   const names: string[] = [];
   for (const m of TOP) {
     if (match(m)) names.push(m.name);
     for (const s of CHILDREN[m.id]) if (match(s)) names.push(s.name);
   }
-  r.bulkArray(names);
+  return names;
 }
 
 // COMMAND GETKEYS command [arg ...]
