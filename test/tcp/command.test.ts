@@ -5,6 +5,8 @@ import { startServer, startRedis, redisServerPath, RawClient } from '../helpers/
 import type { RespValue } from '../helpers/resp.js';
 import type { Server } from '../../src/server/server.js';
 import { COMMANDS } from '../../src/engine/commands.gen.js';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 
 const NAMES = COMMANDS.map((m) => m.name);
 const TOP = COMMANDS.filter((m) => m.parent < 0).map((m) => m.name);
@@ -198,4 +200,51 @@ describe.skipIf(!haveRedis)('COMMAND vs redis-server 7.0', () => {
       expect((await ours.readRaw()).toString(), c.join(' ')).toBe((await ref.readRaw()).toString());
     }
   });
+});
+
+// redis-cli 7 builds its typing hints from COMMAND DOCS. Run it in a
+// pseudo-terminal (python's pty), type a command name, and read the hint.
+const PTY_SCRIPT = String.raw`
+import os, pty, sys, time, select
+port, typed = sys.argv[1], sys.argv[2].encode()
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ['TERM'] = 'xterm'
+    os.execvp('redis-cli', ['redis-cli', '-p', port])
+answered = []
+def drain(t):
+    out = b''; end = time.time() + t
+    while time.time() < end:
+        r, _, _ = select.select([fd], [], [], 0.05)
+        if r:
+            try: d = os.read(fd, 65536)
+            except OSError: break
+            out += d
+            # linenoise asks for the cursor column twice to learn the width.
+            for _ in range(d.count(b'\x1b[6n')):
+                os.write(fd, b'\x1b[1;1R' if not answered else b'\x1b[1;200R'); answered.append(1)
+    return out
+drain(1.0)
+os.write(fd, typed)
+out = drain(1.0)
+os.write(fd, b'\x15quit\r'); drain(0.3)
+hints = out.split(b'\x1b[0;90;49m')
+print(hints[-1].split(b'\x1b[0m')[0].decode() if len(hints) > 1 else '')
+`;
+
+const haveCli = (() => {
+  try { execFileSync('which', ['redis-cli', 'python3']); return true; } catch { return false; }
+})();
+
+describe.skipIf(!haveCli)('redis-cli hints from our COMMAND DOCS', () => {
+  // Asynchronous: the server under test runs in this process's event loop.
+  const hint = async (p: number, typed: string) =>
+    (await promisify(execFile)('python3', ['-c', PTY_SCRIPT, String(p), typed])).stdout.trim();
+  it('shows the argument grammar of our commands, and none for commands we do not have', async () => {
+    const p = server.port;
+    expect(await hint(p, 'SET ')).toBe('key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]');
+    expect(await hint(p, 'GETEX ')).toBe('key [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|PERSIST]');
+    // redis-cli has its own table for LPUSH; no hint proves it read ours.
+    expect(await hint(p, 'LPUSH ')).toBe('');
+  }, 20000);
 });
