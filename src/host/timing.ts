@@ -20,10 +20,33 @@ export function configOr(srv: HostServer, name: string, dflt: string): string {
  * when the slow log keeps the entry, so the common case re-reads nothing.
  */
 export function noteCommandTime(srv: HostServer, c: HostClient, id: number, usec: number, args: () => Buffer[]): void {
-  if (configOr(srv, 'latency-tracking', 'yes') === 'yes') latencyTrackCommand(srv, id, usec);
+  const s = settingsOf(srv);
+  if (s.tracking) latencyTrackCommand(srv, id, usec);
   if (SKIP_SLOWLOG[id]) return;
-  latencyAddSampleIfNeeded(srv, FAST[id] ? 'fast-command' : 'command', usec / 1000);
-  slowlogPush(srv, c, usec, () => redact(id, args()));
+  if (s.latencyMs > 0 && usec / 1000 >= s.latencyMs) {
+    latencyAddSampleIfNeeded(srv, FAST[id] ? 'fast-command' : 'command', usec / 1000);
+  }
+  if (s.slowUsec >= 0 && usec >= s.slowUsec) slowlogPush(srv, c, usec, () => redact(id, args()));
+}
+
+// The settings read after every command, cached and refreshed on CONFIG SET
+// so the per-command path does no config lookups.
+interface Settings { tracking: boolean; latencyMs: number; slowUsec: number }
+const settings = new WeakMap<HostServer, Settings>();
+
+function settingsOf(srv: HostServer): Settings {
+  let s = settings.get(srv);
+  if (!s) {
+    const read = (): Settings => ({
+      tracking: configOr(srv, 'latency-tracking', 'yes') === 'yes',
+      latencyMs: Number(configOr(srv, 'latency-monitor-threshold', '0')),
+      slowUsec: Number(configOr(srv, 'slowlog-log-slower-than', '10000')),
+    });
+    s = read();
+    settings.set(srv, s);
+    srv.config.onChange(() => settings.set(srv, read()));
+  }
+  return s;
 }
 
 // Passwords never reach the slow log: Redis shows "(redacted)" in their place.
