@@ -169,18 +169,21 @@ export class Server implements HostServer {
    * Adds this execute() call's time to the engine commands it ran
    * (commandstats, latency, slow log). The engine does not time single
    * commands, so each gets an equal share of the call: exact for one command,
-   * an average over a pipelined batch. A handed-off command (last record)
-   * is timed exactly by runHostCommand instead.
+   * an average over a pipelined batch. Host command records are skipped:
+   * a handed-off one is timed exactly by runHostCommand, any other was
+   * rejected before running (arity, auth).
    */
   private account(c: HostClient, t0: bigint): void {
     const batch = this.engine.batch();
-    let n = batch.length >> 2;
+    const n = batch.length >> 2;
     if (n === 0) return;
-    if (COMMANDS[batch[(n - 1) * 4]]?.handler === 'host') n--;
-    const usec = n > 0 ? Number(process.hrtime.bigint() - t0) / 1000 / n : 0;
+    let ran = 0;
+    for (let i = 0; i < n; i++) if (batch[i * 4] >= 0 && COMMANDS[batch[i * 4]].handler !== 'host') ran++;
+    if (ran === 0) return;
+    const usec = Number(process.hrtime.bigint() - t0) / 1000 / ran;
     for (let i = 0; i < n; i++) {
       const id = batch[i * 4];
-      if (id >= 0) {
+      if (id >= 0 && COMMANDS[id].handler !== 'host') {
         this.stats.commandUsec[id] += usec;
         c.lastCmd = COMMANDS[id].name;
         const start = batch[i * 4 + 2];
