@@ -3,7 +3,8 @@
 // source of names, arity, flags, key specs and argument grammar:
 //   assembly/commands/table.gen.ts  ids, names, arity, flags for dispatch
 //   src/engine/commands.gen.ts      the same ids plus everything COMMAND
-//                                   INFO/DOCS/GETKEYS report
+//                                   INFO/DOCS/GETKEYS report (summary,
+//                                   complexity, history, tips included)
 // Run by `npm run gen` (part of `npm run build`).
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -57,7 +58,7 @@ const meta = rows.map((r, id) => {
 });
 let ts = header + '/* eslint-disable */\n';
 ts += `export const FLAG_BITS = ${JSON.stringify(FLAG_BITS)} as const;\n`;
-ts += `export interface CommandMeta {\n  id: number; name: string; parent: number; handler: 'engine' | 'host';\n  arity: number; group: string; since: string; command_flags?: string[];\n  acl_categories?: string[]; key_specs?: any[]; arguments?: any[]; doc_flags?: string[];\n  summary?: string; complexity?: string; history?: [string, string][]; notes?: string;\n}\n`;
+ts += `export interface CommandMeta {\n  id: number; name: string; parent: number; handler: 'engine' | 'host';\n  arity: number; group: string; since: string; command_flags?: string[];\n  acl_categories?: string[]; key_specs?: any[]; arguments?: any[]; doc_flags?: string[];\n  summary?: string; complexity?: string; history?: [string, string][];\n  command_tips?: string[]; deprecated_since?: string; replaced_by?: string; notes?: string;\n}\n`;
 ts += `export const COMMANDS: CommandMeta[] = ${JSON.stringify(meta)};\n`;
 ts += rows.map((r, i) => `export const ${ident(r.name)} = ${i};`).join('\n') + '\n';
 mkdirSync(join(root, 'src', 'engine'), { recursive: true });

@@ -3,6 +3,10 @@ import { register as connection } from './cmd-connection.js';
 import { register as client } from './cmd-client.js';
 import { register as server } from './cmd-server.js';
 import { register as config } from './cmd-config.js';
+import { register as info } from './cmd-info.js';
+import { register as command } from './cmd-command.js';
+import { register as slowlog } from './cmd-slowlog.js';
+import { register as latency } from './cmd-latency.js';
 
 let done = false;
 export function registerHostCommands(): void {
@@ -12,4 +16,8 @@ export function registerHostCommands(): void {
   client();
   server();
   config();
+  info();
+  command();
+  slowlog();
+  latency();
 }

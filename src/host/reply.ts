@@ -9,6 +9,8 @@ export class ReplyError extends Error {}
 
 export class Reply {
   private chunks: Buffer[] = [];
+  /** Codes ("ERR", "WRONGPASS"...) of the errors written, for INFO errorstats. */
+  readonly errorCodes: string[] = [];
   constructor(public proto: number) {}
 
   private put(s: string): this {
@@ -19,7 +21,11 @@ export class Reply {
   simple(s: string): this { return this.put(`+${s}\r\n`); }
   ok(): this { return this.put('+OK\r\n'); }
   /** `msg` starts with its code: "ERR ...", "NOAUTH ...". CR/LF become spaces, as in Redis. */
-  error(msg: string): this { return this.put(`-${msg.replace(/[\r\n]/g, ' ')}\r\n`); }
+  error(msg: string): this {
+    const sp = msg.indexOf(' ');
+    this.errorCodes.push(sp < 0 ? msg : msg.slice(0, sp));
+    return this.put(`-${msg.replace(/[\r\n]/g, ' ')}\r\n`);
+  }
   int(n: number | bigint): this { return this.put(`:${n}\r\n`); }
   bulk(b: Bytes): this {
     const buf = typeof b === 'string' ? Buffer.from(b, 'utf8') : b;

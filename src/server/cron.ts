@@ -2,6 +2,8 @@
 // time budget, incremental rehashing, client timeouts. Runs `hz` times a
 // second.
 import type { Server } from './server.js';
+import { latencyAddSampleIfNeeded } from '../host/cmd-latency.js';
+import { infoCron } from '../host/cmd-info.js';
 
 // Redis gives active expiry 25% of each cron period.
 const EXPIRE_CPU_SHARE = 0.25;
@@ -34,11 +36,13 @@ export class Cron {
     // change under a CLIENT PAUSE (used for failover).
     if (!this.srv.paused) {
       while (x.cronExpire(Date.now(), 16) && performance.now() - start < budgetMs) { /* keep sampling */ }
+      latencyAddSampleIfNeeded(this.srv, 'expire-cycle', performance.now() - start);
     }
     if (this.srv.config.getBool('activerehashing')) {
       const rehashStart = performance.now();
       while (x.cronRehash() && performance.now() - rehashStart < 1) { /* 1 ms, as Redis */ }
     }
+    infoCron(this.srv);
     const timeout = this.srv.config.getInt('timeout');
     if (timeout > 0) {
       const now = Date.now();

@@ -11,6 +11,7 @@ import { HostClient, HostServer, ServerStats, hostHandler } from '../host/contex
 import { registerHostCommands } from '../host/commands.js';
 import { Cron } from './cron.js';
 import { MonitorFeed } from '../host/monitor.js';
+import { noteCommandTime, parseRequest } from '../host/timing.js';
 
 export interface ServerOptions {
   config: Config;
@@ -225,6 +226,7 @@ export class Server implements HostServer {
       if (st === ST_HANDOFF) {
         this.runHostCommand(c, out);
         if (c.closeAfterReply || !c.socket) break;
+        // Each execute() is timed on its own; the host command timed itself.
         t0 = process.hrtime.bigint();
         st = engine.resume(c.slot, Date.now());
         continue;
@@ -237,21 +239,30 @@ export class Server implements HostServer {
   }
 
   /**
-   * Adds this call's time to the commands it ran (commandstats) and shows
-   * them to MONITOR clients. A handed-off command is left to runHostCommand,
-   * which shows it after it has run, as Redis does.
+   * Adds this execute() call's time to the engine commands it ran
+   * (commandstats, latency, slow log) and shows them to MONITOR clients.
+   * The engine does not time single commands, so each gets an equal share
+   * of the call: exact for one command, an average over a pipelined batch.
+   * Host command records are skipped for timing: a handed-off one is timed
+   * exactly by runHostCommand (which also shows it to MONITOR after it has
+   * run, as Redis does), any other was rejected before running.
    */
   private account(c: HostClient, t0: bigint, handoff: boolean, out: Buffer[]): void {
     const batch = this.engine.batch();
     const n = batch.length >> 2;
     if (n === 0) return;
-    const usec = Number(process.hrtime.bigint() - t0) / 1000 / n;
+    let ran = 0;
+    for (let i = 0; i < n; i++) if (batch[i * 4] >= 0 && COMMANDS[batch[i * 4]].handler !== 'host') ran++;
+    const usec = ran > 0 ? Number(process.hrtime.bigint() - t0) / 1000 / ran : 0;
     const watched = this.monitors.active;
     for (let i = 0; i < n; i++) {
       const id = batch[i * 4];
-      if (id >= 0) {
+      if (id >= 0 && COMMANDS[id].handler !== 'host') {
         this.stats.commandUsec[id] += usec;
         c.lastCmd = COMMANDS[id].name;
+        const start = batch[i * 4 + 2];
+        const end = batch[i * 4 + 3];
+        noteCommandTime(this, c, id, usec, () => parseRequest(this.engine.inputSlice(c.slot, start, end)));
       }
       if (watched && !(handoff && i === n - 1)) {
         this.monitors.feedRaw(c, id, batch[i * 4 + 1], batch[i * 4 + 2], batch[i * 4 + 3], out);
@@ -267,6 +278,8 @@ export class Server implements HostServer {
     const fn = hostHandler(id);
     const t0 = process.hrtime.bigint();
     this.stats.commandHostCalls[id]++;
+    // Set before running, as Redis does: CLIENT INFO reports itself.
+    c.lastCmd = COMMANDS[id].name;
     if (!fn) {
       r.error(`ERR command '${COMMANDS[id].name}' is not available`);
     } else {
@@ -277,8 +290,12 @@ export class Server implements HostServer {
         r.error(`ERR ${err?.message ?? err}`);
       }
     }
-    this.stats.commandUsec[id] += Number(process.hrtime.bigint() - t0) / 1000;
-    c.lastCmd = COMMANDS[id].name;
+    const usec = Number(process.hrtime.bigint() - t0) / 1000;
+    this.stats.commandUsec[id] += usec;
+    // Host error replies count in INFO errorstats/commandstats like the engine's.
+    for (const code of r.errorCodes) this.stats.hostErrors.set(code, (this.stats.hostErrors.get(code) ?? 0) + 1);
+    if (r.errorCodes.length > 0) this.stats.commandHostFailed[id]++;
+    noteCommandTime(this, c, id, usec, () => args);
     const flags = engine.x.clientFlags(c.slot);
     if ((flags & (CF_REPLY_OFF | CF_REPLY_SKIP)) !== 0) {
       engine.x.setClientFlags(c.slot, flags & ~CF_REPLY_SKIP);

@@ -1,0 +1,85 @@
+// What happens after every command with its duration: the latency
+// histograms (INFO latencystats, LATENCY HISTOGRAM), the latency monitor's
+// "command"/"fast-command" events, and the slow log. Called by the server
+// (src/server/server.ts) for engine batches and for host commands alike.
+import type { HostServer, HostClient } from './context.js';
+import { COMMANDS } from '../engine/commands.gen.js';
+import { latencyAddSampleIfNeeded, latencyTrackCommand } from './cmd-latency.js';
+import { slowlogPush } from './cmd-slowlog.js';
+
+const FAST = COMMANDS.map((m) => (m.command_flags ?? []).includes('FAST'));
+const SKIP_SLOWLOG = COMMANDS.map((m) => (m.command_flags ?? []).includes('SKIP_SLOWLOG'));
+
+/** A config value, or `dflt` where the config schema does not have the option (yet). */
+export function configOr(srv: HostServer, name: string, dflt: string): string {
+  try { return srv.config.get(name); } catch { return dflt; }
+}
+
+/**
+ * Accounts one command `id` that ran for `usec` µs. `args` is only called
+ * when the slow log keeps the entry, so the common case re-reads nothing.
+ */
+export function noteCommandTime(srv: HostServer, c: HostClient, id: number, usec: number, args: () => Buffer[]): void {
+  const s = settingsOf(srv);
+  if (s.tracking) latencyTrackCommand(srv, id, usec);
+  if (SKIP_SLOWLOG[id]) return;
+  if (s.latencyMs > 0 && usec / 1000 >= s.latencyMs) {
+    latencyAddSampleIfNeeded(srv, FAST[id] ? 'fast-command' : 'command', usec / 1000);
+  }
+  if (s.slowUsec >= 0 && usec >= s.slowUsec) slowlogPush(srv, c, usec, () => redact(id, args()));
+}
+
+// The settings read after every command, cached and refreshed on CONFIG SET
+// so the per-command path does no config lookups.
+interface Settings { tracking: boolean; latencyMs: number; slowUsec: number }
+const settings = new WeakMap<HostServer, Settings>();
+
+function settingsOf(srv: HostServer): Settings {
+  let s = settings.get(srv);
+  if (!s) {
+    const read = (): Settings => ({
+      tracking: configOr(srv, 'latency-tracking', 'yes') === 'yes',
+      latencyMs: Number(configOr(srv, 'latency-monitor-threshold', '0')),
+      slowUsec: Number(configOr(srv, 'slowlog-log-slower-than', '10000')),
+    });
+    s = read();
+    settings.set(srv, s);
+    srv.config.onChange(() => settings.set(srv, read()));
+  }
+  return s;
+}
+
+// Passwords never reach the slow log: Redis shows "(redacted)" in their place.
+function redact(id: number, argv: Buffer[]): Buffer[] {
+  const name = COMMANDS[id].name;
+  const hidden = Buffer.from('(redacted)');
+  if (name === 'auth') return argv.map((a, i) => (i === 0 ? a : hidden));
+  if (name === 'hello') {
+    const out = [...argv];
+    for (let i = 2; i < out.length; i++) {
+      if (out[i].toString().toLowerCase() === 'auth' && i + 2 < out.length) {
+        out[i + 1] = hidden; out[i + 2] = hidden; i += 2;
+      }
+    }
+    return out;
+  }
+  return argv;
+}
+
+/** Splits one request's raw bytes (RESP multibulk or inline) back into arguments. */
+export function parseRequest(raw: Buffer): Buffer[] {
+  const args: Buffer[] = [];
+  if (raw[0] !== 0x2a) { // '*': otherwise an inline command
+    return raw.toString('latin1').trim().split(/\s+/).filter(Boolean).map((s) => Buffer.from(s, 'latin1'));
+  }
+  let pos = raw.indexOf('\r\n');
+  const n = Number(raw.toString('latin1', 1, pos));
+  pos += 2;
+  for (let i = 0; i < n && pos < raw.length; i++) {
+    const nl = raw.indexOf('\r\n', pos);
+    const len = Number(raw.toString('latin1', pos + 1, nl));
+    args.push(raw.subarray(nl + 2, nl + 2 + len));
+    pos = nl + 2 + len + 2;
+  }
+  return args;
+}
