@@ -6,7 +6,7 @@
 // and turned into text only on the way out, so CONFIG GET prints exactly
 // what Redis prints (plain bytes for memory, "50%" for percentages, octal
 // for unixsocketperm) whatever spelling set them.
-import { statSync, accessSync, readFileSync, readdirSync, constants as fsConst } from 'node:fs';
+import { mkdirSync, statSync, accessSync, readFileSync, readdirSync, constants as fsConst } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   PARAMS, Param, NumParam, EnumParam, SpecialParam,
@@ -298,6 +298,11 @@ export class Config {
     switch (p.special) {
       case 'dir': {
         if (args.length !== 1) return fail('wrong number of arguments');
+        // At startup a missing data directory is created (so `npm start`
+        // works on a fresh checkout); CONFIG SET keeps Redis's chdir check.
+        if (this.loading) {
+          try { mkdirSync(resolve(this.cwdForDir(), args[0]), { recursive: true }); } catch { /* checkDir says why */ }
+        }
         return checkDir(resolve(this.cwdForDir(), args[0]));
       }
       case 'save': {
