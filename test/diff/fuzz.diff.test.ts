@@ -249,12 +249,14 @@ const GENERATORS: Record<string, G> = {
 // database-wide wipes rarely so sequences grow some history.
 const WEIGHT: Record<string, number> = { SET: 8, SETBIT: 4, APPEND: 3, INCR: 2, FLUSHALL: 0.1, FLUSHDB: 0.2, SWAPDB: 0.5, SELECT: 1.5 };
 
+const OBJECT_SUBCOMMANDS = ['OBJECT|ENCODING', 'OBJECT|REFCOUNT', 'OBJECT|IDLETIME', 'OBJECT|FREQ', 'OBJECT|HELP'];
+
 /** The fuzzed command names: the generator's keys, filtered to what the build has. */
 function fuzzedCommands(): string[] {
   const only = process.env.VERMILION_FUZZ_ONLY?.toUpperCase().split(',');
   return Object.keys(GENERATORS).filter((name) => {
     if (only && !only.includes(name)) return false;
-    if (name === 'OBJECT') return ['ENCODING', 'REFCOUNT', 'IDLETIME', 'FREQ', 'HELP'].some((s) => engineHas(`OBJECT|${s}`));
+    if (name === 'OBJECT') return OBJECT_SUBCOMMANDS.some((s) => engineHas(s));
     return engineHas(name);
   });
 }
