@@ -212,14 +212,24 @@ describe('RESP reader: limits and large inputs', () => {
   });
 });
 
-// Unknown-command errors quote the name with %.128s in Redis: a NUL ends it.
-describe('RESP reader: binary command names in errors', () => {
-  it('a NUL in an unknown command name ends the quoted name', () => {
-    const t = new TestEngine();
-    expect(run(t, [Buffer.from('*1\r\n$4\r\nPI\x00G\r\n', 'latin1')])).toEqual({
-      reply: "-ERR unknown command 'PI', with args beginning with: \r\n", closed: false,
+// Errors that quote the request: Redis formats them with %.128s (a NUL ends
+// the quoted text) and turns CR/LF into spaces so the reply stays one line.
+const QUOTED: [string, string, string][] = [
+    ['CR/LF in an argument become spaces', '*2\r\n$3\r\nfoo\r\n$3\r\na\nb\r\n', "-ERR unknown command 'foo', with args beginning with: 'a b' \r\n"],
+    ['CR in the command name becomes a space', '*2\r\n$3\r\nf\ro\r\n$1\r\nx\r\n', "-ERR unknown command 'f o', with args beginning with: 'x' \r\n"],
+    ['LF in an unknown subcommand becomes a space', '*2\r\n$6\r\nOBJECT\r\n$3\r\na\nb\r\n', "-ERR unknown subcommand 'a b'. Try OBJECT HELP.\r\n"],
+    ['a NUL in an unknown command name ends the quoted name', '*1\r\n$4\r\nPI\x00G\r\n', "-ERR unknown command 'PI', with args beginning with: \r\n"],
+    ['a NUL in an argument ends that quoted argument', '*3\r\n$3\r\nfoo\r\n$3\r\na\x00b\r\n$1\r\nc\r\n', "-ERR unknown command 'foo', with args beginning with: 'a' 'c' \r\n"],
+];
+
+describe('RESP reader: binary arguments quoted in errors', () => {
+  for (const [name, input, reply] of QUOTED) {
+    it(name, () => {
+      for (const [how, chunks] of splits(Buffer.from(input, 'latin1'))) {
+        expect(run(new TestEngine(), chunks), how).toEqual({ reply, closed: false });
+      }
     });
-  });
+  }
 });
 
 // ---- differential: the same fixtures against a live redis-server ----------------
@@ -265,15 +275,15 @@ describe.skipIf(!haveRedis)('RESP reader: differential against redis-server over
   });
 
   it('every fixture gets the same bytes and the same close', async () => {
-    const results = await Promise.all(FIXTURES.map(async (f) => {
+    const all: Fixture[] = [...FIXTURES, ...QUOTED.map(([name, input, reply]) => ({ name, input, reply, closed: false }))];
+    const results = await Promise.all(all.map(async (f) => {
       const pair = servers.find((s) => s.mode === (f.mode ?? 'plain'))!;
       const input = Buffer.from(f.input, 'latin1');
       const [v, r] = await Promise.all([exchange(pair.v.port, input), exchange(pair.r.port, input)]);
       return { name: f.name, v, r, want: { reply: f.reply, closed: f.closed } };
     }));
-    for (const x of results) {
-      expect(x.r, `redis-server: ${x.name}`).toEqual(x.want);
-      expect(x.v, `vermilion: ${x.name}`).toEqual(x.r);
-    }
+    // First that the recorded facts still hold for redis-server, then Vermilion.
+    for (const x of results) expect(x.r, `redis-server: ${x.name}`).toEqual(x.want);
+    for (const x of results) expect(x.v, `vermilion: ${x.name}`).toEqual(x.r);
   });
 });
