@@ -17,6 +17,13 @@ afterAll(async () => {
   await server.close();
 });
 
+/** Every connection a test opened has been closed: the server let go of it too. */
+async function noClientsLeft(): Promise<void> {
+  const deadline = Date.now() + 3000;
+  while (server.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  expect(server.clients.size).toBe(0);
+}
+
 /** A fresh connection must still get PONG: the server is alive and not stuck. */
 async function alive(): Promise<void> {
   const c = await RawClient.connect(port);
@@ -93,6 +100,7 @@ describe('protocol errors over TCP', () => {
       c.close();
     }
     await alive();
+    await noClientsLeft();
   });
 
   it('the connection closed after a protocol error; other connections keep their state', async () => {
@@ -138,6 +146,7 @@ describe('clients that go away', () => {
       c.close();
     }
     await alive();
+    await noClientsLeft();
   });
 });
 
@@ -152,6 +161,7 @@ describe('load', () => {
     results.forEach((r, i) => expect(r).toEqual(['OK', `v${i}`]));
     for (const c of clients) c.close();
     await alive();
+    await noClientsLeft();
   });
 
   it('a client that reads nothing does not stop the others', async () => {
@@ -169,6 +179,7 @@ describe('load', () => {
     fast.close();
     slow.close();
     await alive();
+    await noClientsLeft();
   });
 
   it('a pipeline of 10k commands in one write', async () => {
