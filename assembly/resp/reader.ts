@@ -108,7 +108,10 @@ export function readCommand(c: Client): i32 {
       if (<u32>cr + 2 > c.inLen) return READ_NEED_MORE;
       const first = load<u8>(<usize>c.inPtr + c.pos);
       if (first != DOLLAR) {
-        readError = "ERR Protocol error: expected '$', got '" + String.fromCharCode(first) + "'";
+        // Redis turns CR and LF inside an error text into spaces, so the reply
+        // stays one line.
+        const shown: u8 = first == CR || first == LF ? SPACE : first;
+        readError = "ERR Protocol error: expected '$', got '" + String.fromCharCode(shown) + "'";
         return READ_ERROR;
       }
       const ok = parseI64Strict(<usize>c.inPtr + c.pos + 1, <usize>(<u32>cr - c.pos - 1));

@@ -1,0 +1,494 @@
+// Differential fuzzer: seeded random command sequences over every engine
+// command of the table (string, bitmap and generic key commands, plus PING
+// ECHO SELECT DBSIZE FLUSHDB FLUSHALL SWAPDB), valid and invalid (wrong
+// arity, bad integers and floats, syntax errors, option mixes), over a small
+// key set so encodings and existence collide, sent to a real redis-server and
+// to Vermilion; raw replies are compared byte for byte.
+//
+// Knobs (environment):
+//   VERMILION_FUZZ_SEED=n      run this one seed (prints it on failure anyway)
+//   VERMILION_FUZZ_SEEDS=n     how many seeds (default 3: two RESP2, one RESP3)
+//   VERMILION_FUZZ_COMMANDS=n  commands per seed (default 1500); raise for a long run
+//   VERMILION_FUZZ_ONLY=GET,SET  only these commands (to chase one family)
+//   VERMILION_FUZZ_AGAINST=redis  a second redis-server in Vermilion's place:
+//                              checks that the normalizations below suffice
+//   VERMILION_TEST_IMPLEMENTED_ONLY=1  only commands this build has (helpers/implemented.ts)
+//
+// Only what must differ between two servers is normalized; each rule says why:
+//   TTL, PTTL         both servers set a relative TTL a few ms apart, so the
+//                     remaining time may differ: equal within 1 s / 1500 ms.
+//   EXPIRETIME,       absolute deadlines computed from each server's own clock
+//   PEXPIRETIME       for relative TTLs: equal within 2 s / 2000 ms.
+//   OBJECT IDLETIME   wall-clock idle seconds: any integer matches any integer.
+//   KEYS, SCAN        hash-table order is the implementation's: elements are
+//                     sorted. SCAN always asks COUNT >= 1000 over < 20 keys, so
+//                     one call from cursor 0 returns everything and the next
+//                     cursor is 0 on both. From any other accepted cursor (-1)
+//                     what comes back depends on the hash: only the shape counts.
+//   RANDOMKEY         a random pick: any key matches any key (nil only matches nil).
+//   HELLO             (RESP3 runs only) carries server name, version and id: ignored.
+// Everything else is compared byte for byte. TTLs are chosen so no key expires
+// by the clock during a run (relative TTLs of >= 100 s, absolute times far in
+// the future); keys vanish only through TTLs in the past, which both servers
+// apply at once.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRedis, redisServerPath, RawClient } from '../helpers/server.js';
+import { Server } from '../../src/server/server.js';
+import { Config } from '../../src/host/config.js';
+import { Engine } from '../../src/engine/engine.js';
+import { encodeCommand, parseReply, RespValue } from '../helpers/resp.js';
+import { engineHas } from '../helpers/implemented.js';
+
+const haveRedis = redisServerPath() !== null;
+if (process.env.CI && !haveRedis) throw new Error('redis-server is required in CI for the differential fuzzer');
+
+type Arg = string;
+type Cmd = Arg[];
+
+// ---- generator -----------------------------------------------------------------
+
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Fixed at load so both servers see the same absolute times.
+const NOW_S = Math.floor(Date.now() / 1000);
+const FUTURE_S = NOW_S + 1_000_000;
+const PAST_S = 1000;
+
+class Gen {
+  constructor(private rnd: () => number) {}
+  chance(p: number): boolean { return this.rnd() < p; }
+  int(lo: number, hi: number): number { return lo + Math.floor(this.rnd() * (hi - lo + 1)); }
+  pick<T>(a: readonly T[]): T { return a[Math.floor(this.rnd() * a.length)]; }
+
+  key(): string { return this.pick(KEYS); }
+  keys(min = 1, max = 4): string[] { return Array.from({ length: this.int(min, max) }, () => this.key()); }
+  value(): string {
+    if (this.chance(0.05)) return 'x'.repeat(this.int(40, 70)); // across the embstr/raw line (44)
+    return this.pick(VALUES);
+  }
+  /** An integer argument: mostly small and valid, sometimes not. */
+  intArg(lo = -20, hi = 20): string {
+    return this.chance(0.85) ? String(this.int(lo, hi)) : this.pick(BAD_INTS);
+  }
+  floatArg(): string { return this.chance(0.7) ? this.pick(['1.5', '-2', '10', '0.1', '3e2', '-0.5', '5.0e3', '7']) : this.pick(BAD_FLOATS); }
+  /** A relative TTL in seconds that cannot run out during a run, or a bad one. */
+  ttlS(): string { return this.chance(0.85) ? String(this.int(100, 100000)) : this.pick(['0', '-1', '-100', 'abc', '1.5', '9223372036854775807', '9223372036854775', '']); }
+  ttlMs(): string { return this.chance(0.85) ? String(this.int(100000, 100000000)) : this.pick(['0', '-1', 'abc', '9223372036854775807', '9223372036854775806', '1e3']); }
+  atS(): string { return this.chance(0.8) ? String(FUTURE_S + this.int(0, 1000)) : this.pick([String(PAST_S), '0', '-1', 'abc', '9223372036854775807']); }
+  atMs(): string { return this.chance(0.8) ? String(FUTURE_S * 1000 + this.int(0, 1000000)) : this.pick([String(PAST_S * 1000), '0', '-1', 'x', '9223372036854775807']); }
+}
+
+const KEYS = ['a', 'b', 'c', 'n', 'f', '{k}1'] as const;
+const VALUES = ['', '0', '1', '-1', '10', '42', '-7', '3.5', '1e3', 'abc', 'foobar', 'hello world', ' 1', '1 ', '0x10',
+  '9223372036854775807', '-9223372036854775808', '9223372036854775808', '12345678901234567890', 'inf', 'nan', '\u00ff\u0000\u0080',
+  '007', '-0', '+5', 'ohmytext', 'mynewtext'] as const;
+const BAD_INTS = ['abc', '1.5', '', ' 1', '9223372036854775808', '-9223372036854775809', '0x1', '1e2', '+1', '9223372036854775807', '-9223372036854775808'] as const;
+const BAD_FLOATS = ['abc', '', 'nan', 'inf', '-inf', '1e400', '1.5.5', '0x10', ' 1', '1 '] as const;
+const BF_TYPES = ['u8', 'i8', 'u1', 'i16', 'u16', 'i32', 'u63', 'i64', 'u64', 'x8', 'i0', 'u0', 'i65'] as const;
+const BF_OFFS = ['0', '1', '7', '8', '#0', '#1', '#3', '-1', 'abc', '100'] as const;
+
+type G = (g: Gen) => Arg[];
+
+const ttlOption = (g: Gen): Arg[] => g.pick<() => Arg[]>([
+  () => ['EX', g.ttlS()], () => ['PX', g.ttlMs()], () => ['EXAT', g.atS()], () => ['PXAT', g.atMs()],
+])();
+
+const expireFlags = (g: Gen): Arg[] => (g.chance(0.5) ? [] : g.chance(0.85) ? [g.pick(['NX', 'XX', 'GT', 'LT', 'nx', 'gt'])] : [g.pick(['NX', 'GT', 'LT', 'XX']), g.pick(['XX', 'LT', 'GT', 'NX', 'FOO'])]);
+
+const bitfieldOps = (g: Gen, readOnly: boolean): Arg[] => {
+  const out: Arg[] = [];
+  const n = g.int(0, 4);
+  for (let i = 0; i < n; i++) {
+    const kind = readOnly && g.chance(0.85) ? 'GET' : g.pick(['GET', 'SET', 'INCRBY', 'OVERFLOW', 'get', 'incrby', 'BAD']);
+    const type = g.chance(0.85) ? g.pick(BF_TYPES.slice(0, 8)) : g.pick(BF_TYPES);
+    if (/^get$/i.test(kind)) out.push(kind, type, g.pick(BF_OFFS));
+    else if (/^(set|incrby)$/i.test(kind)) out.push(kind, type, g.pick(BF_OFFS), g.intArg(-300, 300));
+    else if (kind === 'OVERFLOW') out.push(kind, g.pick(['WRAP', 'SAT', 'FAIL', 'sat', 'NOPE']));
+    else out.push(kind);
+  }
+  return out;
+};
+
+const rangeArgs = (g: Gen): Arg[] => [g.intArg(-8, 8), g.intArg(-8, 8)];
+
+const GENERATORS: Record<string, G> = {
+  // strings
+  APPEND: (g) => [g.key(), g.value()],
+  DECR: (g) => [g.key()],
+  DECRBY: (g) => [g.key(), g.intArg(-100, 100)],
+  GET: (g) => [g.key()],
+  GETDEL: (g) => [g.key()],
+  GETEX: (g) => {
+    const opts: Arg[] = [];
+    if (g.chance(0.7)) opts.push(...(g.chance(0.2) ? ['PERSIST'] : ttlOption(g)));
+    if (g.chance(0.1)) opts.push(...(g.chance(0.5) ? ['PERSIST'] : ttlOption(g)));
+    if (g.chance(0.05)) opts.push('EX');
+    return [g.key(), ...opts];
+  },
+  GETRANGE: (g) => [g.key(), ...rangeArgs(g)],
+  GETSET: (g) => [g.key(), g.value()],
+  INCR: (g) => [g.key()],
+  INCRBY: (g) => [g.key(), g.intArg(-100, 100)],
+  INCRBYFLOAT: (g) => [g.key(), g.floatArg()],
+  LCS: (g) => {
+    const opts: Arg[] = [];
+    for (const o of ['LEN', 'IDX', 'WITHMATCHLEN']) if (g.chance(0.3)) opts.push(o);
+    if (g.chance(0.3)) opts.push('MINMATCHLEN', g.intArg(-1, 4));
+    if (g.chance(0.05)) opts.push('BOGUS');
+    return [g.key(), g.key(), ...(g.chance(0.5) ? opts : opts.reverse())];
+  },
+  MGET: (g) => g.keys(1, 5),
+  MSET: (g) => {
+    const out: Arg[] = [];
+    for (let i = g.int(1, 3); i > 0; i--) out.push(g.key(), g.value());
+    if (g.chance(0.1)) out.push(g.key());
+    return out;
+  },
+  MSETNX: (g) => {
+    const out: Arg[] = [];
+    for (let i = g.int(1, 3); i > 0; i--) out.push(g.key(), g.value());
+    if (g.chance(0.1)) out.push(g.key());
+    return out;
+  },
+  PSETEX: (g) => [g.key(), g.ttlMs(), g.value()],
+  SET: (g) => {
+    const opts: Arg[] = [];
+    if (g.chance(0.25)) opts.push(g.pick(['NX', 'XX', 'nx']));
+    if (g.chance(0.2)) opts.push('GET');
+    if (g.chance(0.35)) opts.push(...(g.chance(0.15) ? ['KEEPTTL'] : ttlOption(g)));
+    if (g.chance(0.05)) opts.push(g.pick(['NX', 'XX', 'KEEPTTL', 'EX', 'PX', 'FOO']), ...(g.chance(0.5) ? [g.ttlS()] : []));
+    for (let i = opts.length - 1; i > 0; i--) {
+      // Options come in any order, but a TTL keeps its value after it.
+      if (!/^(EX|PX|EXAT|PXAT)$/.test(opts[i - 1]) && !/^(EX|PX|EXAT|PXAT)$/.test(opts[i]) && g.chance(0.3)) [opts[i - 1], opts[i]] = [opts[i], opts[i - 1]];
+    }
+    return [g.key(), g.value(), ...opts];
+  },
+  SETEX: (g) => [g.key(), g.ttlS(), g.value()],
+  SETNX: (g) => [g.key(), g.value()],
+  SETRANGE: (g) => [g.key(), g.chance(0.9) ? String(g.int(0, 60)) : g.pick(['-1', 'abc', '536870912', '536870911']), g.chance(0.1) ? '' : g.value()],
+  STRLEN: (g) => [g.key()],
+  SUBSTR: (g) => [g.key(), ...rangeArgs(g)],
+  // bitmaps
+  BITCOUNT: (g) => {
+    if (g.chance(0.3)) return [g.key()];
+    const out = [g.key(), ...rangeArgs(g)];
+    if (g.chance(0.4)) out.push(g.pick(['BYTE', 'BIT', 'bit', 'WORD']));
+    if (g.chance(0.05)) out.pop();
+    return out;
+  },
+  BITFIELD: (g) => [g.key(), ...bitfieldOps(g, false)],
+  BITFIELD_RO: (g) => [g.key(), ...bitfieldOps(g, true)],
+  BITOP: (g) => {
+    const op = g.pick(['AND', 'OR', 'XOR', 'NOT', 'and', 'not', 'NAND']);
+    const srcs = op.toUpperCase() === 'NOT' && g.chance(0.8) ? [g.key()] : g.keys(1, 3);
+    return [op, g.key(), ...srcs];
+  },
+  BITPOS: (g) => {
+    const out = [g.key(), g.chance(0.9) ? g.pick(['0', '1']) : g.pick(['2', '-1', 'abc'])];
+    if (g.chance(0.6)) out.push(g.intArg(-8, 8));
+    if (out.length === 3 && g.chance(0.6)) out.push(g.intArg(-8, 8));
+    if (out.length === 4 && g.chance(0.5)) out.push(g.pick(['BYTE', 'BIT', 'bits']));
+    return out;
+  },
+  GETBIT: (g) => [g.key(), g.chance(0.9) ? String(g.int(0, 100)) : g.pick(['-1', 'abc', '4294967296', '4294967295'])],
+  SETBIT: (g) => [g.key(), g.chance(0.9) ? String(g.int(0, 100)) : g.pick(['-1', 'abc', '4294967296']), g.chance(0.9) ? g.pick(['0', '1']) : g.pick(['2', '-1', 'x'])],
+  // generic keys
+  COPY: (g) => {
+    const out = [g.key(), g.key()];
+    if (g.chance(0.3)) out.push('DB', g.chance(0.8) ? String(g.int(0, 2)) : g.pick(['16', '-1', 'x']));
+    if (g.chance(0.4)) out.push('REPLACE');
+    if (g.chance(0.05)) out.push('FOO');
+    return out;
+  },
+  DEL: (g) => g.keys(),
+  EXISTS: (g) => g.keys(),
+  EXPIRE: (g) => [g.key(), g.chance(0.1) ? String(-g.int(0, 5)) : g.ttlS(), ...expireFlags(g)],
+  EXPIREAT: (g) => [g.key(), g.atS(), ...expireFlags(g)],
+  EXPIRETIME: (g) => [g.key()],
+  KEYS: (g) => [g.pick(['*', 'a*', '?', '{*', '[ab]', 'n', '*1', '[^a]*', '\\*', 'x*'])],
+  MOVE: (g) => [g.key(), g.chance(0.85) ? String(g.int(0, 2)) : g.pick(['16', '-1', 'abc'])],
+  OBJECT: (g) => {
+    const sub = g.pick(['ENCODING', 'ENCODING', 'REFCOUNT', 'IDLETIME', 'FREQ', 'HELP', 'encoding', 'NOPE']);
+    if (sub === 'HELP') return g.chance(0.8) ? [sub] : [sub, 'x'];
+    return g.chance(0.95) ? [sub, g.key()] : [sub];
+  },
+  PERSIST: (g) => [g.key()],
+  PEXPIRE: (g) => [g.key(), g.ttlMs(), ...expireFlags(g)],
+  PEXPIREAT: (g) => [g.key(), g.atMs(), ...expireFlags(g)],
+  PEXPIRETIME: (g) => [g.key()],
+  PTTL: (g) => [g.key()],
+  RANDOMKEY: () => [],
+  RENAME: (g) => [g.key(), g.key()],
+  RENAMENX: (g) => [g.key(), g.key()],
+  SCAN: (g) => {
+    const out = [g.chance(0.9) ? '0' : g.pick(['abc', '-1', '1.5', ''])];
+    if (g.chance(0.4)) out.push('MATCH', g.pick(['*', 'a*', '?', '{*', 'z*']));
+    if (g.chance(0.3)) out.push('TYPE', g.pick(['string', 'list', 'STRING', 'nope']));
+    out.push('COUNT', g.chance(0.9) ? '1000' : g.pick(['0', '-1', 'abc']));
+    if (g.chance(0.05)) out.push('EXTRA');
+    return out;
+  },
+  TOUCH: (g) => g.keys(),
+  TTL: (g) => [g.key()],
+  TYPE: (g) => [g.key()],
+  UNLINK: (g) => g.keys(),
+  // connection and server
+  PING: (g) => (g.chance(0.5) ? [] : g.chance(0.9) ? [g.value()] : [g.value(), g.value()]),
+  ECHO: (g) => [g.value()],
+  SELECT: (g) => [g.chance(0.85) ? String(g.int(0, 2)) : g.pick(['16', '-1', 'abc', '2147483648', '1.0'])],
+  DBSIZE: () => [],
+  FLUSHDB: (g) => (g.chance(0.7) ? [] : [g.pick(['ASYNC', 'SYNC', 'sync', 'LAZY'])]),
+  FLUSHALL: (g) => (g.chance(0.7) ? [] : [g.pick(['ASYNC', 'SYNC', 'NOW'])]),
+  SWAPDB: (g) => [g.chance(0.9) ? String(g.int(0, 2)) : g.pick(['16', '-1', 'x']), g.chance(0.9) ? String(g.int(0, 2)) : g.pick(['16', 'y'])],
+};
+
+// How often each command is drawn: writes that build state more, the
+// database-wide wipes rarely so sequences grow some history.
+const WEIGHT: Record<string, number> = { SET: 8, SETBIT: 4, APPEND: 3, INCR: 2, FLUSHALL: 0.1, FLUSHDB: 0.2, SWAPDB: 0.5, SELECT: 1.5 };
+
+const OBJECT_SUBCOMMANDS = ['OBJECT|ENCODING', 'OBJECT|REFCOUNT', 'OBJECT|IDLETIME', 'OBJECT|FREQ', 'OBJECT|HELP'];
+
+/** The fuzzed command names: the generator's keys, filtered to what the build has. */
+function fuzzedCommands(): string[] {
+  const only = process.env.VERMILION_FUZZ_ONLY?.toUpperCase().split(',');
+  return Object.keys(GENERATORS).filter((name) => {
+    if (only && !only.includes(name)) return false;
+    if (name === 'OBJECT') return OBJECT_SUBCOMMANDS.some((s) => engineHas(s));
+    return engineHas(name);
+  });
+}
+
+function generate(seed: number, count: number, names: string[]): Cmd[] {
+  const g = new Gen(prng(seed));
+  const total = names.reduce((s, n) => s + (WEIGHT[n] ?? 1), 0);
+  const out: Cmd[] = [];
+  for (let i = 0; i < count; i++) {
+    let x = g.int(0, 1_000_000) / 1_000_000 * total;
+    let name = names[names.length - 1];
+    for (const n of names) { x -= WEIGHT[n] ?? 1; if (x < 0) { name = n; break; } }
+    let args = GENERATORS[name](g);
+    if (name === 'OBJECT' && !engineHas(`OBJECT|${args[0].toUpperCase()}`) && args[0] !== 'NOPE') args = ['ENCODING', g.key()];
+    // Wrong arity now and then: one argument dropped or added.
+    if (g.chance(0.03)) args = g.chance(0.5) ? args.slice(0, -1) : [...args, g.value()];
+    out.push([g.chance(0.1) ? name.toLowerCase() : name, ...args]);
+  }
+  return out;
+}
+
+// ---- running and comparing ---------------------------------------------------------
+
+interface Target { port: number }
+
+async function openPair(targets: Target[], proto: 2 | 3): Promise<RawClient[]> {
+  const conns = await Promise.all(targets.map((t) => RawClient.connect(t.port)));
+  for (const c of conns) {
+    if (proto === 3) await c.cmd('HELLO', '3');
+    const r = await c.cmd('FLUSHALL');
+    if (r !== 'OK') throw new Error(`FLUSHALL failed: ${JSON.stringify(r)}`);
+  }
+  return conns;
+}
+
+/** Runs `cmds` on each connection (pipelined in batches); raw replies per connection. */
+async function runAll(conns: RawClient[], cmds: Cmd[], batchSize = 64): Promise<(Buffer | Error)[][]> {
+  const out: (Buffer | Error)[][] = conns.map(() => []);
+  const dead: (Error | null)[] = conns.map(() => null);
+  for (let i = 0; i < cmds.length; i += batchSize) {
+    const batch = cmds.slice(i, i + batchSize);
+    const bytes = Buffer.concat(batch.map((c) => encodeCommand(c.map((a) => Buffer.from(a, 'latin1')))));
+    await Promise.all(conns.map(async (c, k) => {
+      if (dead[k]) { for (const _ of batch) out[k].push(dead[k]!); return; }
+      c.write(bytes);
+      for (let j = 0; j < batch.length; j++) {
+        if (dead[k]) { out[k].push(dead[k]!); continue; }
+        try {
+          out[k].push(await c.readRaw(2000));
+        } catch (err: any) {
+          // A server that stopped answering (closed, crashed, hung) answers
+          // nothing more: fail the rest at once instead of waiting for each.
+          dead[k] = err;
+          out[k].push(err);
+        }
+      }
+    }));
+  }
+  return out;
+}
+
+// TTLs near 2^63 ms (PEXPIREAT 9223372036854775807) arrive as bigints.
+const asInt = (v: RespValue): bigint | null => (typeof v === 'number' ? BigInt(v) : typeof v === 'bigint' ? v : null);
+const sortArr = (v: RespValue): RespValue => (Array.isArray(v) ? [...v].sort() : typeof v === 'object' && v && 'set' in v ? { set: [...v.set].sort() } : v);
+
+/** The normalizations listed at the top of this file; returns a comparable form. */
+function normalize(cmd: Cmd, raw: Buffer, peer: Buffer): string {
+  const name = cmd[0].toUpperCase();
+  const parsed = parseReply(raw, 0);
+  if (!parsed) return `unparsable:${raw.toString('latin1')}`;
+  const v = parsed[0];
+  const other = parseReply(peer, 0)?.[0];
+  const within = (tol: number) => {
+    const a = asInt(v);
+    const b = other === undefined ? null : asInt(other);
+    const d = a !== null && b !== null ? (a > b ? a - b : b - a) : null;
+    return a !== null && b !== null && a >= 0n && b >= 0n && d! <= BigInt(tol) ? 'int~' : JSON.stringify(v, big);
+  };
+  switch (name) {
+    case 'TTL': return within(1);
+    case 'PTTL': return within(1500);
+    case 'EXPIRETIME': return within(2);
+    case 'PEXPIRETIME': return within(2000);
+    case 'OBJECT':
+      if (cmd[1]?.toUpperCase() === 'IDLETIME' && typeof v === 'number') return 'idle:int';
+      return JSON.stringify(v, big);
+    case 'KEYS': return JSON.stringify(sortArr(v), big);
+    case 'SCAN':
+      // A cursor other than 0 (e.g. -1, which Redis reads as 2^64-1) lands in
+      // a bucket of the implementation's own hash: only the reply's shape counts.
+      if (Array.isArray(v) && v.length === 2 && cmd[1] !== '0') return 'scan page';
+      if (Array.isArray(v) && v.length === 2) return JSON.stringify([v[0], sortArr(v[1])], big);
+      return JSON.stringify(v, big);
+    case 'RANDOMKEY': return typeof v === 'string' ? 'some key' : JSON.stringify(v, big);
+    default: return raw.toString('latin1');
+  }
+}
+
+function big(_k: string, x: unknown): unknown { return typeof x === 'bigint' ? `${x}n` : x; }
+
+/** Index of the first command whose replies differ, or -1. */
+function firstMismatch(cmds: Cmd[], ref: (Buffer | Error)[], got: (Buffer | Error)[]): number {
+  for (let i = 0; i < cmds.length; i++) {
+    const a = ref[i];
+    const b = got[i];
+    if (a instanceof Error || b instanceof Error) {
+      if (!(a instanceof Error && b instanceof Error)) return i;
+      continue;
+    }
+    if (a.equals(b)) continue;
+    if (normalize(cmds[i], a, b) !== normalize(cmds[i], b, a)) return i;
+  }
+  return -1;
+}
+
+/**
+ * Runs `cmds` from a clean state on the shared redis-server (FLUSHALL) and on
+ * a Vermilion server started for this run alone, so a crash or hang in one
+ * replay cannot leak into the next.
+ */
+async function replay(redisPort: number, proto: 2 | 3, cmds: Cmd[]): Promise<{ at: number; ref: (Buffer | Error)[]; got: (Buffer | Error)[] }> {
+  const first = await replayBatched(redisPort, proto, cmds, 64);
+  // A server that stops answering mid-batch (an engine abort loses the whole
+  // read's replies) is pinned down by running the commands one at a time.
+  if (first.at >= 0 && first.got[first.at] instanceof Error) return replayBatched(redisPort, proto, cmds, 1);
+  return first;
+}
+
+async function replayBatched(redisPort: number, proto: 2 | 3, cmds: Cmd[], batchSize: number): Promise<{ at: number; ref: (Buffer | Error)[]; got: (Buffer | Error)[] }> {
+  const v = secondRedis ? { port: secondRedis.port, server: null } : await startDebugServer();
+  const conns = await openPair([{ port: redisPort }, { port: v.port }], proto);
+  try {
+    const [ref, got] = await runAll(conns, cmds, batchSize);
+    return { at: firstMismatch(cmds, ref, got), ref, got };
+  } finally {
+    for (const c of conns) c.close();
+    await v.server?.close();
+  }
+}
+
+/**
+ * A Vermilion server on the debug engine (asserts and bounds checks on, as
+ * tests run), so an engine assert shows up as an error instead of a silently
+ * missing reply.
+ */
+async function startDebugServer(): Promise<{ server: Server; port: number }> {
+  const config = new Config();
+  config.set('dir', mkdtempSync(join(tmpdir(), 'vermilion-fuzz-')));
+  const server = new Server({ config, engine: new Engine({ debug: true, databases: 16 }), log: () => {} });
+  const port = await server.listen(0, ['127.0.0.1']);
+  return { server, port };
+}
+
+// VERMILION_FUZZ_AGAINST=redis compares redis-server with a second
+// redis-server: any mismatch then is a normalization this file lacks.
+let secondRedis: Awaited<ReturnType<typeof startRedis>> | null = null;
+
+/** Shrinks a failing sequence: drops chunks, then single commands, while some reply still differs. */
+async function shrink(redisPort: number, proto: 2 | 3, cmds: Cmd[], budgetMs: number): Promise<Cmd[]> {
+  const deadline = Date.now() + budgetMs;
+  let cur = cmds;
+  // The last command alone is the common case (a wrong reply or a crash that
+  // needs no history): try it first.
+  if (cur.length > 1 && (await replay(redisPort, proto, cur.slice(-1))).at === 0) return cur.slice(-1);
+  for (let size = Math.max(1, cur.length >> 1); size >= 1 && Date.now() < deadline; size = size >> 1) {
+    // The failing command (last) stays; try dropping earlier chunks.
+    for (let start = cur.length - 1 - size; start >= 0 && Date.now() < deadline; start -= size) {
+      const trial = [...cur.slice(0, start), ...cur.slice(start + size)];
+      const r = await replay(redisPort, proto, trial);
+      if (r.at >= 0) cur = trial.slice(0, r.at + 1);
+    }
+    if (size === 1) break;
+  }
+  return cur;
+}
+
+const show = (r: Buffer | Error | undefined) => (r === undefined ? '(none)' : r instanceof Error ? `<${r.message}>` : JSON.stringify(r.toString('latin1')));
+const fmtCmd = (c: Cmd) => c.map((a) => (/^[\x21-\x7e]+$/.test(a) && !/["'\\]/.test(a) ? a : JSON.stringify(a))).join(' ');
+
+// ---- the test ------------------------------------------------------------------------
+
+const COUNT = Number(process.env.VERMILION_FUZZ_COMMANDS ?? 1500);
+const SEEDS: [number, 2 | 3][] = process.env.VERMILION_FUZZ_SEED
+  ? [[Number(process.env.VERMILION_FUZZ_SEED), 2], [Number(process.env.VERMILION_FUZZ_SEED), 3]]
+  : Array.from({ length: Number(process.env.VERMILION_FUZZ_SEEDS ?? 3) }, (_, i) => [7001 + i, i % 3 === 2 ? 3 : 2] as [number, 2 | 3]);
+
+describe.skipIf(!haveRedis)('differential fuzz against redis-server', () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    if (process.env.VERMILION_FUZZ_AGAINST === 'redis') secondRedis = await startRedis();
+  });
+  afterAll(() => {
+    redis?.stop();
+    secondRedis?.stop();
+  });
+
+  it('the generator covers every engine command of the table', async () => {
+    const { commandTable } = await import('../helpers/implemented.js');
+    const engineCmds = Object.values(commandTable()).filter((c) => c.handler === 'engine').map((c) => c.name);
+    expect(engineCmds.filter((n) => !(n in GENERATORS))).toEqual([]);
+  });
+
+  for (const [seed, proto] of SEEDS) {
+    it(`seed ${seed}, RESP${proto}, ${COUNT} commands`, async () => {
+      const cmds = generate(seed, COUNT, fuzzedCommands());
+      const r = await replay(redis.port, proto, cmds);
+      if (r.at < 0) return;
+      const failing = cmds.slice(0, r.at + 1);
+      const shrunk = await shrink(redis.port, proto, failing, Number(process.env.VERMILION_FUZZ_SHRINK_MS ?? 20000));
+      const last = await replay(redis.port, proto, shrunk);
+      const i = last.at >= 0 ? last.at : shrunk.length - 1;
+      const report = [
+        `differential mismatch: seed ${seed}, RESP${proto} (rerun with VERMILION_FUZZ_SEED=${seed})`,
+        `first mismatch at command #${r.at}: ${fmtCmd(cmds[r.at])}`,
+        `shrunk sequence (${shrunk.length} commands, from a fresh FLUSHALL):`,
+        ...shrunk.map((c, k) => `  ${k === i ? '>' : ' '} ${fmtCmd(c)}${k === i ? '' : `   -> ${show(last.ref[k])}`}`),
+        `redis-server: ${show(last.ref[i])}`,
+        `vermilion:    ${show(last.got[i])}`,
+      ].join('\n');
+      console.error(report);
+      expect.fail(report);
+    }, 120_000);
+  }
+});
