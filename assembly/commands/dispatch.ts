@@ -16,8 +16,10 @@ import { errorsSeen } from "../resp/stats";
 
 export type Handler = () => void;
 
+// A table entry marked "engine" without a registered handler is a build
+// mistake; fail loudly in every build rather than leave the client waiting.
 function cmdMissing(): void {
-  assert(false, "command has no engine handler");
+  abort("command has no engine handler");
 }
 
 export const handlers = new StaticArray<Handler>(CMD_COUNT);
@@ -120,9 +122,14 @@ let errLen: usize = 0;
 function errPutAscii(s: string): void {
   for (let i = 0; i < s.length && errLen < ERRBUF_MAX; i++) store<u8>(errBuf + errLen++, <u8>s.charCodeAt(i));
 }
+/** Appends at most `max` bytes, stopping at a NUL as Redis's "%.*s" does. */
 function errPutBytes(ptr: usize, len: usize, max: usize): void {
   const n = len < max ? len : max;
-  for (let i: usize = 0; i < n && errLen < ERRBUF_MAX; i++) store<u8>(errBuf + errLen++, load<u8>(ptr + i));
+  for (let i: usize = 0; i < n && errLen < ERRBUF_MAX; i++) {
+    const b = load<u8>(ptr + i);
+    if (b == 0) break;
+    store<u8>(errBuf + errLen++, b);
+  }
 }
 
 function replyUnknownCommand(): void {

@@ -7,7 +7,7 @@ import { CMD_PING, CMD_ECHO, CMD_SELECT, CMD_DBSIZE, CMD_FLUSHDB, CMD_FLUSHALL, 
 import { cur, curDb, argIs, parseLongOrReply, argInt, parseLongOrReplyMsg } from "./context";
 import { argPtr, argLen, curArgc } from "../client";
 import { replySimple, replyBulk, replyInt, replyOk, replyError } from "../resp/writer";
-import { E_SYNTAX, E_DB_INDEX } from "../resp/errors";
+import { E_SYNTAX, E_DB_INDEX, E_INT_RANGE, E_SWAPDB_FIRST, E_SWAPDB_SECOND } from "../resp/errors";
 import { numDbs, dbSize, dbEmpty, getDb, swapDbs, addDirty } from "../db/db";
 
 // PING [message] — simple "PONG" or the message as a bulk string. O(1).
@@ -32,7 +32,7 @@ const INT_MAX: i64 = 2147483647;
 function cmdSelect(): void {
   if (!parseLongOrReply(1)) return;
   if (argInt < INT_MIN || argInt > INT_MAX) {
-    replyError("ERR value is not an integer or out of range");
+    replyError(E_INT_RANGE);
     return;
   }
   if (argInt < 0 || argInt >= <i64>numDbs) {
@@ -77,10 +77,14 @@ function cmdFlushall(): void {
 
 // SWAPDB index1 index2 — OK. O(N) in clients, O(1) in data.
 function cmdSwapdb(): void {
-  if (!parseLongOrReplyMsg(1, "ERR invalid first DB index")) return;
+  // Redis's getIntFromObjectOrReply: the caller's text covers both a bad
+  // integer and one outside the int range.
+  if (!parseLongOrReplyMsg(1, E_SWAPDB_FIRST)) return;
   const a = argInt;
-  if (!parseLongOrReplyMsg(2, "ERR invalid second DB index")) return;
+  if (a < INT_MIN || a > INT_MAX) { replyError(E_SWAPDB_FIRST); return; }
+  if (!parseLongOrReplyMsg(2, E_SWAPDB_SECOND)) return;
   const b = argInt;
+  if (b < INT_MIN || b > INT_MAX) { replyError(E_SWAPDB_SECOND); return; }
   if (a < 0 || a >= <i64>numDbs || b < 0 || b >= <i64>numDbs) {
     replyError(E_DB_INDEX);
     return;

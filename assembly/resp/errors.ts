@@ -32,6 +32,8 @@ export const E_LFU_SELECTED = "ERR An LFU maxmemory policy is selected, idle tim
 export const E_TIMEOUT_NEGATIVE = "ERR timeout is negative";
 export const E_COUNT_RANGE = "ERR COUNT must be > 0";
 export const E_MOVE_SAME_DB = "ERR source and destination objects are the same";
+export const E_SWAPDB_FIRST = "ERR invalid first DB index";
+export const E_SWAPDB_SECOND = "ERR invalid second DB index";
 
 // Protocol errors: the connection is closed after these.
 export const EP_INVALID_MULTIBULK = "ERR Protocol error: invalid multibulk length";

@@ -64,6 +64,9 @@ function cmdHello(srv: HostServer, c: HostClient, args: Buffer[], r: Reply): voi
       auth = [args[j + 1], args[j + 2]];
       j += 2;
     } else if (opt === 'SETNAME' && more >= 1) {
+      // Redis checks the name while parsing, before authenticating.
+      const err = validateClientName(args[j + 1]);
+      if (err) { r.error(err); return; }
       setname = args[j + 1];
       j += 1;
     } else {
@@ -74,14 +77,10 @@ function cmdHello(srv: HostServer, c: HostClient, args: Buffer[], r: Reply): voi
   if (auth && !checkPassword(srv, auth[0], auth[1])) { r.error(E_WRONGPASS); return; }
   if (auth) setAuthed(srv, c);
   if (!auth && srv.config.get('requirepass') !== '' && (x.clientFlags(c.slot) & CF_AUTHED) === 0) {
-    r.error('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
+    r.error('NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time');
     return;
   }
-  if (setname) {
-    const err = validateClientName(setname);
-    if (err) { r.error(err); return; }
-    c.name = setname.toString();
-  }
+  if (setname) c.name = setname.toString();
   if (ver) {
     x.setClientProto(c.slot, ver);
     r.proto = ver;

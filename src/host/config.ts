@@ -298,10 +298,11 @@ export class Config {
     switch (p.special) {
       case 'dir': {
         if (args.length !== 1) return fail('wrong number of arguments');
-        // At startup a missing data directory is created (so `npm start`
-        // works on a fresh checkout); CONFIG SET keeps Redis's chdir check.
+        // At startup a missing data directory whose parent exists is created
+        // (so `npm start` works on a fresh checkout with ./data); anything
+        // else, and CONFIG SET, keeps Redis's chdir check.
         if (this.loading) {
-          try { mkdirSync(resolve(this.cwdForDir(), args[0]), { recursive: true }); } catch { /* checkDir says why */ }
+          try { mkdirSync(resolve(this.cwdForDir(), args[0])); } catch { /* checkDir says why */ }
         }
         return checkDir(resolve(this.cwdForDir(), args[0]));
       }

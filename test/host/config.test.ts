@@ -329,3 +329,16 @@ describe('CONFIG REWRITE content', () => {
     expect(again.match(['*'])).toEqual(fresh.match(['*']));
   });
 });
+
+describe('startup data directory', () => {
+  it('creates a missing dir whose parent exists (npm start on a fresh checkout), as Redis would not', async () => {
+    const { mkdtempSync, existsSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const parent = mkdtempSync(join(tmpdir(), 'vermilion-dir-'));
+    const c = new Config();
+    c.loadString(`dir ${join(parent, 'data')}\n`);
+    expect(existsSync(join(parent, 'data'))).toBe(true);
+    expect(c.get('dir')).toBe(join(parent, 'data'));
+  });
+});
