@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Config, ConfigLoadError } from '../../src/host/config.js';
@@ -331,10 +331,7 @@ describe('CONFIG REWRITE content', () => {
 });
 
 describe('startup data directory', () => {
-  it('creates a missing dir whose parent exists (npm start on a fresh checkout), as Redis would not', async () => {
-    const { mkdtempSync, existsSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
+  it('creates a missing dir whose parent exists (npm start on a fresh checkout), as Redis would not', () => {
     const parent = mkdtempSync(join(tmpdir(), 'vermilion-dir-'));
     const c = new Config();
     c.loadString(`dir ${join(parent, 'data')}\n`);
