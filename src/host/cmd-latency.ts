@@ -52,6 +52,24 @@ export function latencyAddSampleIfNeeded(srv: HostServer, event: string, ms: num
 }
 
 /** Records one call of command `id` for the latency histograms (latency-tracking). */
+/**
+ * Adds `n` samples of `usec` for the engine commands of a batch record
+ * (cmd id every 4 ints), skipping host ones (`skip[id]`): one histogram
+ * bucket computed for the whole batch, no allocation after the first call.
+ */
+export function latencyTrackBatch(srv: HostServer, batch: Int32Array, n: number, usec: number, skip: Uint8Array): void {
+  const m = monitorOf(srv);
+  const b = bucketOf(usec);
+  for (let i = 0; i < n; i++) {
+    const id = batch[i * 4];
+    if (id < 0 || skip[id]) continue;
+    let h = m.hist[id];
+    if (!h) h = m.hist[id] = new Uint32Array(BUCKETS);
+    h[b]++;
+    m.calls[id]++;
+  }
+}
+
 export function latencyTrackCommand(srv: HostServer, id: number, usec: number): void {
   const m = monitorOf(srv);
   let h = m.hist[id];

@@ -4,7 +4,7 @@
 // (src/server/server.ts) for engine batches and for host commands alike.
 import type { HostServer, HostClient } from './context.js';
 import { COMMANDS } from '../engine/commands.gen.js';
-import { latencyAddSampleIfNeeded, latencyTrackCommand } from './cmd-latency.js';
+import { latencyAddSampleIfNeeded, latencyTrackCommand, latencyTrackBatch } from './cmd-latency.js';
 import { slowlogPush } from './cmd-slowlog.js';
 
 const FAST = COMMANDS.map((m) => (m.command_flags ?? []).includes('FAST'));
@@ -27,6 +27,34 @@ export function noteCommandTime(srv: HostServer, c: HostClient, id: number, usec
     latencyAddSampleIfNeeded(srv, FAST[id] ? 'fast-command' : 'command', usec / 1000);
   }
   if (s.slowUsec >= 0 && usec >= s.slowUsec) slowlogPush(srv, c, usec, () => redact(id, args()));
+}
+
+/** 1 for commands the host runs: they are timed one by one by noteCommandTime. */
+export const HOST_RUN = Uint8Array.from(COMMANDS, (m) => (m.handler === 'host' ? 1 : 0));
+
+/**
+ * Accounts the engine commands of one execute() call, each credited with
+ * `usec` (the call's time split evenly: the engine has no clock). The usual
+ * case — below both thresholds — touches only the histograms; arguments are
+ * re-read from the input (`argsAt`) only for entries the slow log keeps.
+ */
+export function noteEngineBatch(srv: HostServer, c: HostClient, batch: Int32Array, n: number, usec: number,
+  argsAt: (c: HostClient, start: number, end: number) => Buffer[]): void {
+  const s = settingsOf(srv);
+  if (s.tracking) latencyTrackBatch(srv, batch, n, usec, HOST_RUN);
+  const monitorHit = s.latencyMs > 0 && usec / 1000 >= s.latencyMs;
+  const slowHit = s.slowUsec >= 0 && usec >= s.slowUsec;
+  if (!monitorHit && !slowHit) return;
+  for (let i = 0; i < n; i++) {
+    const id = batch[i * 4];
+    if (id < 0 || HOST_RUN[id] || SKIP_SLOWLOG[id]) continue;
+    if (monitorHit) latencyAddSampleIfNeeded(srv, FAST[id] ? 'fast-command' : 'command', usec / 1000);
+    if (slowHit) {
+      const start = batch[i * 4 + 2];
+      const end = batch[i * 4 + 3];
+      slowlogPush(srv, c, usec, () => redact(id, argsAt(c, start, end)));
+    }
+  }
 }
 
 // The settings read after every command, cached and refreshed on CONFIG SET

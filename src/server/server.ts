@@ -11,7 +11,7 @@ import { HostClient, HostServer, ServerStats, hostHandler } from '../host/contex
 import { registerHostCommands } from '../host/commands.js';
 import { Cron } from './cron.js';
 import { MonitorFeed } from '../host/monitor.js';
-import { noteCommandTime, parseRequest } from '../host/timing.js';
+import { noteCommandTime, noteEngineBatch, parseRequest, HOST_RUN } from '../host/timing.js';
 
 export interface ServerOptions {
   config: Config;
@@ -212,11 +212,12 @@ export class Server implements HostServer {
     // A paused client's bytes still go into its input (as Redis keeps
     // reading into the query buffer); the engine stops again at the same
     // command while the pause lasts.
-    this.drive(c, engine.feed(c.slot, chunk, now), process.hrtime.bigint());
+    const t0 = performance.now();
+    this.drive(c, engine.feed(c.slot, chunk, now), t0);
   }
 
   /** Runs the client's input from an execute() status to the end of what can run now. */
-  private drive(c: HostClient, st: number, t0: bigint): void {
+  private drive(c: HostClient, st: number, t0: number): void {
     const engine = this.engine;
     const out: Buffer[] = [];
     for (;;) {
@@ -227,7 +228,7 @@ export class Server implements HostServer {
         this.runHostCommand(c, out);
         if (c.closeAfterReply || !c.socket) break;
         // Each execute() is timed on its own; the host command timed itself.
-        t0 = process.hrtime.bigint();
+        t0 = performance.now();
         st = engine.resume(c.slot, Date.now());
         continue;
       }
@@ -247,28 +248,40 @@ export class Server implements HostServer {
    * exactly by runHostCommand (which also shows it to MONITOR after it has
    * run, as Redis does), any other was rejected before running.
    */
-  private account(c: HostClient, t0: bigint, handoff: boolean, out: Buffer[]): void {
+  private account(c: HostClient, t0: number, handoff: boolean, out: Buffer[]): void {
     const batch = this.engine.batch();
     const n = batch.length >> 2;
     if (n === 0) return;
     let ran = 0;
-    for (let i = 0; i < n; i++) if (batch[i * 4] >= 0 && COMMANDS[batch[i * 4]].handler !== 'host') ran++;
-    const usec = ran > 0 ? Number(process.hrtime.bigint() - t0) / 1000 / ran : 0;
-    const watched = this.monitors.active;
+    let last = -1;
     for (let i = 0; i < n; i++) {
       const id = batch[i * 4];
-      if (id >= 0 && COMMANDS[id].handler !== 'host') {
-        this.stats.commandUsec[id] += usec;
-        c.lastCmd = COMMANDS[id].name;
-        const start = batch[i * 4 + 2];
-        const end = batch[i * 4 + 3];
-        noteCommandTime(this, c, id, usec, () => parseRequest(this.engine.inputSlice(c.slot, start, end)));
+      if (id >= 0 && !HOST_RUN[id]) {
+        ran++;
+        last = id;
       }
-      if (watched && !(handoff && i === n - 1)) {
-        this.monitors.feedRaw(c, id, batch[i * 4 + 1], batch[i * 4 + 2], batch[i * 4 + 3], out);
+    }
+    if (ran > 0) {
+      const usec = ((performance.now() - t0) * 1000) / ran;
+      const usecs = this.stats.commandUsec;
+      for (let i = 0; i < n; i++) {
+        const id = batch[i * 4];
+        if (id >= 0 && !HOST_RUN[id]) usecs[id] += usec;
+      }
+      c.lastCmd = COMMANDS[last].name;
+      noteEngineBatch(this, c, batch, n, usec, this.argsAt);
+    }
+    if (this.monitors.active) {
+      for (let i = 0; i < n; i++) {
+        if (handoff && i === n - 1) break;
+        this.monitors.feedRaw(c, batch[i * 4], batch[i * 4 + 1], batch[i * 4 + 2], batch[i * 4 + 3], out);
       }
     }
   }
+
+  /** Re-reads a command's arguments from the client's input (slow log only). */
+  private readonly argsAt = (c: HostClient, start: number, end: number): Buffer[] =>
+    parseRequest(this.engine.inputSlice(c.slot, start, end));
 
   private runHostCommand(c: HostClient, out: Buffer[]): void {
     const engine = this.engine;
@@ -276,7 +289,7 @@ export class Server implements HostServer {
     const args = engine.handoffArgs();
     const r = new Reply(engine.x.clientProto(c.slot));
     const fn = hostHandler(id);
-    const t0 = process.hrtime.bigint();
+    const t0 = performance.now();
     this.stats.commandHostCalls[id]++;
     // Set before running, as Redis does: CLIENT INFO reports itself.
     c.lastCmd = COMMANDS[id].name;
@@ -290,7 +303,7 @@ export class Server implements HostServer {
         r.error(`ERR ${err?.message ?? err}`);
       }
     }
-    const usec = Number(process.hrtime.bigint() - t0) / 1000;
+    const usec = (performance.now() - t0) * 1000;
     this.stats.commandUsec[id] += usec;
     // Host error replies count in INFO errorstats/commandstats like the engine's.
     for (const code of r.errorCodes) this.stats.hostErrors.set(code, (this.stats.hostErrors.get(code) ?? 0) + 1);
@@ -385,7 +398,8 @@ export class Server implements HostServer {
     for (const c of waiting) {
       if (!c.socket || c.closeAfterReply) continue;
       // A command run here may pause again; the rest then queue up anew.
-      this.drive(c, this.engine.resume(c.slot, Date.now()), process.hrtime.bigint());
+      const t0 = performance.now();
+      this.drive(c, this.engine.resume(c.slot, Date.now()), t0);
     }
   }
 
