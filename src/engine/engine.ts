@@ -167,11 +167,11 @@ export class Engine {
     return this.i32View;
   }
 
-  /** Copies `chunk` into client `id`'s input and runs what is complete. */
-  feed(id: number, chunk: Uint8Array, nowMs: number): number {
-    const ptr = this.x.reserveInput(id, chunk.length);
-    this.bytes().set(chunk, ptr);
-    return this.x.execute(id, chunk.length, nowMs);
+  /** Copies the first `n` bytes of `chunk` into client `id`'s input and runs what is complete. */
+  feed(id: number, chunk: Uint8Array, nowMs: number, n = chunk.length): number {
+    const ptr = this.x.reserveInput(id, n);
+    this.bytes().set(n === chunk.length ? chunk : chunk.subarray(0, n), ptr);
+    return this.x.execute(id, n, nowMs);
   }
 
   /** Continues after a hand-off. */

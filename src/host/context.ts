@@ -25,6 +25,8 @@ export interface HostClient {
   monitor: boolean;
   noEvict: boolean;
   closeAfterReply: boolean;
+  /** Reading is stopped until the socket drains (output backpressure). */
+  readPaused?: boolean;
   /** Bytes waiting in the socket's output (CLIENT LIST omem). */
   pendingOut(): number;
   /** Ends the connection (CLIENT KILL, QUIT, timeout). */

@@ -22,6 +22,22 @@ export interface ServerOptions {
 
 const LEVELS = ['debug', 'verbose', 'notice', 'warning'];
 
+const kAdopted = Symbol('vermilion.adopted');
+const kClient = Symbol('vermilion.client');
+
+/** Starts (again) reading a socket, adopted or plain. */
+function resumeReading(s: net.Socket): void {
+  if (!(s as any)[kAdopted]) {
+    s.resume();
+    return;
+  }
+  const h = (s as any)._handle;
+  if (h && !h.reading) {
+    h.reading = true;
+    h.readStart();
+  }
+}
+
 const E_DENIED = 'DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. ' +
   'In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis ' +
   'you may adopt one of the following solutions: 1) Just disable protected mode sending the command \'CONFIG SET protected-mode no\' ' +
@@ -42,6 +58,8 @@ export class Server implements HostServer {
   configFile: string;
   stats: ServerStats;
   private servers: net.Server[] = [];
+  /** Every adopted socket reads into this one buffer; its bytes are copied into the engine at once. */
+  private readonly readBuf = Buffer.allocUnsafe(64 * 1024);
   /** Addresses given to listen() explicitly (tests), kept across a port change. */
   private listenHosts: string[] | undefined;
   private listening = false;
@@ -130,7 +148,7 @@ export class Server implements HostServer {
     let bound = port;
     for (const [i, host] of targets.entries()) {
       const optional = binds[i].startsWith('-');
-      const srv = net.createServer({ noDelay: true }, (s) => this.accept(s));
+      const srv = net.createServer({ noDelay: true, pauseOnConnect: true }, (s) => this.accept(this.adopt(s)));
       try {
         bound = await new Promise<number>((resolve, reject) => {
           srv.once('error', reject);
@@ -175,10 +193,44 @@ export class Server implements HostServer {
       kill: () => this.closeClient(c),
     };
     this.clients.set(c.id, c);
-    socket.on('data', (chunk: Buffer) => this.onData(c, chunk));
+    if ((socket as any)[kAdopted]) (socket as any)[kClient] = c;
+    else socket.on('data', (chunk: Buffer) => this.onData(c, chunk, chunk.length));
     socket.on('error', () => this.closeClient(c));
     socket.on('close', () => this.closeClient(c));
-    socket.on('drain', () => socket.resume());
+    socket.on('drain', () => {
+      c.readPaused = false;
+      resumeReading(socket);
+    });
+    resumeReading(socket);
+  }
+
+  /**
+   * Moves an accepted connection's handle into a socket that reads with
+   * `onread` (Node's documented user-buffer mode): each read lands in one
+   * shared buffer and goes straight to the engine, skipping the Readable
+   * stream machinery, which is most of the host's cost when a read holds a
+   * single command. Falls back to the plain socket if the handle is not
+   * where Node keeps it.
+   */
+  private adopt(orig: net.Socket): net.Socket {
+    const handle = (orig as any)._handle;
+    if (!handle || typeof handle.readStart !== 'function') return orig;
+    (orig as any)._handle = null;
+    orig.destroy();
+    const s: net.Socket = new net.Socket({
+      handle,
+      onread: { buffer: this.readBuf, callback: (n: number, buf: Buffer) => this.onRead(s, n, buf) },
+    } as net.SocketConstructorOpts);
+    (s as any)[kAdopted] = true;
+    return s;
+  }
+
+  /** onread callback: false tells Node to stop reading (output backpressure). */
+  private onRead(s: net.Socket, n: number, buf: Buffer): boolean {
+    const c: HostClient | undefined = (s as any)[kClient];
+    if (!c) return true;
+    this.onData(c, buf, n);
+    return !c.readPaused;
   }
 
   /**
@@ -203,17 +255,17 @@ export class Server implements HostServer {
     s.destroy();
   }
 
-  private onData(c: HostClient, chunk: Buffer): void {
+  private onData(c: HostClient, chunk: Uint8Array, n: number): void {
     if (!c.socket) return;
     const now = Date.now();
     c.lastInteraction = now;
-    this.stats.netInputBytes += chunk.length;
+    this.stats.netInputBytes += n;
     const engine = this.engine;
     // A paused client's bytes still go into its input (as Redis keeps
     // reading into the query buffer); the engine stops again at the same
     // command while the pause lasts.
     const t0 = performance.now();
-    this.drive(c, engine.feed(c.slot, chunk, now), t0);
+    this.drive(c, engine.feed(c.slot, chunk, now, n), t0);
   }
 
   /** Runs the client's input from an execute() status to the end of what can run now. */
@@ -324,7 +376,12 @@ export class Server implements HostServer {
     if (out.length > 0) {
       const buf = out.length === 1 ? out[0] : Buffer.concat(out);
       this.stats.netOutputBytes += buf.length;
-      if (!s.write(buf)) s.pause();
+      // Stop reading from a client that does not read its replies; 'drain'
+      // starts it again.
+      if (!s.write(buf)) {
+        c.readPaused = true;
+        if (!(s as any)[kAdopted]) s.pause();
+      }
     }
     if (c.closeAfterReply) {
       s.end();

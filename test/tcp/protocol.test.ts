@@ -182,6 +182,35 @@ describe('load', () => {
     await noClientsLeft();
   });
 
+  it('a client that stops reading is throttled, then gets every reply in order when it reads again', async () => {
+    const setup = await RawClient.connect(port);
+    expect(await setup.cmd('SET', 'bpval', Buffer.alloc(256 * 1024, 'b'))).toBe('OK');
+    setup.close();
+    const c = await RawClient.connect(port);
+    c.socket.pause();
+    const n = 400; // 100 MiB of replies, and 400 KiB of requests: many reads
+    const pad = 'p'.repeat(1000);
+    const parts: Buffer[] = [];
+    for (let j = 0; j < n; j++) parts.push(encodeCommand(['GET', 'bpval']), encodeCommand(['ECHO', `${pad}${j}`]));
+    c.write(Buffer.concat(parts));
+    await new Promise((r) => setTimeout(r, 500));
+    // The server stops reading once the client's output backs up, so only
+    // a part of the 100 MiB is waiting in the server.
+    const probe = await RawClient.connect(port);
+    const list = (await probe.cmd('CLIENT', 'LIST')) as string;
+    probe.close();
+    const omem = Math.max(...[...list.matchAll(/ omem=(\d+)/g)].map((m) => Number(m[1])));
+    expect(omem).toBeGreaterThan(0);
+    expect(omem).toBeLessThan(50 * 1024 * 1024);
+    c.socket.resume();
+    for (let j = 0; j < n; j++) {
+      expect(((await c.read(20000)) as string).length).toBe(256 * 1024);
+      expect(await c.read()).toBe(`${pad}${j}`);
+    }
+    c.close();
+    await alive();
+  });
+
   it('a pipeline of 10k commands in one write', async () => {
     const c = await RawClient.connect(port);
     const parts: Buffer[] = [];
