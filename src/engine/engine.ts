@@ -149,14 +149,14 @@ export class Engine {
 
   // Views over the whole memory, re-created only when a grow has detached
   // the old buffer: the per-read path then allocates no view objects.
-  private u8View = new Uint8Array(0);
+  private u8View = Buffer.alloc(0);
   private i32View = new Int32Array(0);
 
-  /** The byte view of linear memory, fresh after any growth. */
-  bytes(): Uint8Array {
+  /** The byte view of linear memory (a Buffer, for copy()), fresh after any growth. */
+  bytes(): Buffer {
     const buf = this.x.memory.buffer;
     if (this.u8View.buffer !== buf) {
-      this.u8View = new Uint8Array(buf);
+      this.u8View = Buffer.from(buf);
       this.i32View = new Int32Array(buf);
     }
     return this.u8View;
@@ -170,7 +170,9 @@ export class Engine {
   /** Copies the first `n` bytes of `chunk` into client `id`'s input and runs what is complete. */
   feed(id: number, chunk: Uint8Array, nowMs: number, n = chunk.length): number {
     const ptr = this.x.reserveInput(id, n);
-    this.bytes().set(n === chunk.length ? chunk : chunk.subarray(0, n), ptr);
+    const mem = this.bytes();
+    if (Buffer.isBuffer(chunk)) chunk.copy(mem, ptr, 0, n);
+    else mem.set(n === chunk.length ? chunk : chunk.subarray(0, n), ptr);
     return this.x.execute(id, n, nowMs);
   }
 
@@ -185,7 +187,7 @@ export class Engine {
     if (len === 0) return null;
     const ptr = this.x.outputPtr();
     const out = Buffer.allocUnsafe(len);
-    out.set(this.bytes().subarray(ptr, ptr + len));
+    this.bytes().copy(out, 0, ptr, ptr + len);
     return out;
   }
 
