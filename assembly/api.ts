@@ -66,22 +66,11 @@ export function flushAllDbs(): void {
 }
 
 // ---- introspection for engine tests -----------------------------------------------
-// Lets in-process tests check a key's encoding and TTL without OBJECT/PTTL and
-// without expiring or touching it. The test writes the key at peekKeyBuf().
+// Lets in-process tests reach a key's entry (to exercise WRONGTYPE paths
+// before other types exist). The test writes the key at peekKeyBuf().
 import { dbFindRaw } from "./db/db";
-import { encOf, expireAtOf } from "./db/entry";
 const PEEK_KEY = memory.data(256);
 export function peekKeyBuf(): usize { return PEEK_KEY; }
-/** The key's encoding byte (db/entry.ts ENC_*), or -1 if absent. */
-export function peekEncoding(db: i32, keyLen: u32): i32 {
-  const e = dbFindRaw(getDb(db), PEEK_KEY, keyLen);
-  return e == 0 ? -1 : <i32>encOf(e);
-}
-/** The key's absolute expiry in unix ms, -1 without TTL, -2 if absent. */
-export function peekExpireAt(db: i32, keyLen: u32): f64 {
-  const e = dbFindRaw(getDb(db), PEEK_KEY, keyLen);
-  return e == 0 ? -2 : <f64>expireAtOf(e);
-}
 /** The key's entry address (0 if absent), for tests that need a raw look. */
 export function peekEntry(db: i32, keyLen: u32): usize {
   return dbFindRaw(getDb(db), PEEK_KEY, keyLen);

@@ -4,16 +4,14 @@
 import { describe, it, expect } from 'vitest';
 import { TestEngine } from '../helpers/engine.js';
 
-// Encoding bytes from assembly/db/entry.ts, named as OBJECT ENCODING names them.
-const ENC: Record<number, string> = { 0: 'raw', 1: 'int', 8: 'embstr' };
-
-/** Encoding and TTL of a key, read without touching it (api.ts peek exports). */
+/** Encoding and absolute TTL of a key, read with commands that touch no LRU bits. */
 function peek(t: TestEngine, key: string, db = 0): { enc: string | null; expireAt: number } {
-  const x = t.engine.x as any;
-  const k = Buffer.from(key);
-  new Uint8Array(x.memory.buffer, x.peekKeyBuf(), k.length).set(k);
-  const e = x.peekEncoding(db, k.length);
-  return { enc: e < 0 ? null : ENC[e], expireAt: x.peekExpireAt(db, k.length) };
+  const sel = (n: number) => expect(t.cmd('SELECT', String(n))).toBe('OK');
+  if (db !== 0) sel(db);
+  const enc = t.cmd('OBJECT', 'ENCODING', key) as string | null;
+  const expireAt = t.cmd('PEXPIRETIME', key) as number;
+  if (db !== 0) sel(0);
+  return { enc, expireAt };
 }
 
 type Row = [args: (string | Buffer)[], raw: string];
