@@ -6,7 +6,7 @@
 // prints Redis's FATAL CONFIG FILE ERROR block and exits with code 1.
 import { mkdirSync, readFileSync, writeFileSync, appendFileSync, unlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Config, ConfigError, ConfigLoadError } from '../host/config.js';
+import { Config, ConfigError, ConfigLoadError, strerror } from '../host/config.js';
 import { repr, splitArgs } from '../host/config-parse.js';
 import { REDIS_VERSION } from '../host/cmd-connection.js';
 import { Server } from '../server/server.js';
@@ -91,7 +91,7 @@ export function loadStartupConfig(config: Config, args: StartupArgs, readStdin: 
     try {
       text = readFileSync(args.configFile, 'utf8');
     } catch (err: any) {
-      const why = err?.code === 'ENOENT' ? 'No such file or directory' : err?.code === 'EACCES' ? 'Permission denied' : String(err?.message);
+      const why = strerror(err);
       throw new ConfigLoadError(`Fatal error, can't open config file '${args.configFile}': ${why}`, null, null);
     }
   }
@@ -143,7 +143,7 @@ export async function main(argv: string[]): Promise<void> {
     try {
       appendFileSync(logfile, '');
     } catch (err: any) {
-      const why = err?.code === 'EACCES' ? 'Permission denied' : err?.code === 'ENOENT' ? 'No such file or directory' : String(err?.message);
+      const why = strerror(err);
       process.stderr.write(new ConfigLoadError(`Can't open the log file: ${why}`, null, null).report(REDIS_VERSION));
       process.exit(1);
     }

@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync, renameSync, unlinkSync } from 'node:fs';
 import { registerHost, HostServer, HostClient } from './context.js';
 import { Reply } from './reply.js';
+import { strerror } from './config.js';
 import {
   CMD_CONFIG_GET, CMD_CONFIG_SET, CMD_CONFIG_RESETSTAT, CMD_CONFIG_REWRITE, CMD_CONFIG_HELP,
 } from '../engine/commands.gen.js';
@@ -78,7 +79,7 @@ function cmdConfigRewrite(srv: HostServer, _c: HostClient, _args: Buffer[], r: R
     srv.log('warning', 'CONFIG REWRITE executed with success.');
     r.ok();
   } catch (err: any) {
-    const reason = errnoText(err);
+    const reason = strerror(err);
     srv.log('warning', `CONFIG REWRITE failed: ${reason}`);
     r.error(`ERR Rewriting config file: ${reason}`);
   }
@@ -102,16 +103,6 @@ export function rewriteConfigFile(srv: HostServer, path: string): void {
   }
 }
 
-function errnoText(err: any): string {
-  switch (err?.code) {
-    case 'EACCES': return 'Permission denied';
-    case 'ENOENT': return 'No such file or directory';
-    case 'EROFS': return 'Read-only file system';
-    case 'ENOSPC': return 'No space left on device';
-    case 'EISDIR': return 'Is a directory';
-    default: return String(err?.message ?? err);
-  }
-}
 
 // CONFIG HELP
 function cmdConfigHelp(_srv: HostServer, _c: HostClient, _args: Buffer[], r: Reply): void {

@@ -4,6 +4,7 @@
 // strtoll), and Redis's glob matcher (stringmatch) for CONFIG GET patterns.
 // Each mirrors the C function's observable behaviour, edge cases included,
 // because clients and config files depend on exactly what is accepted.
+import { stringMatch } from './stringmatch.js';
 
 const U64_MAX = (1n << 64n) - 1n;
 const I64_MAX = (1n << 63n) - 1n;
@@ -173,58 +174,9 @@ export function formatPercentile(v: number): string {
   return s;
 }
 
-/** Redis's stringmatch: glob with * ? [abc] [^a-z] and \ escapes. */
+/** Redis's stringmatch over strings (CONFIG GET patterns, include wildcards). */
 export function globMatch(pattern: string, str: string, nocase = true): boolean {
-  const p = nocase ? pattern.toLowerCase() : pattern;
-  const s = nocase ? str.toLowerCase() : str;
-  const rec = (pi: number, si: number): boolean => {
-    while (pi < p.length) {
-      const c = p[pi];
-      if (c === '*') {
-        while (p[pi + 1] === '*') pi++;
-        if (pi + 1 === p.length) return true;
-        for (let k = si; k <= s.length; k++) if (rec(pi + 1, k)) return true;
-        return false;
-      }
-      if (si >= s.length) return false;
-      if (c === '?') {
-        si++; pi++;
-        continue;
-      }
-      if (c === '[') {
-        pi++;
-        const not = p[pi] === '^';
-        if (not) pi++;
-        let match = false;
-        for (;;) {
-          if (pi >= p.length) { pi--; break; }
-          if (p[pi] === ']') break;
-          if (p[pi] === '\\' && pi + 2 <= p.length) {
-            pi++;
-            if (p[pi] === s[si]) match = true;
-          } else if (p[pi + 1] === '-' && pi + 2 < p.length) {
-            let lo = p[pi];
-            let hi = p[pi + 2];
-            if (lo > hi) [lo, hi] = [hi, lo];
-            pi += 2;
-            if (s[si] >= lo && s[si] <= hi) match = true;
-          } else if (p[pi] === s[si]) {
-            match = true;
-          }
-          pi++;
-        }
-        if (not) match = !match;
-        if (!match) return false;
-        pi++; si++;
-        continue;
-      }
-      if (c === '\\' && pi + 1 < p.length) pi++;
-      if (p[pi] !== s[si]) return false;
-      pi++; si++;
-    }
-    return si === s.length;
-  };
-  return rec(0, 0);
+  return stringMatch(Buffer.from(pattern, 'latin1'), Buffer.from(str, 'latin1'), nocase);
 }
 
 /** The memory notation CONFIG REWRITE writes: 1gb, 64mb, 4kb or plain bytes. */

@@ -657,12 +657,15 @@ const FILE_ONLY_DIRECTIVES = new Set(['include', 'rename-command', 'user', 'load
 
 // ---- per-type helpers -------------------------------------------------
 
-function strerror(err: any): string {
+/** C's strerror for the Node error codes file operations here can meet. */
+export function strerror(err: any): string {
   switch (err?.code) {
     case 'ENOENT': return 'No such file or directory';
     case 'EACCES': return 'Permission denied';
     case 'ENOTDIR': return 'Not a directory';
     case 'EISDIR': return 'Is a directory';
+    case 'EROFS': return 'Read-only file system';
+    case 'ENOSPC': return 'No space left on device';
     default: return String(err?.message ?? err);
   }
 }

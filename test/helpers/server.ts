@@ -91,32 +91,22 @@ export class RawClient {
 
   /** Next reply, parsed; rejects after `ms` or if the socket closes first. */
   async read(ms = 5000): Promise<RespValue> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const r = parseReply(this.buf, 0);
-      if (r) {
-        this.buf = this.buf.subarray(r[1]);
-        return r[0];
-      }
-      if (this.closed) throw new Error('connection closed');
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error('timeout waiting for reply');
-      await new Promise<void>((res) => {
-        const t = setTimeout(res, left);
-        this.waiters.push(() => { clearTimeout(t); res(); });
-      });
-    }
+    return (await this.next(ms))[0];
   }
 
   /** Next reply as raw bytes (one complete reply). */
   async readRaw(ms = 5000): Promise<Buffer> {
+    return (await this.next(ms))[1];
+  }
+
+  private async next(ms: number): Promise<[RespValue, Buffer]> {
     const deadline = Date.now() + ms;
     for (;;) {
       const r = parseReply(this.buf, 0);
       if (r) {
         const raw = this.buf.subarray(0, r[1]);
         this.buf = this.buf.subarray(r[1]);
-        return raw;
+        return [r[0], raw];
       }
       if (this.closed) throw new Error('connection closed');
       const left = deadline - Date.now();
