@@ -10,9 +10,9 @@ import { Config, ConfigError, ConfigLoadError, strerror } from '../host/config.j
 import { repr, splitArgs } from '../host/config-parse.js';
 import { REDIS_VERSION } from '../host/cmd-connection.js';
 import { Server } from '../server/server.js';
+import { formatLogLine, logEnabled } from '../host/log.js';
 
 const VERSION = '0.1.0';
-const LEVELS = ['debug', 'verbose', 'notice', 'warning'];
 
 const USAGE = `Usage: vermilion-server [/path/to/redis.conf] [options] [-]
        vermilion-server - (read config from stdin)
@@ -133,8 +133,8 @@ export async function main(argv: string[]): Promise<void> {
 
   const logfile = config.get('logfile');
   const log = (level: string, msg: string) => {
-    if (LEVELS.indexOf(level) < LEVELS.indexOf(config.get('loglevel'))) return;
-    const line = `${process.pid}:M ${new Date().toUTCString()} ${level === 'warning' ? '#' : '*'} ${msg}\n`;
+    if (!logEnabled(level, config.get('loglevel'))) return;
+    const line = formatLogLine(level, msg);
     if (logfile) appendFileSync(logfile, line);
     else process.stdout.write(line);
   };

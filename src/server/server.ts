@@ -10,6 +10,7 @@ import { Reply } from '../host/reply.js';
 import { HostClient, HostServer, ServerStats, hostHandler } from '../host/context.js';
 import { registerHostCommands } from '../host/commands.js';
 import { Cron } from './cron.js';
+import { formatLogLine, logEnabled } from '../host/log.js';
 import { MonitorFeed } from '../host/monitor.js';
 import { noteCommandTime, noteEngineBatch, parseRequest, HOST_RUN } from '../host/timing.js';
 
@@ -20,7 +21,6 @@ export interface ServerOptions {
   log?: (level: string, msg: string) => void;
 }
 
-const LEVELS = ['debug', 'verbose', 'notice', 'warning'];
 
 const kAdopted = Symbol('vermilion.adopted');
 const kClient = Symbol('vermilion.client');
@@ -78,10 +78,7 @@ export class Server implements HostServer {
     this.configFile = opts.configFile ?? '';
     this.engine = opts.engine ?? new Engine({ databases: this.config.getInt('databases') });
     this.logSink = opts.log ?? ((level, msg) => {
-      if (LEVELS.indexOf(level) >= LEVELS.indexOf(this.config.get('loglevel'))) {
-        const d = new Date();
-        process.stdout.write(`${process.pid}:M ${d.toUTCString()} ${level === 'warning' ? '#' : '*'} ${msg}\n`);
-      }
+      if (logEnabled(level, this.config.get('loglevel'))) process.stdout.write(formatLogLine(level, msg));
     });
     const n = COMMANDS.length;
     this.stats = {
