@@ -17,6 +17,8 @@ export const CF_REPLY_SKIP: u32 = 8;
 export const CF_INLINE: u32 = 16;
 export const CF_CLOSE: u32 = 32;
 export const CF_MASTER: u32 = 64;
+/** MONITOR: like a replica, the client may no longer touch the keyspace. */
+export const CF_MONITOR: u32 = 128;
 
 @unmanaged export class Client {
   inPtr: u32;

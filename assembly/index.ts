@@ -9,7 +9,7 @@ import { Client, clientNew, clientFree, clientGet, clientReserve, bindArgs, curA
 import { readCommand, READ_NEED_MORE, READ_ERROR, readError } from "./resp/reader";
 import { outInit, outReset, outBufferPtr, outBufferLen, outMark, outTruncate, setProto, replyError } from "./resp/writer";
 import { initDbs, setNow } from "./db/db";
-import { dispatch, DISPATCH_HANDOFF, DISPATCH_PAUSED, initCommandLookup, lastCmd } from "./commands/dispatch";
+import { dispatch, lastRejected, DISPATCH_HANDOFF, DISPATCH_PAUSED, initCommandLookup, lastCmd } from "./commands/dispatch";
 import { setCurrent } from "./commands/context";
 import { setSeeds } from "./ds/hash";
 import { registerAll } from "./commands/registry";
@@ -108,7 +108,9 @@ export function execute(id: u32, n: u32, nowMs: f64): i32 {
       c.pos = start;
       return ST_PAUSED;
     }
-    batchPush(lastCmd, c.db, start, c.pos);
+    // A command refused before running is recorded as -2 - id: the host
+    // neither times it nor shows it to MONITOR, as Redis does.
+    batchPush(lastRejected ? -2 - lastCmd : lastCmd, c.db, start, c.pos);
     if (st == DISPATCH_HANDOFF) return ST_HANDOFF;
     if ((c.flags & (CF_REPLY_OFF | CF_REPLY_SKIP)) != 0) {
       outTruncate(mark);

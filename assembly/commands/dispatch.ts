@@ -4,13 +4,13 @@
 
 import {
   CMD_COUNT, CMD_NAMES, CMD_ARITY, CMD_FLAGS, CMD_HOST, CMD_CONTAINER, F_NO_AUTH,
-  F_WRITE, F_MAY_REPLICATE,
+  F_WRITE, F_READONLY, F_MAY_REPLICATE,
 } from "./table.gen";
-import { Client, CF_AUTHED, argPtr, argLen, curArgc } from "../client";
+import { Client, CF_AUTHED, CF_MONITOR, argPtr, argLen, curArgc } from "../client";
 import { memCalloc } from "../ds/mem";
 import { hashBytes } from "../ds/hash";
 import { replyError, replyErrorBytes, writeAscii, outMark } from "../resp/writer";
-import { E_NOAUTH } from "../resp/errors";
+import { E_NOAUTH, E_MONITOR_KEYSPACE } from "../resp/errors";
 import { authRequired } from "../resp/reader";
 import { errorsSeen } from "../resp/stats";
 
@@ -200,6 +200,8 @@ export function setPauseMode(mode: i32): void { pauseMode = mode; }
 
 /** The command id of the last dispatched command (subcommand id for containers). */
 export let lastCmd: i32 = -1;
+/** Whether the last command was refused before it ran (arity, auth, ...). */
+export let lastRejected: bool = false;
 
 /**
  * Runs the current command (args bound in client.ts). Returns
@@ -210,6 +212,7 @@ export function dispatch(c: Client): i32 {
   const argc = curArgc;
   let id = lookupCommand(argPtr(0), argLen(0));
   lastCmd = -1;
+  lastRejected = true;
   if (id < 0) {
     replyUnknownCommand();
     return DISPATCH_DONE;
@@ -234,6 +237,12 @@ export function dispatch(c: Client): i32 {
     replyError(E_NOAUTH);
     return DISPATCH_DONE;
   }
+  if ((c.flags & CF_MONITOR) != 0 && (CMD_FLAGS[id] & (F_WRITE | F_READONLY | F_MAY_REPLICATE)) != 0) {
+    statRejected[id]++;
+    replyError(E_MONITOR_KEYSPACE);
+    return DISPATCH_DONE;
+  }
+  lastRejected = false;
   if (pauseMode != PAUSE_NONE && mustWait(id)) return DISPATCH_PAUSED;
   if (CMD_HOST[id]) return DISPATCH_HANDOFF;
   statCommands++;

@@ -23,6 +23,7 @@ export const E_BITFIELD_RO = "ERR BITFIELD_RO only supports the GET subcommand";
 export const E_BITOP_NOT = "ERR BITOP NOT must be called with a single source key.";
 export const E_INVALID_CURSOR = "ERR invalid cursor";
 export const E_NOAUTH = "NOAUTH Authentication required.";
+export const E_MONITOR_KEYSPACE = "ERR Replica can't interact with the keyspace";
 export const E_EXPIRE_NX_XX_GT_LT = "ERR NX and XX, GT or LT options at the same time are not compatible";
 export const E_EXPIRE_GT_LT = "ERR GT and LT options at the same time are not compatible";
 export const E_LCS_LEN_IDX = "ERR If you want both the length and indexes, please just use IDX.";

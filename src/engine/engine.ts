@@ -26,6 +26,7 @@ export const CF_REPLY_OFF = 2;
 export const CF_REPLY_SKIP_NEXT = 4;
 export const CF_REPLY_SKIP = 8;
 export const CF_CLOSE = 32;
+export const CF_MONITOR = 128;
 
 export interface EngineExports {
   memory: WebAssembly.Memory;
@@ -209,7 +210,8 @@ export class Engine {
 
   /**
    * (cmdId, db, start, end) of each command run by the last execute: a view
-   * valid until the next call into the engine.
+   * valid until the next call into the engine. cmdId is -1 for an unknown
+   * command and -2 - id for one refused before it ran (arity, auth, ...).
    */
   batch(): Int32Array {
     const n = this.x.batchCount();

@@ -121,7 +121,7 @@ function cmdReset(srv: HostServer, c: HostClient, _args: Buffer[], r: Reply): vo
   x.setClientFlags(c.slot, flags);
   c.name = '';
   c.noEvict = false;
-  if (c.monitor) c.monitor = false;
+  srv.monitors.remove(c);
   r.simple('RESET');
 }
 

@@ -5,7 +5,8 @@
 //
 // Arguments are quoted with Redis's sdscatrepr escaping. Commands flagged
 // ADMIN or SKIP_MONITOR are never shown, nor commands rejected before they
-// ran (unknown, wrong arity, NOAUTH). Secrets given to AUTH and HELLO ... AUTH
+// ran (unknown, wrong arity, NOAUTH: the engine records those with a
+// negative id). Secrets given to AUTH and HELLO ... AUTH
 // are shown as "(redacted)". The db is the client's db after the command
 // ran (SELECT 5 shows as [5 ...]).
 //
@@ -13,7 +14,7 @@
 // records), re-parsed here only when a monitor exists, so the fast path pays
 // nothing; host commands come with their parsed arguments.
 import { COMMANDS, CMD_AUTH, CMD_HELLO } from '../engine/commands.gen.js';
-import { CF_AUTHED } from '../engine/engine.js';
+import { CF_MONITOR } from '../engine/engine.js';
 import type { HostClient, HostServer, MonitorFeedLike } from './context.js';
 
 const HIDDEN = new Uint8Array(COMMANDS.length);
@@ -40,10 +41,18 @@ export class MonitorFeed implements MonitorFeedLike {
   add(c: HostClient): void {
     c.monitor = true;
     this.clients.add(c);
+    // Like a replica, a monitor may no longer read or write keys.
+    const x = this.srv.engine.x;
+    x.setClientFlags(c.slot, x.clientFlags(c.slot) | CF_MONITOR);
   }
 
   remove(c: HostClient): void {
-    this.clients.delete(c);
+    if (!this.clients.delete(c)) return;
+    c.monitor = false;
+    if (c.socket) {
+      const x = this.srv.engine.x;
+      x.setClientFlags(c.slot, x.clientFlags(c.slot) & ~CF_MONITOR);
+    }
   }
 
   /** An engine-run command: `start`..`end` of client `c`'s input. */
@@ -58,7 +67,7 @@ export class MonitorFeed implements MonitorFeedLike {
    * a client monitoring itself sees the line after the command's reply.
    */
   feed(c: HostClient, id: number, db: number, args: Buffer[], out: Buffer[]): void {
-    if (id < 0 || HIDDEN[id] || !this.ran(c, id, args.length)) return;
+    if (id < 0 || HIDDEN[id]) return;
     const t = nowMicros();
     const secs = t / 1000000n;
     const micros = String(t % 1000000n).padStart(6, '0');
@@ -76,17 +85,6 @@ export class MonitorFeed implements MonitorFeedLike {
         this.srv.stats.netOutputBytes += msg.length;
       }
     }
-  }
-
-  /** False for a command the engine rejected before running it (arity, NOAUTH). */
-  private ran(c: HostClient, id: number, argc: number): boolean {
-    const meta = COMMANDS[id];
-    const a = meta.arity;
-    if (a >= 0 ? argc !== a : argc < -a) return false;
-    if (this.srv.config.get('requirepass') !== '' && !(meta.command_flags ?? []).includes('NO_AUTH')) {
-      return (this.srv.engine.x.clientFlags(c.slot) & CF_AUTHED) !== 0;
-    }
-    return true;
   }
 }
 

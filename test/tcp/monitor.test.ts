@@ -111,6 +111,21 @@ describe('MONITOR (TCP)', () => {
     expect(await (await RawClient.connect(port)).cmd('MONITOR', 'x')).toEqual({ error: "ERR wrong number of arguments for 'monitor' command" });
   });
 
+  it('a monitor may not touch keys, as a replica may not (not shown either); RESET lets it again', async () => {
+    const mon = await RawClient.connect(port);
+    expect(await mon.cmd('MONITOR')).toBe('OK');
+    const refused = { error: "ERR Replica can't interact with the keyspace" };
+    expect(await mon.cmd('GET', 'k')).toEqual(refused);
+    expect(await mon.cmd('SET', 'k', 'v')).toEqual(refused);
+    // Commands that are neither reads nor writes still run (and are shown).
+    expect(await mon.cmd('ECHO', 'e')).toBe('e');
+    expect(shape(await mon.read() as string)).toBe('[0] "ECHO" "e"');
+    mon.send('RESET');
+    expect(await mon.read()).toBe('RESET');
+    expect(await mon.cmd('SET', 'k', 'v')).toBe('OK');
+    mon.close();
+  });
+
   it('with requirepass, commands refused with NOAUTH are not shown', async () => {
     const { server: s2, port: p2 } = await startServer({ requirepass: 'secret' });
     try {

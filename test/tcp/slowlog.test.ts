@@ -51,6 +51,15 @@ describe('SLOWLOG', () => {
     expect(entries.map((e) => e[3])).toEqual([['ECHO', 'hello'], ['GET', 'a'], ['SET', 'a', '1']]);
   });
 
+  it('does not log commands refused before they ran (unknown, wrong arity)', async () => {
+    server.config.set('slowlog-log-slower-than', '0');
+    await c.cmd('SLOWLOG', 'RESET');
+    c.write('*1\r\n$3\r\nGET\r\n*1\r\n$4\r\nNOPE\r\n*2\r\n$4\r\nECHO\r\n$2\r\nok\r\n');
+    await c.read(); await c.read(); await c.read();
+    const entries = (await c.cmd('SLOWLOG', 'GET', '10')) as Entry[];
+    expect(entries.map((e) => e[3])).toEqual([['ECHO', 'ok'], ['SLOWLOG', 'RESET']]);
+  });
+
   it('truncates long arguments and long argument lists like Redis', async () => {
     server.config.set('slowlog-log-slower-than', '0');
     await c.cmd('SET', 'big', 'x'.repeat(200));
