@@ -8,7 +8,7 @@
 //
 // argv array: argc pairs of u32 { offset, length }.
 
-import { memAlloc, memCalloc, memFree, memRealloc } from "./ds/mem";
+import { memAlloc, memCalloc, memFree, memRealloc, MAX_BLOCK } from "./ds/mem";
 
 export const CF_AUTHED: u32 = 1;
 export const CF_REPLY_OFF: u32 = 2;
@@ -85,7 +85,8 @@ export function clientFree(id: u32): void {
 
 /**
  * Drops the consumed prefix and makes room for `n` more bytes at the end;
- * returns where the host should copy them. Called before every read's bytes
+ * returns where the host should copy them, or 0 when the buffer cannot grow
+ * that far. Called before every read's bytes
  * are handed in, so argument spans of the previous call are dead by then.
  */
 export function clientReserve(c: Client, n: u32): usize {
@@ -98,9 +99,13 @@ export function clientReserve(c: Client, n: u32): usize {
     c.cmdStart = 0;
   }
   const need = <u64>c.inLen + <u64>n;
+  // More than one block can hold: the host closes the client, as Redis does
+  // past client-query-buffer-limit.
+  if (need > <u64>MAX_BLOCK) return 0;
   if (need > <u64>c.inCap) {
     let cap = <u64>c.inCap * 2;
     while (cap < need) cap *= 2;
+    if (cap > <u64>MAX_BLOCK) cap = <u64>MAX_BLOCK;
     c.inPtr = <u32>memRealloc(<usize>c.inPtr, <usize>cap);
     c.inCap = <u32>cap;
   } else if (c.inCap > (1 << 16) && need < (c.inCap >> 2)) {

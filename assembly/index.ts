@@ -7,7 +7,7 @@
 import { Client, clientNew, clientFree, clientGet, clientReserve, bindArgs, curArgv, curArgc,
   CF_CLOSE, CF_REPLY_OFF, CF_REPLY_SKIP, CF_REPLY_SKIP_NEXT, clientQueryBufLen, clientQueryBufCap } from "./client";
 import { readCommand, READ_NEED_MORE, READ_ERROR, readError } from "./resp/reader";
-import { outInit, outReset, outBufferPtr, outBufferLen, outMark, outTruncate, setProto, replyError } from "./resp/writer";
+import { outInit, outReset, outBufferPtr, outBufferLen, outMark, outTruncate, setProto, replyError, OUT_YIELD } from "./resp/writer";
 import { initDbs, setNow } from "./db/db";
 import { dispatch, lastRejected, DISPATCH_HANDOFF, DISPATCH_PAUSED, initCommandLookup, lastCmd } from "./commands/dispatch";
 import { setCurrent } from "./commands/context";
@@ -19,6 +19,8 @@ export const ST_HANDOFF: i32 = 1;
 export const ST_CLOSE: i32 = 2;
 /** A CLIENT PAUSE holds back the next command; it stays unread in the input. */
 export const ST_PAUSED: i32 = 3;
+/** Output is large: take it, then call execute(id, 0, now) to go on. */
+export const ST_YIELD: i32 = 4;
 
 /** Called once by the host before anything else. */
 export function init(numDatabases: i32, hashSeed: u32, randomSeed: u64): void {
@@ -71,7 +73,9 @@ export function batchCount(): u32 { return batchLen; }
  * last recorded command is for the host; its args are in handoffArgv) or
  * ST_CLOSE (protocol error replied; close after writing the output) or
  * ST_PAUSED (the next command must wait for CLIENT UNPAUSE: the reader is
- * back at its first byte, so `execute(id, 0, now)` later runs it).
+ * back at its first byte, so `execute(id, 0, now)` later runs it) or
+ * ST_YIELD (more commands may be waiting but the replies so far are large:
+ * drain them and call `execute(id, 0, now)`).
  */
 export function execute(id: u32, n: u32, nowMs: f64): i32 {
   const c = clientGet(id);
@@ -116,6 +120,9 @@ export function execute(id: u32, n: u32, nowMs: f64): i32 {
       outTruncate(mark);
       c.flags &= ~CF_REPLY_SKIP;
     }
+    // A long pipeline of big replies: let the host take what is written
+    // before going on, so the output buffer stays bounded.
+    if (outBufferLen() > OUT_YIELD && c.pos < c.inLen) return ST_YIELD;
   }
   return ST_OK;
 }

@@ -29,7 +29,7 @@ import { protoMaxBulkLen } from "../resp/reader";
 import { Db, dbLookup, dbLookupRead, dbDelete, addDirty } from "../db/db";
 import { typeOf, TYPE_STRING, strPtrOf, strLenOf } from "../db/entry";
 import { loadString, valPtr, valLen, stringLength, makeRawWritable, storeRawOwned } from "../db/strval";
-import { memAlloc, memCalloc, memFree } from "../ds/mem";
+import { memAlloc, memCalloc, memFree, MAX_STRING } from "../ds/mem";
 import { parseI64Strict, parsedI64, PARSE_OK } from "../util/num";
 
 const HASH_SIGN: u8 = 35;  // '#'
@@ -38,7 +38,7 @@ const LOWER_U: u8 = 117;   // 'u'
 
 // wasm32 cannot hold a string of 4GB; a proto-max-bulk-len configured past
 // that is capped here so offsets never outgrow a usize.
-const MAX_BITMAP_BYTES: i64 = 0xFFFF0000;
+const MAX_BITMAP_BYTES: i64 = <i64>MAX_STRING;
 
 // ---- bit primitives ----------------------------------------------------------
 

@@ -31,6 +31,7 @@ import {
   E_LCS_OVER_BULK_LEN, E_LCS_ALLOC,
 } from "../resp/errors";
 import { protoMaxBulkLen } from "../resp/reader";
+import { MAX_STRING } from "../ds/mem";
 import {
   Db, nowMs, addDirty, dbLookup, dbLookupRead, dbDeleteEntry, dbSetExpire, dbRemoveExpire,
 } from "../db/db";
@@ -349,7 +350,7 @@ function cmdMsetnx(): void {
 
 /** Redis's checkStringLength: would `size + append` bytes exceed proto-max-bulk-len? */
 function tooLongOrReply(size: u64, append: u64): bool {
-  if (size + append > <u64>protoMaxBulkLen) {
+  if (size + append > <u64>protoMaxBulkLen || size + append > MAX_STRING) {
     replyError(E_STRING_TOO_LONG);
     return true;
   }

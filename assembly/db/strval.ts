@@ -7,7 +7,7 @@
 //   raw     anything else, or any string modified in place (APPEND,
 //           SETRANGE, SETBIT...), stored in its own block
 
-import { memAlloc, memFree, memRealloc, blockSize } from "../ds/mem";
+import { memAlloc, memFree, memRealloc, blockSize, MAX_STRING } from "../ds/mem";
 import {
   E_VAL, E_VAL_PTR, E_VAL_LEN, E_TYPE, E_ENC, E_KEY, ENC_INT, ENC_EMBSTR, ENC_RAW, TYPE_STRING,
   EMBSTR_MAX, E_FLAGS, FLAG_INT_PRIVATE, keyLenOf, encOf, hasExpire, expireAtOf, strPtrOf, strLenOf,
@@ -154,7 +154,8 @@ export function makeRawWritable(db: Db, e: usize, minLen: usize): usize {
       if (minLen > blockSize(p)) {
         // Grow geometrically like sds (doubling below 1MB, +1MB above) so
         // repeated APPENDs stay amortized O(1).
-        const want = minLen < (1 << 20) ? minLen * 2 : minLen + (1 << 20);
+        let want = minLen < (1 << 20) ? minLen * 2 : minLen + (1 << 20);
+        if (want > <usize>MAX_STRING) want = minLen;
         p = memRealloc(p, want);
         store<u32>(e, <u32>p, E_VAL_PTR);
       }

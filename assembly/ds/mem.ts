@@ -16,6 +16,12 @@ const TAG_MASK: u32 = 3;
 
 let usedBytes: u64 = 0;
 
+// The largest block TLSF can hand out is 2^30 - 4 bytes; stay a little under.
+export const MAX_BLOCK: usize = (1 << 30) - 64;
+// The longest string value one engine keeps: half a block, so that a reply
+// carrying it (plus what a batch wrote before it) still fits one output block.
+export const MAX_STRING: u64 = 512 * 1024 * 1024;
+
 /** Payload size of a live block, as the allocator rounded it. */
 // @ts-ignore: decorator
 @inline export function blockSize(ptr: usize): usize {

@@ -34,6 +34,7 @@ const INLINE_MAX: u32 = 64 * 1024;
 const UNAUTH_MAX_ARGS: i64 = 10;
 const UNAUTH_MAX_BULK: i64 = 16384;
 const INT_MAX: i64 = 2147483647;
+const MAX_BULK: i64 = 2147483645; // bulkLen + 2 must fit an i32
 
 export const READ_NEED_MORE: i32 = 0;
 export const READ_COMMAND: i32 = 1;
@@ -115,7 +116,10 @@ export function readCommand(c: Client): i32 {
         return READ_ERROR;
       }
       const ok = parseI64Strict(<usize>c.inPtr + c.pos + 1, <usize>(<u32>cr - c.pos - 1));
-      if (ok != PARSE_OK || parsedI64 < 0 || ((c.flags & CF_MASTER) == 0 && parsedI64 > protoMaxBulkLen)) {
+      // Past MAX_BULK the length would not fit the i32 state, nor could the
+      // bytes be buffered: refused for every client, master included.
+      if (ok != PARSE_OK || parsedI64 < 0 || parsedI64 > MAX_BULK ||
+          ((c.flags & CF_MASTER) == 0 && parsedI64 > protoMaxBulkLen)) {
         return fail(EP_INVALID_BULK);
       }
       if (parsedI64 > UNAUTH_MAX_BULK && needsAuth(c)) return fail(EP_UNAUTH_BULK);

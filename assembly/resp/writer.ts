@@ -5,7 +5,7 @@
 // booleans) are chosen here from `proto`, set per client before each command,
 // so command code never branches on the protocol.
 
-import { memAlloc, memRealloc } from "../ds/mem";
+import { memAlloc, memRealloc, MAX_BLOCK } from "../ds/mem";
 import { noteError, noteErrorBytes } from "./stats";
 
 export const CR: u8 = 13;
@@ -44,11 +44,20 @@ export function outInit(): void {
 }
 
 function grow(n: usize): void {
-  let cap = outCap * 2;
-  while (outLen + n > cap) cap *= 2;
-  outPtr = memRealloc(outPtr, cap);
-  outCap = cap;
+  const need = <u64>outLen + <u64>n;
+  // Strings are capped at MAX_STRING and execute() yields once a batch has
+  // written OUT_YIELD bytes, so only a single reply of over 1 GiB (MGET of
+  // several huge values) can get here; the host closes that client.
+  if (need > <u64>MAX_BLOCK) abort("reply exceeds the engine's largest output block");
+  let cap = <u64>outCap * 2;
+  while (need > cap) cap *= 2;
+  if (cap > <u64>MAX_BLOCK) cap = <u64>MAX_BLOCK;
+  outPtr = memRealloc(outPtr, <usize>cap);
+  outCap = <usize>cap;
 }
+
+/** Replies written since the last reset exceed this: execute() yields to the host. */
+export const OUT_YIELD: usize = 16 * 1024 * 1024;
 
 // @ts-ignore: decorator
 @inline function putByte(b: u8): void {

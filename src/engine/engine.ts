@@ -12,8 +12,11 @@ import { randomBytes } from 'node:crypto';
 export const ST_OK = 0;
 export const ST_HANDOFF = 1;
 export const ST_CLOSE = 2;
+/** Host-side status: the input would exceed what the engine can buffer. */
+export const ST_INPUT_FULL = -1;
 /** CLIENT PAUSE holds the client's next command; resume() it after unpausing. */
 export const ST_PAUSED = 3;
+export const ST_YIELD = 4;
 
 // CLIENT PAUSE modes (assembly/commands/dispatch.ts).
 export const PAUSE_NONE = 0;
@@ -171,6 +174,7 @@ export class Engine {
   /** Copies the first `n` bytes of `chunk` into client `id`'s input and runs what is complete. */
   feed(id: number, chunk: Uint8Array, nowMs: number, n = chunk.length): number {
     const ptr = this.x.reserveInput(id, n);
+    if (ptr === 0) return ST_INPUT_FULL;
     const mem = this.bytes();
     if (Buffer.isBuffer(chunk)) chunk.copy(mem, ptr, 0, n);
     else mem.set(n === chunk.length ? chunk : chunk.subarray(0, n), ptr);

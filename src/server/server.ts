@@ -3,7 +3,7 @@
 // all replies of a read with one socket write.
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { Engine, ST_HANDOFF, ST_CLOSE, ST_PAUSED, CF_REPLY_OFF, CF_REPLY_SKIP, PAUSE_NONE, PAUSE_WRITE, PAUSE_ALL } from '../engine/engine.js';
+import { Engine, ST_HANDOFF, ST_CLOSE, ST_YIELD, ST_INPUT_FULL, ST_PAUSED, CF_REPLY_OFF, CF_REPLY_SKIP, PAUSE_NONE, PAUSE_WRITE, PAUSE_ALL } from '../engine/engine.js';
 import { COMMANDS } from '../engine/commands.gen.js';
 import { Config } from '../host/config.js';
 import { Reply } from '../host/reply.js';
@@ -58,6 +58,8 @@ export class Server implements HostServer {
   configFile: string;
   stats: ServerStats;
   private servers: net.Server[] = [];
+  /** client-query-buffer-limit, cached: it is checked on every read. */
+  private queryBufLimit = 1 << 30;
   /** Every adopted socket reads into this one buffer; its bytes are copied into the engine at once. */
   private readonly readBuf = Buffer.allocUnsafe(64 * 1024);
   /** Addresses given to listen() explicitly (tests), kept across a port change. */
@@ -99,6 +101,7 @@ export class Server implements HostServer {
   /** Pushes the settings the engine enforces itself. */
   private applyEngineConfig(): void {
     const x = this.engine.x;
+    this.queryBufLimit = this.config.getInt('client-query-buffer-limit');
     x.setMaxBulkLen(this.config.getInt('proto-max-bulk-len'));
     x.setRequirePass(this.config.get('requirepass') !== '' ? 1 : 0);
     const policy = this.config.get('maxmemory-policy');
@@ -253,7 +256,8 @@ export class Server implements HostServer {
   }
 
   private onData(c: HostClient, chunk: Uint8Array, n: number): void {
-    if (!c.socket) return;
+    // After QUIT or a protocol error nothing more is run, as in Redis.
+    if (!c.socket || c.closeAfterReply) return;
     const now = Date.now();
     c.lastInteraction = now;
     this.stats.netInputBytes += n;
@@ -262,30 +266,58 @@ export class Server implements HostServer {
     // reading into the query buffer); the engine stops again at the same
     // command while the pause lasts.
     const t0 = performance.now();
-    this.drive(c, engine.feed(c.slot, chunk, now, n), t0);
+    let st: number;
+    try {
+      st = engine.feed(c.slot, chunk, now, n);
+    } catch (err) {
+      this.engineFailed(c, err);
+      return;
+    }
+    if (st === ST_INPUT_FULL || engine.x.clientQbuf(c.slot) > this.queryBufLimit) {
+      this.log('warning', `Closing client that reached max query buffer length: id=${c.id} addr=${c.addr}`);
+      this.closeClient(c);
+      return;
+    }
+    this.drive(c, st, t0);
   }
 
   /** Runs the client's input from an execute() status to the end of what can run now. */
   private drive(c: HostClient, st: number, t0: number): void {
     const engine = this.engine;
     const out: Buffer[] = [];
-    for (;;) {
-      const o = engine.takeOutput();
-      if (o) out.push(o);
-      this.account(c, t0, st === ST_HANDOFF, out);
-      if (st === ST_HANDOFF) {
-        this.runHostCommand(c, out);
-        if (c.closeAfterReply || !c.socket) break;
-        // Each execute() is timed on its own; the host command timed itself.
+    try {
+      for (;;) {
+        const o = engine.takeOutput();
+        if (o) out.push(o);
+        this.account(c, t0, st === ST_HANDOFF, out);
+        if (st === ST_HANDOFF) {
+          this.runHostCommand(c, out);
+          if (c.closeAfterReply || !c.socket) break;
+        } else if (st !== ST_YIELD) {
+          if (st === ST_PAUSED && !this.pausedClients.includes(c)) this.pausedClients.push(c);
+          if (st === ST_CLOSE) c.closeAfterReply = true;
+          break;
+        }
+        // After a hand-off, or when the engine yielded with large output:
+        // each execute() is timed on its own.
         t0 = performance.now();
         st = engine.resume(c.slot, Date.now());
-        continue;
       }
-      if (st === ST_PAUSED && !this.pausedClients.includes(c)) this.pausedClients.push(c);
-      if (st === ST_CLOSE) c.closeAfterReply = true;
-      break;
+    } catch (err) {
+      this.engineFailed(c, err);
+      return;
     }
     this.write(c, out);
+  }
+
+  /**
+   * The engine aborted: a bug, or a request it cannot hold (one reply over
+   * its largest output block). Log it and drop that client; the server keeps
+   * serving the others.
+   */
+  private engineFailed(c: HostClient, err: unknown): void {
+    this.log('warning', `Engine error while serving client id=${c.id} addr=${c.addr}: ${(err as Error)?.message ?? err}`);
+    this.closeClient(c);
   }
 
   /**
@@ -358,6 +390,9 @@ export class Server implements HostServer {
     for (const code of r.errorCodes) this.stats.hostErrors.set(code, (this.stats.hostErrors.get(code) ?? 0) + 1);
     if (r.errorCodes.length > 0) this.stats.commandHostFailed[id]++;
     noteCommandTime(this, c, id, usec, () => args);
+    // The command closed its own connection (SHUTDOWN, CLIENT KILL of
+    // itself): its engine slot is gone.
+    if (!c.socket) return;
     const flags = engine.x.clientFlags(c.slot);
     if ((flags & (CF_REPLY_OFF | CF_REPLY_SKIP)) !== 0) {
       engine.x.setClientFlags(c.slot, flags & ~CF_REPLY_SKIP);
