@@ -26,7 +26,7 @@ import {
 import { curDb, cur, argIs, parseLongOrReply, argInt } from "./context";
 import { argPtr, argLen, curArgc } from "../client";
 import {
-  replyInt, replyOk, replyError, replyErrorBytes, replyNull, replyBulk, replyBulkAscii,
+  replyInt, replyOk, replyError, replyErrorBytes, replyNull, replyBulk, replyBulkAscii, replyBulkU64,
   replySimple, replyArray, outMark, outTruncate, outInsertArrayHeader,
 } from "../resp/writer";
 import {
@@ -505,19 +505,6 @@ function cursorOrReply(i: i32): bool {
 }
 let scanCursor: u64 = 0;
 
-const CURSOR_DIGITS = memory.data(24);
-
-function replyBulkU64(v: u64): void {
-  let digits: usize = 1;
-  let t = v;
-  while (t >= 10) { t /= 10; digits++; }
-  let q = CURSOR_DIGITS + digits;
-  do {
-    store<u8>(--q, <u8>(48 + (v % 10)));
-    v /= 10;
-  } while (v != 0);
-  replyBulk(CURSOR_DIGITS, digits);
-}
 
 /** ASCII case-insensitive comparison of argument `i` with a lowercase name. */
 function argIsLower(i: i32, name: string): bool {

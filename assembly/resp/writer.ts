@@ -85,24 +85,23 @@ export function writeAscii(s: string): void {
 }
 
 /** Writes the decimal digits of `v` at `dst`; returns how many bytes. */
-export function formatI64(dst: usize, v: i64): usize {
-  let u: u64;
-  let p = dst;
-  if (v < 0) {
-    store<u8>(p++, 45);
-    u = <u64>(-(v + 1)) + 1;
-  } else {
-    u = <u64>v;
-  }
+export function formatU64(dst: usize, v: u64): usize {
   let digits: usize = 1;
-  let t = u;
+  let t = v;
   while (t >= 10) { t /= 10; digits++; }
-  let q = p + digits;
+  let q = dst + digits;
   do {
-    store<u8>(--q, <u8>(48 + (u % 10)));
-    u /= 10;
-  } while (u != 0);
-  return p + digits - dst;
+    store<u8>(--q, <u8>(48 + (v % 10)));
+    v /= 10;
+  } while (v != 0);
+  return digits;
+}
+
+/** Writes the decimal digits of `v` at `dst`; returns how many bytes. */
+export function formatI64(dst: usize, v: i64): usize {
+  if (v >= 0) return formatU64(dst, <u64>v);
+  store<u8>(dst, 45);
+  return 1 + formatU64(dst + 1, <u64>(-(v + 1)) + 1);
 }
 
 /** Digits of `v` at the current position. */
@@ -111,16 +110,7 @@ export function writeI64Digits(v: i64): void {
 }
 
 export function writeU64Digits(v: u64): void {
-  const dst = reserve(20);
-  let digits = 1;
-  let t = v;
-  while (t >= 10) { t /= 10; digits++; }
-  let q = dst + digits;
-  do {
-    store<u8>(--q, <u8>(48 + (v % 10)));
-    v /= 10;
-  } while (v != 0);
-  outLen += digits;
+  outLen += formatU64(reserve(20), v);
 }
 
 function header(prefix: u8, n: i64): void {
@@ -184,6 +174,12 @@ const I64_TMP = memory.data(24);
 /** An integer as a bulk string (INCRBYFLOAT-style replies, CONFIG values). */
 export function replyBulkI64(v: i64): void {
   const n = formatI64(I64_TMP, v);
+  replyBulk(I64_TMP, n);
+}
+
+/** An unsigned integer as a bulk string (SCAN cursors). */
+export function replyBulkU64(v: u64): void {
+  const n = formatU64(I64_TMP, v);
   replyBulk(I64_TMP, n);
 }
 

@@ -41,6 +41,7 @@ import { Config } from '../../src/host/config.js';
 import { Engine } from '../../src/engine/engine.js';
 import { encodeCommand, parseReply, RespValue } from '../helpers/resp.js';
 import { engineHas } from '../helpers/implemented.js';
+import { seeded as prng } from '../helpers/prng.js';
 
 const haveRedis = redisServerPath() !== null;
 if (process.env.CI && !haveRedis) throw new Error('redis-server is required in CI for the differential fuzzer');
@@ -50,16 +51,6 @@ type Cmd = Arg[];
 
 // ---- generator -----------------------------------------------------------------
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Fixed at load so both servers see the same absolute times.
 const NOW_S = Math.floor(Date.now() / 1000);

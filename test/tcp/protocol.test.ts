@@ -6,6 +6,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startServer, RawClient } from '../helpers/server.js';
 import { encodeCommand } from '../helpers/resp.js';
 import type { Server } from '../../src/server/server.js';
+import { seeded } from '../helpers/prng.js';
 
 let server: Server;
 let port: number;
@@ -48,16 +49,6 @@ async function readToClose(c: RawClient, ms = 3000): Promise<string> {
   }
 }
 
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('protocol errors over TCP', () => {
   const cases: [string, string, string][] = [
