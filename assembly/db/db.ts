@@ -16,8 +16,8 @@ import { Dict, dictNew, dictFind, dictInsert, dictUnlink, dictReplace, dictSize,
 import { memAlloc, memFree, memRealloc, blockFootprint, blockSize } from "../ds/mem";
 import { hashBytes, randomBelow } from "../ds/hash";
 import {
-  E_KEY, E_FLAGS, E_TYPE, E_ENC, E_LRU, E_VAL, E_VAL_PTR, FLAG_EXPIRE, FLAG_INT_PRIVATE, TYPE_STRING, ENC_RAW,
-  keyLenOf, keyPtrOf, hasExpire, expireSlot, entrySizeFor, embLenOf, volIdxOf, setVolIdx,
+  E_KEY, E_FLAGS, E_TYPE, E_ENC, E_LRU, E_VAL, E_VAL_PTR, FLAG_EXPIRE, FLAG_INT_PRIVATE,
+  keyLenOf, hasExpire, expireSlot, entrySizeFor, embLenOf, volIdxOf, setVolIdx,
   typeOf, encOf, expireAtOf,
 } from "./entry";
 import { freeValue, valueFootprint, sharedIntegers } from "./object";
@@ -403,9 +403,3 @@ export function rehashSome(steps: i32): bool {
   return busy;
 }
 
-export { typeOf, encOf, keyPtrOf, keyLenOf };
-// Used by OBJECT ENCODING of raw strings to know whether bytes are out of line.
-export function isRawString(e: usize): bool {
-  return typeOf(e) == TYPE_STRING && encOf(e) == ENC_RAW;
-}
-export { E_LRU };
