@@ -95,8 +95,7 @@ export function readCommand(c: Client): i32 {
       // Fast path for the common "$<digits>\r\n": parse while scanning.
       const quick = quickBulkHeader(c);
       if (quick >= 0) {
-        if (quick > protoMaxBulkLen && (c.flags & CF_MASTER) == 0) return fail(EP_INVALID_BULK);
-        if (quick > UNAUTH_MAX_BULK && needsAuth(c)) return fail(EP_UNAUTH_BULK);
+        if (!bulkLenAllowed(c, quick)) return READ_ERROR;
         c.bulkLen = <i32>quick;
       }
     }
@@ -116,13 +115,8 @@ export function readCommand(c: Client): i32 {
         return READ_ERROR;
       }
       const ok = parseI64Strict(<usize>c.inPtr + c.pos + 1, <usize>(<u32>cr - c.pos - 1));
-      // Past MAX_BULK the length would not fit the i32 state, nor could the
-      // bytes be buffered: refused for every client, master included.
-      if (ok != PARSE_OK || parsedI64 < 0 || parsedI64 > MAX_BULK ||
-          ((c.flags & CF_MASTER) == 0 && parsedI64 > protoMaxBulkLen)) {
-        return fail(EP_INVALID_BULK);
-      }
-      if (parsedI64 > UNAUTH_MAX_BULK && needsAuth(c)) return fail(EP_UNAUTH_BULK);
+      if (ok != PARSE_OK || parsedI64 < 0) return fail(EP_INVALID_BULK);
+      if (!bulkLenAllowed(c, parsedI64)) return READ_ERROR;
       c.pos = <u32>cr + 2;
       c.bulkLen = <i32>parsedI64;
     }
@@ -162,6 +156,24 @@ function quickBulkHeader(c: Client): i64 {
   if (p + 2 > end || load<u8>(p) != CR) return -1;
   c.pos = <u32>(p + 2 - base);
   return v;
+}
+
+/**
+ * Redis's limits on a bulk length (proto-max-bulk-len, except from a master;
+ * the unauthenticated limit); false with readError set when refused. Past
+ * MAX_BULK the length would not fit the i32 state, nor could the bytes be
+ * buffered: refused for every client, master included.
+ */
+function bulkLenAllowed(c: Client, len: i64): bool {
+  if (len > MAX_BULK || ((c.flags & CF_MASTER) == 0 && len > protoMaxBulkLen)) {
+    readError = EP_INVALID_BULK;
+    return false;
+  }
+  if (len > UNAUTH_MAX_BULK && needsAuth(c)) {
+    readError = EP_UNAUTH_BULK;
+    return false;
+  }
+  return true;
 }
 
 function fail(msg: string): i32 {
