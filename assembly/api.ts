@@ -132,3 +132,5 @@ export function debugObject(db: i32, keyLen: u32): usize {
   store<u32>(DEBUG_OBJ, isBytes ? <u32>strLenOf(e) : 0, 28);
   return DEBUG_OBJ;
 }
+
+export { setEncodingLimits } from "./db/limits";

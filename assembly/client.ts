@@ -19,6 +19,13 @@ export const CF_CLOSE: u32 = 32;
 export const CF_MASTER: u32 = 64;
 /** MONITOR: like a replica, the client may no longer touch the keyspace. */
 export const CF_MONITOR: u32 = 128;
+/** Set by the host while running MULTI/EXEC or a script: blocking commands
+ *  answer as if their timeout had passed (Redis's CLIENT_DENY_BLOCKING). */
+export const CF_NO_BLOCK: u32 = 256;
+/** Set by the host on a blocked client to end its wait: the command replies
+ *  its timeout answer (timeout, CLIENT UNBLOCK) or the UNBLOCKED error. */
+export const CF_UNBLOCK_TIMEOUT: u32 = 512;
+export const CF_UNBLOCK_ERROR: u32 = 1024;
 
 @unmanaged export class Client {
   inPtr: u32;

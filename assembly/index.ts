@@ -5,11 +5,14 @@
 // and calls `execute(id, 0, now)` to go on.
 
 import { Client, clientNew, clientFree, clientGet, clientReserve, bindArgs, curArgv, curArgc,
-  CF_CLOSE, CF_REPLY_OFF, CF_REPLY_SKIP, CF_REPLY_SKIP_NEXT, clientQueryBufLen, clientQueryBufCap } from "./client";
+  CF_CLOSE, CF_REPLY_OFF, CF_REPLY_SKIP, CF_REPLY_SKIP_NEXT, CF_UNBLOCK_TIMEOUT, CF_UNBLOCK_ERROR,
+  clientQueryBufLen, clientQueryBufCap } from "./client";
+import { blockRequested, clearBlockRequest, blockKeyFirst, blockKeyCount, blockDeadline } from "./commands/blocking";
+import { readySignaled, readyBufPtr, readyBufLen, readyReset, setReadyWatch } from "./db/ready";
 import { readCommand, READ_NEED_MORE, READ_ERROR, readError } from "./resp/reader";
 import { outInit, outReset, outBufferPtr, outBufferLen, outMark, outTruncate, setProto, replyError, OUT_YIELD } from "./resp/writer";
 import { initDbs, setNow } from "./db/db";
-import { dispatch, lastRejected, DISPATCH_HANDOFF, DISPATCH_PAUSED, initCommandLookup, lastCmd } from "./commands/dispatch";
+import { dispatch, lastRejected, DISPATCH_HANDOFF, DISPATCH_PAUSED, initCommandLookup, lastCmd, undoCallStats } from "./commands/dispatch";
 import { setCurrent } from "./commands/context";
 import { setSeeds } from "./ds/hash";
 import { registerAll } from "./commands/registry";
@@ -21,6 +24,10 @@ export const ST_CLOSE: i32 = 2;
 export const ST_PAUSED: i32 = 3;
 /** Output is large: take it, then call execute(id, 0, now) to go on. */
 export const ST_YIELD: i32 = 4;
+/** The next command must wait for keys (blockKey*); it stays unread. */
+export const ST_BLOCKED: i32 = 5;
+/** A command made keys ready for blocked clients: serve them, then go on. */
+export const ST_READY: i32 = 6;
 
 /** Called once by the host before anything else. */
 export function init(numDatabases: i32, hashSeed: u32, randomSeed: u64): void {
@@ -37,6 +44,11 @@ export function freeClient(id: u32): void { clientFree(id); }
 /** Where to copy `n` bytes of a socket read for client `id`. */
 export function reserveInput(id: u32, n: u32): usize {
   return clientReserve(clientGet(id), n);
+}
+
+/** Adds `n` reserved bytes to a blocked client's input without running anything. */
+export function appendInput(id: u32, n: u32): void {
+  clientGet(id).inLen += n;
 }
 
 // Commands run by the current `execute` call, for the host's commandstats,
@@ -105,6 +117,15 @@ export function execute(id: u32, n: u32, nowMs: f64): i32 {
     }
     const mark = outMark();
     const st = dispatch(c);
+    if (blockRequested) {
+      // Nothing was written or changed; run it again when woken.
+      clearBlockRequest();
+      undoCallStats(lastCmd);
+      c.cmdStart = start;
+      c.pos = start;
+      return ST_BLOCKED;
+    }
+    c.flags &= ~(CF_UNBLOCK_TIMEOUT | CF_UNBLOCK_ERROR);
     if (st == DISPATCH_PAUSED) {
       // Unread: a complete command leaves the reader between commands
       // (mbLeft -1), so rewinding both offsets re-reads it from scratch.
@@ -123,6 +144,7 @@ export function execute(id: u32, n: u32, nowMs: f64): i32 {
     // A long pipeline of big replies: let the host take what is written
     // before going on, so the output buffer stays bounded.
     if (outBufferLen() > OUT_YIELD && c.pos < c.inLen) return ST_YIELD;
+    if (readySignaled) return ST_READY;
   }
   return ST_OK;
 }
@@ -154,3 +176,18 @@ export * from "./api";
 import { argBaseNow } from "./client";
 /** Base address the handoffArgv offsets are relative to. */
 export function handoffBase(): usize { return argBaseNow(); }
+
+// ---- blocking -----------------------------------------------------------------------
+
+/** After ST_BLOCKED: the keys to wait on are handoffArgv[first .. first+count). */
+export function blockFirst(): i32 { return blockKeyFirst; }
+export function blockCount(): i32 { return blockKeyCount; }
+/** After ST_BLOCKED: unix ms when the wait times out, 0 for never. */
+export function blockTimeout(): f64 { return <f64>blockDeadline; }
+
+/** Whether writes must record ready keys (some client is blocked on keys). */
+export function setBlockedWatch(on: bool): void { setReadyWatch(on); }
+/** The ready-key records (db/ready.ts) and their total length; then readyClear. */
+export function readyPtr(): usize { return readyBufPtr(); }
+export function readyLen(): usize { return readyBufLen(); }
+export function readyClear(): void { readyReset(); }

@@ -253,6 +253,12 @@ export function dispatch(c: Client): i32 {
   return DISPATCH_DONE;
 }
 
+/** A command that blocked did not run yet: it is counted when it completes. */
+export function undoCallStats(id: i32): void {
+  statCommands--;
+  statCalls[id]--;
+}
+
 export function resetCommandStats(): void {
   for (let i = 0; i < CMD_COUNT; i++) {
     statCalls[i] = 0;

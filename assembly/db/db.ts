@@ -3,7 +3,7 @@
 // the expiry index: active expiry samples it uniformly in O(1).
 //
 // Db header layout (a separate allocation):
-//   0 dict u32 | 4 volPtr u32 | 8 volLen u32 | 12 volCap u32 | 16 avgTtl f64
+//   0 dict u32 | 4 volPtr u32 | 8 volLen u32 | 12 volCap u32 | 16 avgTtl f64 | 24 index i32
 //
 // Invariants: an entry has FLAG_EXPIRE iff it sits in its db's volatile
 // array, at index volIdxOf(entry). Every function that frees or reallocates
@@ -22,6 +22,8 @@ import {
 } from "./entry";
 import { freeValue, valueFootprint, sharedIntegers } from "./object";
 import { lruTouch, lruInit } from "./lru";
+import { readyWatch, signalKeyAsReady } from "./ready";
+import { TYPE_LIST, TYPE_ZSET, TYPE_STREAM } from "./entry";
 
 @unmanaged export class Db {
   dict: Dict;
@@ -29,6 +31,8 @@ import { lruTouch, lruInit } from "./lru";
   volLen: u32;
   volCap: u32;
   avgTtl: f64;
+  /** Its number as clients SELECT it (changes with SWAPDB). */
+  index: i32;
 }
 
 export let numDbs: i32 = 16;
@@ -59,6 +63,7 @@ export function initDbs(n: i32): void {
     const db = changetype<Db>(memAlloc(offsetof<Db>()));
     db.dict = dictNew(<u32>E_KEY);
     db.volPtr = 0; db.volLen = 0; db.volCap = 0; db.avgTtl = 0;
+    db.index = i;
     store<u32>(dbs + (<usize>i << 2), changetype<u32>(db));
   }
 }
@@ -212,6 +217,12 @@ export function entryRekey(src: usize, keyPtr: usize, keyLen: usize): usize {
 export function dbAdd(db: Db, e: usize): void {
   dictInsert(db.dict, e);
   if (hasExpire(e)) volAdd(db, e);
+  // A new list, sorted set or stream (a push, RENAME, COPY, MOVE, a STORE
+  // variant...) may serve clients blocked on its key, as Redis's dbAdd signals.
+  if (readyWatch) {
+    const t = typeOf(e);
+    if (t == TYPE_LIST || t == TYPE_ZSET || t == TYPE_STREAM) signalKeyAsReady(db.index, e + E_KEY, keyLenOf(e));
+  }
 }
 
 /** Swaps `fresh` in for `old` (same key) and frees `old` but not its value. */
@@ -320,6 +331,8 @@ export function swapDbs(a: i32, b: i32): void {
   const pa = load<u32>(dbs + (<usize>a << 2));
   store<u32>(dbs + (<usize>a << 2), load<u32>(dbs + (<usize>b << 2)));
   store<u32>(dbs + (<usize>b << 2), pa);
+  getDb(a).index = a;
+  getDb(b).index = b;
 }
 
 /** A random live key (expired ones met on the way are deleted), or 0. */

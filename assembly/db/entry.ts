@@ -35,9 +35,16 @@ export const TYPE_ZSET: u8 = 3;
 export const TYPE_HASH: u8 = 4;
 export const TYPE_STREAM: u8 = 6;
 
+// Numbered as Redis's OBJ_ENCODING_* (OBJECT ENCODING names in db/object.ts).
 export const ENC_RAW: u8 = 0;
 export const ENC_INT: u8 = 1;
+export const ENC_HT: u8 = 2;
+export const ENC_INTSET: u8 = 6;
+export const ENC_SKIPLIST: u8 = 7;
 export const ENC_EMBSTR: u8 = 8;
+export const ENC_QUICKLIST: u8 = 9;
+export const ENC_STREAM: u8 = 10;
+export const ENC_LISTPACK: u8 = 11;
 
 export const FLAG_EXPIRE: u8 = 1;
 // An int-encoded string value that is the key's own object rather than one
@@ -101,4 +108,14 @@ export function strLenOf(e: usize): usize {
 /** Bytes the entry itself occupies (not counting out-of-line values). */
 export function entryFootprint(e: usize): usize {
   return blockFootprint(e);
+}
+
+/** The structure of a non-string value (u32 at E_VAL_PTR). */
+// @ts-ignore: decorator
+@inline export function objPtrOf(e: usize): usize { return <usize>load<u32>(e, E_VAL_PTR); }
+/** Points the entry at a new structure for its value, with its encoding. */
+// @ts-ignore: decorator
+@inline export function setObj(e: usize, ptr: usize, enc: u8): void {
+  store<u32>(e, <u32>ptr, E_VAL_PTR);
+  store<u8>(e, enc, E_ENC);
 }

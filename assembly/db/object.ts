@@ -1,7 +1,8 @@
 // Per-type value code: destructors, sizes, deep copies, and the names and
 // reference counts Redis reports (TYPE, OBJECT ENCODING, OBJECT REFCOUNT).
-// Each data-type family adds its case here when it lands; strings are the
-// only type with out-of-line bytes today.
+// Strings are handled here; every other type registers its three functions
+// with registerValueType from its own db/<type>val.ts, so the keyspace code
+// never needs to know a collection's layout.
 
 import { memFree, memDup, blockFootprint } from "../ds/mem";
 import {
@@ -9,12 +10,40 @@ import {
   TYPE_ZSET, TYPE_HASH, TYPE_STREAM, ENC_RAW, ENC_INT, typeOf, encOf,
 } from "./entry";
 
+export type ValueFn = (e: usize) => void;
+export type ValueSizeFn = (e: usize) => usize;
+
+function noValueFn(e: usize): void { assert(false, "value type not registered"); }
+function noValueSize(e: usize): usize { assert(false, "value type not registered"); return 0; }
+
+const TYPE_SLOTS = 8;
+const freeFns = new StaticArray<ValueFn>(TYPE_SLOTS);
+const sizeFns = new StaticArray<ValueSizeFn>(TYPE_SLOTS);
+const dupFns = new StaticArray<ValueFn>(TYPE_SLOTS);
+for (let i = 0; i < TYPE_SLOTS; i++) {
+  freeFns[i] = noValueFn;
+  sizeFns[i] = noValueSize;
+  dupFns[i] = noValueFn;
+}
+
+/**
+ * Registers a collection type's value functions: `free` releases every
+ * block the value owns, `footprint` sums their sizes (MEMORY USAGE, INFO),
+ * `dup` gives an entry sharing a value (entryRekey) its own deep copy.
+ */
+export function registerValueType(t: u8, free: ValueFn, footprint: ValueSizeFn, dup: ValueFn): void {
+  freeFns[t] = free;
+  sizeFns[t] = footprint;
+  dupFns[t] = dup;
+}
+
 export function freeValue(e: usize): void {
   const t = typeOf(e);
   if (t == TYPE_STRING) {
     if (encOf(e) == ENC_RAW) memFree(<usize>load<u32>(e, E_VAL_PTR));
     return;
   }
+  freeFns[t](e);
 }
 
 /** Bytes owned by the value outside the entry itself. */
@@ -27,7 +56,7 @@ export function valueFootprint(e: usize): usize {
     }
     return 0;
   }
-  return 0;
+  return sizeFns[t](e);
 }
 
 /**
@@ -47,7 +76,7 @@ export function dupValue(e: usize): void {
     }
     return;
   }
-  assert(false, "dupValue: no copy for this type yet");
+  dupFns[t](e);
 }
 
 /** TYPE's name for the value's type. */

@@ -73,3 +73,18 @@ export const E_UNSUPPORTED_OPTION = "ERR Unsupported option ";
 // are above.
 export const E_BITPOS_BIT = "ERR The bit argument must be 1 or 0.";
 export const E_BITFIELD_OVERFLOW = "ERR Invalid OVERFLOW type specified";
+
+// ---- blocking commands (commands/blocking.ts) ----------------------------------
+export const E_TIMEOUT_NOT_FLOAT = "ERR timeout is not a float or out of range";
+export const E_TIMEOUT_RANGE = "ERR timeout is out of range";
+export const E_UNBLOCKED = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+
+// ---- list (commands/list.ts) -----------------------------------------------------
+
+// ---- hash (commands/hash.ts) -----------------------------------------------------
+
+// ---- set (commands/set.ts) -------------------------------------------------------
+
+// ---- sorted set (commands/zset.ts) -----------------------------------------------
+
+// ---- sort (commands/sort.ts) -----------------------------------------------------

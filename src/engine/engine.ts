@@ -17,6 +17,10 @@ export const ST_INPUT_FULL = -1;
 /** CLIENT PAUSE holds the client's next command; resume() it after unpausing. */
 export const ST_PAUSED = 3;
 export const ST_YIELD = 4;
+/** The command waits for keys: park the client (blockedOn()), resume() it when woken. */
+export const ST_BLOCKED = 5;
+/** Keys became ready for blocked clients (takeReadyKeys()); serve them, then resume(). */
+export const ST_READY = 6;
 
 // CLIENT PAUSE modes (assembly/commands/dispatch.ts).
 export const PAUSE_NONE = 0;
@@ -30,6 +34,9 @@ export const CF_REPLY_SKIP_NEXT = 4;
 export const CF_REPLY_SKIP = 8;
 export const CF_CLOSE = 32;
 export const CF_MONITOR = 128;
+export const CF_NO_BLOCK = 256;
+export const CF_UNBLOCK_TIMEOUT = 512;
+export const CF_UNBLOCK_ERROR = 1024;
 
 export interface EngineExports {
   memory: WebAssembly.Memory;
@@ -37,6 +44,16 @@ export interface EngineExports {
   newClient(): number;
   freeClient(id: number): void;
   reserveInput(id: number, n: number): number;
+  appendInput(id: number, n: number): void;
+  blockFirst(): number;
+  blockCount(): number;
+  blockTimeout(): number;
+  setBlockedWatch(on: number): void;
+  readyPtr(): number;
+  readyLen(): number;
+  readyClear(): void;
+  setEncodingLimits(listSize: number, listDepth: number, hashEntries: number, hashValue: number,
+    setIntset: number, zsetEntries: number, zsetValue: number): void;
   execute(id: number, n: number, nowMs: number): number;
   outputPtr(): number;
   outputLen(): number;
@@ -179,6 +196,44 @@ export class Engine {
     if (Buffer.isBuffer(chunk)) chunk.copy(mem, ptr, 0, n);
     else mem.set(n === chunk.length ? chunk : chunk.subarray(0, n), ptr);
     return this.x.execute(id, n, nowMs);
+  }
+
+  /** Copies input for a client that must not run it yet (blocked); ST_INPUT_FULL or ST_OK. */
+  append(id: number, chunk: Uint8Array, n = chunk.length): number {
+    const ptr = this.x.reserveInput(id, n);
+    if (ptr === 0) return ST_INPUT_FULL;
+    const mem = this.bytes();
+    if (Buffer.isBuffer(chunk)) chunk.copy(mem, ptr, 0, n);
+    else mem.set(n === chunk.length ? chunk : chunk.subarray(0, n), ptr);
+    this.x.appendInput(id, n);
+    return ST_OK;
+  }
+
+  /** After ST_BLOCKED: the keys the command waits on and its deadline (unix ms, 0 = never). */
+  blockedOn(): { keys: Buffer[]; deadline: number } {
+    const args = this.handoffArgs();
+    const first = this.x.blockFirst();
+    return { keys: args.slice(first, first + this.x.blockCount()), deadline: this.x.blockTimeout() };
+  }
+
+  /**
+   * The keys signalled ready since the last call, as "db:key" (key bytes
+   * as latin1), deduplicated in first-signal order; clears the engine's list.
+   */
+  takeReadyKeys(): string[] {
+    const len = this.x.readyLen();
+    if (len === 0) return [];
+    const mem = this.bytes();
+    const base = this.x.readyPtr();
+    const seen = new Set<string>();
+    for (let at = 0; at < len;) {
+      const db = mem.readInt32LE(base + at);
+      const n = mem.readUInt32LE(base + at + 4);
+      seen.add(`${db}:${mem.toString('latin1', base + at + 8, base + at + 8 + n)}`);
+      at += 8 + ((n + 3) & ~3);
+    }
+    this.x.readyClear();
+    return [...seen];
   }
 
   /** Continues after a hand-off. */

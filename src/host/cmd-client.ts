@@ -6,7 +6,7 @@ import { registerHost, HostServer, HostClient } from './context.js';
 import { Reply } from './reply.js';
 import {
   CMD_CLIENT_GETNAME, CMD_CLIENT_HELP, CMD_CLIENT_ID, CMD_CLIENT_INFO, CMD_CLIENT_KILL, CMD_CLIENT_LIST,
-  CMD_CLIENT_NO_EVICT, CMD_CLIENT_PAUSE, CMD_CLIENT_REPLY, CMD_CLIENT_SETNAME, CMD_CLIENT_SETINFO, CMD_CLIENT_UNPAUSE, CMD_MONITOR,
+  CMD_CLIENT_NO_EVICT, CMD_CLIENT_PAUSE, CMD_CLIENT_REPLY, CMD_CLIENT_SETNAME, CMD_CLIENT_SETINFO, CMD_CLIENT_UNPAUSE, CMD_CLIENT_UNBLOCK, CMD_MONITOR,
 } from '../engine/commands.gen.js';
 import { CF_REPLY_OFF, CF_REPLY_SKIP, CF_REPLY_SKIP_NEXT } from '../engine/engine.js';
 import { validateClientName } from './cmd-connection.js';
@@ -72,7 +72,7 @@ function flagLetters(srv: HostServer, c: HostClient): string {
   if (x.clientFlags(c.slot) & CF_MASTER_FLAG) f += 'M';
   if ((c.subCount ?? 0) + (c.psubCount ?? 0) + (c.ssubCount ?? 0) > 0) f += 'P';
   if ((c.multiCount ?? -1) >= 0) f += 'x';
-  if (srv.isPaused(c)) f += 'b';
+  if (srv.isPaused(c) || c.blocked) f += 'b';
   if (c.closeAfterReply) f += 'c';
   if (c.noEvict) f += 'e';
   return f === '' ? 'N' : f;
@@ -273,6 +273,21 @@ function cmdClientNoEvict(_srv: HostServer, c: HostClient, args: Buffer[], r: Re
   r.ok();
 }
 
+// CLIENT UNBLOCK client-id [TIMEOUT|ERROR] — 1 if the client was blocked on
+// keys and is now answered (its timeout reply, or the UNBLOCKED error), else 0.
+function cmdClientUnblock(srv: HostServer, _c: HostClient, args: Buffer[], r: Reply): void {
+  let withError = false;
+  if (args.length === 4) {
+    const m = args[3].toString('latin1').toLowerCase();
+    if (m === 'error') withError = true;
+    else if (m !== 'timeout') { r.error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR'); return; }
+  }
+  const id = parseStrictI64(args[2]);
+  if (id === null) { r.error('ERR value is not an integer or out of range'); return; }
+  const target = srv.clients.get(Number(id));
+  r.int(target && srv.unblockClient(target, withError) ? 1 : 0);
+}
+
 // CLIENT PAUSE timeout [WRITE|ALL] — OK. Holds back every client's commands
 // (or only those that write) for `timeout` ms; the mode is checked first.
 function cmdClientPause(srv: HostServer, _c: HostClient, args: Buffer[], r: Reply): void {
@@ -372,6 +387,7 @@ export function register(): void {
   registerHost(CMD_CLIENT_NO_EVICT, cmdClientNoEvict);
   registerHost(CMD_CLIENT_PAUSE, cmdClientPause);
   registerHost(CMD_CLIENT_UNPAUSE, cmdClientUnpause);
+  registerHost(CMD_CLIENT_UNBLOCK, cmdClientUnblock);
   registerHost(CMD_CLIENT_HELP, cmdClientHelp);
   registerHost(CMD_MONITOR, cmdMonitor);
 }

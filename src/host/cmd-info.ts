@@ -143,9 +143,9 @@ function clientsSection(srv: HostServer): Fields {
     ['maxclients', srv.config.getInt('maxclients')],
     ['client_recent_max_input_buffer', maxIn],
     ['client_recent_max_output_buffer', maxOut],
-    ['blocked_clients', 0],
+    ['blocked_clients', srv.blockedCount() + pausedCount(srv)],
     ['tracking_clients', 0],
-    ['clients_in_timeout_table', 0],
+    ['clients_in_timeout_table', [...srv.clients.values()].filter((c) => (c.blocked?.deadline ?? 0) > 0).length],
   ];
 }
 
@@ -385,4 +385,11 @@ function cmdInfo(srv: HostServer, _c: HostClient, args: Buffer[], r: Reply): voi
 
 export function register(): void {
   registerHost(CMD_INFO, cmdInfo);
+}
+
+/** Clients holding a command back for CLIENT PAUSE: Redis counts them as blocked. */
+function pausedCount(srv: HostServer): number {
+  let n = 0;
+  for (const c of srv.clients.values()) if (srv.isPaused(c)) n++;
+  return n;
 }

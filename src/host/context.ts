@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { Engine } from '../engine/engine.js';
 import type { Config } from './config.js';
 import type { Reply } from './reply.js';
+import type { BlockState } from './blocking.js';
 
 export interface HostClient {
   /** Engine slot (reused after close). */
@@ -38,6 +39,8 @@ export interface HostClient {
   ssubCount?: number;
   /** Commands queued inside MULTI, -1 outside MULTI (multi=). */
   multiCount?: number;
+  /** Set while a blocking command waits for keys (host/blocking.ts). */
+  blocked?: BlockState;
 }
 
 export type HostHandler = (srv: HostServer, c: HostClient, args: Buffer[], r: Reply) => void;
@@ -60,6 +63,13 @@ export interface HostServer {
   unpauseClients(): void;
   /** True while the client has a command held back by a pause. */
   isPaused(c: HostClient): boolean;
+  /** Clients blocked on keys (INFO blocked_clients). */
+  blockedCount(): number;
+  /**
+   * Ends a client's wait for keys as CLIENT UNBLOCK does: it replies its
+   * timeout answer, or the UNBLOCKED error. False if it was not blocked.
+   */
+  unblockClient(c: HostClient, withError: boolean): boolean;
   log(level: 'debug' | 'verbose' | 'notice' | 'warning', msg: string): void;
 }
 

@@ -47,7 +47,7 @@ export class Cron {
     if (timeout > 0) {
       const now = Date.now();
       for (const c of this.srv.clients.values()) {
-        if (!c.monitor && now - c.lastInteraction > timeout * 1000) c.kill();
+        if (!c.monitor && !c.blocked && now - c.lastInteraction > timeout * 1000) c.kill();
       }
     }
   }

@@ -3,7 +3,11 @@
 // all replies of a read with one socket write.
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { Engine, ST_HANDOFF, ST_CLOSE, ST_YIELD, ST_INPUT_FULL, ST_PAUSED, CF_REPLY_OFF, CF_REPLY_SKIP, PAUSE_NONE, PAUSE_WRITE, PAUSE_ALL } from '../engine/engine.js';
+import {
+  Engine, ST_HANDOFF, ST_CLOSE, ST_YIELD, ST_INPUT_FULL, ST_PAUSED, ST_BLOCKED, ST_READY, CF_REPLY_OFF, CF_REPLY_SKIP,
+  CF_UNBLOCK_TIMEOUT, CF_UNBLOCK_ERROR, PAUSE_NONE, PAUSE_WRITE, PAUSE_ALL,
+} from '../engine/engine.js';
+import { Blocking } from '../host/blocking.js';
 import { COMMANDS } from '../engine/commands.gen.js';
 import { Config } from '../host/config.js';
 import { Reply } from '../host/reply.js';
@@ -72,6 +76,8 @@ export class Server implements HostServer {
   monitors: MonitorFeed;
   /** Clients whose next command waits for CLIENT UNPAUSE, in arrival order. */
   private pausedClients: HostClient[] = [];
+  private blocking!: Blocking;
+  private servingReady = false;
   private pauseTimer: NodeJS.Timeout | null = null;
   onShutdown: (() => void) | null = null;
 
@@ -95,6 +101,7 @@ export class Server implements HostServer {
       if ((name === 'port' || name === 'bind') && this.listening) void this.rebind(name);
     });
     this.cron = new Cron(this);
+    this.blocking = new Blocking(this.engine, (c) => this.unblockClient(c, false));
     this.monitors = new MonitorFeed(this);
   }
 
@@ -106,6 +113,10 @@ export class Server implements HostServer {
     x.setRequirePass(this.config.get('requirepass') !== '' ? 1 : 0);
     const policy = this.config.get('maxmemory-policy');
     x.setEvictionBits(policy.includes('lfu') ? 1 : 0, this.config.getInt('lfu-log-factor'), this.config.getInt('lfu-decay-time'));
+    const n = (name: string) => this.config.getInt(name);
+    x.setEncodingLimits(n('list-max-listpack-size'), n('list-compress-depth'),
+      n('hash-max-listpack-entries'), n('hash-max-listpack-value'), n('set-max-intset-entries'),
+      n('zset-max-listpack-entries'), n('zset-max-listpack-value'));
   }
 
   log(level: 'debug' | 'verbose' | 'notice' | 'warning', msg: string): void {
@@ -249,6 +260,7 @@ export class Server implements HostServer {
     c.socket = null;
     this.clients.delete(c.id);
     this.monitors.remove(c);
+    this.blocking.unblock(c);
     const waiting = this.pausedClients.indexOf(c);
     if (waiting >= 0) this.pausedClients.splice(waiting, 1);
     this.engine.x.freeClient(c.slot);
@@ -268,6 +280,15 @@ export class Server implements HostServer {
     const t0 = performance.now();
     let st: number;
     try {
+      // A blocked client's next commands wait in its input, unread, as in
+      // Redis; the blocking command runs again when the client is woken.
+      if (c.blocked) {
+        if (engine.append(c.slot, chunk, n) === ST_INPUT_FULL || engine.x.clientQbuf(c.slot) > this.queryBufLimit) {
+          this.log('warning', `Closing client that reached max query buffer length: id=${c.id} addr=${c.addr}`);
+          this.closeClient(c);
+        }
+        return;
+      }
       st = engine.feed(c.slot, chunk, now, n);
     } catch (err) {
       this.engineFailed(c, err);
@@ -285,7 +306,10 @@ export class Server implements HostServer {
   private drive(c: HostClient, st: number, t0: number): void {
     const engine = this.engine;
     const out: Buffer[] = [];
+    let ready = false;
     try {
+      // A woken client that did not block again is served: forget its wait.
+      if (c.blocked && st !== ST_BLOCKED) this.blocking.unblock(c);
       for (;;) {
         const o = engine.takeOutput();
         if (o) out.push(o);
@@ -293,6 +317,19 @@ export class Server implements HostServer {
         if (st === ST_HANDOFF) {
           this.runHostCommand(c, out);
           if (c.closeAfterReply || !c.socket) break;
+        } else if (st === ST_BLOCKED) {
+          if (!c.blocked) {
+            const { keys, deadline } = engine.blockedOn();
+            this.blocking.block(c, engine.x.clientDb(c.slot), keys, deadline);
+          }
+          break;
+        } else if (st === ST_READY) {
+          ready = true;
+          // Redis serves blocked clients after each command, before the
+          // next one of this client's pipeline runs.
+          this.write(c, out.splice(0));
+          this.serveReady();
+          if (!c.socket || c.closeAfterReply) break;
         } else if (st !== ST_YIELD) {
           if (st === ST_PAUSED && !this.pausedClients.includes(c)) this.pausedClients.push(c);
           if (st === ST_CLOSE) c.closeAfterReply = true;
@@ -308,6 +345,56 @@ export class Server implements HostServer {
       return;
     }
     this.write(c, out);
+    if (ready || this.blocking.count > 0) this.serveReady();
+  }
+
+  /**
+   * Retries the clients blocked on keys the engine signalled ready, first
+   * arrival first. A client that blocks again found all its keys empty, so
+   * the rest of that key's waiters are left waiting. Serving a client can
+   * make more keys ready (BLMOVE pushes): loop until none are left.
+   */
+  private serveReady(): void {
+    if (this.servingReady) return;
+    this.servingReady = true;
+    try {
+      for (;;) {
+        const keys = this.engine.takeReadyKeys();
+        if (keys.length === 0) break;
+        for (const k of keys) {
+          for (const w of this.blocking.waitersOf(k)) {
+            if (!w.blocked || !w.socket) continue;
+            this.wake(w);
+            if (w.blocked) break;
+          }
+        }
+      }
+    } finally {
+      this.servingReady = false;
+    }
+  }
+
+  /** Runs a blocked client's command again (served, timed out or unblocked). */
+  private wake(c: HostClient): void {
+    const t0 = performance.now();
+    let st: number;
+    try {
+      st = this.engine.resume(c.slot, Date.now());
+    } catch (err) {
+      this.engineFailed(c, err);
+      return;
+    }
+    this.drive(c, st, t0);
+  }
+
+  blockedCount(): number { return this.blocking.count; }
+
+  unblockClient(c: HostClient, withError: boolean): boolean {
+    if (!c.blocked || !c.socket) return false;
+    const x = this.engine.x;
+    x.setClientFlags(c.slot, x.clientFlags(c.slot) | (withError ? CF_UNBLOCK_ERROR : CF_UNBLOCK_TIMEOUT));
+    this.wake(c);
+    return true;
   }
 
   /**

@@ -1,0 +1,84 @@
+// Clients blocked on keys (BLPOP, BLMOVE, BZPOPMIN, BLMPOP, BZMPOP, XREAD
+// BLOCK ...). The engine decides that a command must wait (ST_BLOCKED) and
+// which keys it waits on; this room keeps, per key, the clients waiting in
+// arrival order, and each client's deadline. The server retries the waiters
+// of keys the engine signals ready (server.ts serveReady), and ends waits
+// on timeout, CLIENT UNBLOCK and disconnect.
+//
+// Invariant: a client is in `waiters` under each of its keys exactly while
+// `c.blocked` is set; the engine records ready keys only while some client
+// is blocked (setBlockedWatch).
+import type { Engine } from '../engine/engine.js';
+import type { HostClient } from './context.js';
+
+export interface BlockState {
+  /** "db:key" (key bytes as latin1), as Engine.takeReadyKeys names them. */
+  keys: string[];
+  /** Unix ms; 0 waits forever. */
+  deadline: number;
+  timer: NodeJS.Timeout | null;
+}
+
+// setTimeout's limit; longer waits re-arm when it fires.
+const MAX_TIMER_MS = 0x7fffffff;
+
+export class Blocking {
+  private waiters = new Map<string, HostClient[]>();
+  private blockedCount = 0;
+
+  constructor(private engine: Engine, private onTimeout: (c: HostClient) => void) {}
+
+  /** Clients blocked on keys (INFO blocked_clients). */
+  get count(): number { return this.blockedCount; }
+
+  block(c: HostClient, db: number, keys: Buffer[], deadline: number): void {
+    const names = [...new Set(keys.map((k) => `${db}:${k.toString('latin1')}`))];
+    for (const k of names) {
+      const list = this.waiters.get(k);
+      if (list) list.push(c);
+      else this.waiters.set(k, [c]);
+    }
+    c.blocked = { keys: names, deadline, timer: null };
+    this.arm(c);
+    if (this.blockedCount++ === 0) this.engine.x.setBlockedWatch(1);
+  }
+
+  private arm(c: HostClient): void {
+    const b = c.blocked;
+    if (!b || b.deadline === 0) return;
+    const wait = Math.min(Math.max(0, b.deadline - Date.now()), MAX_TIMER_MS);
+    b.timer = setTimeout(() => {
+      if (c.blocked !== b) return;
+      if (Date.now() < b.deadline) {
+        this.arm(c);
+        return;
+      }
+      this.onTimeout(c);
+    }, wait);
+  }
+
+  /** Forgets the client's wait (served, timed out, unblocked or gone). */
+  unblock(c: HostClient): void {
+    const b = c.blocked;
+    if (!b) return;
+    c.blocked = undefined;
+    if (b.timer) clearTimeout(b.timer);
+    for (const k of b.keys) {
+      const list = this.waiters.get(k);
+      if (!list) continue;
+      const i = list.indexOf(c);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) this.waiters.delete(k);
+    }
+    if (--this.blockedCount === 0) {
+      this.engine.x.setBlockedWatch(0);
+      this.engine.x.readyClear();
+    }
+  }
+
+  /** The clients waiting on a key, first arrival first (a copy). */
+  waitersOf(key: string): HostClient[] {
+    const list = this.waiters.get(key);
+    return list ? list.slice() : [];
+  }
+}
