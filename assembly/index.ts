@@ -191,3 +191,4 @@ export function setBlockedWatch(on: bool): void { setReadyWatch(on); }
 export function readyPtr(): usize { return readyBufPtr(); }
 export function readyLen(): usize { return readyBufLen(); }
 export function readyClear(): void { readyReset(); }
+export * from "./dstest";

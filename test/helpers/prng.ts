@@ -9,3 +9,18 @@ export function seeded(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Seeded random helpers over `seeded`. */
+export class Prng {
+  private next: () => number;
+  constructor(seed: number) { this.next = seeded(seed); }
+  /** Uniform integer in [0, n). */
+  int(n: number): number { return Math.floor(this.next() * n); }
+  float(): number { return this.next(); }
+  bytes(n: number): Uint8Array {
+    const b = new Uint8Array(n);
+    for (let i = 0; i < n; i++) b[i] = this.int(256);
+    return b;
+  }
+  pick<T>(xs: readonly T[]): T { return xs[this.int(xs.length)]; }
+}
