@@ -79,6 +79,14 @@ export const E_TIMEOUT_NOT_FLOAT = "ERR timeout is not a float or out of range";
 export const E_TIMEOUT_RANGE = "ERR timeout is out of range";
 export const E_UNBLOCKED = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
 
+// ---- transactions (commands/multi.ts, dispatch.ts) ------------------------------
+export const E_MULTI_NESTED = "ERR MULTI calls can not be nested";
+export const E_EXEC_WITHOUT_MULTI = "ERR EXEC without MULTI";
+export const E_DISCARD_WITHOUT_MULTI = "ERR DISCARD without MULTI";
+export const E_WATCH_IN_MULTI = "ERR WATCH inside MULTI is not allowed";
+export const E_EXECABORT = "EXECABORT Transaction discarded because of previous errors.";
+export const E_NO_MULTI = "ERR Command not allowed inside a transaction";
+
 // ---- list (commands/list.ts) -----------------------------------------------------
 
 // ---- hash (commands/hash.ts) -----------------------------------------------------

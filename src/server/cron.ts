@@ -37,6 +37,8 @@ export class Cron {
     if (!this.srv.paused) {
       while (x.cronExpire(Date.now(), 16) && performance.now() - start < budgetMs) { /* keep sampling */ }
       latencyAddSampleIfNeeded(this.srv, 'expire-cycle', performance.now() - start);
+      // "expired" events of the keys the cycle removed.
+      this.srv.publishKeyspaceEvents();
     }
     if (this.srv.config.getBool('activerehashing')) {
       const rehashStart = performance.now();
