@@ -35,6 +35,7 @@ import {
 } from "../resp/errors";
 import {
   Db, addDirty, dbLookup, dbLookupRead, dbAdd, dbDelete, dbDeleteEntry, dbReplaceEntry, hashKey, newEntry,
+  noteKeyspaceRead,
 } from "../db/db";
 import { typeOf, encOf, TYPE_SET, ENC_INTSET, ENC_HT } from "../db/entry";
 import { freeValue } from "../db/object";
@@ -294,18 +295,19 @@ function spopWithCount(): void {
   if (wrongType(e)) return;
   if (count == 0) { replySet(0); return; }
   const size = <u64>setSize(e);
-  addDirty(count);
 
   if (count >= size) {
     // Redis answers this case through SUNION of the one key, which copies
     // the members into a fresh set first: the order clients see is that
-    // set's (ascending when it is an intset).
+    // set's (ascending when it is an intset). SUNION's read lookup counts
+    // a keyspace hit too.
+    noteKeyspaceRead(true);
     const tmp = setNewTemp();
     addAll(tmp, e);
     replyMembers(tmp);
     setFreeEntry(tmp);
     dbDeleteEntry(db, e);
-    addDirty(1);
+    addDirty(size);
     return;
   }
 
@@ -336,7 +338,7 @@ function spopWithCount(): void {
     setMoveValue(e, kept);
     setFreeEntry(kept);
   }
-  addDirty(1);
+  addDirty(count);
 }
 
 // SPOP key [count] — bulk string (nil for a missing key), or with count a

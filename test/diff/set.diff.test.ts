@@ -331,6 +331,37 @@ suite('set family vs redis-server', () => {
     }
   }
 
+  it('keyspace hits/misses and the change counter move as in Redis', async () => {
+    await both(['HELLO', 2]);
+    await both(['FLUSHALL']);
+    const counters = async (c: RawClient): Promise<number[]> => {
+      const info = String(await c.cmd('INFO', 'all'));
+      return ['keyspace_hits', 'keyspace_misses', 'rdb_changes_since_last_save'].map((f) =>
+        Number(new RegExp(`^${f}:(\\d+)`, 'm').exec(info)![1]));
+    };
+    const cmds: Arg[][] = [
+      ['SADD', 'a', 1, 2, 3, 'x'], ['SADD', 'a', 1, 'y'], ['SADD', 'b', 2, 3, 4], ['SREM', 'a', 'y', 'nope'],
+      ['SREM', 'nokey', 1], ['SCARD', 'a'], ['SCARD', 'nokey'], ['SISMEMBER', 'a', 1], ['SMISMEMBER', 'nokey', 1],
+      ['SMEMBERS', 'a'], ['SINTER', 'a', 'b', 'nokey'], ['SINTERCARD', 3, 'nokey', 'a', 'b'],
+      ['SINTERSTORE', 'd', 'a', 'b'], ['SINTERSTORE', 'd', 'a', 'nokey'], ['SINTERSTORE', 'd', 'a', 'nokey'],
+      ['SUNIONSTORE', 'd', 'a', 'b', 'nokey'], ['SDIFFSTORE', 'd', 'a', 'a'], ['SDIFFSTORE', 'd', 'a', 'a'],
+      ['SUNION', 'a', 'nokey'], ['SDIFF', 'nokey', 'a'], ['SMOVE', 'a', 'b', 2], ['SMOVE', 'a', 'b', 1],
+      ['SMOVE', 'nokey', 'b', 1], ['SMOVE', 'a', 'a', 3], ['SRANDMEMBER', 'a'], ['SRANDMEMBER', 'nokey', 3],
+      ['SRANDMEMBER', 'a', 100], ['SRANDMEMBER', 'a', -5], ['SRANDMEMBER', 'a', 1], ['SRANDMEMBER', 'a', 0],
+      ['SMISMEMBER', 'a', 1, 2], ['SISMEMBER', 'nokey', 1], ['SUNIONSTORE', 'e', 'nokey'], ['SDIFF', 'a', 'b', 'nokey'],
+      ['SSCAN', 'a', 0], ['SSCAN', 'nokey', 0], ['SADD', 'p', ...range(1, 20)], ['SPOP', 'p'], ['SPOP', 'p', 0],
+      ['SPOP', 'p', 2], ['SPOP', 'p', 15], ['SPOP', 'p', 10], ['SPOP', 'nokey'], ['SPOP', 'nokey', 2],
+      ['SET', 'str', 'v'], ['SADD', 'str', 1], ['SINTER', 'a', 'str'], ['SMOVE', 'a', 'str', 3],
+    ];
+    let [ra, rb] = [await counters(ref), await counters(ours)];
+    for (const c of cmds) {
+      await both(c);
+      const [na, nb] = [await counters(ref), await counters(ours)];
+      expect(nb.map((v, i) => v - rb[i]), labelOf(c)).toEqual(na.map((v, i) => v - ra[i]));
+      [ra, rb] = [na, nb];
+    }
+  });
+
   it('SSCAN with a small COUNT visits every member of a hashtable exactly as Redis does', async () => {
     await both(['HELLO', 2]);
     await both(['FLUSHALL']);
