@@ -37,7 +37,7 @@ import {
   Db, addDirty, dbLookup, dbLookupRead, dbAdd, dbDelete, dbDeleteEntry, dbReplaceEntry, hashKey, newEntry,
   noteKeyspaceRead,
 } from "../db/db";
-import { typeOf, encOf, TYPE_SET, ENC_INTSET, ENC_HT } from "../db/entry";
+import { typeOf, encOf, TYPE_SET, ENC_INTSET } from "../db/entry";
 import { freeValue } from "../db/object";
 import {
   setSize, setAdd, setRemove, setRemoveAt, setIsMember, setHasElem, setLoad, setRandomPos, setNewEntry,
@@ -269,7 +269,7 @@ function cmdScard(): void {
 
 // ---- random members ---------------------------------------------------------------
 
-// SPOP's strategy switch (Redis's SPOP_MOVE_STRATEGY_MUL): when fewer than
+// SPOP's strategy switch (Redis's SPOP_MOVE_STRATEGY_MUL): when at most
 // count/5 members would stay, build the survivors into a new set instead of
 // removing `count` members one by one.
 const SPOP_MOVE_STRATEGY_MUL: u64 = 5;
@@ -282,6 +282,7 @@ const SRANDMEMBER_SUB_STRATEGY_MUL: u64 = 3;
  * (and the key) when count >= size; otherwise removes random members one at
  * a time, or, when few would remain, moves random survivors into a new set
  * (which starts as an intset, as Redis's does) and replies the rest.
+ * Counts one change per member popped, as Redis 7.0 does.
  */
 function spopWithCount(): void {
   if (parseI64Strict(argPtr(2), argLen(2)) != PARSE_OK || parsedI64 < 0) {
