@@ -540,6 +540,14 @@ describe('no quadratic paths', () => {
     expect(elems(t.cmd('SPOP', 's', 50)).length).toBe(50);
   });
 
+  it('SRANDMEMBER with a negative count no reply block can hold fails at once', () => {
+    // Redis would try to send 2^63 members; the engine refuses before
+    // writing (the host drops that client, as for any reply over 1 GiB).
+    const t = new TestEngine({ debug: false });
+    t.cmd('SADD', 's', 'a');
+    expect(() => t.cmd('SRANDMEMBER', 's', '-9223372036854775807')).toThrow(/largest output block/);
+  });
+
   it('SRANDMEMBER with big counts on a big set', () => {
     const t = new TestEngine({ debug: false });
     const cmds: (string | number)[][] = [];
