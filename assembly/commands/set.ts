@@ -37,7 +37,8 @@ import {
   Db, addDirty, dbLookup, dbLookupRead, dbAdd, dbDelete, dbDeleteEntry, dbReplaceEntry, hashKey, newEntry,
   noteKeyspaceRead,
 } from "../db/db";
-import { typeOf, encOf, TYPE_SET, ENC_INTSET } from "../db/entry";
+import { typeOf, encOf, TYPE_SET, ENC_INTSET, E_LRU } from "../db/entry";
+import { lfuMode } from "../db/lru";
 import { freeValue } from "../db/object";
 import {
   setSize, setAdd, setRemove, setRemoveAt, setIsMember, setHasElem, setLoad, setRandomPos, setNewEntry,
@@ -149,6 +150,8 @@ function storeResult(db: Db, dstArg: i32, tmp: usize): void {
   if (n > 0) {
     const old = dbLookup(db, argPtr(dstArg), argLen(dstArg));
     if (old != 0) {
+      // Redis's dbOverwrite hands the old value's LFU counter to the new one.
+      if (lfuMode) store<u32>(tmp, load<u32>(old, E_LRU), E_LRU);
       freeValue(old);
       dbReplaceEntry(db, old, tmp);
     } else {
