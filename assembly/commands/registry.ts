@@ -4,6 +4,7 @@ import { register as registerBitmap } from "./bitmap";
 import { register as registerKeys } from "./keys";
 import { register as registerServer } from "./server";
 import { register as registerMulti } from "./multi";
+import { register as registerSet } from "./set";
 
 export function registerAll(): void {
   registerString();
@@ -11,4 +12,5 @@ export function registerAll(): void {
   registerKeys();
   registerServer();
   registerMulti();
+  registerSet();
 }
