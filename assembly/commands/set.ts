@@ -33,6 +33,8 @@ import {
   E_WRONGTYPE, E_SYNTAX, E_NOT_INTEGER, E_INVALID_CURSOR, E_SET_COUNT_POSITIVE, E_SET_RANDMEMBER_RANGE,
   E_SET_NUMKEYS, E_SET_NUMKEYS_ARGS, E_SET_LIMIT_NEGATIVE,
 } from "../resp/errors";
+import { keyChanged, notifyKeyspaceEvent, NOTIFY_SET, NOTIFY_GENERIC } from "../db/notify";
+import { signalModifiedKey } from "../db/watch";
 import {
   Db, addDirty, dbLookup, dbLookupRead, dbAdd, dbDelete, dbDeleteEntry, dbReplaceEntry, hashKey, newEntry,
   noteKeyspaceRead,
@@ -145,7 +147,7 @@ function sortKeys(p: usize, n: u32): void {
  * Redis's setKey; an empty result deletes the destination instead. Replies
  * the result's size. Consumes `tmp`.
  */
-function storeResult(db: Db, dstArg: i32, tmp: usize): void {
+function storeResult(db: Db, dstArg: i32, tmp: usize, event: string): void {
   const n = setSize(tmp);
   if (n > 0) {
     const old = dbLookup(db, argPtr(dstArg), argLen(dstArg));
@@ -157,12 +159,21 @@ function storeResult(db: Db, dstArg: i32, tmp: usize): void {
     } else {
       dbAdd(db, tmp);
     }
+    keyChanged(db.index, argPtr(dstArg), argLen(dstArg), NOTIFY_SET, event);
     addDirty(1);
     replyInt(<i64>n);
   } else {
     setFreeEntry(tmp);
-    if (dbDelete(db, argPtr(dstArg), argLen(dstArg))) addDirty(1);
+    deleteDest(db, dstArg);
     replyInt(0);
+  }
+}
+
+/** An empty STORE result deletes the destination (a "del" event if it existed). */
+function deleteDest(db: Db, dstArg: i32): void {
+  if (dbDelete(db, argPtr(dstArg), argLen(dstArg))) {
+    addDirty(1);
+    keyChanged(db.index, argPtr(dstArg), argLen(dstArg), NOTIFY_GENERIC, "del");
   }
 }
 
@@ -191,6 +202,7 @@ function cmdSadd(): void {
   for (let i = 2; i < curArgc; i++) {
     if (setAdd(e, argPtr(i), argLen(i))) added++;
   }
+  if (added > 0) keyChanged(db.index, keyPtr, keyLen, NOTIFY_SET, "sadd");
   addDirty(<u64>added);
   replyInt(added);
 }
@@ -203,14 +215,20 @@ function cmdSrem(): void {
   if (e == 0) { replyInt(0); return; }
   if (wrongType(e)) return;
   let deleted: i64 = 0;
+  let keyRemoved = false;
   for (let i = 2; i < curArgc; i++) {
     if (setRemove(e, argPtr(i), argLen(i))) {
       deleted++;
       if (setSize(e) == 0) {
         dbDeleteEntry(db, e);
+        keyRemoved = true;
         break;
       }
     }
+  }
+  if (deleted > 0) {
+    keyChanged(db.index, argPtr(1), argLen(1), NOTIFY_SET, "srem");
+    if (keyRemoved) notifyKeyspaceEvent(NOTIFY_GENERIC, "del", argPtr(1), argLen(1), db.index);
   }
   addDirty(<u64>deleted);
   replyInt(deleted);
@@ -231,13 +249,21 @@ function cmdSmove(): void {
     return;
   }
   if (!setRemove(src, mPtr, mLen)) { replyInt(0); return; }
-  if (setSize(src) == 0) dbDeleteEntry(db, src);
+  notifyKeyspaceEvent(NOTIFY_SET, "srem", argPtr(1), argLen(1), db.index);
+  if (setSize(src) == 0) {
+    dbDeleteEntry(db, src);
+    notifyKeyspaceEvent(NOTIFY_GENERIC, "del", argPtr(1), argLen(1), db.index);
+  }
   if (dst == 0) {
     dst = setNewEntry(argPtr(2), argLen(2), hashKey(argPtr(2), argLen(2)), mPtr, mLen);
     dbAdd(db, dst);
   }
+  signalModifiedKey(db.index, argPtr(1), argLen(1));
   addDirty(1);
-  if (setAdd(dst, mPtr, mLen)) addDirty(1);
+  if (setAdd(dst, mPtr, mLen)) {
+    addDirty(1);
+    keyChanged(db.index, argPtr(2), argLen(2), NOTIFY_SET, "sadd");
+  }
   replyInt(1);
 }
 
@@ -310,7 +336,9 @@ function spopWithCount(): void {
     addAll(tmp, e);
     replyMembers(tmp);
     setFreeEntry(tmp);
+    notifyKeyspaceEvent(NOTIFY_SET, "spop", argPtr(1), argLen(1), db.index);
     dbDeleteEntry(db, e);
+    keyChanged(db.index, argPtr(1), argLen(1), NOTIFY_GENERIC, "del");
     addDirty(size);
     return;
   }
@@ -342,6 +370,7 @@ function spopWithCount(): void {
     setMoveValue(e, kept);
     setFreeEntry(kept);
   }
+  keyChanged(db.index, argPtr(1), argLen(1), NOTIFY_SET, "spop");
   addDirty(count);
 }
 
@@ -359,7 +388,12 @@ function cmdSpop(): void {
   setLoad(e, i);
   replyBulk(elemPtr, elemLen);
   setRemoveAt(e, i);
-  if (setSize(e) == 0) dbDeleteEntry(db, e);
+  notifyKeyspaceEvent(NOTIFY_SET, "spop", argPtr(1), argLen(1), db.index);
+  if (setSize(e) == 0) {
+    dbDeleteEntry(db, e);
+    notifyKeyspaceEvent(NOTIFY_GENERIC, "del", argPtr(1), argLen(1), db.index);
+  }
+  signalModifiedKey(db.index, argPtr(1), argLen(1));
   addDirty(1);
 }
 
@@ -547,7 +581,7 @@ function sinterGeneric(first: i32, num: i32, mode: i32, dstArg: i32, limit: u64)
   if (lookupMissing > 0) {
     memFree(sets);
     if (mode == INTER_STORE) {
-      if (dbDelete(db, argPtr(dstArg), argLen(dstArg))) addDirty(1);
+      deleteDest(db, dstArg);
       replyInt(0);
     } else if (mode == INTER_CARD) {
       replyInt(0);
@@ -575,7 +609,7 @@ function sinterGeneric(first: i32, num: i32, mode: i32, dstArg: i32, limit: u64)
       setLoad(s0, i);
       if (inAllOthers(sets, num)) setAdd(tmp, elemPtr, elemLen);
     }
-    storeResult(db, dstArg, tmp);
+    storeResult(db, dstArg, tmp, "sinterstore");
   } else if (num == 1) {
     replyMembers(s0);
   } else {
@@ -715,7 +749,7 @@ function sunionDiffGeneric(first: i32, num: i32, dstArg: i32, op: i32): void {
   memFree(sets);
 
   if (dstArg >= 0) {
-    storeResult(db, dstArg, tmp);
+    storeResult(db, dstArg, tmp, op == OP_UNION ? "sunionstore" : "sdiffstore");
   } else {
     replyMembers(tmp);
     setFreeEntry(tmp);
