@@ -4,14 +4,15 @@
 
 import {
   CMD_COUNT, CMD_NAMES, CMD_ARITY, CMD_FLAGS, CMD_HOST, CMD_CONTAINER, F_NO_AUTH,
-  F_WRITE, F_READONLY, F_MAY_REPLICATE, F_NO_MULTI, CMD_EXEC, CMD_DISCARD, CMD_MULTI, CMD_WATCH,
+  F_WRITE, F_READONLY, F_MAY_REPLICATE, F_NO_MULTI, F_DENYOOM, CMD_EXEC, CMD_DISCARD, CMD_MULTI, CMD_WATCH,
   CMD_QUIT, CMD_RESET,
 } from "./table.gen";
 import { Client, CF_AUTHED, CF_MONITOR, CF_MULTI, CF_DIRTY_EXEC, CF_IN_EXEC, argPtr, argLen, curArgc } from "../client";
 import { memCalloc } from "../ds/mem";
 import { hashBytes } from "../ds/hash";
 import { replyError, replyErrorBytes, replySimple, writeAscii, outMark } from "../resp/writer";
-import { E_NOAUTH, E_MONITOR_KEYSPACE, E_NO_MULTI } from "../resp/errors";
+import { E_NOAUTH, E_MONITOR_KEYSPACE, E_NO_MULTI, E_OOM } from "../resp/errors";
+import { maxmemory, performEvictions } from "../db/evict";
 import { authRequired } from "../resp/reader";
 import { errorsSeen } from "../resp/stats";
 import { discardTransaction } from "./multi";
@@ -270,6 +271,18 @@ export function dispatch(c: Client): i32 {
     replyError(E_NO_MULTI);
     return refused(c);
   }
+  // maxmemory: evict first; if still over, refuse what would add data (and,
+  // inside MULTI, any queuing but EXEC/DISCARD/QUIT/RESET, as Redis).
+  if (maxmemory != 0 && (c.flags & CF_IN_EXEC) == 0 && !performEvictions()) {
+    const denyoom = (CMD_FLAGS[id] & F_DENYOOM) != 0 ||
+      (id == CMD_EXEC && (c.multiFlags & F_DENYOOM) != 0) ||
+      (inMulti && id != CMD_EXEC && id != CMD_DISCARD && id != CMD_QUIT && id != CMD_RESET);
+    if (denyoom) {
+      statRejected[id]++;
+      replyError(E_OOM);
+      return refused(c);
+    }
+  }
   lastRejected = false;
   // The queued commands of an EXEC run as one: a pause holds the EXEC
   // itself when the queue writes, never a command in the middle.
@@ -284,6 +297,9 @@ export function dispatch(c: Client): i32 {
   const errorsBefore = errorsSeen;
   handlers[id]();
   if (errorsSeen != errorsBefore) statFailed[id]++;
+  // Evict again right away, so that the memory figure is back under the
+  // limit after every command, not only before the next one.
+  if (maxmemory != 0) performEvictions();
   return DISPATCH_DONE;
 }
 

@@ -87,6 +87,9 @@ export const E_WATCH_IN_MULTI = "ERR WATCH inside MULTI is not allowed";
 export const E_EXECABORT = "EXECABORT Transaction discarded because of previous errors.";
 export const E_NO_MULTI = "ERR Command not allowed inside a transaction";
 
+// ---- memory (db/evict.ts, dispatch.ts) ---------------------------------------------
+export const E_OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+
 // ---- list (commands/list.ts) -----------------------------------------------------
 
 // ---- hash (commands/hash.ts) -----------------------------------------------------

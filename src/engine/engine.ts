@@ -51,6 +51,12 @@ export interface EngineExports {
   setBlockedWatch(on: number): void;
   clientResetTx(id: number): void;
   setKeyspaceEvents(flags: number): void;
+  setMaxmemory(bytes: number, policy: number, samples: number): void;
+  setHostBytes(bytes: number): void;
+  evictNow(): number;
+  evictedKeys(): number;
+  memoryForMaxmemory(): number;
+  setSharedIntegers(on: number): void;
   notifyPtr(): number;
   notifyLen(): number;
   notifyClear(): void;

@@ -45,6 +45,11 @@ export class Cron {
       while (x.cronRehash() && performance.now() - rehashStart < 1) { /* 1 ms, as Redis */ }
     }
     infoCron(this.srv);
+    // Replies waiting in sockets count against maxmemory, as Redis's client
+    // output buffers do.
+    let pending = 0;
+    for (const c of this.srv.clients.values()) pending += c.pendingOut();
+    x.setHostBytes(pending);
     const timeout = this.srv.config.getInt('timeout');
     if (timeout > 0) {
       const now = Date.now();

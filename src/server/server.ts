@@ -9,6 +9,10 @@ import {
 } from '../engine/engine.js';
 import { Blocking } from '../host/blocking.js';
 
+// maxmemory-policy names in the engine's numbering (assembly/db/evict.ts POLICY_*).
+const EVICTION_POLICIES = ['noeviction', 'allkeys-lru', 'volatile-lru', 'allkeys-lfu', 'volatile-lfu',
+  'allkeys-random', 'volatile-random', 'volatile-ttl'];
+
 // notify-keyspace-events bits (assembly/db/notify.ts).
 const NOTIFY_KEYSPACE = 1;
 const NOTIFY_KEYEVENT = 2;
@@ -118,6 +122,15 @@ export class Server implements HostServer {
     const policy = this.config.get('maxmemory-policy');
     x.setEvictionBits(policy.includes('lfu') ? 1 : 0, this.config.getInt('lfu-log-factor'), this.config.getInt('lfu-decay-time'));
     x.setKeyspaceEvents(this.config.keyspaceEventFlags());
+    const maxmemory = Number(this.config.get('maxmemory'));
+    x.setMaxmemory(maxmemory, EVICTION_POLICIES.indexOf(policy), this.config.getInt('maxmemory-samples'));
+    // A shared integer cannot carry per-key access bits (Redis stops sharing).
+    x.setSharedIntegers(maxmemory === 0 || !(policy.includes('lru') || policy.includes('lfu')) ? 1 : 0);
+    // A lower limit applies at once, as Redis evicts on CONFIG SET.
+    if (maxmemory > 0 && !x.evictNow()) {
+      this.log('warning', 'WARNING: the new maxmemory value set via CONFIG SET is smaller than the current memory usage and no key can be evicted');
+    }
+    this.publishKeyspaceEvents();
     const n = (name: string) => this.config.getInt(name);
     x.setEncodingLimits(n('list-max-listpack-size'), n('list-compress-depth'),
       n('hash-max-listpack-entries'), n('hash-max-listpack-value'), n('set-max-intset-entries'),
