@@ -144,6 +144,12 @@ export class Config {
   /** notify-keyspace-events as bits (K=1, E=2, g=4, ...), Redis's layout. */
   keyspaceEventFlags(): number { return this.values.get('notify-keyspace-events') as number; }
 
+  /** client-output-buffer-limit of one class, in bytes and seconds (0 = no limit). */
+  outputBufferLimit(cls: 'normal' | 'slave' | 'pubsub'): { hard: number; soft: number; secs: number } {
+    const lim = (this.values.get('client-output-buffer-limit') as Record<string, ObufLimit>)[cls];
+    return { hard: Number(lim.hard), soft: Number(lim.soft), secs: lim.secs };
+  }
+
   /** The bind addresses as a list. */
   bindAddresses(): string[] { return [...(this.values.get('bind') as string[])]; }
 
