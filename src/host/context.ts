@@ -29,7 +29,7 @@ export interface HostClient {
   closeAfterReply: boolean;
   /** Reading is stopped until the socket drains (output backpressure). */
   readPaused?: boolean;
-  /** Bytes waiting in the socket's output (CLIENT LIST omem). */
+  /** Bytes waiting in the socket's output and in its message queue (CLIENT LIST omem). */
   pendingOut(): number;
   /** Ends the connection (CLIENT KILL, QUIT, timeout). */
   kill(): void;

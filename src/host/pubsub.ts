@@ -19,9 +19,10 @@
 //
 // Delivery: a message frame is built once per protocol and queued on each
 // subscriber (HostClient.pushQueue); the queues are written, one socket
-// write per subscriber, when the current socket event is done
-// (process.nextTick), so a pipelined burst of PUBLISH costs each subscriber
-// one write, as Redis's per-event-loop reply buffers do. The client being
+// write per subscriber, once the event loop has run every socket read that
+// was ready (setImmediate: the check phase right after the poll phase), so
+// a pipelined burst of PUBLISH, even spread over several reads, costs each
+// subscriber one write, as Redis's reply buffers written in beforeSleep do. The client being
 // served is different: its frame joins its pending replies (replyQueue),
 // after the replies of its earlier commands and before the running
 // command's own, as in Redis; and when the server starts serving a client
@@ -118,8 +119,8 @@ export class PubSub {
   private pending: HostClient[] = [];
   private flushScheduled = false;
   private readonly flushNow = () => this.flush();
-  private pubsubLimit = { hard: 0, soft: 0, secs: 0 };
-  private normalLimit = { hard: 0, soft: 0, secs: 0 };
+  private pubsubLimit = NO_LIMIT;
+  private normalLimit = NO_LIMIT;
 
   constructor(private srv: HostServer) {
     this.readLimits();
@@ -129,8 +130,8 @@ export class PubSub {
   }
 
   private readLimits(): void {
-    this.pubsubLimit = this.srv.config.outputBufferLimit('pubsub');
-    this.normalLimit = this.srv.config.outputBufferLimit('normal');
+    this.pubsubLimit = limitOf(this.srv.config.outputBufferLimit('pubsub'));
+    this.normalLimit = limitOf(this.srv.config.outputBufferLimit('normal'));
   }
 
   // ---- counts (INFO, PUBSUB, CLIENT LIST) ---------------------------------------
@@ -209,8 +210,6 @@ export class PubSub {
       if (e.clients.size === 0) this.patterns.delete(k);
     }
     c.pubsub = undefined;
-    if (c.pushQueue) c.pushQueue.length = 0;
-    c.pushBytes = 0;
     this.syncClient(c);
   }
 
@@ -303,7 +302,7 @@ export class PubSub {
       this.pending.push(c);
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        process.nextTick(this.flushNow);
+        setImmediate(this.flushNow);
       }
     }
     q.push(buf);
@@ -342,8 +341,12 @@ export class PubSub {
   checkOutputLimit(c: HostClient): void {
     if (c.closeAsap || !c.socket) return;
     const lim = hasSubscriptions(c) ? this.pubsubLimit : this.normalLimit;
-    if (lim.hard === 0 && lim.soft === 0) return;
-    const used = c.socket.writableLength + (c.pushBytes ?? 0);
+    const used = c.pendingOut();
+    // The common case, on every delivery: under both limits (or none set).
+    if (used < lim.lowest) {
+      c.obufSoftSince = 0;
+      return;
+    }
     const hard = lim.hard > 0 && used >= lim.hard;
     let soft = lim.soft > 0 && used >= lim.soft;
     // Redis times the soft limit in whole seconds (server.unixtime).
@@ -365,6 +368,15 @@ export class PubSub {
     c.closeAsap = true;
     setImmediate(() => c.kill());
   }
+}
+
+/** A class's limits, with the smaller one set (Infinity when neither is). */
+interface Limit { hard: number; soft: number; secs: number; lowest: number }
+const NO_LIMIT: Limit = { hard: 0, soft: 0, secs: 0, lowest: Infinity };
+
+function limitOf(l: { hard: number; soft: number; secs: number }): Limit {
+  const set = [l.hard, l.soft].filter((n) => n > 0);
+  return { ...l, lowest: set.length ? Math.min(...set) : Infinity };
 }
 
 function hasSubscriptions(c: HostClient): boolean {

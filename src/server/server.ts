@@ -222,7 +222,7 @@ export class Server implements HostServer {
       fd: (socket as any)._handle?.fd ?? -1,
       createdAt: now, lastInteraction: now, socket, lastCmd: 'NULL',
       monitor: false, noEvict: false, closeAfterReply: false,
-      pendingOut: () => socket.writableLength,
+      pendingOut: () => socket.writableLength + (c.pushBytes ?? 0),
       kill: () => this.closeClient(c),
     };
     this.clients.set(c.id, c);
