@@ -310,24 +310,40 @@ export class PubSub {
     this.checkOutputLimit(c);
   }
 
-  /** Writes every subscriber's queued messages, one socket write each. */
+  /**
+   * Writes every subscriber's queued messages, one socket write each.
+   * Subscribers of the same channels queued the very same frames (one
+   * Buffer per frame and protocol), and reached the pending list one after
+   * another: a queue equal, frame for frame, to the previous one reuses its
+   * joined bytes instead of copying them again.
+   */
   flush(): void {
     this.flushScheduled = false;
     const list = this.pending;
     this.pending = [];
+    let prevQ: Buffer[] | null = null;
+    let prevBuf: Buffer | null = null;
     for (const c of list) {
       const q = c.pushQueue;
       // Taken by the server meanwhile, or the client is gone.
       if (!q || q.length === 0) continue;
       const s = c.socket;
       if (s && !c.closeAsap) {
-        const buf = q.length === 1 ? q[0] : Buffer.concat(q, c.pushBytes);
+        let buf: Buffer;
+        if (q.length === 1) buf = q[0];
+        else if (prevQ && sameFrames(prevQ, q)) buf = prevBuf!;
+        else buf = Buffer.concat(q, c.pushBytes);
         s.write(buf);
         this.srv.stats.netOutputBytes += buf.length;
+        if (prevQ) prevQ.length = 0;
+        prevQ = q;
+        prevBuf = buf;
+      } else {
+        q.length = 0;
       }
-      q.length = 0;
       c.pushBytes = 0;
     }
+    if (prevQ) prevQ.length = 0;
   }
 
   // ---- client-output-buffer-limit -------------------------------------------------
@@ -377,6 +393,12 @@ const NO_LIMIT: Limit = { hard: 0, soft: 0, secs: 0, lowest: Infinity };
 function limitOf(l: { hard: number; soft: number; secs: number }): Limit {
   const set = [l.hard, l.soft].filter((n) => n > 0);
   return { ...l, lowest: set.length ? Math.min(...set) : Infinity };
+}
+
+function sameFrames(a: Buffer[], b: Buffer[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function hasSubscriptions(c: HostClient): boolean {
