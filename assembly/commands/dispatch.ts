@@ -14,7 +14,10 @@ import {
 import { memCalloc } from "../ds/mem";
 import { hashBytes } from "../ds/hash";
 import { replyError, replyErrorBytes, replySimple, writeAscii, outMark } from "../resp/writer";
-import { E_NOAUTH, E_MONITOR_KEYSPACE, E_NO_MULTI, E_OOM, E_PUBSUB_CONTEXT_BEFORE, E_PUBSUB_CONTEXT_AFTER } from "../resp/errors";
+import {
+  E_NOAUTH, E_MONITOR_KEYSPACE, E_NO_MULTI, E_OOM, E_PUBSUB_CONTEXT_BEFORE, E_PUBSUB_CONTEXT_BEFORE_EXEC,
+  E_PUBSUB_CONTEXT_AFTER,
+} from "../resp/errors";
 import { maxmemory, performEvictions } from "../db/evict";
 import { authRequired } from "../resp/reader";
 import { errorsSeen } from "../resp/stats";
@@ -173,7 +176,7 @@ function replyUnknownSubcommand(): void {
 
 function replyPubsubContext(id: i32): void {
   errLen = 0;
-  errPutAscii(E_PUBSUB_CONTEXT_BEFORE);
+  errPutAscii(id == CMD_EXEC ? E_PUBSUB_CONTEXT_BEFORE_EXEC : E_PUBSUB_CONTEXT_BEFORE);
   errPutAscii(CMD_NAMES[id]);
   errPutAscii(E_PUBSUB_CONTEXT_AFTER);
   replyErrorBytes(errBuf, errLen);
@@ -285,6 +288,9 @@ export function dispatch(c: Client): i32 {
   if ((c.flags & (CF_PUBSUB | CF_IN_EXEC)) == CF_PUBSUB && c.proto == 2 && !allowedWhileSubscribed(id)) {
     statRejected[id]++;
     replyPubsubContext(id);
+    // A refused EXEC ends the transaction and forgets watched keys, in
+    // MULTI or not (execCommandAbort).
+    if (id == CMD_EXEC) discardTransaction(c);
     return refused(c);
   }
   if ((c.flags & CF_MONITOR) != 0 && (CMD_FLAGS[id] & (F_WRITE | F_READONLY | F_MAY_REPLICATE)) != 0) {

@@ -109,6 +109,33 @@ const scripts: Script[] = [
     [2, ['SPUBLISH', '', BIG]], [2, ['PUBSUB', 'SHARDCHANNELS', '*']], [2, ['PUBSUB', 'SHARDNUMSUB', '']],
     [1, ['SUNSUBSCRIBE']],
   ]],
+  ['MULTI/EXEC: subscribing inside a transaction, refusals in subscriber mode', [
+    // EXEC runs its queue without the subscriber-mode check, as Redis does;
+    // the array header counts commands, not frames (Redis's own framing).
+    [1, ['MULTI']], [1, ['SUBSCRIBE', 'a', 'b']], [1, ['GET', 'x']], [1, ['PUBLISH', 'a', 'm']], [1, ['EXEC']],
+    [1, ['GET', 'x']], [1, ['MULTI']], [1, ['EXEC']], [1, ['DISCARD']], [1, ['WATCH', 'x']], [1, ['UNSUBSCRIBE', 'a', 'b']],
+    // SSUBSCRIBE refuses clients that must get one reply per command.
+    [2, ['MULTI']], [2, ['SSUBSCRIBE', 's']], [2, ['PSUBSCRIBE', 'p*']], [2, ['EXEC']], [2, ['PING']],
+    [2, ['PUNSUBSCRIBE']], [2, ['MULTI']], [2, ['PUBLISH', 'p1', 'queued']], [2, ['PUBSUB', 'NUMSUB', 'a']],
+    [3, ['PSUBSCRIBE', 'p*']], [2, ['EXEC']],
+    [3, ['HELLO', '3']], [3, ['SUBSCRIBE', 'c']], [3, ['MULTI']], [3, ['PUBLISH', 'c', 'self']], [3, ['GET', 'x']],
+    [3, ['SUBSCRIBE', 'd']], [3, ['UNSUBSCRIBE', 'c']], [3, ['EXEC']], [3, ['PING']], [3, ['UNSUBSCRIBE', 'd']],
+    // A refused EXEC also forgets the keys watched before subscribing.
+    [4, ['WATCH', 'w']], [4, ['SUBSCRIBE', 'q']], [4, ['EXEC']], [4, ['UNSUBSCRIBE']], [2, ['SET', 'w', '1']],
+    [4, [['MULTI'], ['GET', 'w'], ['EXEC']]],
+    [4, ['WATCH', 'w']], [4, ['SUBSCRIBE', 'q']], [4, ['UNSUBSCRIBE']], [2, ['SET', 'w', '2']],
+    [4, [['MULTI'], ['GET', 'w'], ['EXEC']]], [2, ['DEL', 'w']],
+  ]],
+  ['keyspace notifications reach subscribers', [
+    [2, ['CONFIG', 'SET', 'notify-keyspace-events', 'KEA']], [1, ['PSUBSCRIBE', '__key*__:*']],
+    [3, ['SUBSCRIBE', '__keyevent@0__:set', '__keyspace@0__:k']],
+    [2, ['SET', 'k', 'v']], [2, ['INCR', 'n']], [2, ['EXPIRE', 'k', '100']], [2, ['PERSIST', 'k']],
+    [2, ['RENAME', 'k', 'k2']], [2, ['DEL', 'k2', 'n']], [2, ['SADD', 's', 'a', 'b']], [2, ['SREM', 's', 'a', 'b']],
+    [2, [['MULTI'], ['SET', 'k', '1'], ['APPEND', 'k', '2'], ['EXEC']]], [2, ['SELECT', '1']], [2, ['SET', 'k', 'db1']],
+    [2, ['FLUSHALL']], [2, ['SELECT', '0']],
+    [2, ['CONFIG', 'SET', 'notify-keyspace-events', 'Eg']], [2, ['SET', 'k', 'v']], [2, ['DEL', 'k']],
+    [2, ['CONFIG', 'SET', 'notify-keyspace-events', '']], [2, ['SET', 'k', 'v']], [2, ['DEL', 'k']],
+  ]],
   ['PUBSUB introspection, HELP and errors, RESP2 and RESP3', [
     [1, ['SUBSCRIBE', 'news.1', 'news.2', 'other', '']], [1, ['PSUBSCRIBE', 'news.*', 'x']],
     [2, ['PUBSUB', 'CHANNELS']], [2, ['PUBSUB', 'CHANNELS', 'news.*']], [2, ['PUBSUB', 'CHANNELS', '*']],
@@ -197,6 +224,7 @@ function normalize(frames: Buffer[], step: Arg[][]): string[] {
 class Side {
   conns = new Map<number, RawClient>();
   closed = new Set<number>();
+  multi = new Set<number>();
   constructor(private port: number) {}
 
   async conn(n: number): Promise<RawClient> {
@@ -219,22 +247,37 @@ class Side {
     }
   }
 
-  /** Runs a step; returns what each open connection received, by connection. */
+  /**
+   * Runs a step; returns what each open connection received, by connection.
+   * Inside MULTI a marker would only be queued: a step that enters or stays
+   * in a transaction reads one reply per command instead, and connections
+   * in a transaction are not synced.
+   */
   async step(conn: number, cmds: Arg[][], marker: string): Promise<Map<number, Buffer[]>> {
     const c = await this.conn(conn);
     const got = new Map<number, Buffer[]>();
-    if (String(cmds[0][0]).toUpperCase() === 'QUIT') {
+    const word = (a: Arg[]) => String(a[0]).toUpperCase();
+    const last = word(cmds[cmds.length - 1]);
+    const ends = cmds.some((a) => word(a) === 'EXEC' || word(a) === 'DISCARD');
+    if (word(cmds[0]) === 'QUIT') {
       c.send(...cmds[0]);
       got.set(conn, [await c.readRaw()]);
       await c.waitClosed();
       this.closed.add(conn);
+    } else if (last === 'MULTI' || (this.multi.has(conn) && !ends)) {
+      c.write(Buffer.concat(cmds.map((a) => encode(a))));
+      const frames: Buffer[] = [];
+      for (let i = 0; i < cmds.length; i++) frames.push(await c.readRaw());
+      got.set(conn, frames);
+      if (last === 'MULTI' && parseReply(frames[frames.length - 1])![0] === 'OK') this.multi.add(conn);
     } else {
       c.write(Buffer.concat(cmds.map((a) => encode(a))));
       c.send('PING', marker);
       got.set(conn, await Side.until(c, marker));
+      if (ends) this.multi.delete(conn);
     }
     for (const [n, other] of this.conns) {
-      if (n === conn || this.closed.has(n)) continue;
+      if (n === conn || this.closed.has(n) || this.multi.has(n)) continue;
       other.send('PING', marker);
       got.set(n, await Side.until(other, marker));
     }
@@ -251,6 +294,7 @@ class Side {
     }
     this.conns.clear();
     this.closed.clear();
+    this.multi.clear();
   }
 }
 

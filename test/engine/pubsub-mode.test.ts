@@ -40,6 +40,9 @@ describe('RESP2 subscriber mode (CF_PUBSUB)', () => {
     expect(t.cmd('PUBLISH', 'a', 'b')).toEqual(refused('publish'));
     expect(t.cmd('PUBSUB', 'NUMPAT')).toEqual(refused('pubsub|numpat'));
     expect(t.cmd('SELECT', '1')).toEqual(refused('select'));
+    expect(t.cmd('MULTI')).toEqual(refused('multi'));
+    // EXEC's refusal is an EXECABORT (Redis's execCommandAbort).
+    expect(t.cmd('EXEC')).toEqual({ error: `EXECABORT Transaction discarded because of: ${refused('exec').error.slice(4)}` });
     // Nothing ran.
     t.engine.x.setClientFlags(t.client, 0);
     expect(t.cmd('GET', 'x')).toBe(null);
