@@ -22,8 +22,9 @@ import { replyHelp } from './replyhelp.js';
 
 const E_SSUBSCRIBE_DENY = "ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client";
 
-function confirm(r: Reply, kind: Buffer, name: Buffer | null, count: number): void {
-  r.raw(PubSub.confirmation(r.proto, kind, name, count));
+/** Sends a command's confirmations (latin1 text, PubSub.confirmation). */
+function confirm(r: Reply, text: string): void {
+  r.raw(Buffer.from(text, 'latin1'));
   r.sendWhenOff = true;
 }
 
@@ -43,20 +44,26 @@ function cmdSpublish(srv: HostServer, _c: HostClient, args: Buffer[], r: Reply):
 // others are scripts, which may not call it: NOSCRIPT.)
 function cmdSubscribe(srv: HostServer, c: HostClient, args: Buffer[], r: Reply): void {
   const room = srv.pubsub;
+  let text = '';
   for (let j = 1; j < args.length; j++) {
-    room.subscribe(c, args[j]);
-    confirm(r, KIND_CHANNEL.subscribe, args[j], PubSub.subscriptionCount(c));
+    const name = args[j].toString('latin1');
+    room.subscribe(c, name);
+    text += PubSub.confirmation(r.proto, KIND_CHANNEL.subscribe, name, PubSub.subscriptionCount(c));
   }
+  confirm(r, text);
   room.syncClient(c);
 }
 
 // PSUBSCRIBE pattern [pattern ...] — a "psubscribe" frame per pattern. O(N).
 function cmdPsubscribe(srv: HostServer, c: HostClient, args: Buffer[], r: Reply): void {
   const room = srv.pubsub;
+  let text = '';
   for (let j = 1; j < args.length; j++) {
-    room.psubscribe(c, args[j]);
-    confirm(r, KIND_PATTERN.subscribe, args[j], PubSub.subscriptionCount(c));
+    const name = args[j].toString('latin1');
+    room.psubscribe(c, name);
+    text += PubSub.confirmation(r.proto, KIND_PATTERN.subscribe, name, PubSub.subscriptionCount(c));
   }
+  confirm(r, text);
   room.syncClient(c);
 }
 
@@ -69,10 +76,13 @@ function cmdSsubscribe(srv: HostServer, c: HostClient, args: Buffer[], r: Reply)
     return;
   }
   const room = srv.pubsub;
+  let text = '';
   for (let j = 1; j < args.length; j++) {
-    room.ssubscribe(c, args[j]);
-    confirm(r, KIND_SHARD.subscribe, args[j], PubSub.shardSubscriptionCount(c));
+    const name = args[j].toString('latin1');
+    room.ssubscribe(c, name);
+    text += PubSub.confirmation(r.proto, KIND_SHARD.subscribe, name, PubSub.shardSubscriptionCount(c));
   }
+  confirm(r, text);
   room.syncClient(c);
 }
 
@@ -83,20 +93,22 @@ function cmdSsubscribe(srv: HostServer, c: HostClient, args: Buffer[], r: Reply)
  */
 function unsubscribeCommand(
   srv: HostServer, c: HostClient, args: Buffer[], r: Reply, kind: SubKind,
-  held: (c: HostClient) => Map<string, Buffer> | undefined,
-  drop: (c: HostClient, name: Buffer) => boolean, count: (c: HostClient) => number,
+  held: (c: HostClient) => Set<string> | undefined,
+  drop: (c: HostClient, name: string) => boolean, count: (c: HostClient) => number,
 ): void {
-  let names: Buffer[];
+  let names: string[];
+  let text = '';
   if (args.length > 1) {
-    names = args.slice(1);
+    names = args.slice(1).map((a) => a.toString('latin1'));
   } else {
-    names = [...(held(c)?.values() ?? [])];
-    if (names.length === 0) confirm(r, kind.unsubscribe, null, count(c));
+    names = [...(held(c) ?? [])];
+    if (names.length === 0) text = PubSub.confirmation(r.proto, kind.unsubscribe, null, count(c));
   }
   for (const name of names) {
     drop(c, name);
-    confirm(r, kind.unsubscribe, name, count(c));
+    text += PubSub.confirmation(r.proto, kind.unsubscribe, name, count(c));
   }
+  confirm(r, text);
   srv.pubsub.syncClient(c);
 }
 

@@ -41,34 +41,36 @@ import type { HostClient, HostServer } from './context.js';
 import { stringMatch } from './stringmatch.js';
 import { clientInfoString } from './cmd-client.js';
 
-/** One client's subscriptions, name (latin1) -> bytes, in subscription order. */
+/** One client's subscriptions (names as latin1 strings), in subscription order. */
 export interface ClientSubs {
-  channels: Map<string, Buffer>;
-  patterns: Map<string, Buffer>;
-  shard: Map<string, Buffer>;
+  channels: Set<string>;
+  patterns: Set<string>;
+  shard: Set<string>;
 }
+
+/** A channel or pattern name: its bytes, or those bytes as a latin1 string. */
+export type Name = Buffer | string;
+const keyOf = (n: Name): string => (typeof n === 'string' ? n : n.toString('latin1'));
 
 interface PatternEntry {
   bytes: Buffer;
   clients: Set<HostClient>;
 }
 
-/** The kind of a subscription: its reply words and the count its replies carry. */
+/** The reply words of a kind of subscription, as RESP bulk strings. */
 export interface SubKind {
-  subscribe: Buffer;
-  unsubscribe: Buffer;
+  subscribe: string;
+  unsubscribe: string;
 }
 
-const word = (s: string): Buffer => Buffer.from(`$${s.length}\r\n${s}\r\n`, 'latin1');
-export const KIND_CHANNEL: SubKind = { subscribe: word('subscribe'), unsubscribe: word('unsubscribe') };
-export const KIND_PATTERN: SubKind = { subscribe: word('psubscribe'), unsubscribe: word('punsubscribe') };
-export const KIND_SHARD: SubKind = { subscribe: word('ssubscribe'), unsubscribe: word('sunsubscribe') };
-const W_MESSAGE = word('message');
-const W_PMESSAGE = word('pmessage');
-const W_SMESSAGE = word('smessage');
+const bulkText = (s: string): string => `$${s.length}\r\n${s}\r\n`;
+export const KIND_CHANNEL: SubKind = { subscribe: bulkText('subscribe'), unsubscribe: bulkText('unsubscribe') };
+export const KIND_PATTERN: SubKind = { subscribe: bulkText('psubscribe'), unsubscribe: bulkText('punsubscribe') };
+export const KIND_SHARD: SubKind = { subscribe: bulkText('ssubscribe'), unsubscribe: bulkText('sunsubscribe') };
+const W_MESSAGE = Buffer.from(bulkText('message'), 'latin1');
+const W_PMESSAGE = Buffer.from(bulkText('pmessage'), 'latin1');
+const W_SMESSAGE = Buffer.from(bulkText('smessage'), 'latin1');
 const CRLF = Buffer.from('\r\n', 'latin1');
-const NULL2 = Buffer.from('$-1\r\n', 'latin1');
-const NULL3 = Buffer.from('_\r\n', 'latin1');
 const STAR = 0x2a; // '*': RESP2 array
 const GT = 0x3e;   // '>': RESP3 push
 
@@ -143,8 +145,8 @@ export class PubSub {
   /** Channels with subscribers, optionally those matching a glob (PUBSUB CHANNELS). */
   channelNames(pattern: Buffer | null): Buffer[] { return names(this.channels, pattern); }
   shardChannelNames(pattern: Buffer | null): Buffer[] { return names(this.shard, pattern); }
-  subscribers(channel: Buffer): number { return this.channels.get(channel.toString('latin1'))?.size ?? 0; }
-  shardSubscribers(channel: Buffer): number { return this.shard.get(channel.toString('latin1'))?.size ?? 0; }
+  subscribers(channel: Name): number { return this.channels.get(keyOf(channel))?.size ?? 0; }
+  shardSubscribers(channel: Name): number { return this.shard.get(keyOf(channel))?.size ?? 0; }
 
   /** Channels plus patterns: the count SUBSCRIBE/PSUBSCRIBE replies carry. */
   static subscriptionCount(c: HostClient): number {
@@ -155,42 +157,45 @@ export class PubSub {
   // ---- subscribing ---------------------------------------------------------------
 
   /** Adds `c` to a channel; false if it was already there. */
-  subscribe(c: HostClient, channel: Buffer): boolean {
-    return add(this.channels, subsOf(c).channels, c, channel);
+  subscribe(c: HostClient, channel: Name): boolean {
+    return add(this.channels, subsOf(c).channels, c, keyOf(channel));
   }
 
-  ssubscribe(c: HostClient, channel: Buffer): boolean {
-    return add(this.shard, subsOf(c).shard, c, channel);
+  ssubscribe(c: HostClient, channel: Name): boolean {
+    return add(this.shard, subsOf(c).shard, c, keyOf(channel));
   }
 
-  psubscribe(c: HostClient, pattern: Buffer): boolean {
+  psubscribe(c: HostClient, pattern: Name): boolean {
     const mine = subsOf(c).patterns;
-    const key = pattern.toString('latin1');
+    const key = keyOf(pattern);
     if (mine.has(key)) return false;
-    mine.set(key, pattern);
-    const e = this.patterns.get(key);
-    if (e) e.clients.add(c);
-    else this.patterns.set(key, { bytes: pattern, clients: new Set([c]) });
+    mine.add(key);
+    let e = this.patterns.get(key);
+    if (!e) {
+      e = { bytes: Buffer.from(key, 'latin1'), clients: new Set() };
+      this.patterns.set(key, e);
+    }
+    e.clients.add(c);
     return true;
   }
 
   /** Removes `c` from a channel; false if it was not there. */
-  unsubscribe(c: HostClient, channel: Buffer): boolean {
-    const key = channel.toString('latin1');
+  unsubscribe(c: HostClient, channel: Name): boolean {
+    const key = keyOf(channel);
     if (!c.pubsub?.channels.delete(key)) return false;
     leave(this.channels, c, key);
     return true;
   }
 
-  sunsubscribe(c: HostClient, channel: Buffer): boolean {
-    const key = channel.toString('latin1');
+  sunsubscribe(c: HostClient, channel: Name): boolean {
+    const key = keyOf(channel);
     if (!c.pubsub?.shard.delete(key)) return false;
     leave(this.shard, c, key);
     return true;
   }
 
-  punsubscribe(c: HostClient, pattern: Buffer): boolean {
-    const key = pattern.toString('latin1');
+  punsubscribe(c: HostClient, pattern: Name): boolean {
+    const key = keyOf(pattern);
     if (!c.pubsub?.patterns.delete(key)) return false;
     const e = this.patterns.get(key)!;
     e.clients.delete(c);
@@ -202,9 +207,9 @@ export class PubSub {
   dropClient(c: HostClient): void {
     const s = c.pubsub;
     if (!s) return;
-    for (const k of s.channels.keys()) leave(this.channels, c, k);
-    for (const k of s.shard.keys()) leave(this.shard, c, k);
-    for (const k of s.patterns.keys()) {
+    for (const k of s.channels) leave(this.channels, c, k);
+    for (const k of s.shard) leave(this.shard, c, k);
+    for (const k of s.patterns) {
       const e = this.patterns.get(k)!;
       e.clients.delete(c);
       if (e.clients.size === 0) this.patterns.delete(k);
@@ -240,18 +245,15 @@ export class PubSub {
 
   // ---- replies to (un)subscribe commands ------------------------------------------
 
-  /** "[p|s]subscribe <name> <count>" or "[p|s]unsubscribe <name|nil> <count>", in `proto`. */
-  static confirmation(proto: number, kind: Buffer, name: Buffer | null, count: number): Buffer {
-    const nameBytes = name ? 5 + String(name.length).length + name.length : 5;
-    const countStr = `:${count}\r\n`;
-    const buf = Buffer.allocUnsafe(4 + kind.length + nameBytes + countStr.length);
-    buf[0] = proto === 3 ? GT : STAR;
-    buf.write('3\r\n', 1, 'latin1');
-    let at = 4 + kind.copy(buf, 4);
-    if (name) at = bulkInto(buf, at, name);
-    else at += (proto === 3 ? NULL3 : NULL2).copy(buf, at);
-    buf.write(countStr, at, 'latin1');
-    return buf.subarray(0, at + countStr.length);
+  /**
+   * "[p|s]subscribe <name> <count>" or "[p|s]unsubscribe <name|nil> <count>"
+   * in `proto`, as latin1 text (a name's bytes are its latin1 characters):
+   * a command confirming thousands of names builds one string and one Buffer.
+   */
+  static confirmation(proto: number, kind: string, name: string | null, count: number): string {
+    const head = proto === 3 ? '>3\r\n' : '*3\r\n';
+    const nameText = name === null ? (proto === 3 ? '_\r\n' : '$-1\r\n') : `$${name.length}\r\n${name}\r\n`;
+    return `${head}${kind}${nameText}:${count}\r\n`;
   }
 
   // ---- publishing ----------------------------------------------------------------
@@ -406,16 +408,18 @@ function hasSubscriptions(c: HostClient): boolean {
 }
 
 function subsOf(c: HostClient): ClientSubs {
-  return (c.pubsub ??= { channels: new Map(), patterns: new Map(), shard: new Map() });
+  return (c.pubsub ??= { channels: new Set(), patterns: new Set(), shard: new Set() });
 }
 
-function add(reg: Map<string, Set<HostClient>>, mine: Map<string, Buffer>, c: HostClient, name: Buffer): boolean {
-  const key = name.toString('latin1');
+function add(reg: Map<string, Set<HostClient>>, mine: Set<string>, c: HostClient, key: string): boolean {
   if (mine.has(key)) return false;
-  mine.set(key, name);
-  const set = reg.get(key);
-  if (set) set.add(c);
-  else reg.set(key, new Set([c]));
+  mine.add(key);
+  let set = reg.get(key);
+  if (!set) {
+    set = new Set();
+    reg.set(key, set);
+  }
+  set.add(c);
   return true;
 }
 

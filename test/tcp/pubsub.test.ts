@@ -148,6 +148,35 @@ describe('pub/sub ordering and fan-out', () => {
   });
 });
 
+describe('large subscription sets', () => {
+  it('50,000 channels and 20,000 patterns on one client: subscribe, publish, unsubscribe all, disconnect', async () => {
+    const c = await connect();
+    const chans = Array.from({ length: 50_000 }, (_, i) => `big:${i}`);
+    const pats = Array.from({ length: 20_000 }, (_, i) => `pat:${i}:*`);
+    c.send('SUBSCRIBE', ...chans);
+    const subs = await readN(c, chans.length);
+    expect(subs[subs.length - 1]).toEqual(['subscribe', 'big:49999', 50_000]);
+    c.send('PSUBSCRIBE', ...pats);
+    const psubs = await readN(c, pats.length);
+    expect(psubs[psubs.length - 1]).toEqual(['psubscribe', 'pat:19999:*', 70_000]);
+    expect(await admin('PUBLISH', 'pat:77:x', 'm')).toBe(1);
+    expect(await c.read()).toEqual(['pmessage', 'pat:77:*', 'pat:77:x', 'm']);
+    // Unsubscribing from all: each name once, counts down to the patterns left.
+    c.send('UNSUBSCRIBE');
+    const unsubs = await readN(c, chans.length);
+    expect(unsubs[0]).toEqual(['unsubscribe', 'big:0', 69_999]);
+    expect(unsubs[unsubs.length - 1]).toEqual(['unsubscribe', 'big:49999', 20_000]);
+    c.send('PUNSUBSCRIBE', ...pats.slice(0, 10_000));
+    expect((await readN(c, 10_000))[9_999]).toEqual(['punsubscribe', 'pat:9999:*', 10_000]);
+    c.send('SUBSCRIBE', ...chans);
+    await readN(c, chans.length);
+    // A disconnect with 60,000 subscriptions clears them all.
+    c.close();
+    await eventually(async () => (await admin('PUBSUB', 'NUMPAT')) === 0);
+    expect((await infoStats()).pubsub_channels).toBe('0');
+  });
+});
+
 describe('subscribers that go away', () => {
   it('sockets closed mid-subscription and mid-flood leave the room consistent', async () => {
     const subs = await Promise.all(Array.from({ length: 20 }, () => connect()));
