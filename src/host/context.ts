@@ -51,6 +51,8 @@ export interface HostClient {
   /** Messages for it not written yet, and their bytes (host/pubsub.ts flush). */
   pushQueue?: Buffer[];
   pushBytes?: number;
+  /** In the room's list of clients to flush. */
+  pushListed?: boolean;
   /** Past its output buffer limit: closed on the next tick, written no more (flag A). */
   closeAsap?: boolean;
   /** Unix seconds since it has been over the soft output limit; 0 when under. */

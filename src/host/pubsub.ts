@@ -11,7 +11,7 @@
 // per byte, so any binary name is a distinct key.
 //
 // Invariants: a client is in a registry's set under a name exactly while
-// the name is in its own map of that kind; a name is in a registry only
+// the name is in its own set of that kind; a name is in a registry only
 // while it has subscribers (PUBSUB CHANNELS and INFO count live ones);
 // CF_PUBSUB is set in the engine exactly while the client holds any
 // subscription (Redis's CLIENT_PUBSUB, which RESP2 subscriber mode and the
@@ -22,8 +22,9 @@
 // write per subscriber, once the event loop has run every socket read that
 // was ready (setImmediate: the check phase right after the poll phase), so
 // a pipelined burst of PUBLISH, even spread over several reads, costs each
-// subscriber one write, as Redis's reply buffers written in beforeSleep do. The client being
-// served is different: its frame joins its pending replies (replyQueue),
+// subscriber one write, as Redis's reply buffers written in beforeSleep
+// do. The client being served is different: its frame joins its pending
+// replies (replyQueue),
 // after the replies of its earlier commands and before the running
 // command's own, as in Redis; and when the server starts serving a client
 // it takes that client's queued messages first (takePending), so nothing
@@ -117,7 +118,7 @@ export class PubSub {
   private channels = new Map<string, Set<HostClient>>();
   private patterns = new Map<string, PatternEntry>();
   private shard = new Map<string, Set<HostClient>>();
-  /** Subscribers with queued messages, written by flush() on the next tick. */
+  /** Subscribers with queued messages, written by flush() (setImmediate). */
   private pending: HostClient[] = [];
   private flushScheduled = false;
   private readonly flushNow = () => this.flush();
@@ -299,15 +300,16 @@ export class PubSub {
       c.replyQueue.push(buf);
       return;
     }
-    const q = (c.pushQueue ??= []);
-    if (q.length === 0) {
+    // Listed once per flush, even if the server took its queue meanwhile.
+    if (!c.pushListed) {
+      c.pushListed = true;
       this.pending.push(c);
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(this.flushNow);
       }
     }
-    q.push(buf);
+    (c.pushQueue ??= []).push(buf);
     c.pushBytes = (c.pushBytes ?? 0) + buf.length;
     this.checkOutputLimit(c);
   }
@@ -326,6 +328,7 @@ export class PubSub {
     let prevQ: Buffer[] | null = null;
     let prevBuf: Buffer | null = null;
     for (const c of list) {
+      c.pushListed = false;
       const q = c.pushQueue;
       // Taken by the server meanwhile, or the client is gone.
       if (!q || q.length === 0) continue;
