@@ -52,7 +52,7 @@ const NKE_KEYEVENT = 1 << 1;
 const NKE_KEY_MISS = 1 << 11;
 const NKE_CLASSES: [string, number][] = [
   ['g', 1 << 2], ['$', 1 << 3], ['l', 1 << 4], ['s', 1 << 5], ['h', 1 << 6], ['z', 1 << 7],
-  ['x', 1 << 8], ['e', 1 << 9], ['t', 1 << 10], ['d', 1 << 12], ['n', 1 << 13],
+  ['x', 1 << 8], ['e', 1 << 9], ['t', 1 << 10], ['d', 1 << 13], ['n', 1 << 14],
 ];
 /** 'A': every class except K, E, m and n. */
 const NKE_ALL = NKE_CLASSES.filter(([c]) => c !== 'n').reduce((a, [, f]) => a | f, 0);
