@@ -7,6 +7,8 @@
 import type * as Fs from 'node:fs';
 import type * as Os from 'node:os';
 import type * as Path from 'node:path';
+import type * as Stream from 'node:stream';
+import type * as Net from 'node:net';
 
 interface NodeProcess {
   pid: number;
@@ -30,6 +32,8 @@ function builtin<T>(id: string): T | null {
 export const nodeFs: typeof Fs | null = builtin<typeof Fs>('node:fs');
 export const nodeOs: typeof Os | null = builtin<typeof Os>('node:os');
 export const nodePath: typeof Path | null = builtin<typeof Path>('node:path');
+export const nodeStream: typeof Stream | null = builtin<typeof Stream>('node:stream');
+export const nodeNet: typeof Net | null = builtin<typeof Net>('node:net');
 
 /** The file system, or an error with Node's ENOTSUP code where there is none (a browser). */
 export function requireFs(): typeof Fs {
