@@ -203,8 +203,8 @@ class VermilionBase {
   }
 
   /** A pipeline: queue commands, then exec() them in one pass. */
-  pipeline(commands: Arg[][] = []): Pipeline {
-    return new Pipeline(this.conn, this.buffers, commands);
+  pipeline(commands: Arg[][] = [], opts: CallOptions = {}): Pipeline {
+    return new Pipeline(this.conn, opts.buffers ?? this.buffers, commands);
   }
 
   // ---- handles -------------------------------------------------------------------
