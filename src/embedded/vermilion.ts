@@ -81,8 +81,16 @@ interface Shared {
 // instantiation only.
 const moduleCache = new Map<string, WebAssembly.Module>();
 
+/** Where the engine comes from when `wasm` is not given (the browser build sets it). */
+let defaultWasm: OpenOptions['wasm'] = undefined;
+
+/** Sets the engine source used when `open()` gets no `wasm` (src/embedded/browser.ts). */
+export function setDefaultWasm(src: OpenOptions['wasm']): void {
+  defaultWasm = src;
+}
+
 async function loadModule(opts: OpenOptions): Promise<WebAssembly.Module | BufferSource> {
-  const src = opts.wasm;
+  const src = opts.wasm ?? defaultWasm;
   if (src === undefined) return moduleSync(opts);
   if (src instanceof WebAssembly.Module || ArrayBuffer.isView(src) || src instanceof ArrayBuffer) return src;
   const key = String(src);
@@ -103,7 +111,7 @@ async function loadModule(opts: OpenOptions): Promise<WebAssembly.Module | Buffe
 }
 
 function moduleSync(opts: OpenOptions): WebAssembly.Module | BufferSource {
-  const src = opts.wasm;
+  const src = opts.wasm ?? defaultWasm;
   if (src === undefined) {
     if (!nodeFs) throw new VermilionError('EINVAL', 'pass the engine as `wasm` (bytes, a module or a URL): there is no file system to read it from');
     const path = wasmPath(opts.debug);

@@ -1,35 +1,14 @@
 // Persistence plumbing of the embedded store: loading at open, save(),
 // save points on the cron, the last save at close, the file store's atomic
 // write. The RDB serializer does not exist yet (issue 5), so the default
-// codec refuses (ENOTSUP_RDB) and these tests use a codec of their own:
-// TEST_CODEC below is a test fixture, not a format the product writes.
+// codec refuses (ENOTSUP_RDB) and these tests use a codec of their own
+// (test/shared/test-codec.ts: a fixture, not a format the product writes).
 import { describe, it, expect, afterEach } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Vermilion, ManualClock, VermilionError } from '../../src/index.js';
-import type { SnapshotCodec } from '../../src/index.js';
-
-/** Keys of db 0 with their values and absolute expiry, as JSON (strings only). */
-const TEST_CODEC: SnapshotCodec = {
-  name: 'test-json',
-  encode(db) {
-    const out: [string, string, number][] = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = db.callSync('SCAN', cursor, 'COUNT', 100) as [string, string[]];
-      for (const k of keys) out.push([k, db.callSync('GET', k), db.callSync('PEXPIRETIME', k)]);
-      cursor = next;
-    } while (cursor !== '0');
-    out.sort((a, b) => (a[0] < b[0] ? -1 : 1));
-    return new TextEncoder().encode(JSON.stringify(out));
-  },
-  decode(db, bytes) {
-    for (const [k, v, at] of JSON.parse(new TextDecoder().decode(bytes))) {
-      db.callSync('SET', k, v, ...(at > 0 ? ['PXAT', at] : []));
-    }
-  },
-};
+import { TEST_CODEC } from '../shared/test-codec.js';
 
 const T0 = 1_700_000_000_000;
 const opened: Vermilion[] = [];

@@ -7,6 +7,14 @@ import { ReplyError } from '../../src/embedded/errors.js';
 
 const utf8 = new TextEncoder();
 
+/**
+ * By name, not instanceof: in the browser test the API comes from the
+ * shipped bundle, a different copy of the class than this file imports.
+ */
+function isReplyError(v: unknown): v is ReplyError {
+  return v instanceof Error && v.name === 'ReplyError';
+}
+
 /** A table's argument as the bytes that go on the wire. */
 export function argBytes(table: SharedTable, a: string | number): Uint8Array {
   const s = String(a);
@@ -31,7 +39,7 @@ export function bytesOf(s: string): Uint8Array {
 
 /** A reply as a plain value deep equality can compare (errors become { error }). */
 export function plain(v: unknown): unknown {
-  if (v instanceof ReplyError) return { error: v.message };
+  if (isReplyError(v)) return { error: v.message };
   if (v instanceof PushMessage) return { push: v.data.map(plain) };
   if (Array.isArray(v)) return v.map(plain);
   if (v instanceof Map) return { map: [...v].map(([k, x]) => [plain(k), plain(x)]) };
@@ -75,7 +83,7 @@ const outcome = (f: () => unknown): unknown => {
   try {
     return plain(f());
   } catch (err) {
-    if (err instanceof ReplyError) return { error: err.message };
+    if (isReplyError(err)) return { error: err.message };
     throw err;
   }
 };
@@ -84,7 +92,7 @@ const outcomeAsync = async (f: () => Promise<unknown>): Promise<unknown> => {
   try {
     return plain(await f());
   } catch (err) {
-    if (err instanceof ReplyError) return { error: err.message };
+    if (isReplyError(err)) return { error: err.message };
     throw err;
   }
 };
