@@ -20,5 +20,5 @@ export type { Arg, ReplyValue } from './embedded/resp.js';
 export { ManualClock, realClock } from './host/clock.js';
 export type { Clock } from './host/clock.js';
 export type { SnapshotCodec, SnapshotStore } from './embedded/persist.js';
-export { formatReply } from './embedded/format.js';
+export { formatReply, splitCommandLine } from './embedded/format.js';
 export { SYNTAX, METHOD_NAMES } from './embedded/methods.gen.js';

@@ -86,7 +86,7 @@ function format(r: Node, prefix: string): string {
     default: {
       const items = r.items;
       if (items.length === 0) return `${EMPTY[r.t]}\n`;
-      const idxlen = String(items.length).length;
+      const idxlen = String(r.t === 'map' ? items.length / 2 : items.length).length;
       const inner = prefix + ' '.repeat(idxlen + 2);
       const sep = r.t === 'set' ? '~' : r.t === 'map' ? '#' : ')';
       let out = '';
