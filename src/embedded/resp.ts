@@ -72,11 +72,11 @@ export function argText(a: Arg): string | Uint8Array {
 }
 
 /**
- * Bytes of the multibulk request for `args` (already through argText), and
- * each string argument's UTF-8 length in `lens` (reused between calls).
+ * Bytes of the multibulk request for the first `argc` of `args` (already
+ * through argText), and each argument's byte length in `lens` (reused
+ * between calls).
  */
-export function requestLength(args: ArrayLike<string | Uint8Array>, lens: number[]): number {
-  const argc = args.length;
+export function requestLength(args: ArrayLike<string | Uint8Array>, argc: number, lens: number[]): number {
   let total = 3 + digitCount(argc);
   for (let i = 0; i < argc; i++) {
     const a = args[i];
@@ -98,8 +98,7 @@ function putDigits(mem: Uint8Array, at: number, n: number): number {
 }
 
 /** Writes the request at `at`; `lens` from requestLength. Returns the end offset. */
-export function writeRequest(mem: Uint8Array, at: number, args: ArrayLike<string | Uint8Array>, lens: number[]): number {
-  const argc = args.length;
+export function writeRequest(mem: Uint8Array, at: number, args: ArrayLike<string | Uint8Array>, argc: number, lens: number[]): number {
   let p = at;
   mem[p++] = 0x2a; // '*'
   p = putDigits(mem, p, argc);
@@ -127,8 +126,8 @@ export function writeRequest(mem: Uint8Array, at: number, args: ArrayLike<string
 export function encodeRequest(args: Arg[]): Uint8Array {
   const texts = args.map(argText);
   const lens: number[] = [];
-  const out = new Uint8Array(requestLength(texts, lens));
-  writeRequest(out, 0, texts, lens);
+  const out = new Uint8Array(requestLength(texts, texts.length, lens));
+  writeRequest(out, 0, texts, texts.length, lens);
   return out;
 }
 

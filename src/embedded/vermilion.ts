@@ -89,10 +89,15 @@ export function setDefaultWasm(src: OpenOptions['wasm']): void {
   defaultWasm = src;
 }
 
+function isModuleOrBytes(x: unknown): x is WebAssembly.Module | BufferSource {
+  return x instanceof WebAssembly.Module || ArrayBuffer.isView(x) || x instanceof ArrayBuffer;
+}
+
 async function loadModule(opts: OpenOptions): Promise<WebAssembly.Module | BufferSource> {
-  const src = opts.wasm ?? defaultWasm;
-  if (src === undefined) return moduleSync(opts);
-  if (src instanceof WebAssembly.Module || ArrayBuffer.isView(src) || src instanceof ArrayBuffer) return src;
+  const given = opts.wasm ?? defaultWasm;
+  if (given === undefined) return moduleSync(opts);
+  if (isModuleOrBytes(given)) return given;
+  const src = given as URL | string;
   const key = String(src);
   const hit = moduleCache.get(key);
   if (hit) return hit;
@@ -111,15 +116,16 @@ async function loadModule(opts: OpenOptions): Promise<WebAssembly.Module | Buffe
 }
 
 function moduleSync(opts: OpenOptions): WebAssembly.Module | BufferSource {
-  const src = opts.wasm ?? defaultWasm;
-  if (src === undefined) {
+  const given = opts.wasm ?? defaultWasm;
+  if (given === undefined) {
     if (!nodeFs) throw new VermilionError('EINVAL', 'pass the engine as `wasm` (bytes, a module or a URL): there is no file system to read it from');
     const path = wasmPath(opts.debug);
     let mod = moduleCache.get(path);
     if (!mod) moduleCache.set(path, mod = new WebAssembly.Module(nodeFs.readFileSync(path)));
     return mod;
   }
-  if (src instanceof WebAssembly.Module || ArrayBuffer.isView(src) || src instanceof ArrayBuffer) return src;
+  if (isModuleOrBytes(given)) return given;
+  const src = given as URL | string;
   if (!nodeFs) throw new VermilionError('EINVAL', 'a wasm URL needs Vermilion.open (it is fetched)');
   const key = String(src);
   let mod = moduleCache.get(key);
@@ -201,8 +207,8 @@ class VermilionBase {
         const conn = this.conn;
         const buffers = this.buffers;
         m[name] = (...args: Arg[]) => {
-          args.unshift(upper);
-          return throwIfError(conn.run(args, buffers, false) as ReplyValue, args);
+          const v = conn.run(args, buffers, false, upper) as ReplyValue;
+          return v instanceof ReplyError ? throwIfError(v, [upper, ...args]) : v;
         };
       }
       this.syncMethods = m as unknown as CommandMethods<any>;

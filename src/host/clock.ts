@@ -10,6 +10,12 @@ export interface Clock {
   /** Unix time in microseconds (TIME, MONITOR); derived from now() when absent. */
   micros?(): bigint;
   /**
+   * Unix ms at a performance.now() reading the caller already took (to
+   * time a command): one clock read serves both, as Redis's call() uses one
+   * ustime() for the command's time and its duration. Absent: use now().
+   */
+  atPerf?(perfNow: number): number;
+  /**
    * Calls `fn` once after `ms` of this clock's time. Only a timer someone
    * waits on (a blocked command's timeout) keeps a Node process alive; the
    * cron's and CLIENT PAUSE's do not, so an idle store lets it exit.
@@ -21,10 +27,23 @@ export interface Clock {
 // setTimeout's limit; a longer wait re-arms when it fires.
 const MAX_TIMER_MS = 0x7fffffff;
 
+// Wall time = performance.now() + offset, the offset re-read from Date.now()
+// at most every RESYNC_MS so that clock adjustments are followed.
+const RESYNC_MS = 100;
+let wallOffset = 0;
+let lastSync = -Infinity;
+
 /** Wall-clock time. */
 export const realClock: Clock = {
   now: () => Date.now(),
   micros: nowMicros,
+  atPerf(perfNow) {
+    if (perfNow - lastSync > RESYNC_MS || perfNow < lastSync) {
+      wallOffset = Date.now() - perfNow;
+      lastSync = perfNow;
+    }
+    return Math.floor(wallOffset + perfNow);
+  },
   setTimer(fn, ms, keepAlive = false) {
     const t: any = setTimeout(fn, Math.min(Math.max(0, ms), MAX_TIMER_MS));
     if (!keepAlive) t?.unref?.();

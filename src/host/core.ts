@@ -347,7 +347,7 @@ export abstract class HostCore implements HostServer {
   }
 
   /** Re-reads a command's arguments from the client's input (slow log only). */
-  private readonly argsAt = (c: HostClient, start: number, end: number): Buffer[] =>
+  protected readonly argsAt = (c: HostClient, start: number, end: number): Buffer[] =>
     parseRequest(this.engine.inputSlice(c.slot, start, end));
 
   protected runHostCommand(c: HostClient, out: Buffer[]): void {
