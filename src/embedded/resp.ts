@@ -133,6 +133,16 @@ export function encodeRequest(args: Arg[]): Uint8Array {
 
 // ---- decoding -------------------------------------------------------------------
 
+/**
+ * A copy of bytes[start, end) as a plain Uint8Array (Buffer's slice is a
+ * view, and these bytes may be the engine's memory, reused by the next call).
+ */
+export function copyBytes(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  const out = new Uint8Array(end - start);
+  out.set(bytes.subarray(start, end));
+  return out;
+}
+
 /** Thrown by the decoder when the bytes end inside a reply. */
 export const INCOMPLETE = Symbol('incomplete');
 
@@ -304,7 +314,7 @@ export class ReplyDecoder {
     const e = this.pos + len;
     if (e + 2 > this.end) throw INCOMPLETE;
     this.pos = e + 2;
-    return this.buffers ? this.bytes.slice(s, e) : utf8Text(this.bytes, s, e);
+    return this.buffers ? copyBytes(this.bytes, s, e) : utf8Text(this.bytes, s, e);
   }
 
   private bigOrNumber(text: string): number | bigint {

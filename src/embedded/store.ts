@@ -15,7 +15,7 @@ import { HostCore, CoreOptions } from '../host/core.js';
 import { HOST_RUN, noteEngineCommand, timingSettings, TimingSettings } from '../host/timing.js';
 import { nodeProcess } from '../host/platform.js';
 import type { ClientSocket, HostClient } from '../host/context.js';
-import { Arg, argText, requestLength, writeRequest, ReplyDecoder, ReplyValue, PushMessage, INCOMPLETE, utf8Text } from './resp.js';
+import { Arg, argText, requestLength, writeRequest, ReplyDecoder, ReplyValue, PushMessage, INCOMPLETE, utf8Text, copyBytes } from './resp.js';
 import { VermilionError } from './errors.js';
 
 const NO_OUTPUT: Buffer[] = [];
@@ -40,7 +40,7 @@ function decodeOne(d: ReplyDecoder, mem: Uint8Array, p: number, end: number, buf
     let len = 0;
     for (let b = mem[i]; b !== 13; b = mem[++i]) len = len * 10 + (b - 48);
     const s = i + 2;
-    if (buffers) return mem.slice(s, s + len);
+    if (buffers) return copyBytes(mem, s, s + len);
     return NATIVE_TEXT ? (mem as any).utf8Slice(s, s + len) : utf8Text(mem, s, s + len);
   }
   if (type === 0x3a && end - p < 18) { // ':' with a safe integer
@@ -304,7 +304,7 @@ export class ApiClient implements ClientSocket {
       if (v !== INCOMPLETE) {
         const end = this.inbox === inbox ? this.inboxPos : inbox!.length;
         if (v instanceof PushMessage) { this.onPush?.(v); continue; }
-        return inbox!.slice(start, end);
+        return copyBytes(inbox!, start, end);
       }
       if (!c.socket) throw new VermilionError('ECLOSED', 'connection closed by the command');
       if (c.blocked) { this.core.unblockClient(c, false); continue; }
