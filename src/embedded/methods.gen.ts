@@ -2,7 +2,7 @@
 import type { Arg } from './resp.js';
 
 /** Every top-level command, lowercase: the embedded API has a method for each. */
-export const METHOD_NAMES = ["append","auth","bitcount","bitfield","bitfield_ro","bitop","bitpos","blmove","blmpop","blpop","brpop","brpoplpush","bzmpop","bzpopmax","bzpopmin","client","command","config","copy","dbsize","debug","decr","decrby","del","echo","exists","expire","expireat","expiretime","flushall","flushdb","get","getbit","getdel","getex","getrange","getset","hdel","hello","hexists","hget","hgetall","hincrby","hincrbyfloat","hkeys","hlen","hmget","hmset","hrandfield","hscan","hset","hsetnx","hstrlen","hvals","incr","incrby","incrbyfloat","info","keys","latency","lcs","lindex","linsert","llen","lmove","lmpop","lpop","lpos","lpush","lpushx","lrange","lrem","lset","ltrim","mget","monitor","move","mset","msetnx","object","persist","pexpire","pexpireat","pexpiretime","ping","psetex","pttl","quit","randomkey","rename","renamenx","reset","rpop","rpoplpush","rpush","rpushx","sadd","scan","scard","sdiff","sdiffstore","select","set","setbit","setex","setnx","setrange","shutdown","sinter","sintercard","sinterstore","sismember","slowlog","smembers","smismember","smove","sort","sort_ro","spop","srandmember","srem","sscan","strlen","substr","sunion","sunionstore","swapdb","time","touch","ttl","type","unlink","zadd","zcard","zcount","zdiff","zdiffstore","zincrby","zinter","zintercard","zinterstore","zlexcount","zmpop","zmscore","zpopmax","zpopmin","zrandmember","zrange","zrangebylex","zrangebyscore","zrangestore","zrank","zrem","zremrangebylex","zremrangebyrank","zremrangebyscore","zrevrange","zrevrangebylex","zrevrangebyscore","zrevrank","zscan","zscore","zunion","zunionstore"] as const;
+export const METHOD_NAMES = ["append","auth","bitcount","bitfield","bitfield_ro","bitop","bitpos","blmove","blmpop","blpop","brpop","brpoplpush","bzmpop","bzpopmax","bzpopmin","client","command","config","copy","dbsize","debug","decr","decrby","del","discard","echo","exec","exists","expire","expireat","expiretime","flushall","flushdb","get","getbit","getdel","getex","getrange","getset","hdel","hello","hexists","hget","hgetall","hincrby","hincrbyfloat","hkeys","hlen","hmget","hmset","hrandfield","hscan","hset","hsetnx","hstrlen","hvals","incr","incrby","incrbyfloat","info","keys","latency","lcs","lindex","linsert","llen","lmove","lmpop","lpop","lpos","lpush","lpushx","lrange","lrem","lset","ltrim","mget","monitor","move","mset","msetnx","multi","object","persist","pexpire","pexpireat","pexpiretime","ping","psetex","pttl","quit","randomkey","rename","renamenx","reset","rpop","rpoplpush","rpush","rpushx","sadd","scan","scard","sdiff","sdiffstore","select","set","setbit","setex","setnx","setrange","shutdown","sinter","sintercard","sinterstore","sismember","slowlog","smembers","smismember","smove","sort","sort_ro","spop","srandmember","srem","sscan","strlen","substr","sunion","sunionstore","swapdb","time","touch","ttl","type","unlink","unwatch","watch","zadd","zcard","zcount","zdiff","zdiffstore","zincrby","zinter","zintercard","zinterstore","zlexcount","zmpop","zmscore","zpopmax","zpopmin","zrandmember","zrange","zrangebylex","zrangebyscore","zrangestore","zrank","zrem","zremrangebylex","zremrangebyrank","zremrangebyscore","zrevrange","zrevrangebylex","zrevrangebyscore","zrevrank","zscan","zscore","zunion","zunionstore"] as const;
 
 /** Each command's (and subcommand's, "config get") argument syntax, as redis-cli shows hints. */
 export const SYNTAX: Record<string, string> = {
@@ -55,7 +55,9 @@ export const SYNTAX: Record<string, string> = {
  "decr": "key",
  "decrby": "key decrement",
  "del": "key [key ...]",
+ "discard": "",
  "echo": "message",
+ "exec": "",
  "exists": "key [key ...]",
  "expire": "key seconds [NX|XX|GT|LT]",
  "expireat": "key unix-time-seconds [NX|XX|GT|LT]",
@@ -117,6 +119,7 @@ export const SYNTAX: Record<string, string> = {
  "move": "key db",
  "mset": "key value [key value ...]",
  "msetnx": "key value [key value ...]",
+ "multi": "",
  "object": "",
  "object encoding": "key",
  "object freq": "key",
@@ -179,6 +182,8 @@ export const SYNTAX: Record<string, string> = {
  "ttl": "key",
  "type": "key",
  "unlink": "key [key ...]",
+ "unwatch": "",
+ "watch": "key [key ...]",
  "zadd": "key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]",
  "zcard": "key",
  "zcount": "key min max",
@@ -263,8 +268,12 @@ export interface CommandMethods<R> {
   decrby(...args: Arg[]): R;
   /** Removes keys. `DEL key [key ...]` */
   del(...args: Arg[]): R;
+  /** Drops the commands queued since MULTI. `DISCARD` */
+  discard(...args: Arg[]): R;
   /** Returns its argument. `ECHO message` */
   echo(...args: Arg[]): R;
+  /** Runs the commands queued since MULTI, atomically. `EXEC` */
+  exec(...args: Arg[]): R;
   /** Counts how many of the given keys exist. `EXISTS key [key ...]` */
   exists(...args: Arg[]): R;
   /** Gives a key a time to live in seconds. `EXPIRE key seconds [NX|XX|GT|LT]` */
@@ -373,6 +382,8 @@ export interface CommandMethods<R> {
   mset(...args: Arg[]): R;
   /** Stores strings at several keys at once, only when none of them exists. `MSETNX key value [key value ...]` */
   msetnx(...args: Arg[]): R;
+  /** Starts a transaction: later commands are queued until EXEC. `MULTI` */
+  multi(...args: Arg[]): R;
   /** Container for the commands that inspect stored values. `OBJECT ENCODING|FREQ|HELP|IDLETIME|REFCOUNT ...` */
   object(...args: Arg[]): R;
   /** Removes the expiry of a key. `PERSIST key` */
@@ -479,6 +490,10 @@ export interface CommandMethods<R> {
   type(...args: Arg[]): R;
   /** Removes keys without waiting for large values to be freed (here they are freed at once, as DEL does). `UNLINK key [key ...]` */
   unlink(...args: Arg[]): R;
+  /** Forgets every key watched by this connection. `UNWATCH` */
+  unwatch(...args: Arg[]): R;
+  /** Makes the next EXEC fail if any of the keys changes before it. `WATCH key [key ...]` */
+  watch(...args: Arg[]): R;
   /** Adds members to a sorted set or updates their scores, creating it when missing. `ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]` */
   zadd(...args: Arg[]): R;
   /** Returns the number of members of a sorted set. `ZCARD key` */

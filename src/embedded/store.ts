@@ -307,7 +307,7 @@ export class ApiClient implements ClientSocket {
         return copyBytes(inbox!, start, end);
       }
       if (!c.socket) throw new VermilionError('ECLOSED', 'connection closed by the command');
-      if (c.blocked) { this.core.unblockClient(c, false); continue; }
+      if (c.blocked) { this.core.timeOutNow(c); continue; }
       if (this.core.isPaused(c)) {
         this.orphans++;
         throw new VermilionError('EWOULDBLOCK', 'CLIENT PAUSE holds this command; it runs when the pause ends');
@@ -325,7 +325,7 @@ export class ApiClient implements ClientSocket {
       if (out.length === n) return out;
       if (!c.socket) throw new VermilionError('ECLOSED', 'connection closed by the command');
       if (c.blocked) {
-        core.unblockClient(c, false);
+        core.timeOutNow(c);
         continue;
       }
       if (core.isPaused(c)) {
