@@ -11,7 +11,7 @@
 //
 // Commands run exactly as the server runs them (the same engine and host
 // command code, src/host/core.ts); see the README's "Embedded use".
-export { Vermilion, Pipeline } from './embedded/vermilion.js';
+export { Vermilion, Pipeline, Transaction } from './embedded/vermilion.js';
 export type { OpenOptions, CallOptions, PipelineResult } from './embedded/vermilion.js';
 export { ReplyError, VermilionError } from './embedded/errors.js';
 export type { VermilionErrorCode } from './embedded/errors.js';

@@ -221,6 +221,16 @@ class VermilionBase {
     return new Pipeline(this.conn, opts.buffers ?? this.buffers, commands);
   }
 
+  /**
+   * A transaction (ioredis's multi()): the queued commands run between
+   * MULTI and EXEC in one pass. exec() resolves with [error, reply] per
+   * command, with null when a WATCHed key changed, and rejects with the
+   * EXECABORT error when a command was refused while queuing.
+   */
+  multi(commands: Arg[][] = [], opts: CallOptions = {}): Transaction {
+    return new Transaction(this.conn, opts.buffers ?? this.buffers, commands);
+  }
+
   // ---- handles -------------------------------------------------------------------
 
   /** Another handle (its own connection) on the same store, in database `db`. */
@@ -367,7 +377,7 @@ export class Pipeline {
   private readonly cmds: Arg[][];
 
   /** @internal */
-  constructor(private conn: ApiClient, private buffers: boolean, commands: Arg[][]) {
+  constructor(private readonly conn: ApiClient, private readonly buffers: boolean, commands: Arg[][]) {
     this.cmds = commands.slice();
   }
 
@@ -380,13 +390,20 @@ export class Pipeline {
   get length(): number { return this.cmds.length; }
 
   async exec(): Promise<PipelineResult> {
-    const r = this.conn.runMany(this.cmds, this.buffers, true);
-    return this.pair(r instanceof Promise ? await r : r);
+    return this.pair(await this.runRaw(this.cmds, false));
   }
 
   /** exec(), synchronously (blocking commands answer as on timeout). */
   execSync(): PipelineResult {
-    return this.pair(this.conn.runMany(this.cmds, this.buffers, false) as ReplyValue[]);
+    return this.pair(this.runRaw(this.cmds, true) as ReplyValue[]);
+  }
+
+  /** @internal the queued commands. */
+  protected queued(): Arg[][] { return this.cmds; }
+
+  /** @internal runs commands, replies as values (errors included). */
+  protected runRaw(cmds: Arg[][], sync: boolean): ReplyValue[] | Promise<ReplyValue[]> {
+    return this.conn.runMany(cmds, this.buffers, !sync);
   }
 
   private pair(values: ReplyValue[]): PipelineResult {
@@ -398,7 +415,41 @@ export class Pipeline {
   }
 }
 
-export interface Pipeline extends CommandMethods<Pipeline> {}
+export interface Pipeline extends Omit<CommandMethods<Pipeline>, 'exec'> {}
+
+/** A pipeline wrapped in MULTI / EXEC (see Vermilion.multi). */
+export class Transaction extends Pipeline {
+  async exec(): Promise<PipelineResult> {
+    return this.unwrap(await this.execWrapped(false));
+  }
+
+  execSync(): PipelineResult {
+    return this.unwrap(this.execWrapped(true) as ReplyValue[]);
+  }
+
+  private execWrapped(sync: boolean): ReplyValue[] | Promise<ReplyValue[]> {
+    const cmds = [['MULTI'], ...this.queued(), ['EXEC']];
+    return this.runRaw(cmds, sync);
+  }
+
+  private unwrap(replies: ReplyValue[]): PipelineResult {
+    const queued = this.queued();
+    const exec = replies[replies.length - 1];
+    if (exec instanceof ReplyError) {
+      // EXECABORT: say which commands were refused, as ioredis does.
+      (exec as ReplyError & { previousErrors?: ReplyError[] }).previousErrors =
+        replies.slice(1, -1).filter((r): r is ReplyError => r instanceof ReplyError);
+      exec.command = { name: 'exec', args: [] };
+      throw exec;
+    }
+    if (exec === null) return null as unknown as PipelineResult;
+    return (exec as ReplyValue[]).map((v, i) => {
+      if (!(v instanceof ReplyError)) return [null, v];
+      v.command = { name: String(queued[i][0]).toLowerCase(), args: queued[i].slice(1) };
+      return [v, null];
+    });
+  }
+}
 
 for (const name of METHOD_NAMES) {
   const upper = name.toUpperCase();

@@ -193,6 +193,29 @@ describe('pipelines', () => {
   });
 });
 
+describe('transactions (multi)', () => {
+  it('runs the queued commands between MULTI and EXEC, as ioredis shapes it', async () => {
+    const db = open();
+    const res = await db.multi().set('a', 1).incr('a').call('INCRBY', 'a', 'x').get('a').exec();
+    expect(res.map(([e, v]) => (e ? e.message : v))).toEqual(['OK', 2, 'ERR value is not an integer or out of range', '2']);
+    expect(db.multi([['INCR', 'a'], ['INCR', 'a']]).execSync()).toEqual([[null, 3], [null, 4]]);
+  });
+
+  it('rejects with EXECABORT when a command is refused while queuing, and gives null when a WATCHed key changed', async () => {
+    const db = open();
+    const err = await db.multi().set('k', 'v').call('INCR').exec().catch((e) => e);
+    expect(err).toBeInstanceOf(ReplyError);
+    expect(err.message).toBe('EXECABORT Transaction discarded because of previous errors.');
+    expect(err.previousErrors.map((e: ReplyError) => e.message)).toEqual(["ERR wrong number of arguments for 'incr' command"]);
+    expect(db.sync.exists('k')).toBe(0);
+    const other = db.duplicate();
+    db.sync.watch('w');
+    other.sync.set('w', 'changed');
+    expect(await db.multi().set('w', 'mine').exec()).toBe(null);
+    expect(db.sync.get('w')).toBe('changed');
+  });
+});
+
 describe('leaving the fast path', () => {
   it('CLIENT PAUSE: a sync write gives EWOULDBLOCK, an async one waits for the end of the pause', async () => {
     const clock = new ManualClock(1_700_000_000_000);
