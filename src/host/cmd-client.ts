@@ -307,7 +307,7 @@ function cmdClientPause(srv: HostServer, _c: HostClient, args: Buffer[], r: Repl
   const t = parseStrictI64(args[2]);
   if (t === null) { r.error(E_TIMEOUT_INT); return; }
   if (t < 0n) { r.error(E_TIMEOUT_NEG); return; }
-  srv.pauseClients(Date.now() + Number(t), writesOnly);
+  srv.pauseClients(srv.clock.now() + Number(t), writesOnly);
   r.ok();
 }
 

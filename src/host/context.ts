@@ -1,11 +1,28 @@
 // Host-side state shared by the server and the host commands: the clients
 // the host knows about and the registry of host command handlers.
-import type { Socket } from 'node:net';
 import type { Engine } from '../engine/engine.js';
 import type { Config } from './config.js';
 import type { Reply } from './reply.js';
 import type { BlockState } from './blocking.js';
 import type { ClientSubs, PubSub } from './pubsub.js';
+import type { Clock } from './clock.js';
+
+/**
+ * What the host needs of a client's connection: a TCP socket (net.Socket
+ * has this shape) or an in-process one (src/embedded/). Output written here
+ * outside a command's reply (MONITOR lines, and later pub/sub messages)
+ * reaches the client the same way its replies do.
+ */
+export interface ClientSocket {
+  /** False when the output is backed up: the host stops reading until 'drain'. */
+  write(data: Uint8Array | string): boolean;
+  /** Bytes written and not yet taken by the peer. */
+  readonly writableLength: number;
+  /** True while the host does not read the client's input (CLIENT LIST events). */
+  isPaused(): boolean;
+  end(): void;
+  destroy(): void;
+}
 
 export interface HostClient {
   /** Engine slot (reused after close). */
@@ -21,7 +38,8 @@ export interface HostClient {
   fd: number;
   createdAt: number;
   lastInteraction: number;
-  socket: Socket | null;
+  /** The connection; null once closed. */
+  socket: ClientSocket | null;
   /** Last command run, as "name" or "parent|sub" (CLIENT LIST cmd=). */
   lastCmd: string;
   monitor: boolean;
@@ -64,6 +82,8 @@ export type HostHandler = (srv: HostServer, c: HostClient, args: Buffer[], r: Re
 export interface HostServer {
   engine: Engine;
   config: Config;
+  /** The time the engine sees (expiry, TIME, timeouts): real, or a test's ManualClock. */
+  clock: Clock;
   clients: Map<number, HostClient>;
   startedAt: number;
   runId: string;
