@@ -192,3 +192,4 @@ export function readyPtr(): usize { return readyBufPtr(); }
 export function readyLen(): usize { return readyBufLen(); }
 export function readyClear(): void { readyReset(); }
 export * from "./dstest";
+export * from "./dstest-list";
