@@ -9,6 +9,7 @@ import { argPtr, argLen, curArgc } from "../client";
 import { replySimple, replyBulk, replyInt, replyOk, replyError } from "../resp/writer";
 import { E_SYNTAX, E_DB_INDEX, E_INT_RANGE, E_SWAPDB_FIRST, E_SWAPDB_SECOND } from "../resp/errors";
 import { numDbs, dbSize, dbEmpty, getDb, swapDbs, addDirty } from "../db/db";
+import { signalDbAsReady } from "../db/ready";
 
 // PING [message] — simple "PONG" or the message as a bulk string. O(1).
 function cmdPing(): void {
@@ -91,6 +92,8 @@ function cmdSwapdb(): void {
   }
   if (a != b) {
     swapDbs(<i32>a, <i32>b);
+    signalDbAsReady(<i32>a);
+    signalDbAsReady(<i32>b);
     addDirty(1);
   }
   replyOk();

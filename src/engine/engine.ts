@@ -219,6 +219,7 @@ export class Engine {
   /**
    * The keys signalled ready since the last call, as "db:key" (key bytes
    * as latin1), deduplicated in first-signal order; clears the engine's list.
+   * A bare "db" (no colon) means every key of that database (SWAPDB).
    */
   takeReadyKeys(): string[] {
     const len = this.x.readyLen();
@@ -229,7 +230,7 @@ export class Engine {
     for (let at = 0; at < len;) {
       const db = mem.readInt32LE(base + at);
       const n = mem.readUInt32LE(base + at + 4);
-      seen.add(`${db}:${mem.toString('latin1', base + at + 8, base + at + 8 + n)}`);
+      seen.add(db < 0 ? `${-1 - db}` : `${db}:${mem.toString('latin1', base + at + 8, base + at + 8 + n)}`);
       at += 8 + ((n + 3) & ~3);
     }
     this.x.readyClear();

@@ -76,6 +76,12 @@ export class Blocking {
     }
   }
 
+  /** The "db:key" names of database `db` that clients wait on. */
+  keysInDb(db: number): string[] {
+    const prefix = `${db}:`;
+    return [...this.waiters.keys()].filter((k) => k.startsWith(prefix));
+  }
+
   /** The clients waiting on a key, first arrival first (a copy). */
   waitersOf(key: string): HostClient[] {
     const list = this.waiters.get(key);

@@ -359,8 +359,10 @@ export class Server implements HostServer {
     this.servingReady = true;
     try {
       for (;;) {
-        const keys = this.engine.takeReadyKeys();
-        if (keys.length === 0) break;
+        const ready = this.engine.takeReadyKeys();
+        if (ready.length === 0) break;
+        // A bare db number (SWAPDB) readies every key waited on in that db.
+        const keys = ready.flatMap((k) => (k.includes(':') ? [k] : this.blocking.keysInDb(Number(k))));
         for (const k of keys) {
           for (const w of this.blocking.waitersOf(k)) {
             if (!w.blocked || !w.socket) continue;

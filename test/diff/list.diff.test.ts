@@ -219,6 +219,13 @@ suite('list family vs redis-server', () => {
     ['a disconnected waiter leaves nothing behind', [
       W(0, 'BLPOP', 'k', 0), B(1), { c: 0, close: true }, B(0), S(1, 'RPUSH', 'k', 'x'), S(1, 'LLEN', 'k'),
     ]],
+    ['keys that arrive by RENAME, COPY, MOVE and SWAPDB serve waiters', [
+      W(0, 'BLPOP', 'r', 0), B(1), S(1, 'RPUSH', 'tmp', 'a', 'b'), S(1, 'RENAME', 'tmp', 'r'), R(0),
+      W(0, 'BRPOP', 'c', 0), B(1), S(1, 'COPY', 'r', 'c'), R(0), S(1, 'LRANGE', 'r', 0, -1),
+      S(2, 'SELECT', 2), W(2, 'BLPOP', 'm', 0), B(1), S(1, 'RPUSH', 'm', 'x'), S(1, 'MOVE', 'm', 2), R(2),
+      S(0, 'SELECT', 1), W(0, 'BLPOP', 's', 0), B(1), W(2, 'BLPOP', 'other', 's', 0), B(2), S(1, 'RPUSH', 's', 'db0'),
+      S(1, 'SWAPDB', 0, 1), R(0), S(1, 'RPUSH', 's', 'again'), S(1, 'SWAPDB', 2, 0), R(2), S(1, 'SELECT', 2), S(1, 'LLEN', 's'),
+    ]],
     ['waits are per database', [
       S(0, 'SELECT', 1), W(0, 'BLPOP', 'k', 0), B(1), S(1, 'RPUSH', 'k', 'db0'), S(1, 'SELECT', 1),
       S(1, 'RPUSH', 'k', 'db1'), R(0), S(1, 'LLEN', 'k'), S(1, 'SELECT', 0), S(1, 'LLEN', 'k'),

@@ -246,6 +246,24 @@ describe('blocking list commands over TCP', () => {
     expect(await info(c, 'blocked_clients')).toBe('0');
   });
 
+  it('SWAPDB serves the clients waiting on keys that it brings in', async () => {
+    const [a, b] = [await client(), await client()];
+    await a.cmd('SELECT', 1);
+    a.send('BLPOP', 'k', 'j', 0);
+    await blockedClients(1);
+    expect(await b.cmd('RPUSH', 'j', 'from0')).toBe(1);
+    expect(await b.cmd('SWAPDB', 0, 1)).toBe('OK');
+    expect(await a.read()).toEqual(['j', 'from0']);
+    a.send('BLPOP', 'k', 0);
+    await blockedClients(1);
+    expect(await b.cmd('SWAPDB', 0, 1)).toBe('OK'); // nothing there: still waiting
+    expect(await silent(a)).toBe(true);
+    expect(server.blockedCount()).toBe(1);
+    await b.cmd('SELECT', 1);
+    expect(await b.cmd('LPUSH', 'k', 'v')).toBe(1);
+    expect(await a.read()).toEqual(['k', 'v']);
+  });
+
   it('a wait in another db is not served by the same key in this db', async () => {
     const [a, b] = [await client(), await client()];
     await a.cmd('SELECT', 1);

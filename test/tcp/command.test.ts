@@ -249,7 +249,8 @@ describe.skipIf(!haveCli)('redis-cli hints from our COMMAND DOCS', () => {
     const p = server.port;
     expect(await hint(p, 'SET ')).toBe('key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]');
     expect(await hint(p, 'GETEX ')).toBe('key [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|PERSIST]');
-    // redis-cli has its own table for LPUSH; no hint proves it read ours.
-    expect(await hint(p, 'LPUSH ')).toBe('');
+    expect(await hint(p, 'LPUSH ')).toBe('key element [element ...]');
+    // redis-cli has its own table for XADD; no hint proves it read ours.
+    expect(await hint(p, 'XADD ')).toBe('');
   }, 20000);
 });
