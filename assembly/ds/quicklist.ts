@@ -121,6 +121,13 @@ export function qlFootprint(ql: usize): usize {
   return total;
 }
 
+/** Bytes of the node listpacks (DEBUG OBJECT's ql_uncompressed_size). */
+export function qlListpackBytes(ql: usize): u64 {
+  let total: u64 = 0;
+  for (let n = qlHead(ql); n != 0; n = nodeNext(n)) total += <u64>lpBytes(nodeLp(n));
+  return total;
+}
+
 /** A deep copy (COPY). */
 export function qlDup(ql: usize): usize {
   const c = qlNew(qlFill(ql), qlCompress(ql));

@@ -101,6 +101,7 @@ export interface EngineExports {
   setClientPause(mode: number): void;
   hostArg(n: number): number;
   debugObject(db: number, keyLen: number): number;
+  debugQuicklist(db: number, keyLen: number): number;
   [name: string]: any;
 }
 
@@ -138,6 +139,8 @@ export interface DebugObject {
   intValue: bigint;
   /** The bytes of a raw/embstr string (a copy); null otherwise. */
   bytes: Buffer | null;
+  /** A list's quicklist: nodes, elements, fill, compress depth, listpack bytes; null otherwise. */
+  quicklist: { nodes: number; count: number; fill: number; compress: number; bytes: number } | null;
 }
 
 const EMPTY_BATCH = new Int32Array(0);
@@ -294,11 +297,21 @@ export class Engine {
     const dv = new DataView(this.x.memory.buffer, rec, 32);
     const valPtr = dv.getUint32(24, true);
     const valLen = dv.getUint32(28, true);
-    return {
+    const o: DebugObject = {
       addr: dv.getUint32(0, true), type: dv.getUint8(4), encoding: dv.getUint8(5),
       lru: dv.getUint32(8, true), idle: dv.getUint32(12, true), intValue: dv.getBigInt64(16, true),
       bytes: valPtr ? Buffer.from(new Uint8Array(this.x.memory.buffer, valPtr, valLen)) : null,
+      quicklist: null,
     };
+    const ql = this.x.debugQuicklist(db, key.length);
+    if (ql !== 0) {
+      const q = new DataView(this.x.memory.buffer, ql, 24);
+      o.quicklist = {
+        nodes: q.getUint32(0, true), count: q.getUint32(4, true), fill: q.getInt32(8, true),
+        compress: q.getInt32(12, true), bytes: q.getFloat64(16, true),
+      };
+    }
+    return o;
   }
 
   /** Reads an AssemblyScript string (UTF-16, length in the header). */

@@ -95,6 +95,30 @@ describe('list encodings and nodes', () => {
   });
 });
 
+describe('list memory', () => {
+  it('deleting lists gives back every byte they took', () => {
+    const t = new TestEngine();
+    setFill(t, 2);
+    const round = () => {
+      for (let i = 0; i < 300; i++) t.cmd('RPUSH', 'l', `v${i % 13}`, 'y'.repeat(i % 50), String(i));
+      for (let i = 0; i < 100; i++) t.cmd('LINSERT', 'l', i % 2 ? 'AFTER' : 'BEFORE', `v${i % 13}`, `ins${i}`);
+      t.cmd('LREM', 'l', 0, 'v3');
+      t.cmd('LTRIM', 'l', 5, -5);
+      t.cmd('LSET', 'l', 10, 'z'.repeat(9000));
+      t.cmd('COPY', 'l', 'm');
+      t.cmd('LMOVE', 'l', 'n', 'LEFT', 'RIGHT');
+      t.cmd('RENAME', 'm', 'mm');
+      t.cmd('LMPOP', 1, 'l', 'LEFT', 'COUNT', 50);
+      t.cmd('DEL', 'l', 'mm', 'n');
+    };
+    round(); // sizes the client's buffers and the keyspace once
+    const base = t.engine.x.usedMemory();
+    round();
+    round();
+    expect(t.engine.x.usedMemory()).toBe(base);
+  });
+});
+
 // ---- randomized model test ---------------------------------------------------------
 
 const VALUES = ['a', 'b', 'c', '1', '01', '-7', '300', '', 'x'.repeat(70), 'y'.repeat(3000)];
