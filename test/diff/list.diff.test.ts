@@ -114,6 +114,19 @@ suite('list family vs redis-server', () => {
     expect(b.slice(b.indexOf(' ql_nodes:'))).toBe(a.slice(a.indexOf(' ql_nodes:')));
   });
 
+  it('fill is clamped to -5..32767 and the compress depth is reported, per list at its creation', async () => {
+    await reset('-10', 2);
+    await compare(['RPUSH', 'a', 'x']);
+    await compare(['CONFIG', 'SET', 'list-max-listpack-size', '100000']);
+    await compare(['CONFIG', 'SET', 'list-compress-depth', '2']);
+    await compare(['RPUSH', 'b', 'x']);
+    await compare(['CONFIG', 'SET', 'list-compress-depth', '0']);
+    await compare(['CONFIG', 'SET', 'list-max-listpack-size', '-2']);
+    await compare(['RPUSH', 'a', 'y']);
+    await compare(['RPUSH', 'b', 'y']);
+    await compareNodes('clamped fills');
+  });
+
   // ---- random sequences -----------------------------------------------------------
 
   const VALUES = ['a', 'b', 'c', '1', '01', '-7', '300', '', X100, 'y'.repeat(3000), X5000];
