@@ -16,6 +16,8 @@ export interface BlockState {
   keys: string[];
   /** Unix ms; 0 waits forever. */
   deadline: number;
+  /** Bytes of the waiting command's arguments (CLIENT LIST argv-mem). */
+  argvMem: number;
   timer: NodeJS.Timeout | null;
 }
 
@@ -31,14 +33,14 @@ export class Blocking {
   /** Clients blocked on keys (INFO blocked_clients). */
   get count(): number { return this.blockedCount; }
 
-  block(c: HostClient, db: number, keys: Buffer[], deadline: number): void {
+  block(c: HostClient, db: number, keys: Buffer[], deadline: number, argvMem = 0): void {
     const names = [...new Set(keys.map((k) => `${db}:${k.toString('latin1')}`))];
     for (const k of names) {
       const list = this.waiters.get(k);
       if (list) list.push(c);
       else this.waiters.set(k, [c]);
     }
-    c.blocked = { keys: names, deadline, timer: null };
+    c.blocked = { keys: names, deadline, argvMem, timer: null };
     this.arm(c);
     if (this.blockedCount++ === 0) this.engine.x.setBlockedWatch(1);
   }

@@ -87,7 +87,7 @@ function clientLine(srv: HostServer, c: HostClient, self: HostClient, args: Buff
   const x = srv.engine.x;
   const qbuf = x.clientQbuf(c.slot);
   const qcap = x.clientQbufCap(c.slot);
-  const argvMem = c === self ? args.reduce((n, a) => n + a.length, 0) : 0;
+  const argvMem = c === self ? args.reduce((n, a) => n + a.length, 0) : (c.blocked?.argvMem ?? 0);
   const omem = c.pendingOut();
   const events = (c.socket && !c.socket.isPaused() ? 'r' : '') + (omem > 0 ? 'w' : '');
   // What this connection holds: its input buffer, the arguments being run

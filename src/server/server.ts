@@ -320,7 +320,11 @@ export class Server implements HostServer {
         } else if (st === ST_BLOCKED) {
           if (!c.blocked) {
             const { keys, deadline } = engine.blockedOn();
-            this.blocking.block(c, engine.x.clientDb(c.slot), keys, deadline);
+            // As in Redis, a waiting client shows its command in CLIENT LIST
+            // (cmd=, argv-mem=) while it waits.
+            c.lastCmd = COMMANDS[engine.x.handoffCmd()].name;
+            const argvMem = engine.handoffArgs().reduce((n, a) => n + a.length, 0);
+            this.blocking.block(c, engine.x.clientDb(c.slot), keys, deadline, argvMem);
           }
           break;
         } else if (st === ST_READY) {

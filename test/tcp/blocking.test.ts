@@ -234,9 +234,14 @@ describe('blocking list commands over TCP', () => {
     b.send('BLMPOP', 0, 2, 'k', 'j', 'LEFT');
     await blockedClients(2);
     const list = String(await c.cmd('CLIENT', 'LIST'));
-    const flagsOf = (name: string) => / flags=(\S+)/.exec(list.split('\n').find((l) => l.includes(`name=${name} `))!)![1];
-    expect(flagsOf('waiter1')).toBe('b');
-    expect(flagsOf('waiter2')).toBe('b');
+    const field = (name: string, f: string) => new RegExp(` ${f}=(\\S+)`).exec(list.split('\n').find((l) => l.includes(`name=${name} `))!)![1];
+    expect(field('waiter1', 'flags')).toBe('b');
+    expect(field('waiter2', 'flags')).toBe('b');
+    // As Redis: the waiting command and its arguments' bytes.
+    expect(field('waiter1', 'cmd')).toBe('blpop');
+    expect(field('waiter1', 'argv-mem')).toBe('7');
+    expect(field('waiter2', 'cmd')).toBe('blmpop');
+    expect(field('waiter2', 'argv-mem')).toBe('14');
     expect(await info(c, 'blocked_clients')).toBe('2');
     expect(await c.cmd('RPUSH', 'j', 'x')).toBe(1);
     expect(await b.read()).toEqual(['j', ['x']]);
