@@ -48,6 +48,7 @@ export interface EngineExports {
   blockFirst(): number;
   blockCount(): number;
   blockTimeout(): number;
+  blockCmdLen(): number;
   setBlockedWatch(on: number): void;
   readyPtr(): number;
   readyLen(): number;

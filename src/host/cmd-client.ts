@@ -85,7 +85,7 @@ function flagLetters(srv: HostServer, c: HostClient): string {
  */
 function clientLine(srv: HostServer, c: HostClient, self: HostClient, args: Buffer[], now: number): string {
   const x = srv.engine.x;
-  const qbuf = x.clientQbuf(c.slot);
+  const qbuf = x.clientQbuf(c.slot) - (c.blocked?.cmdBytes ?? 0);
   const qcap = x.clientQbufCap(c.slot);
   const argvMem = c === self ? args.reduce((n, a) => n + a.length, 0) : (c.blocked?.argvMem ?? 0);
   const omem = c.pendingOut();

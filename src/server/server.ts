@@ -324,7 +324,7 @@ export class Server implements HostServer {
             // (cmd=, argv-mem=) while it waits.
             c.lastCmd = COMMANDS[engine.x.handoffCmd()].name;
             const argvMem = engine.handoffArgs().reduce((n, a) => n + a.length, 0);
-            this.blocking.block(c, engine.x.clientDb(c.slot), keys, deadline, argvMem);
+            this.blocking.block(c, engine.x.clientDb(c.slot), keys, deadline, argvMem, engine.x.blockCmdLen());
           }
           break;
         } else if (st === ST_READY) {

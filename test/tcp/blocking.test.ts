@@ -242,6 +242,7 @@ describe('blocking list commands over TCP', () => {
     expect(field('waiter1', 'argv-mem')).toBe('7');
     expect(field('waiter2', 'cmd')).toBe('blmpop');
     expect(field('waiter2', 'argv-mem')).toBe('14');
+    expect(field('waiter1', 'qbuf')).toBe('0');
     expect(await info(c, 'blocked_clients')).toBe('2');
     expect(await c.cmd('RPUSH', 'j', 'x')).toBe(1);
     expect(await b.read()).toEqual(['j', ['x']]);
