@@ -7,9 +7,14 @@
 // the timeout reply or the UNBLOCKED error.
 //
 // A handler calls parseTimeoutOrReply before looking at keys (Redis checks
-// the timeout first), then, finding nothing:
+// the timeout first, after the command's own syntax: BLMOVE's LEFT|RIGHT,
+// BLMPOP's numkeys, side and COUNT), then, finding nothing:
 //
 //   if (blockForKeys(first, count)) replyNullArray(); // its timeout reply
+//
+// Redis 7.0 answers a timed-out list wait with a null array whatever the
+// command (BLMOVE and BRPOPLPUSH too), but BLMOVE/BRPOPLPUSH in MULTI with
+// a null bulk: those tell the two cases apart by CF_UNBLOCK_TIMEOUT.
 
 import { cur } from "./context";
 import { argPtr, argLen, CF_NO_BLOCK, CF_UNBLOCK_TIMEOUT, CF_UNBLOCK_ERROR } from "../client";
