@@ -133,6 +133,7 @@ export function execute(id: u32, n: u32, nowMs: f64): i32 {
       // Nothing was written or changed; run it again when woken.
       clearBlockRequest();
       undoCallStats(lastCmd);
+      blockedCmdLen = c.pos - start;
       c.cmdStart = start;
       c.pos = start;
       return ST_BLOCKED;
@@ -207,6 +208,9 @@ export function handoffBase(): usize { return argBaseNow(); }
 /** After ST_BLOCKED: the keys to wait on are handoffArgv[first .. first+count). */
 export function blockFirst(): i32 { return blockKeyFirst; }
 export function blockCount(): i32 { return blockKeyCount; }
+/** After ST_BLOCKED: bytes of the waiting command, left unread in the client's input. */
+export function blockCmdLen(): u32 { return blockedCmdLen; }
+let blockedCmdLen: u32 = 0;
 /** After ST_BLOCKED: unix ms when the wait times out, 0 for never. */
 export function blockTimeout(): f64 { return <f64>blockDeadline; }
 
@@ -227,3 +231,4 @@ export function setKeyspaceEvents(flags: u32): void { setNotifyFlags(flags); }
 export function notifyPtr(): usize { return notifyBufPtr(); }
 export function notifyLen(): usize { return notifyBufLen(); }
 export function notifyClear(): void { notifyReset(); }
+export * from "./dstest-list";

@@ -91,6 +91,14 @@ export const E_NO_MULTI = "ERR Command not allowed inside a transaction";
 export const E_OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
 // ---- list (commands/list.ts) -----------------------------------------------------
+// Also used there: E_SYNTAX, E_WRONGTYPE, E_NO_SUCH_KEY (LSET), E_OUT_OF_RANGE (LSET).
+// getPositiveLongFromObjectOrReply's default (LPOP/RPOP count).
+export const E_LIST_POSITIVE = "ERR value is out of range, must be positive";
+export const E_LIST_RANK_ZERO = "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list";
+export const E_LIST_COUNT_NEGATIVE = "ERR COUNT can't be negative";
+export const E_LIST_MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative";
+export const E_LIST_NUMKEYS = "ERR numkeys should be greater than 0";
+export const E_LIST_MPOP_COUNT = "ERR count should be greater than 0";
 
 // ---- hash (commands/hash.ts) -----------------------------------------------------
 

@@ -1,5 +1,5 @@
 // Differential fuzzer: seeded random command sequences over every engine
-// command of the table (string, bitmap, set and generic key commands, MULTI
+// command of the table (string, bitmap, list, set and generic key commands, MULTI
 // EXEC DISCARD WATCH UNWATCH, PING ECHO SELECT DBSIZE FLUSHDB FLUSHALL SWAPDB), valid and invalid (wrong
 // arity, bad integers and floats, syntax errors, option mixes), over a small
 // key set so encodings and existence collide, sent to a real redis-server and
@@ -118,6 +118,19 @@ const bitfieldOps = (g: Gen, readOnly: boolean): Arg[] => {
 
 const rangeArgs = (g: Gen): Arg[] => [g.intArg(-8, 8), g.intArg(-8, 8)];
 
+const listValues = (g: Gen): Arg[] => Array.from({ length: g.int(1, 3) }, () => g.value());
+const listSide = (g: Gen): Arg => (g.chance(0.95) ? g.pick(['LEFT', 'RIGHT', 'left', 'right']) : g.pick(['UP', '']));
+/** Short waits only: 10 ms, 1 ms, or a timeout Redis refuses. */
+const blockTimeout = (g: Gen): Arg => (g.chance(0.85) ? g.pick(['0.01', '0.001']) : g.pick(['-1', 'abc', 'inf', '']));
+const mpopArgs = (g: Gen): Arg[] => {
+  const keys = g.keys(1, 3);
+  const numkeys = g.chance(0.9) ? String(keys.length) : g.pick(['0', '-1', 'x', String(keys.length + 1)]);
+  const out = [numkeys, ...keys, listSide(g)];
+  if (g.chance(0.5)) out.push('COUNT', g.intArg(-1, 5));
+  if (g.chance(0.03)) out.push(g.pick(['COUNT', 'FOO']));
+  return out;
+};
+
 const GENERATORS: Record<string, G> = {
   // strings
   APPEND: (g) => [g.key(), g.value()],
@@ -199,6 +212,36 @@ const GENERATORS: Record<string, G> = {
   },
   GETBIT: (g) => [g.key(), g.chance(0.9) ? String(g.int(0, 100)) : g.pick(['-1', 'abc', '4294967296', '4294967295'])],
   SETBIT: (g) => [g.key(), g.chance(0.9) ? String(g.int(0, 100)) : g.pick(['-1', 'abc', '4294967296']), g.chance(0.9) ? g.pick(['0', '1']) : g.pick(['2', '-1', 'x'])],
+  // lists (a blocking command's timeout is short or bad: it never waits long)
+  LPUSH: (g) => [g.key(), ...listValues(g)],
+  RPUSH: (g) => [g.key(), ...listValues(g)],
+  LPUSHX: (g) => [g.key(), ...listValues(g)],
+  RPUSHX: (g) => [g.key(), ...listValues(g)],
+  LINSERT: (g) => [g.key(), g.pick(['BEFORE', 'AFTER', 'before', 'after', 'MIDDLE']), g.value(), g.value()],
+  LLEN: (g) => [g.key()],
+  LINDEX: (g) => [g.key(), g.intArg(-6, 6)],
+  LRANGE: (g) => [g.key(), ...rangeArgs(g)],
+  LSET: (g) => [g.key(), g.intArg(-6, 6), g.value()],
+  LTRIM: (g) => [g.key(), ...rangeArgs(g)],
+  LREM: (g) => [g.key(), g.intArg(-3, 3), g.value()],
+  LPOS: (g) => {
+    const opts: Arg[][] = [];
+    if (g.chance(0.4)) opts.push(['RANK', g.intArg(-3, 3)]);
+    if (g.chance(0.4)) opts.push(['COUNT', g.intArg(-1, 4)]);
+    if (g.chance(0.3)) opts.push(['MAXLEN', g.intArg(-1, 10)]);
+    if (g.chance(0.05)) opts.push([g.pick(['FOO', 'RANK', 'rank'])]);
+    return [g.key(), g.value(), ...(g.chance(0.5) ? opts : opts.reverse()).flat()];
+  },
+  LPOP: (g) => (g.chance(0.5) ? [g.key()] : [g.key(), g.intArg(-1, 4)]),
+  RPOP: (g) => (g.chance(0.5) ? [g.key()] : [g.key(), g.intArg(-1, 4)]),
+  LMOVE: (g) => [g.key(), g.key(), listSide(g), listSide(g)],
+  RPOPLPUSH: (g) => [g.key(), g.key()],
+  LMPOP: (g) => mpopArgs(g),
+  BLPOP: (g) => [...g.keys(1, 3), blockTimeout(g)],
+  BRPOP: (g) => [...g.keys(1, 3), blockTimeout(g)],
+  BLMOVE: (g) => [g.key(), g.key(), listSide(g), listSide(g), blockTimeout(g)],
+  BRPOPLPUSH: (g) => [g.key(), g.key(), blockTimeout(g)],
+  BLMPOP: (g) => [blockTimeout(g), ...mpopArgs(g)],
   // generic keys
   COPY: (g) => {
     const out = [g.key(), g.key()];
@@ -286,7 +329,8 @@ const GENERATORS: Record<string, G> = {
 
 // How often each command is drawn: writes that build state more, the
 // database-wide wipes rarely so sequences grow some history.
-const WEIGHT: Record<string, number> = { SET: 8, SETBIT: 4, APPEND: 3, INCR: 2, SADD: 4, FLUSHALL: 0.1, FLUSHDB: 0.2, SWAPDB: 0.5, SELECT: 1.5, MULTI: 0.5, EXEC: 0.7, DISCARD: 0.2 };
+const WEIGHT: Record<string, number> = { SET: 8, SETBIT: 4, APPEND: 3, INCR: 2, SADD: 4, FLUSHALL: 0.1, FLUSHDB: 0.2, SWAPDB: 0.5, SELECT: 1.5, MULTI: 0.5, EXEC: 0.7, DISCARD: 0.2,
+  RPUSH: 3, LPUSH: 2 };
 
 const OBJECT_SUBCOMMANDS = ['OBJECT|ENCODING', 'OBJECT|REFCOUNT', 'OBJECT|IDLETIME', 'OBJECT|FREQ', 'OBJECT|HELP'];
 
@@ -310,8 +354,10 @@ function generate(seed: number, count: number, names: string[]): Cmd[] {
     for (const n of names) { x -= WEIGHT[n] ?? 1; if (x < 0) { name = n; break; } }
     let args = GENERATORS[name](g);
     if (name === 'OBJECT' && !engineHas(`OBJECT|${args[0].toUpperCase()}`) && args[0] !== 'NOPE') args = ['ENCODING', g.key()];
-    // Wrong arity now and then: one argument dropped or added.
-    if (g.chance(0.03)) args = g.chance(0.5) ? args.slice(0, -1) : [...args, g.value()];
+    // Wrong arity now and then: one argument dropped or added (not after
+    // BLPOP/BRPOP, whose last argument is the timeout: a value like 0 or 10
+    // would make it wait).
+    if (g.chance(0.03)) args = g.chance(0.5) || /^B[LR]POP$/.test(name) ? args.slice(0, -1) : [...args, g.value()];
     out.push([g.chance(0.1) ? name.toLowerCase() : name, ...args]);
   }
   return out;
