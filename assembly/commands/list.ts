@@ -33,7 +33,9 @@ import {
   E_WRONGTYPE, E_SYNTAX, E_NO_SUCH_KEY, E_OUT_OF_RANGE, E_LIST_POSITIVE, E_LIST_RANK_ZERO,
   E_LIST_COUNT_NEGATIVE, E_LIST_MAXLEN_NEGATIVE, E_LIST_NUMKEYS, E_LIST_MPOP_COUNT,
 } from "../resp/errors";
-import { Db, addDirty, dbLookup, dbLookupRead, dbAdd, dbDeleteEntry, newEntry, hashKey } from "../db/db";
+import { Db, addDirty, dbLookup, dbLookupRead, dbAdd, dbDeleteEntry, dbFindRaw, newEntry, hashKey } from "../db/db";
+import { keyChanged, notifyKeyspaceEvent, NOTIFY_LIST, NOTIFY_GENERIC } from "../db/notify";
+import { signalModifiedKey } from "../db/watch";
 import { typeOf, objPtrOf, setObj, TYPE_LIST, ENC_QUICKLIST, E_TYPE } from "../db/entry";
 import { signalKeyAsReady } from "../db/ready";
 import { listMaxListpackSize, listCompressDepth } from "../db/limits";
@@ -122,6 +124,17 @@ function deleteIfEmpty(db: Db, e: usize): void {
   if (qlCount(objPtrOf(e)) == 0) dbDeleteEntry(db, e);
 }
 
+/**
+ * After a write to the list at argument `k`: the list event, then "del" if
+ * the key is gone, then the WATCH signal, in Redis's order.
+ */
+function listChanged(db: Db, k: i32, event: string): void {
+  const keyPtr = argPtr(k), keyLen = argLen(k);
+  notifyKeyspaceEvent(NOTIFY_LIST, event, keyPtr, keyLen, db.index);
+  if (dbFindRaw(db, keyPtr, keyLen) == 0) notifyKeyspaceEvent(NOTIFY_GENERIC, "del", keyPtr, keyLen, db.index);
+  signalModifiedKey(db.index, keyPtr, keyLen);
+}
+
 /** Replies with the element at the quicklist position. */
 function replyAtPos(): void {
   lpGetBytes(qlPosLp(), qlPosOff);
@@ -171,6 +184,7 @@ function pushGeneric(head: bool, onlyExisting: bool): void {
   const ql = objPtrOf(e);
   for (let j = 2; j < curArgc; j++) qlPush(ql, argPtr(j), argLen(j), head);
   addDirty(<u64>(curArgc - 2));
+  listChanged(db, 1, head ? "lpush" : "rpush");
   replyInt(<i64>qlCount(ql));
 }
 
@@ -212,6 +226,7 @@ function cmdLinsert(): void {
   qlInsertAtPos(ql, argPtr(4), argLen(4), after);
   signalKeyAsReady(db.index, argPtr(1), argLen(1));
   addDirty(1);
+  listChanged(db, 1, "linsert");
   replyInt(<i64>qlCount(ql));
 }
 
@@ -331,7 +346,8 @@ function cmdLpos(): void {
 
 // LSET key index element — OK. O(N) from the nearer end.
 function cmdLset(): void {
-  const e = dbLookup(curDb(), argPtr(1), argLen(1));
+  const db = curDb();
+  const e = dbLookup(db, argPtr(1), argLen(1));
   if (e == 0) { replyError(E_NO_SUCH_KEY); return; }
   if (wrongType(e)) return;
   if (!parseLongOrReply(2)) return;
@@ -341,6 +357,7 @@ function cmdLset(): void {
   }
   qlReplaceAtPos(argPtr(3), argLen(3));
   addDirty(1);
+  listChanged(db, 1, "lset");
   replyOk();
 }
 
@@ -372,6 +389,7 @@ function cmdLtrim(): void {
   qlDelRange(ql, -rtrim, rtrim);
   deleteIfEmpty(db, e);
   addDirty(<u64>(ltrim + rtrim));
+  listChanged(db, 1, "ltrim");
   replyOk();
 }
 
@@ -403,6 +421,7 @@ function cmdLrem(): void {
   }
   deleteIfEmpty(db, e);
   addDirty(<u64>removed);
+  if (removed > 0) listChanged(db, 1, "lrem");
   replyInt(removed);
 }
 
@@ -442,6 +461,7 @@ function popGeneric(head: bool, id: i32): void {
   }
   deleteIfEmpty(db, e);
   addDirty(<u64>n);
+  listChanged(db, 1, head ? "lpop" : "rpop");
 }
 
 // LPOP key [count] — the first element or nil; with count an array (nil
@@ -481,9 +501,11 @@ function lmoveGeneric(fromHead: bool, toHead: bool): void {
     signalKeyAsReady(db.index, dstKeyPtr, dstKeyLen);
   }
   qlPush(objPtrOf(dst), tmp, len, toHead);
+  keyChanged(db.index, dstKeyPtr, dstKeyLen, NOTIFY_LIST, toHead ? "lpush" : "rpush");
   // Only a distinct source can be empty now.
   deleteIfEmpty(db, src);
   addDirty(1);
+  listChanged(db, 1, fromHead ? "lpop" : "rpop");
   replyBulk(tmp, len);
   memFree(tmp);
 }
@@ -560,6 +582,7 @@ function bpopGeneric(head: bool): void {
     qlPopDiscard(ql, head);
     deleteIfEmpty(db, e);
     addDirty(1);
+    listChanged(db, j, head ? "lpop" : "rpop");
     return;
   }
   if (blockForKeys(1, last - 1)) replyNullArray();
@@ -614,6 +637,7 @@ function mpopGeneric(numkeysIdx: i32, block: bool): void {
     const n = popRangeReply(ql, head, count);
     deleteIfEmpty(db, e);
     addDirty(<u64>n);
+    listChanged(db, j, head ? "lpop" : "rpop");
     return;
   }
   if (!block || blockForKeys(first, <i32>numkeys)) replyNullArray();

@@ -49,6 +49,14 @@ const scripts: [string, Arg[][]][] = [
     ['SUNIONSTORE', 'dst', 't', 'u'], ['SDIFFSTORE', 'dst', 't', 'u'], ['SDIFFSTORE', 'dst', 't', 't'],
     ['SINTERSTORE', 'dst', 'nokey', 't'], ['SMEMBERS', 'nokey'], ['SISMEMBER', 'nokey', 'a'],
   ]],
+  ['lists', [
+    ['RPUSH', 'l', 'a', 'b', 'c'], ['LPUSH', 'l', 'z'], ['LPUSHX', 'nol', 'x'], ['RPUSHX', 'l', 'd'],
+    ['LINSERT', 'l', 'BEFORE', 'b', 'x'], ['LINSERT', 'l', 'AFTER', 'nope', 'x'], ['LSET', 'l', 0, 'y'],
+    ['LREM', 'l', 0, 'x'], ['LREM', 'l', 0, 'nope'], ['LTRIM', 'l', 0, 10], ['LPOP', 'l'], ['RPOP', 'l', 0],
+    ['RPOP', 'l', 1], ['LMOVE', 'l', 'm', 'LEFT', 'RIGHT'], ['RPOPLPUSH', 'l', 'm'], ['LMPOP', 2, 'nol', 'm', 'LEFT', 'COUNT', 10],
+    ['RPUSH', 'l', 1, 2], ['BLPOP', 'l', 0], ['BRPOP', 'l', 0], ['RPUSH', 'l', 1], ['LTRIM', 'l', 5, 6],
+    ['RPUSH', 'l', 1], ['BLMOVE', 'l', 'l', 'LEFT', 'LEFT', 0], ['LRANGE', 'nol', 0, -1],
+  ]],
   ['transactions publish after EXEC, in command order', [
     ['MULTI'], ['SET', 'k', 1], ['INCR', 'k'], ['SADD', 's', 'x'], ['DEL', 'k'], ['EXEC'],
   ]],
