@@ -155,6 +155,10 @@ export function execute(id: u32, n: u32, nowMs: f64): i32 {
     }
     batchPush(lastRejected ? -2 - lastCmd : lastCmd, c.db, <usize>c.inPtr + start, <usize>c.inPtr + c.pos);
     if (st == DISPATCH_HANDOFF) return ST_HANDOFF;
+    // A command whose reply no output buffer could hold (HRANDFIELD with a
+    // huge negative count) asked to close the client, as Redis closes one
+    // past its output buffer limit.
+    if ((c.flags & CF_CLOSE) != 0) return ST_CLOSE;
     if ((c.flags & (CF_REPLY_OFF | CF_REPLY_SKIP)) != 0) {
       outTruncate(mark);
       c.flags &= ~CF_REPLY_SKIP;
