@@ -34,7 +34,7 @@ import {
 } from "../db/hashval";
 import { Dict, dictForEach, dictScan } from "../ds/dict";
 import { dictFairRandom } from "../ds/dictfair";
-import { lpFirst, lpNext, lpSeek, lpGetBytes, lpBytes, lpPtr, lpLen } from "../ds/listpack";
+import { lpFirst, lpNext, lpSeek, lpGet, lpGetBytes, lpPtr, lpLen } from "../ds/listpack";
 import { memAlloc, memCalloc, memFree, memRealloc, MAX_BLOCK } from "../ds/mem";
 import { randomBelow } from "../ds/hash";
 import { globMatch } from "../util/glob";
@@ -347,6 +347,11 @@ function replyRandLp(lp: usize, off: u32, withValues: bool): void {
   if (withValues) replyLp(lp, lpNext(lp, off));
 }
 
+/** Length of the listpack element at `off` as a reply carries it (an integer as its digits). */
+function lpTextLen(lp: usize, off: u32): usize {
+  return lpGet(lp, off) ? 20 : lpLen;
+}
+
 /** Field offsets of a listpack hash, for O(1) random access (caller frees). */
 function lpFieldOffsets(lp: usize, n: u32): usize {
   const offs = memAlloc(<usize>n << 2);
@@ -425,10 +430,10 @@ function opHrandfieldWithCount(l: i64, withValues: bool): void {
     if (isLp) {
       const lp = objPtrOf(e);
       const offs = lpFieldOffsets(lp, <u32>size);
-      const most = <u64>lpBytes(lp) * 2 + 32;
       for (let i: u64 = 0; i < count; i++) {
-        if (!roomFor(most)) break;
-        replyRandLp(lp, load<u32>(offs + (<usize>randomBelow(<u32>size) << 2)), withValues);
+        const off = load<u32>(offs + (<usize>randomBelow(<u32>size) << 2));
+        if (!roomFor(<u64>(lpTextLen(lp, off) + lpTextLen(lp, lpNext(lp, off))) + 64)) break;
+        replyRandLp(lp, off, withValues);
       }
       memFree(offs);
     } else {

@@ -81,8 +81,8 @@ function newField(fPtr: usize, fLen: usize, hash: u32, vPtr: usize, vLen: usize)
   return f;
 }
 
-function htInsert(d: Dict, fPtr: usize, fLen: usize, vPtr: usize, vLen: usize): void {
-  const f = newField(fPtr, fLen, hashBytes(fPtr, fLen), vPtr, vLen);
+function htInsert(d: Dict, fPtr: usize, fLen: usize, hash: u32, vPtr: usize, vLen: usize): void {
+  const f = newField(fPtr, fLen, hash, vPtr, vLen);
   dictInsert(d, f);
   addBytes(d, <isize>blockFootprint(f));
 }
@@ -218,7 +218,7 @@ export function hashConvert(e: usize): void {
     }
     const voff = lpNext(lp, off);
     lpGetBytes(lp, voff);
-    htInsert(d, fPtr, fLen, lpPtr, lpLen);
+    htInsert(d, fPtr, fLen, hashBytes(fPtr, fLen), lpPtr, lpLen);
     off = lpNext(lp, voff);
   }
   lpFree(lp);
@@ -270,7 +270,7 @@ export function hashSet(e: usize, fPtr: usize, fLen: usize, vPtr: usize, vLen: u
     htSetValue(d, f, vPtr, vLen);
     return false;
   }
-  htInsert(d, fPtr, fLen, vPtr, vLen);
+  htInsert(d, fPtr, fLen, hash, vPtr, vLen);
   return true;
 }
 
