@@ -17,6 +17,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startServer, startRedis, redisServerPath, RawClient } from '../helpers/server.js';
 import { parseReply, RespValue } from '../helpers/resp.js';
+import { seeded } from '../helpers/prng.js';
 import type { Server } from '../../src/server/server.js';
 
 const haveRedis = redisServerPath() !== null;
@@ -193,6 +194,47 @@ const CONVERSIONS: Cmd[] = [
   c('CONFIG SET hash-max-listpack-value 64'),
 ];
 
+// Random sequences: a few keys and fields that collide often, values that
+// are integers, floats, text and lengths on both sides of the thresholds the
+// sequences run with (4 fields, 8 bytes), so hashes convert mid-sequence.
+const R_KEYS = ['h0', 'h1', 'h2', 's'];
+const R_FIELDS = ['a', 'b', 'c', 'd', 'e', '12', '007', '-0', '', 'long-field', 'a\0b'];
+const R_VALUES = ['1', '0', '-7', '12', '007', '1.5', '-0.25', 'x', '', '12345678', '123456789', 'abcdefghij',
+  '9223372036854775807', '-9223372036854775808', '1e3', 'inf'];
+const R_INCRS = ['1', '-1', '100', '0', '9223372036854775807', '-9223372036854775808', 'x', '1.5'];
+const R_FLOATS = ['0.1', '-1.5', '1e3', '3', '0', 'inf', 'x', '1e-5', '-0'];
+
+function randomScript(seed: number, n: number): Cmd[] {
+  const rnd = seeded(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+  const fields = (k: number): string[] => Array.from({ length: k }, () => pick(R_FIELDS));
+  const out: Cmd[] = [];
+  for (let i = 0; i < n; i++) {
+    const key = pick(R_KEYS);
+    const r = rnd();
+    if (r < 0.2) out.push(['HSET', key, ...fields(1 + Math.floor(rnd() * 3)).flatMap((f) => [f, pick(R_VALUES)])]);
+    else if (r < 0.25) out.push(['HMSET', key, pick(R_FIELDS), pick(R_VALUES)]);
+    else if (r < 0.3) out.push(['HSETNX', key, pick(R_FIELDS), pick(R_VALUES)]);
+    else if (r < 0.4) out.push(['HDEL', key, ...fields(1 + Math.floor(rnd() * 3))]);
+    else if (r < 0.47) out.push(['HINCRBY', key, pick(R_FIELDS), pick(R_INCRS)]);
+    else if (r < 0.54) out.push(['HINCRBYFLOAT', key, pick(R_FIELDS), pick(R_FLOATS)]);
+    else if (r < 0.6) out.push(['HGET', key, pick(R_FIELDS)]);
+    else if (r < 0.63) out.push(['HMGET', key, ...fields(3)]);
+    else if (r < 0.66) out.push([pick(['HEXISTS', 'HSTRLEN']), key, pick(R_FIELDS)]);
+    else if (r < 0.7) out.push([pick(['HLEN', 'HGETALL', 'HKEYS', 'HVALS']), key]);
+    else if (r < 0.75) out.push(['HRANDFIELD', key, ...(rnd() < 0.3 ? [] : [pick(['-5', '-1', '0', '1', '2', '3', '10']), ...(rnd() < 0.5 ? ['WITHVALUES'] : [])])]);
+    else if (r < 0.8) out.push(['HSCAN', key, '0', ...(rnd() < 0.5 ? ['MATCH', pick(['*', 'a*', '?', '*0*'])] : []), 'COUNT', '1000']);
+    else if (r < 0.85) out.push(['OBJECT', 'ENCODING', key]);
+    else if (r < 0.88) out.push(['DEL', key]);
+    else if (r < 0.9) out.push(['SET', key, pick(R_VALUES)]);
+    else if (r < 0.93) out.push(['COPY', key, pick(R_KEYS), 'REPLACE']);
+    else if (r < 0.96) out.push([pick(['TYPE', 'EXISTS']), key]);
+    else if (r < 0.98) out.push(['CONFIG', 'SET', 'hash-max-listpack-entries', pick(['0', '2', '4', '512'])]);
+    else out.push(['CONFIG', 'SET', 'hash-max-listpack-value', pick(['0', '4', '8', '64'])]);
+  }
+  return out.map((cmd) => cmd.map((a) => (a.includes('\0') ? B(a) : a)));
+}
+
 /** Elements of an unordered reply as a canonical sorted form. */
 function sortedPairs(items: RespValue[], pairs: boolean): string[] {
   const out: string[] = [];
@@ -355,6 +397,13 @@ describe.skipIf(!haveRedis)('hash family vs redis-server', () => {
     it(`conversion points (RESP${p})`, async () => {
       await setup(p, 512, 64);
       await run(CONVERSIONS);
+    });
+  }
+
+  for (const [seed, p] of [[1, 2], [2, 3], [3, 2]] as const) {
+    it(`random command sequence, seed ${seed} (RESP${p})`, async () => {
+      await setup(p, 4, 8);
+      await run(randomScript(seed, 1500));
     });
   }
 
