@@ -385,10 +385,12 @@ function opRandUniqueSparse(d: Dict, count: u32, withValues: bool): void {
   while (cap < count * 2) cap <<= 1;
   const seen = memCalloc(<usize>cap << 2);
   const mask = cap - 1;
+  // Fibonacci hashing: the product's top bits, since block addresses share their low ones.
+  const shift = 32 - ctz(cap);
   let got: u32 = 0;
   while (got < count) {
     const f = dictFairRandom(d);
-    let slot = (<u32>f * 2654435761) & mask;
+    let slot = (<u32>f * 2654435761) >> shift;
     let dup = false;
     while (true) {
       const v = <usize>load<u32>(seen + (<usize>slot << 2));
@@ -404,8 +406,8 @@ function opRandUniqueSparse(d: Dict, count: u32, withValues: bool): void {
   memFree(seen);
 }
 
-// Redis's HRANDFIELD_SUB_STRATEGY_MUL: below count*3 > size, picking at
-// random and skipping repeats is cheaper than a pass over the whole hash.
+// Redis's HRANDFIELD_SUB_STRATEGY_MUL: when count*3 > size one pass over the
+// whole hash is cheaper than picking at random and skipping repeats.
 const SUB_STRATEGY_MUL: u64 = 3;
 
 /** HRANDFIELD key count [WITHVALUES], after the arguments were checked. */
