@@ -8,7 +8,9 @@
 //
 // Write commands create a missing key before looking at the field, as
 // Redis's hashTypeLookupWriteOrCreate does; none of them can fail after
-// that on a fresh key, so no empty hash is ever left behind.
+// that on a fresh key, so no empty hash is ever left behind. A write that
+// changed something signals the key (WATCH) and reports its event (hset,
+// hdel, hincrby, hincrbyfloat; del when the last field goes), as Redis 7.0.
 
 import { register as reg, replyWrongArity } from "./dispatch";
 import {
@@ -27,6 +29,7 @@ import {
   E_HRANDFIELD_WITHVALUES_RANGE,
 } from "../resp/errors";
 import { Db, addDirty, dbLookup, dbLookupRead, dbDeleteEntry } from "../db/db";
+import { keyChanged, notifyKeyspaceEvent, NOTIFY_HASH, NOTIFY_GENERIC } from "../db/notify";
 import { typeOf, encOf, objPtrOf, TYPE_HASH, ENC_LISTPACK } from "../db/entry";
 import {
   hashCreate, hashLength, hashGet, hashExists, hashSet, hashDelete, hashTryConversion,
@@ -117,12 +120,13 @@ function replyLp(lp: usize, off: u32): void {
 // ---- writes --------------------------------------------------------------------
 
 /** HSET and HMSET: every field/value pair is set; returns how many were new. */
-function opHset(e: usize): i64 {
+function opHset(db: Db, e: usize): i64 {
   tryConversionArgs(e, 2, curArgc - 1);
   let created: i64 = 0;
   for (let i = 2; i < curArgc; i += 2) {
     if (hashSet(e, argPtr(i), argLen(i), argPtr(i + 1), argLen(i + 1))) created++;
   }
+  keyChanged(db.index, argPtr(1), argLen(1), NOTIFY_HASH, "hset");
   addDirty(<u64>((curArgc - 2) / 2));
   return created;
 }
@@ -130,17 +134,19 @@ function opHset(e: usize): i64 {
 // HSET key field value [field value ...] — integer: fields added. O(1) per pair.
 function cmdHset(): void {
   if ((curArgc & 1) != 0) { replyWrongArity(CMD_HSET); return; }
-  const e = writeOrCreate(curDb());
+  const db = curDb();
+  const e = writeOrCreate(db);
   if (e == 0) return;
-  replyInt(opHset(e));
+  replyInt(opHset(db, e));
 }
 
 // HMSET key field value [field value ...] — OK (HSET's old form). O(1) per pair.
 function cmdHmset(): void {
   if ((curArgc & 1) != 0) { replyWrongArity(CMD_HMSET); return; }
-  const e = writeOrCreate(curDb());
+  const db = curDb();
+  const e = writeOrCreate(db);
   if (e == 0) return;
-  opHset(e);
+  opHset(db, e);
   replyOk();
 }
 
@@ -148,11 +154,13 @@ function cmdHmset(): void {
 // Only a write that happens may convert the encoding (Redis checks the
 // lengths after the existence test).
 function cmdHsetnx(): void {
-  const e = writeOrCreate(curDb());
+  const db = curDb();
+  const e = writeOrCreate(db);
   if (e == 0) return;
   if (hashExists(e, argPtr(2), argLen(2))) { replyInt(0); return; }
   tryConversionArgs(e, 2, 3);
   hashSet(e, argPtr(2), argLen(2), argPtr(3), argLen(3));
+  keyChanged(db.index, argPtr(1), argLen(1), NOTIFY_HASH, "hset");
   addDirty(1);
   replyInt(1);
 }
@@ -165,13 +173,19 @@ function cmdHdel(): void {
   if (e == 0) { replyInt(0); return; }
   if (typeOf(e) != TYPE_HASH) { replyError(E_WRONGTYPE); return; }
   let deleted: i64 = 0;
+  let keyRemoved = false;
   for (let i = 2; i < curArgc; i++) {
     if (!hashDelete(e, argPtr(i), argLen(i))) continue;
     deleted++;
     if (hashLength(e) == 0) {
       dbDeleteEntry(db, e);
+      keyRemoved = true;
       break;
     }
+  }
+  if (deleted > 0) {
+    keyChanged(db.index, argPtr(1), argLen(1), NOTIFY_HASH, "hdel");
+    if (keyRemoved) notifyKeyspaceEvent(NOTIFY_GENERIC, "del", argPtr(1), argLen(1), db.index);
   }
   addDirty(<u64>deleted);
   replyInt(deleted);
@@ -184,7 +198,8 @@ const NUM_BUF = memory.data(<i32>LD_FORMAT_MAX);
 function cmdHincrby(): void {
   if (!parseLongOrReply(3)) return;
   const incr = argInt;
-  const e = writeOrCreate(curDb());
+  const db = curDb();
+  const e = writeOrCreate(db);
   if (e == 0) return;
   let value: i64 = 0;
   if (hashGet(e, argPtr(2), argLen(2))) {
@@ -203,6 +218,7 @@ function cmdHincrby(): void {
   value += incr;
   const len = formatI64(NUM_BUF, value);
   hashSet(e, argPtr(2), argLen(2), NUM_BUF, len);
+  keyChanged(db.index, argPtr(1), argLen(1), NOTIFY_HASH, "hincrby");
   addDirty(1);
   replyInt(value);
 }
@@ -213,7 +229,8 @@ function cmdHincrbyfloat(): void {
   if (!ldParse(argPtr(3), argLen(3))) { replyError(E_NOT_FLOAT); return; }
   if (ldInf) { replyError(E_HASH_INCR_NAN_INF); return; }
   const iNeg = ldNeg, iMant = ldMant, iExp = ldExp, iInf = ldInf;
-  const e = writeOrCreate(curDb());
+  const db = curDb();
+  const e = writeOrCreate(db);
   if (e == 0) return;
   if (hashGet(e, argPtr(2), argLen(2))) {
     if (hvIsInt) {
@@ -229,6 +246,7 @@ function cmdHincrbyfloat(): void {
   if (ldNan || ldInf) { replyError(E_INCR_NAN); return; }
   const len = ldFormatHuman(NUM_BUF);
   hashSet(e, argPtr(2), argLen(2), NUM_BUF, len);
+  keyChanged(db.index, argPtr(1), argLen(1), NOTIFY_HASH, "hincrbyfloat");
   addDirty(1);
   replyBulk(NUM_BUF, len);
 }

@@ -249,24 +249,23 @@ function label(args: Arg[]): string {
 
 describe.skipIf(!haveRedis)('hash family vs redis-server', () => {
   let redis: { stop: () => void; port: number };
-  let server: Server;
+  let server: { server: Server; port: number };
   let ref: RawClient;
   let ours: RawClient;
   let proto = 2;
 
   beforeAll(async () => {
     redis = await startRedis();
-    const s = await startServer();
-    server = s.server;
+    server = await startServer();
     ref = await RawClient.connect(redis.port);
-    ours = await RawClient.connect(s.port);
+    ours = await RawClient.connect(server.port);
   });
 
   afterAll(async () => {
     ref?.close();
     ours?.close();
     redis?.stop();
-    await server?.close();
+    await server?.server.close();
   });
 
   async function both(args: Arg[]): Promise<[Buffer, Buffer]> {
@@ -406,6 +405,72 @@ describe.skipIf(!haveRedis)('hash family vs redis-server', () => {
       await run(randomScript(seed, 1500));
     });
   }
+
+  it('keyspace notifications: each command publishes what Redis publishes', async () => {
+    await setup(2, 3, 8);
+    const subs = [await RawClient.connect(redis.port), await RawClient.connect(server.port)];
+    try {
+      await both(['CONFIG', 'SET', 'notify-keyspace-events', 'AKEmn']);
+      for (const c of subs) await c.cmd('PSUBSCRIBE', '__key*__:*');
+      // Everything a subscriber got up to the pong of its PING, as raw frames.
+      const events = async (c: RawClient): Promise<string[]> => {
+        c.send('PING');
+        const out: string[] = [];
+        for (;;) {
+          const raw = (await c.readRaw()).toString('latin1');
+          if (raw.includes('pong')) return out;
+          out.push(raw);
+        }
+      };
+      const steps: Cmd[] = [
+        c('HSET h a 1 b 2'), c('HSET h a 1'), c('HMSET h c 3'), c('HSETNX h a 9'), c('HSETNX h d 4'),
+        c('HINCRBY h n 5'), c('HINCRBY h a x'), c('HINCRBY h b 1'), c('HINCRBYFLOAT h f 1.5'), c('HINCRBYFLOAT h a inf'),
+        c('HDEL h zz'), c('HDEL h a b'), c('HDEL h c d n f'), c('EXISTS h'), c('HGET h a'), c('HGETALL nokey'),
+        c('HMGET nokey a'), c('HLEN nokey'), c('HRANDFIELD nokey'), c('HSCAN nokey 0'), c('HEXISTS nokey a'),
+        c('HSTRLEN nokey a'), c('HDEL nokey a'), c('HSETNX new f v'), c('HINCRBYFLOAT new2 f 1'), c('HINCRBY new3 f 1'),
+        c('SET s x'), c('HSET s a 1'), c('HGET s a'),
+      ];
+      await Promise.all(subs.map(events));
+      let seen = 0;
+      for (const args of steps) {
+        const [a, b] = await both(args);
+        expect(b.toString('latin1'), `reply to ${label(args)}`).toBe(a.toString('latin1'));
+        const [theirs, ours] = await Promise.all(subs.map(events));
+        expect(ours, `events of ${label(args)}`).toEqual(theirs);
+        seen += theirs.length;
+      }
+      expect(seen).toBeGreaterThan(40);
+    } finally {
+      for (const c of subs) c.close();
+      await both(['CONFIG', 'SET', 'notify-keyspace-events', '']);
+    }
+  });
+
+  it('WATCH sees exactly the writes that changed a hash', async () => {
+    await setup(2, 512, 64);
+    const others = [await RawClient.connect(redis.port), await RawClient.connect(server.port)];
+    try {
+      const cases: [Cmd, Cmd][] = [
+        [c('HSET h a 1'), c('HSET h a 1')], [c('HSET h a 1'), c('HSETNX h a 2')], [c('HSET h a 1'), c('HSETNX h b 2')],
+        [c('HSET h a 1'), c('HDEL h zz')], [c('HSET h a 1'), c('HDEL h a')], [c('HSET h a 1'), c('HINCRBY h a 0')],
+        [c('HSET h a 1'), c('HINCRBY h a x')], [c('HSET h a 1'), c('HINCRBYFLOAT h a 0')], [c('HSET h a 1'), c('HGET h a')],
+        [c('DEL h'), c('HDEL h a')], [c('DEL h'), c('HSETNX h a 1')],
+      ];
+      for (const [prep, write] of cases) {
+        await both(['DEL', 'h']);
+        await both(prep);
+        await both(['WATCH', 'h']);
+        const [wa, wb] = await Promise.all(others.map(async (o) => { o.send(...write); return (await o.readRaw()).toString('latin1'); }));
+        expect(wb, label(write)).toBe(wa);
+        await both(['MULTI']);
+        await both(['PING']);
+        const [ea, eb] = await both(['EXEC']);
+        expect(eb.toString('latin1'), `EXEC after ${label(write)}`).toBe(ea.toString('latin1'));
+      }
+    } finally {
+      for (const o of others) o.close();
+    }
+  });
 
   it('HSCAN iterations with a small COUNT return the same fields', async () => {
     await setup(2, 0, 64);
