@@ -21,7 +21,7 @@ import { curDb, cur, parseLongOrReply, argInt } from "./context";
 import { argPtr, argLen, curArgc, CF_CLOSE } from "../client";
 import {
   replyBulk, replyNull, replyError, replyOk, replyInt, replyArray, replyMap, replyBulkU64,
-  outMark, outTruncate, outInsertArrayHeader, formatI64, proto,
+  outMark, outInsertArrayHeader, formatI64, proto,
 } from "../resp/writer";
 import {
   E_WRONGTYPE, E_SYNTAX, E_NOT_FLOAT, E_OVERFLOW, E_INCR_NAN, E_INVALID_CURSOR,
@@ -335,12 +335,9 @@ function cmdHvals(): void { getAllGeneric(WANT_VALUES); }
 
 // A reply that no output buffer can hold (a huge negative count) closes the
 // client, as Redis closes one that passes its output buffer limit; the
-// engine's largest reply is one block.
-let replyStart: usize = 0;
-
-/** Drops the partial reply and has the engine close the client after this command. */
+// engine's largest reply is one block. The engine loop (index.ts) drops the
+// client's pending output and returns ST_CLOSE after the command.
 function closeForReplySize(): void {
-  outTruncate(replyStart);
   cur.flags |= CF_CLOSE;
 }
 
@@ -438,7 +435,6 @@ function opHrandfieldWithCount(l: i64, withValues: bool): void {
   const count: u64 = uniq ? <u64>l : <u64>(-l);
   if (count == 0) { replyArray(0); return; }
   const isLp = encOf(e) == ENC_LISTPACK;
-  replyStart = outMark();
 
   // A negative count: `count` independent uniform picks, in random order.
   // A count of 1 is the same thing.

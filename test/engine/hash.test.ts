@@ -538,6 +538,19 @@ describe('replies no buffer can hold', () => {
     expect(t.cmd('HLEN', 'h')).toBe(10);
     expect((t.cmd('HRANDFIELD', 'h', '-1000') as string[]).length).toBe(1000);
   });
+
+  it('inside EXEC the transaction still runs whole before the client is closed', () => {
+    const t = engine(512, 64);
+    fill(t, 'h', 10);
+    const c = t.newClient();
+    const cmds = [w('SET before 1'), w('MULTI'), w('HSET x a 1'), w('HRANDFIELD h -300000000'), w('HSET y b 2'), w('EXEC'), w('SET after 1')];
+    const st = t.engine.feed(c, Buffer.concat(cmds.map((a) => encodeCommand(a))), t.now);
+    expect(st).toBe(ST_CLOSE);
+    // Pending replies go with the client, as when Redis drops one past its output limit.
+    expect(t.engine.takeOutput() ?? Buffer.alloc(0)).toEqual(Buffer.alloc(0));
+    expect(t.cmd('EXISTS', 'before', 'x', 'y', 'after')).toBe(3);
+    expect(t.cmd('EXISTS', 'after')).toBe(0);
+  });
 });
 
 describe('no quadratic traps', () => {
