@@ -109,6 +109,7 @@ export function execute(id: u32, n: u32, nowMs: f64): i32 {
       // EXEC has run its queue: back to what followed it, and serve the
       // clients its pushes made ready before anything else of this client.
       endExec(c);
+      if ((c.flags & CF_CLOSE) != 0) return ST_CLOSE;
       if (readySignaled) return ST_READY;
       continue;
     }
@@ -156,6 +157,14 @@ export function execute(id: u32, n: u32, nowMs: f64): i32 {
     }
     batchPush(lastRejected ? -2 - lastCmd : lastCmd, c.db, <usize>c.inPtr + start, <usize>c.inPtr + c.pos);
     if (st == DISPATCH_HANDOFF) return ST_HANDOFF;
+    if ((c.flags & CF_CLOSE) != 0) {
+      // A command whose reply no output buffer could hold (HRANDFIELD with
+      // a huge negative count) asked to close the client, as Redis closes
+      // one past its output buffer limit: the replies not yet handed to
+      // the host go with it, and a transaction still runs to its end.
+      outTruncate(0);
+      if ((c.flags & CF_IN_EXEC) == 0) return ST_CLOSE;
+    }
     if ((c.flags & (CF_REPLY_OFF | CF_REPLY_SKIP)) != 0) {
       outTruncate(mark);
       c.flags &= ~CF_REPLY_SKIP;

@@ -6,6 +6,7 @@ import { register as registerServer } from "./server";
 import { register as registerMulti } from "./multi";
 import { register as registerSet } from "./set";
 import { register as registerList } from "./list";
+import { register as registerHash } from "./hash";
 
 export function registerAll(): void {
   registerString();
@@ -15,4 +16,5 @@ export function registerAll(): void {
   registerMulti();
   registerSet();
   registerList();
+  registerHash();
 }

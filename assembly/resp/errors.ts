@@ -101,6 +101,16 @@ export const E_LIST_NUMKEYS = "ERR numkeys should be greater than 0";
 export const E_LIST_MPOP_COUNT = "ERR count should be greater than 0";
 
 // ---- hash (commands/hash.ts) -----------------------------------------------------
+// Also used there: E_WRONGTYPE, E_SYNTAX, E_NOT_INTEGER, E_NOT_FLOAT, E_OVERFLOW,
+// E_INCR_NAN, E_INVALID_CURSOR (above).
+export const E_HASH_NOT_INTEGER = "ERR hash value is not an integer";
+export const E_HASH_NOT_FLOAT = "ERR hash value is not a float";
+// HINCRBYFLOAT with an infinite increment.
+export const E_HASH_INCR_NAN_INF = "ERR value is NaN or Infinity";
+// HRANDFIELD: a count outside [-LONG_MAX, LONG_MAX], or one whose doubled
+// length (WITHVALUES) would overflow.
+export const E_HRANDFIELD_COUNT_RANGE = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+export const E_HRANDFIELD_WITHVALUES_RANGE = "ERR value is out of range";
 
 // ---- set (commands/set.ts) -------------------------------------------------------
 // Also used there: E_SYNTAX, E_WRONGTYPE, E_NOT_INTEGER, E_INVALID_CURSOR (above).
