@@ -3,10 +3,12 @@ import { register as registerString } from "./string";
 import { register as registerBitmap } from "./bitmap";
 import { register as registerKeys } from "./keys";
 import { register as registerServer } from "./server";
+import { register as registerZset } from "./zset";
 
 export function registerAll(): void {
   registerString();
   registerBitmap();
   registerKeys();
   registerServer();
+  registerZset();
 }
