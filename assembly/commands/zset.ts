@@ -21,7 +21,7 @@ import {
 } from "./table.gen";
 import { curDb, cur, parseLongOrReply, parseLongOrReplyMsg, argInt } from "./context";
 import { parseTimeoutOrReply, blockForKeys } from "./blocking";
-import { argPtr, argLen, curArgc } from "../client";
+import { argPtr, argLen, curArgc, CF_UNBLOCK_TIMEOUT, CF_UNBLOCK_ERROR } from "../client";
 import {
   replyBulk, replyNull, replyNullArray, replyError, replyErrorBytes, replyInt, replyArray,
   replyDoubleText, replyBulkU64, outMark, outInsertArrayHeader, proto,
@@ -114,10 +114,13 @@ function replyScore(v: f64): void {
   replyDoubleText(SCORE_TXT, formatDouble(SCORE_TXT, v));
 }
 
-/** getPositiveLongFromObjectOrReply with Redis's default message. */
-function parsePositiveOrReply(i: i32): bool {
-  if (!parseLongOrReply(i)) return false;
-  if (argInt < 0) { replyError(E_ZSET_POSITIVE); return false; }
+/**
+ * getPositiveLongFromObjectOrReply: a non-integer and a negative number both
+ * get `msg` (by default "value is out of range, must be positive").
+ */
+function parsePositiveOrReply(i: i32, msg: string): bool {
+  if (!parseLongOrReplyMsg(i, msg)) return false;
+  if (argInt < 0) { replyError(msg); return false; }
   return true;
 }
 
@@ -417,12 +420,7 @@ function countInScoreRange(e: usize): i64 {
   let p = zFirstInRange(e);
   let n: i64 = 0;
   if (p == 0) return 0;
-  if (encOf(e) != ENC_LISTPACK) {
-    // Ranks of the first and last members in range give the count in O(log N).
-    const first = zsetRankOfPos(e, p);
-    const last = zLastInRange(e);
-    return zsetRankOfPos(e, last) - first + 1;
-  }
+  if (encOf(e) != ENC_LISTPACK) return countByRanks(e, p, zLastInRange(e));
   while (p != 0 && lteMax(zScoreAt(e, p))) { n++; p = zNext(e, p); }
   return n;
 }
@@ -430,11 +428,7 @@ function countInScoreRange(e: usize): i64 {
 function countInLexRange(e: usize): i64 {
   let p = zFirstInLex(e);
   if (p == 0) return 0;
-  if (encOf(e) != ENC_LISTPACK) {
-    const first = zsetRankOfPos(e, p);
-    const last = zLastInLex(e);
-    return zsetRankOfPos(e, last) - first + 1;
-  }
+  if (encOf(e) != ENC_LISTPACK) return countByRanks(e, p, zLastInLex(e));
   let n: i64 = 0;
   while (p != 0) {
     zMemberAt(e, p);
@@ -448,6 +442,18 @@ function countInLexRange(e: usize): i64 {
 /** 0-based rank of a skiplist node. */
 function zsetRankOfPos(e: usize, p: u32): i64 {
   return zsetRank(e, nodeKey(<usize>p), nodeLen(<usize>p), false);
+}
+
+/**
+ * ZCOUNT/ZLEXCOUNT on a skiplist, as Redis counts: from the first node in
+ * range to the end, minus what follows the last node in range (when a last
+ * one is found: with mixed scores a lex range may have none).
+ */
+function countByRanks(e: usize, first: u32, last: u32): i64 {
+  const len = <i64>zsetLength(e);
+  let count = len - zsetRankOfPos(e, first);
+  if (last != 0) count -= len - 1 - zsetRankOfPos(e, last);
+  return count;
 }
 
 // ZCOUNT key min max — integer: members with scores in the range. O(log N).
@@ -782,7 +788,7 @@ function zpopMinMax(where: i32): void {
   if (curArgc > 3) { replyError(E_SYNTAX); return; }
   let count: i64 = -1;
   if (curArgc == 3) {
-    if (!parsePositiveOrReply(2)) return;
+    if (!parsePositiveOrReply(2, E_ZSET_POSITIVE)) return;
     count = argInt;
   }
   zpopGeneric(1, 1, where, false, count, proto == 3 && count != -1, false);
@@ -802,6 +808,13 @@ function cmdZpopmax(): void { zpopMinMax(ZSET_MAX); }
 function blockingZpop(keyFirst: i32, keyCount: i32, where: i32, timeoutIdx: i32, count: i64,
     nested: bool, nilWhenEmpty: bool): void {
   if (!parseTimeoutOrReply(timeoutIdx)) return;
+  // A wait ended by its timeout or CLIENT UNBLOCK gets that reply even if a
+  // key was filled meanwhile without waking it (a STORE over a key of
+  // another type does not wake waiters in Redis 7.0).
+  if ((cur.flags & (CF_UNBLOCK_TIMEOUT | CF_UNBLOCK_ERROR)) != 0) {
+    if (blockForKeys(keyFirst, keyCount)) replyNullArray();
+    return;
+  }
   const db = curDb();
   for (let i = 0; i < keyCount; i++) {
     const k = keyFirst + i;
@@ -903,10 +916,11 @@ function zrandmemberWithCount(l: i64, withScores: bool): void {
   }
   const replySize: u64 = count < <u64>size ? count : <u64>size;
   replyArray(withScores && proto == 2 ? <i64>(replySize * 2) : <i64>replySize);
-  // Asking for the whole set or more: all of it, in order.
+  // Asking for the whole set or more: all of it, from the highest score
+  // down (Redis's zuiNext walks sorted sets from their tail).
   if (count >= <u64>size) {
-    let p = zFirst(e);
-    while (p != 0) { emitRandomPos(e, p, withScores); p = zNext(e, p); }
+    let p = zLast(e);
+    while (p != 0) { emitRandomPos(e, p, withScores); p = zPrev(e, p); }
     return;
   }
   const k = <u32>count;
@@ -1376,8 +1390,7 @@ function zsetOpGeneric(dstArg: i32, numkeysIdx: i32, op: i32, cardOnly: bool, na
       withScores = true;
     } else if (cardOnly && remaining >= 2 && optIs(j, "LIMIT")) {
       j++; remaining--;
-      if (!parseLongOrReply(j)) return;
-      if (argInt < 0) { replyError(E_ZSET_LIMIT_NEGATIVE); return; }
+      if (!parsePositiveOrReply(j, E_ZSET_LIMIT_NEGATIVE)) return;
       limit = argInt;
       j++; remaining--;
     } else {

@@ -3,9 +3,10 @@
 //
 //   listpack  small sets: one ds/listpack.ts block of (member, score) pairs
 //             ordered by score, then member bytes. A score is stored as
-//             Redis's d2string writes it: integral values below 1e17 as
-//             listpack integers, others as the "%.17g" text (inf, -inf and
-//             -0 as text), so the block is byte for byte Redis's.
+//             Redis 7.0's zzlInsertAt writes it: integral values within
+//             ±2^62 as listpack integers (-0 included, read back as 0),
+//             others as the "%.17g" text ("inf", "-inf"), so the block is
+//             byte for byte Redis's (ZSCAN shows this text).
 //   skiplist  a ZSet block: a ds/skiplist.ts list whose nodes are also the
 //             entries of a ds/dict.ts dict from member to node, so each
 //             member is stored once and found in O(1).
@@ -117,10 +118,13 @@ function lpScoreAt(lp: usize, off: u32): f64 {
   return dblValue;
 }
 
-/** Inserts `score` before `off` in d2string's form; returns the listpack. */
+// Redis's double2ll bound: integral scores within ±LLONG_MAX/2 (as a double)
+// are stored as listpack integers (so -0 becomes 0 there).
+const LL_HALF: f64 = 4611686018427387904.0;
+
+/** Inserts `score` before `off` as zzlInsertAt writes it; returns the listpack. */
 function lpInsertScore(lp: usize, off: u32, score: f64): usize {
-  if (score == Math.floor(score) && score > -1e17 && score < 1e17 &&
-      !(score == 0 && (reinterpret<u64>(score) >> 63) != 0)) {
+  if (score >= -LL_HALF && score <= LL_HALF && score == <f64><i64>score) {
     return lpInsertIntBefore(lp, off, <i64>score);
   }
   const n = formatDouble(SCORE_BUF, score);
@@ -467,7 +471,7 @@ export function zScoreAt(e: usize, p: u32): f64 {
 /** First position whose score is in the range, or 0. */
 export function zFirstInRange(e: usize): u32 {
   if (encOf(e) != ENC_LISTPACK) return <u32>zslFirstInRange(zsetZ(e).zsl);
-  if (scoreRangeEmpty()) return 0;
+  if (!lpInRange(e)) return 0;
   let p = zFirst(e);
   while (p != 0) {
     const s = zScoreAt(e, p);
@@ -480,7 +484,7 @@ export function zFirstInRange(e: usize): u32 {
 /** Last position whose score is in the range, or 0. */
 export function zLastInRange(e: usize): u32 {
   if (encOf(e) != ENC_LISTPACK) return <u32>zslLastInRange(zsetZ(e).zsl);
-  if (scoreRangeEmpty()) return 0;
+  if (!lpInRange(e)) return 0;
   let p = zLast(e);
   while (p != 0) {
     const s = zScoreAt(e, p);
@@ -490,10 +494,33 @@ export function zLastInRange(e: usize): u32 {
   return 0;
 }
 
+/**
+ * zzlIsInLexRange: the range is not empty, the last member is not below it
+ * and the first not above it. Only these two ends are checked, so with mixed
+ * scores (not lex-ordered) Redis can answer "nothing" here: so must we.
+ */
+function lpInLexRange(e: usize): bool {
+  if (lexRangeEmpty()) return false;
+  const last = zLast(e);
+  if (last == 0) return false;
+  zMemberAt(e, last);
+  if (!lexGteMin(zmPtr, zmLen)) return false;
+  zMemberAt(e, zFirst(e));
+  return lexLteMax(zmPtr, zmLen);
+}
+
+/** zzlIsInRange: the score range is not empty and overlaps first..last. */
+function lpInRange(e: usize): bool {
+  if (scoreRangeEmpty()) return false;
+  const last = zLast(e);
+  if (last == 0 || !gteMin(zScoreAt(e, last))) return false;
+  return lteMax(zScoreAt(e, zFirst(e)));
+}
+
 /** First position whose member is in the lex range, or 0. */
 export function zFirstInLex(e: usize): u32 {
   if (encOf(e) != ENC_LISTPACK) return <u32>zslFirstInLexRange(zsetZ(e).zsl);
-  if (lexRangeEmpty()) return 0;
+  if (!lpInLexRange(e)) return 0;
   let p = zFirst(e);
   while (p != 0) {
     zMemberAt(e, p);
@@ -506,7 +533,7 @@ export function zFirstInLex(e: usize): u32 {
 /** Last position whose member is in the lex range, or 0. */
 export function zLastInLex(e: usize): u32 {
   if (encOf(e) != ENC_LISTPACK) return <u32>zslLastInLexRange(zsetZ(e).zsl);
-  if (lexRangeEmpty()) return 0;
+  if (!lpInLexRange(e)) return 0;
   let p = zLast(e);
   while (p != 0) {
     zMemberAt(e, p);
