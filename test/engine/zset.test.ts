@@ -1,0 +1,662 @@
+// Sorted set family through the engine in-process (debug build, fake clock),
+// table-driven: every table runs once with listpacks (the default limits) and
+// once with skiplists only (zset-max-listpack-entries 0). Expected replies
+// were taken from redis-server 7.0.15; test/diff/zset.diff.test.ts re-checks
+// the same ground against a live one, in both protocols.
+import { describe, it, expect } from 'vitest';
+import { TestEngine } from '../helpers/engine.js';
+import { Prng } from '../helpers/prng.js';
+
+type Row = [args: string[], raw: string];
+type Table = [name: string, rows: Row[]];
+
+/** Runs rows in order on one engine, comparing raw RESP replies. */
+function run(t: TestEngine, rows: Row[]): void {
+  for (const [args, raw] of rows) expect(`${args.join(' ')} -> ${t.rawCmd(...args)}`).toBe(`${args.join(' ')} -> ${raw}`);
+}
+
+/** Sets the zset thresholds (the other families' stay at their defaults). */
+function zsetLimits(t: TestEngine, entries: number, value: number): void {
+  t.engine.x.setEncodingLimits(-2, 0, 512, 64, 512, entries, value);
+}
+
+const ENCODINGS: [name: string, entries: number][] = [['listpack', 128], ['skiplist', 0]];
+
+const RESP2: Table[] = [
+  ['ZADD and ZINCRBY: options, replies, errors', [
+      [["ZADD","z","1","a","2","b","3","c"], ":3\r\n"],
+      [["ZADD","z","1","a"], ":0\r\n"],
+      [["ZADD","z","CH","5","a","6","d"], ":2\r\n"],
+      [["ZADD","z","NX","10","a","7","e"], ":1\r\n"],
+      [["ZADD","z","XX","CH","11","a","8","f"], ":1\r\n"],
+      [["ZADD","z","GT","CH","1","a","12","b"], ":1\r\n"],
+      [["ZADD","z","LT","CH","1","a","100","c"], ":1\r\n"],
+      [["ZADD","z","LT","5","new"], ":1\r\n"],
+      [["ZRANGE","z","0","-1","WITHSCORES"], "*12\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nc\r\n$1\r\n3\r\n$3\r\nnew\r\n$1\r\n5\r\n$1\r\nd\r\n$1\r\n6\r\n$1\r\ne\r\n$1\r\n7\r\n$1\r\nb\r\n$2\r\n12\r\n"],
+      [["ZADD","z","INCR","5","a"], "$1\r\n6\r\n"],
+      [["ZADD","z","NX","INCR","5","a"], "$-1\r\n"],
+      [["ZADD","z","XX","INCR","5","missing"], "$-1\r\n"],
+      [["ZADD","z","GT","INCR","-1","a"], "$-1\r\n"],
+      [["ZADD","z","LT","INCR","-1","a"], "$1\r\n5\r\n"],
+      [["ZINCRBY","z","2.5","a"], "$3\r\n7.5\r\n"],
+      [["ZINCRBY","z","1","fresh"], "$1\r\n1\r\n"],
+      [["ZADD","z","NX","XX","1","a"], "-ERR XX and NX options at the same time are not compatible\r\n"],
+      [["ZADD","z","GT","LT","1","a"], "-ERR GT, LT, and/or NX options at the same time are not compatible\r\n"],
+      [["ZADD","z","GT","NX","1","a"], "-ERR GT, LT, and/or NX options at the same time are not compatible\r\n"],
+      [["ZADD","z","INCR","1","a","2","b"], "-ERR INCR option supports a single increment-element pair\r\n"],
+      [["ZADD","z","1","a","2"], "-ERR syntax error\r\n"],
+      [["ZADD","z","NX"], "-ERR wrong number of arguments for 'zadd' command\r\n"],
+      [["ZADD","z","x","a"], "-ERR value is not a valid float\r\n"],
+      [["ZADD","z","nan","a"], "-ERR value is not a valid float\r\n"],
+      [["ZINCRBY","z","nx","a"], "-ERR syntax error\r\n"],
+      [["ZADD","missing","XX","1","a"], ":0\r\n"],
+      [["EXISTS","missing"], ":0\r\n"],
+      [["ZADD","inf","inf","a"], ":1\r\n"],
+      [["ZADD","inf","INCR","-inf","a"], "-ERR resulting score is not a number (NaN)\r\n"],
+      [["ZINCRBY","inf","-inf","a"], "-ERR resulting score is not a number (NaN)\r\n"],
+      [["ZSCORE","inf","a"], "$3\r\ninf\r\n"],
+      [["ZADD","z"], "-ERR wrong number of arguments for 'zadd' command\r\n"],
+      [["ZINCRBY","z","1"], "-ERR wrong number of arguments for 'zincrby' command\r\n"],
+  ]],
+  ['scores: glibc strtod in, %.17g out', [
+      [["ZADD","s","0","m0","-0.5","m1","1.1","m2","0.1","m3","3.14159265358979323846","m4","1e17","m5","123456789012345678","m6","1e16","m7","9007199254740993","m8","1e22","m9","1e23","m10","1e-300","m11","2.5e-308","m12","4.9e-324","m13","1.7976931348623157e308","m14","0x1p-3","m15","0X1.8P1","m16","-inf","m17","+inf","m18",".5","m19","5.","m20","0.0001","m21","0.00001","m22","99999999999999999","m23","0.30000000000000004","m24","2.2250738585072011e-308","m25","-1e-5","m26","1E3","m27"], ":28\r\n"],
+      [["ZRANGE","s","0","-1","WITHSCORES"], "*56\r\n$3\r\nm17\r\n$4\r\n-inf\r\n$2\r\nm1\r\n$4\r\n-0.5\r\n$3\r\nm26\r\n$23\r\n-1.0000000000000001e-05\r\n$2\r\nm0\r\n$1\r\n0\r\n$3\r\nm13\r\n$23\r\n4.9406564584124654e-324\r\n$3\r\nm25\r\n$23\r\n2.2250738585072009e-308\r\n$3\r\nm12\r\n$23\r\n2.4999999999999998e-308\r\n$3\r\nm11\r\n$6\r\n1e-300\r\n$3\r\nm22\r\n$22\r\n1.0000000000000001e-05\r\n$3\r\nm21\r\n$6\r\n0.0001\r\n$2\r\nm3\r\n$19\r\n0.10000000000000001\r\n$3\r\nm15\r\n$5\r\n0.125\r\n$3\r\nm24\r\n$19\r\n0.30000000000000004\r\n$3\r\nm19\r\n$3\r\n0.5\r\n$2\r\nm2\r\n$18\r\n1.1000000000000001\r\n$3\r\nm16\r\n$1\r\n3\r\n$2\r\nm4\r\n$18\r\n3.1415926535897931\r\n$3\r\nm20\r\n$1\r\n5\r\n$3\r\nm27\r\n$4\r\n1000\r\n$2\r\nm8\r\n$16\r\n9007199254740992\r\n$2\r\nm7\r\n$17\r\n10000000000000000\r\n$3\r\nm23\r\n$5\r\n1e+17\r\n$2\r\nm5\r\n$5\r\n1e+17\r\n$2\r\nm6\r\n$22\r\n1.2345678901234568e+17\r\n$2\r\nm9\r\n$5\r\n1e+22\r\n$3\r\nm10\r\n$22\r\n9.9999999999999992e+22\r\n$3\r\nm14\r\n$23\r\n1.7976931348623157e+308\r\n$3\r\nm18\r\n$3\r\ninf\r\n"],
+      [["ZADD","s","1e400","x"], "-ERR value is not a valid float\r\n"],
+      [["ZADD","s","1e-400","x"], "-ERR value is not a valid float\r\n"],
+      [["ZADD","s"," 1","x"], "-ERR value is not a valid float\r\n"],
+      [["ZADD","s","1 ","x"], "-ERR value is not a valid float\r\n"],
+      [["ZADD","s","","x"], "-ERR value is not a valid float\r\n"],
+      [["ZADD","s","0x","x"], "-ERR value is not a valid float\r\n"],
+      [["ZADD","s","1e","x"], "-ERR value is not a valid float\r\n"],
+      [["ZADD","s","inf ","x"], "-ERR value is not a valid float\r\n"],
+      [["ZADD","s","Infinity","x"], ":1\r\n"],
+      [["ZSCORE","s","x"], "$3\r\ninf\r\n"],
+  ]],
+  ['reads: ZCARD ZSCORE ZMSCORE ZRANK ZREVRANK ZCOUNT ZLEXCOUNT', [
+      [["ZADD","z","1","a","2","b","3","c","2","bb","-inf","ninf","inf","pinf"], ":6\r\n"],
+      [["ZCARD","z"], ":6\r\n"],
+      [["ZCARD","missing"], ":0\r\n"],
+      [["ZSCORE","z","b"], "$1\r\n2\r\n"],
+      [["ZSCORE","z","x"], "$-1\r\n"],
+      [["ZSCORE","missing","x"], "$-1\r\n"],
+      [["ZMSCORE","z","a","x","pinf"], "*3\r\n$1\r\n1\r\n$-1\r\n$3\r\ninf\r\n"],
+      [["ZMSCORE","missing","a"], "*1\r\n$-1\r\n"],
+      [["ZRANK","z","a"], ":1\r\n"],
+      [["ZRANK","z","bb"], ":3\r\n"],
+      [["ZREVRANK","z","a"], ":4\r\n"],
+      [["ZRANK","z","x"], "$-1\r\n"],
+      [["ZREVRANK","missing","a"], "$-1\r\n"],
+      [["ZCOUNT","z","-inf","+inf"], ":6\r\n"],
+      [["ZCOUNT","z","(1","3"], ":3\r\n"],
+      [["ZCOUNT","z","(","3"], ":4\r\n"],
+      [["ZCOUNT","z","","(2"], ":1\r\n"],
+      [["ZCOUNT","z","( 1","3"], ":3\r\n"],
+      [["ZCOUNT","z","1e999","+inf"], ":1\r\n"],
+      [["ZCOUNT","z","(inf","inf"], ":0\r\n"],
+      [["ZCOUNT","z","3","1"], ":0\r\n"],
+      [["ZCOUNT","z"," ","1"], "-ERR min or max is not a float\r\n"],
+      [["ZCOUNT","z","nan","1"], "-ERR min or max is not a float\r\n"],
+      [["ZCOUNT","z","1","x"], "-ERR min or max is not a float\r\n"],
+      [["ZCOUNT","missing","0","1"], ":0\r\n"],
+      [["ZADD","l","0","a","0","b","0","c","0","d"], ":4\r\n"],
+      [["ZLEXCOUNT","l","-","+"], ":4\r\n"],
+      [["ZLEXCOUNT","l","[b","[c"], ":2\r\n"],
+      [["ZLEXCOUNT","l","(b","[c"], ":1\r\n"],
+      [["ZLEXCOUNT","l","(a","(a"], ":0\r\n"],
+      [["ZLEXCOUNT","l","[c","[a"], ":0\r\n"],
+      [["ZLEXCOUNT","l","+","-"], ":0\r\n"],
+      [["ZLEXCOUNT","l","[","+"], ":4\r\n"],
+      [["ZLEXCOUNT","l","(","(b"], ":1\r\n"],
+      [["ZLEXCOUNT","l","a","+"], "-ERR min or max not valid string range item\r\n"],
+      [["ZLEXCOUNT","l","-","+x"], "-ERR min or max not valid string range item\r\n"],
+      [["ZLEXCOUNT","l","","+"], "-ERR min or max not valid string range item\r\n"],
+      [["ZLEXCOUNT","missing","-","+"], ":0\r\n"],
+  ]],
+  ['ZRANGE and its older forms', [
+      [["ZADD","z","1","a","2","b","3","c","4","d","5","e","5","ee","6","f"], ":7\r\n"],
+      [["ZRANGE","z","0","-1"], "*7\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n$1\r\ne\r\n$2\r\nee\r\n$1\r\nf\r\n"],
+      [["ZRANGE","z","1","3","WITHSCORES"], "*6\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n$1\r\n4\r\n"],
+      [["ZRANGE","z","-3","-1","REV"], "*3\r\n$1\r\nc\r\n$1\r\nb\r\n$1\r\na\r\n"],
+      [["ZRANGE","z","-100","100"], "*7\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n$1\r\ne\r\n$2\r\nee\r\n$1\r\nf\r\n"],
+      [["ZRANGE","z","3","1"], "*0\r\n"],
+      [["ZRANGE","z","-9223372036854775808","9223372036854775807"], "*7\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n$1\r\ne\r\n$2\r\nee\r\n$1\r\nf\r\n"],
+      [["ZREVRANGE","z","0","2","WITHSCORES"], "*6\r\n$1\r\nf\r\n$1\r\n6\r\n$2\r\nee\r\n$1\r\n5\r\n$1\r\ne\r\n$1\r\n5\r\n"],
+      [["ZRANGE","z","(2","4","BYSCORE","WITHSCORES"], "*4\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n$1\r\n4\r\n"],
+      [["ZRANGE","z","+inf","-inf","BYSCORE","REV","LIMIT","1","3"], "*3\r\n$2\r\nee\r\n$1\r\ne\r\n$1\r\nd\r\n"],
+      [["ZRANGE","z","-inf","+inf","BYSCORE","LIMIT","-1","3"], "*0\r\n"],
+      [["ZRANGE","z","-inf","+inf","BYSCORE","LIMIT","2","-1"], "*5\r\n$1\r\nc\r\n$1\r\nd\r\n$1\r\ne\r\n$2\r\nee\r\n$1\r\nf\r\n"],
+      [["ZRANGE","z","-inf","+inf","BYSCORE","LIMIT","7","1"], "*0\r\n"],
+      [["ZRANGE","z","[b","(e","BYLEX"], "*3\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n"],
+      [["ZRANGE","z","+","-","BYLEX","REV","LIMIT","1","2"], "*2\r\n$2\r\nee\r\n$1\r\ne\r\n"],
+      [["ZRANGE","z","0","-1","LIMIT","0","1"], "-ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX\r\n"],
+      [["ZRANGE","z","0","-1","LIMIT","0","-1"], "*7\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n$1\r\ne\r\n$2\r\nee\r\n$1\r\nf\r\n"],
+      [["ZRANGE","z","-","+","BYLEX","WITHSCORES"], "-ERR syntax error, WITHSCORES not supported in combination with BYLEX\r\n"],
+      [["ZRANGE","z","0","-1","BYSCORE","BYLEX"], "-ERR syntax error\r\n"],
+      [["ZRANGE","z","0","-1","LIMIT","1"], "-ERR syntax error\r\n"],
+      [["ZRANGEBYSCORE","z","2","5","WITHSCORES","LIMIT","1","2"], "*4\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n$1\r\n4\r\n"],
+      [["ZRANGEBYSCORE","z","2","5","REV"], "-ERR syntax error\r\n"],
+      [["ZREVRANGEBYSCORE","z","5","(2","WITHSCORES"], "*8\r\n$2\r\nee\r\n$1\r\n5\r\n$1\r\ne\r\n$1\r\n5\r\n$1\r\nd\r\n$1\r\n4\r\n$1\r\nc\r\n$1\r\n3\r\n"],
+      [["ZRANGEBYLEX","z","[a","[c"], "*3\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n"],
+      [["ZREVRANGEBYLEX","z","[c","-","LIMIT","0","2"], "*2\r\n$1\r\nc\r\n$1\r\nb\r\n"],
+      [["ZREVRANGE","z","0","-1","BYSCORE"], "-ERR syntax error\r\n"],
+      [["ZRANGE","missing","0","-1"], "*0\r\n"],
+      [["ZRANGE","z","x","1"], "-ERR value is not an integer or out of range\r\n"],
+  ]],
+  ['ZRANGESTORE and removals', [
+      [["ZADD","src","1","a","2","b","3","c","4","d"], ":4\r\n"],
+      [["ZRANGESTORE","dst","src","1","2","REV"], ":2\r\n"],
+      [["ZRANGE","dst","0","-1","WITHSCORES"], "*4\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n"],
+      [["ZRANGESTORE","dst","src","(1","3","BYSCORE"], ":2\r\n"],
+      [["ZRANGE","dst","0","-1","WITHSCORES"], "*4\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n"],
+      [["ZRANGESTORE","dst","src","5","10"], ":0\r\n"],
+      [["EXISTS","dst"], ":0\r\n"],
+      [["SET","str","v"], "+OK\r\n"],
+      [["EXPIRE","str","100"], ":1\r\n"],
+      [["ZRANGESTORE","str","src","0","0"], ":1\r\n"],
+      [["TYPE","str"], "+zset\r\n"],
+      [["TTL","str"], ":-1\r\n"],
+      [["ZRANGESTORE","dst","src","0","-1","WITHSCORES"], "-ERR syntax error\r\n"],
+      [["ZADD","r","1","a","2","b","3","c","4","d","5","e","6","f","7","g"], ":7\r\n"],
+      [["ZREMRANGEBYRANK","r","1","2"], ":2\r\n"],
+      [["ZREMRANGEBYRANK","r","-2","-1"], ":2\r\n"],
+      [["ZREMRANGEBYSCORE","r","(4","5"], ":1\r\n"],
+      [["ZRANGE","r","0","-1"], "*2\r\n$1\r\na\r\n$1\r\nd\r\n"],
+      [["ZADD","lx","0","p","0","q","0","r"], ":3\r\n"],
+      [["ZREMRANGEBYLEX","lx","[p","(r"], ":2\r\n"],
+      [["ZRANGE","lx","0","-1"], "*1\r\n$1\r\nr\r\n"],
+      [["ZREMRANGEBYRANK","r","0","-1"], ":2\r\n"],
+      [["EXISTS","r"], ":0\r\n"],
+      [["ZREM","lx","r","x"], ":1\r\n"],
+      [["EXISTS","lx"], ":0\r\n"],
+      [["ZREMRANGEBYRANK","missing","0","-1"], ":0\r\n"],
+      [["ZREMRANGEBYSCORE","r","x","1"], "-ERR min or max is not a float\r\n"],
+  ]],
+  ['pops, blocking pops that need not wait', [
+      [["ZADD","z","1","a","2","b","3","c","4","d","5","e","1.5","x"], ":6\r\n"],
+      [["ZPOPMIN","z"], "*2\r\n$1\r\na\r\n$1\r\n1\r\n"],
+      [["ZPOPMAX","z"], "*2\r\n$1\r\ne\r\n$1\r\n5\r\n"],
+      [["ZPOPMIN","z","2"], "*4\r\n$1\r\nx\r\n$3\r\n1.5\r\n$1\r\nb\r\n$1\r\n2\r\n"],
+      [["ZPOPMAX","z","0"], "*0\r\n"],
+      [["ZPOPMIN","z","-1"], "-ERR value is out of range, must be positive\r\n"],
+      [["ZPOPMIN","z","x"], "-ERR value is out of range, must be positive\r\n"],
+      [["ZPOPMIN","z","1","2"], "-ERR syntax error\r\n"],
+      [["ZPOPMAX","z","10"], "*4\r\n$1\r\nd\r\n$1\r\n4\r\n$1\r\nc\r\n$1\r\n3\r\n"],
+      [["EXISTS","z"], ":0\r\n"],
+      [["ZPOPMIN","missing"], "*0\r\n"],
+      [["ZADD","z","1","a","2","b","3","c"], ":3\r\n"],
+      [["ZADD","y","10","p"], ":1\r\n"],
+      [["ZMPOP","2","missing","z","MIN"], "*2\r\n$1\r\nz\r\n*1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n"],
+      [["ZMPOP","2","missing","z","MAX","COUNT","5"], "*2\r\n$1\r\nz\r\n*2\r\n*2\r\n$1\r\nc\r\n$1\r\n3\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n"],
+      [["ZMPOP","1","missing","MIN"], "*-1\r\n"],
+      [["ZMPOP","0","y","MIN"], "-ERR numkeys should be greater than 0\r\n"],
+      [["ZMPOP","x","y","MIN"], "-ERR numkeys should be greater than 0\r\n"],
+      [["ZMPOP","3","y","MIN"], "-ERR syntax error\r\n"],
+      [["ZMPOP","1","y","BOTH"], "-ERR syntax error\r\n"],
+      [["ZMPOP","1","y","MIN","COUNT","0"], "-ERR count should be greater than 0\r\n"],
+      [["ZMPOP","1","y","MIN","COUNT","1","COUNT","1"], "-ERR syntax error\r\n"],
+      [["BZPOPMIN","y","0"], "*3\r\n$1\r\ny\r\n$1\r\np\r\n$2\r\n10\r\n"],
+      [["ZADD","y","1","q","2","r"], ":2\r\n"],
+      [["BZPOPMAX","missing","y","1.5"], "*3\r\n$1\r\ny\r\n$1\r\nr\r\n$1\r\n2\r\n"],
+      [["BZMPOP","0","1","y","MIN","COUNT","3"], "*2\r\n$1\r\ny\r\n*1\r\n*2\r\n$1\r\nq\r\n$1\r\n1\r\n"],
+      [["BZPOPMIN","y","x"], "-ERR timeout is not a float or out of range\r\n"],
+      [["BZPOPMIN","y","-1"], "-ERR timeout is negative\r\n"],
+      [["BZMPOP","x","0","y","MIN"], "-ERR numkeys should be greater than 0\r\n"],
+  ]],
+  ['ZUNION ZINTER ZDIFF ZINTERCARD and the STORE forms', [
+      [["ZADD","a","1","x","2","y","3","z"], ":3\r\n"],
+      [["ZADD","b","10","y","20","z","30","w"], ":3\r\n"],
+      [["ZADD","c","100","z","-inf","x","inf","w"], ":3\r\n"],
+      [["ZUNION","2","a","b","WITHSCORES"], "*8\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$2\r\n12\r\n$1\r\nz\r\n$2\r\n23\r\n$1\r\nw\r\n$2\r\n30\r\n"],
+      [["ZUNION","3","a","b","c","WITHSCORES","AGGREGATE","MIN"], "*8\r\n$1\r\nx\r\n$4\r\n-inf\r\n$1\r\ny\r\n$1\r\n2\r\n$1\r\nz\r\n$1\r\n3\r\n$1\r\nw\r\n$2\r\n30\r\n"],
+      [["ZUNION","3","a","b","c","AGGREGATE","MAX","WITHSCORES"], "*8\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$2\r\n10\r\n$1\r\nz\r\n$3\r\n100\r\n$1\r\nw\r\n$3\r\ninf\r\n"],
+      [["ZUNION","2","a","b","WEIGHTS","2","0.5","WITHSCORES"], "*8\r\n$1\r\nx\r\n$1\r\n2\r\n$1\r\ny\r\n$1\r\n9\r\n$1\r\nw\r\n$2\r\n15\r\n$1\r\nz\r\n$2\r\n16\r\n"],
+      [["ZUNION","2","a","c","WEIGHTS","0","0","WITHSCORES"], "*8\r\n$1\r\nw\r\n$1\r\n0\r\n$1\r\nx\r\n$1\r\n0\r\n$1\r\ny\r\n$1\r\n0\r\n$1\r\nz\r\n$1\r\n0\r\n"],
+      [["ZUNION","2","c","c","WITHSCORES"], "*6\r\n$1\r\nx\r\n$4\r\n-inf\r\n$1\r\nz\r\n$3\r\n200\r\n$1\r\nw\r\n$3\r\ninf\r\n"],
+      [["ZINTER","2","a","b","WITHSCORES"], "*4\r\n$1\r\ny\r\n$2\r\n12\r\n$1\r\nz\r\n$2\r\n23\r\n"],
+      [["ZINTER","3","a","b","c","WITHSCORES","AGGREGATE","MAX"], "*2\r\n$1\r\nz\r\n$3\r\n100\r\n"],
+      [["ZINTER","2","a","a","WEIGHTS","1","2","WITHSCORES"], "*6\r\n$1\r\nx\r\n$1\r\n3\r\n$1\r\ny\r\n$1\r\n6\r\n$1\r\nz\r\n$1\r\n9\r\n"],
+      [["ZINTER","2","a","missing"], "*0\r\n"],
+      [["ZDIFF","2","a","b","WITHSCORES"], "*2\r\n$1\r\nx\r\n$1\r\n1\r\n"],
+      [["ZDIFF","3","b","a","c"], "*0\r\n"],
+      [["ZDIFF","2","a","a"], "*0\r\n"],
+      [["ZINTERCARD","2","a","b"], ":2\r\n"],
+      [["ZINTERCARD","3","a","b","c","LIMIT","1"], ":1\r\n"],
+      [["ZINTERCARD","2","a","b","LIMIT","-1"], "-ERR LIMIT can't be negative\r\n"],
+      [["ZUNIONSTORE","d","3","a","b","c","WEIGHTS","1","2","3","AGGREGATE","MIN"], ":4\r\n"],
+      [["ZRANGE","d","0","-1","WITHSCORES"], "*8\r\n$1\r\nx\r\n$4\r\n-inf\r\n$1\r\ny\r\n$1\r\n2\r\n$1\r\nz\r\n$1\r\n3\r\n$1\r\nw\r\n$2\r\n60\r\n"],
+      [["ZINTERSTORE","d","2","a","b"], ":2\r\n"],
+      [["ZRANGE","d","0","-1","WITHSCORES"], "*4\r\n$1\r\ny\r\n$2\r\n12\r\n$1\r\nz\r\n$2\r\n23\r\n"],
+      [["ZDIFFSTORE","d","2","b","a"], ":1\r\n"],
+      [["ZRANGE","d","0","-1","WITHSCORES"], "*2\r\n$1\r\nw\r\n$2\r\n30\r\n"],
+      [["ZINTERSTORE","d","2","a","missing"], ":0\r\n"],
+      [["EXISTS","d"], ":0\r\n"],
+      [["ZUNION","2","a","b","WEIGHTS","1","x"], "-ERR weight value is not a float\r\n"],
+      [["ZUNION","2","a","b","AGGREGATE","avg"], "-ERR syntax error\r\n"],
+      [["ZUNION","0","a"], "-ERR at least 1 input key is needed for 'zunion' command\r\n"],
+      [["ZUNION","3","a","b"], "-ERR syntax error\r\n"],
+      [["ZUNIONSTORE","d","1","a","WITHSCORES"], "-ERR syntax error\r\n"],
+      [["ZDIFF","2","a","b","WEIGHTS","1","1"], "-ERR syntax error\r\n"],
+      [["ZINTERCARD","2","a","b","WITHSCORES"], "-ERR syntax error\r\n"],
+      [["ZADD","p","inf","m"], ":1\r\n"],
+      [["ZADD","q","-inf","m"], ":1\r\n"],
+      [["ZUNION","2","p","q","WITHSCORES"], "*2\r\n$1\r\nm\r\n$1\r\n0\r\n"],
+      [["ZINTER","2","p","q","WEIGHTS","0","1","WITHSCORES"], "*2\r\n$1\r\nm\r\n$4\r\n-inf\r\n"],
+  ]],
+  ['WRONGTYPE and argument errors', [
+      [["SET","s","v"], "+OK\r\n"],
+      [["ZADD","s","1","a"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZINCRBY","s","1","a"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZREM","s","a"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZCARD","s"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZSCORE","s","a"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZMSCORE","s","a"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZRANK","s","a"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZREVRANK","s","a"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZCOUNT","s","0","1"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZLEXCOUNT","s","-","+"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZRANGE","s","0","-1"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZRANGEBYSCORE","s","0","1"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZRANGEBYLEX","s","-","+"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZREVRANGE","s","0","1"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZREVRANGEBYSCORE","s","1","0"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZREVRANGEBYLEX","s","+","-"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZRANGESTORE","d","s","0","-1"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZREMRANGEBYRANK","s","0","1"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZREMRANGEBYSCORE","s","0","1"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZREMRANGEBYLEX","s","-","+"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZPOPMIN","s"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZPOPMAX","s"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZMPOP","1","s","MIN"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["BZPOPMIN","s","0"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["BZPOPMAX","s","0"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["BZMPOP","0","1","s","MIN"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZRANDMEMBER","s"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZRANDMEMBER","s","1"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZSCAN","s","0"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZUNION","1","s"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZINTER","1","s"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZDIFF","1","s"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZINTERCARD","1","s"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZUNIONSTORE","d","1","s"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZINTERSTORE","d","1","s"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZDIFFSTORE","d","1","s"], "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"],
+      [["ZADD","s","x","a"], "-ERR value is not a valid float\r\n"],
+      [["ZRANGE","s","x","1"], "-ERR value is not an integer or out of range\r\n"],
+      [["ZSCAN","s","x"], "-ERR invalid cursor\r\n"],
+  ]],
+];
+
+// RESP3 shapes: scores are doubles, pairs are nested arrays, nil is `_`.
+const RESP3: Row[] = [
+      [["ZADD","z","1","a","2.5","b","inf","c"], ":3\r\n"],
+      [["ZSCORE","z","b"], ",2.5\r\n"],
+      [["ZSCORE","z","c"], ",inf\r\n"],
+      [["ZSCORE","z","x"], "_\r\n"],
+      [["ZMSCORE","z","a","x"], "*2\r\n,1\r\n_\r\n"],
+      [["ZINCRBY","z","1","a"], ",2\r\n"],
+      [["ZADD","z","INCR","1","a"], ",3\r\n"],
+      [["ZADD","z","NX","INCR","1","a"], "_\r\n"],
+      [["ZRANGE","z","0","-1","WITHSCORES"], "*3\r\n*2\r\n$1\r\nb\r\n,2.5\r\n*2\r\n$1\r\na\r\n,3\r\n*2\r\n$1\r\nc\r\n,inf\r\n"],
+      [["ZRANGE","z","0","-1"], "*3\r\n$1\r\nb\r\n$1\r\na\r\n$1\r\nc\r\n"],
+      [["ZRANGEBYSCORE","z","-inf","+inf","WITHSCORES"], "*3\r\n*2\r\n$1\r\nb\r\n,2.5\r\n*2\r\n$1\r\na\r\n,3\r\n*2\r\n$1\r\nc\r\n,inf\r\n"],
+      [["ZREVRANGE","z","0","0","WITHSCORES"], "*1\r\n*2\r\n$1\r\nc\r\n,inf\r\n"],
+      [["ZRANK","z","x"], "_\r\n"],
+      [["ZPOPMIN","z"], "*2\r\n$1\r\nb\r\n,2.5\r\n"],
+      [["ZPOPMIN","z","1"], "*1\r\n*2\r\n$1\r\na\r\n,3\r\n"],
+      [["ZPOPMAX","z","5"], "*1\r\n*2\r\n$1\r\nc\r\n,inf\r\n"],
+      [["ZADD","z","1","a","2","b"], ":2\r\n"],
+      [["ZMPOP","1","z","MIN"], "*2\r\n$1\r\nz\r\n*1\r\n*2\r\n$1\r\na\r\n,1\r\n"],
+      [["ZMPOP","1","missing","MIN"], "_\r\n"],
+      [["BZPOPMIN","z","0"], "*3\r\n$1\r\nz\r\n$1\r\nb\r\n,2\r\n"],
+      [["ZADD","z","1","a","2","b"], ":2\r\n"],
+      [["BZMPOP","0","1","z","MAX","COUNT","2"], "*2\r\n$1\r\nz\r\n*2\r\n*2\r\n$1\r\nb\r\n,2\r\n*2\r\n$1\r\na\r\n,1\r\n"],
+      [["ZADD","z","1","a","2","b"], ":2\r\n"],
+      [["ZUNION","1","z","WITHSCORES"], "*2\r\n*2\r\n$1\r\na\r\n,1\r\n*2\r\n$1\r\nb\r\n,2\r\n"],
+      [["ZRANDMEMBER","z","5","WITHSCORES"], "*2\r\n*2\r\n$1\r\nb\r\n,2\r\n*2\r\n$1\r\na\r\n,1\r\n"],
+      [["ZRANDMEMBER","missing"], "_\r\n"],
+      [["ZSCAN","missing","0"], "*2\r\n$1\r\n0\r\n*0\r\n"],
+      [["ZRANGESTORE","d","z","0","-1"], ":2\r\n"],
+      [["ZRANDMEMBER","missing","-1","WITHSCORES"], "*0\r\n"],
+];
+
+for (const [enc, entries] of ENCODINGS) {
+  describe(`sorted sets (${enc})`, () => {
+    for (const [name, rows] of RESP2) {
+      it(name, () => {
+        const t = new TestEngine();
+        zsetLimits(t, entries, 64);
+        if (entries === 0) {
+          // Every key the table creates is a skiplist: check on the first one.
+          t.cmd('ZADD', 'probe', '1', 'a');
+          expect(t.cmd('OBJECT', 'ENCODING', 'probe')).toBe('skiplist');
+          t.cmd('DEL', 'probe');
+        }
+        run(t, rows);
+      });
+    }
+
+    it('RESP3 reply shapes', () => {
+      const t = new TestEngine();
+      zsetLimits(t, entries, 64);
+      t.setProto(3);
+      run(t, RESP3);
+    });
+
+    it('ZSCAN returns every member with its score', () => {
+      const t = new TestEngine();
+      zsetLimits(t, entries, 64);
+      t.cmd('ZADD', 'z', '1', 'a', '2.5', 'b', 'inf', 'c', '-0', 'd', '1e17', 'e', '0.1', 'f');
+      const r = t.cmd('ZSCAN', 'z', '0', 'COUNT', '100') as [string, string[]];
+      expect(r[0]).toBe('0');
+      const pairs: string[] = [];
+      for (let i = 0; i < r[1].length; i += 2) pairs.push(`${r[1][i]}=${r[1][i + 1]}`);
+      // A listpack holds integral scores as integers (-0 becomes 0, 1e17 its
+      // digits) and shows them so; a skiplist prints each with %.17g.
+      const want = entries === 0
+        ? ['a=1', 'b=2.5', 'c=inf', 'd=-0', 'e=1e+17', 'f=0.10000000000000001']
+        : ['a=1', 'b=2.5', 'c=inf', 'd=0', 'e=100000000000000000', 'f=0.10000000000000001'];
+      expect(pairs.sort()).toEqual(want);
+      const m = t.cmd('ZSCAN', 'z', '0', 'MATCH', '[ab]', 'COUNT', '100') as [string, string[]];
+      expect(m[0]).toBe('0');
+      expect([`${m[1][0]}=${m[1][1]}`, `${m[1][2]}=${m[1][3]}`].sort()).toEqual(['a=1', 'b=2.5']);
+      // -0 stays -0 in a skiplist; a listpack stores it as the integer 0.
+      t.cmd('ZADD', 'n', '-0', 'a');
+      expect(t.cmd('ZSCORE', 'n', 'a')).toBe(entries === 0 ? '-0' : '0');
+    });
+  });
+}
+
+describe('encodings', () => {
+  it('converts at the entry and member limits as Redis does', () => {
+    const t = new TestEngine();
+    zsetLimits(t, 4, 8);
+    run(t, [
+      [["ZADD","e","1","a","2","b","3","c","4","d"], ":4\r\n"],
+      [["OBJECT","ENCODING","e"], "$8\r\nlistpack\r\n"],
+      [["ZADD","e","5","e"], ":1\r\n"],
+      [["OBJECT","ENCODING","e"], "$8\r\nskiplist\r\n"],
+      [["ZADD","f","1","a","1","a","1","a","1","a","1","a"], ":1\r\n"],
+      [["OBJECT","ENCODING","f"], "$8\r\nlistpack\r\n"],
+      [["ZADD","h","1","12345678"], ":1\r\n"],
+      [["OBJECT","ENCODING","h"], "$8\r\nlistpack\r\n"],
+      [["ZADD","h","1","123456789"], ":1\r\n"],
+      [["OBJECT","ENCODING","h"], "$8\r\nskiplist\r\n"],
+      [["ZADD","i","1","123456789"], ":1\r\n"],
+      [["OBJECT","ENCODING","i"], "$8\r\nskiplist\r\n"],
+      [["ZADD","j","1","a","1","123456789"], ":2\r\n"],
+      [["OBJECT","ENCODING","j"], "$8\r\nskiplist\r\n"],
+      [["ZINCRBY","l","1","123456789"], "$1\r\n1\r\n"],
+      [["OBJECT","ENCODING","l"], "$8\r\nskiplist\r\n"],
+      [["ZADD","m","1","a","2","b","3","c","4","d"], ":4\r\n"],
+      [["ZADD","m","XX","5","e"], ":0\r\n"],
+      [["OBJECT","ENCODING","m"], "$8\r\nlistpack\r\n"],
+      [["ZADD","m","NX","5","a"], ":0\r\n"],
+      [["OBJECT","ENCODING","m"], "$8\r\nlistpack\r\n"],
+      [["ZREM","e","a","b","c"], ":3\r\n"],
+      [["OBJECT","ENCODING","e"], "$8\r\nskiplist\r\n"],
+      [["ZUNIONSTORE","u","1","e"], ":2\r\n"],
+      [["OBJECT","ENCODING","u"], "$8\r\nlistpack\r\n"],
+      [["ZUNIONSTORE","u","2","e","m"], ":5\r\n"],
+      [["OBJECT","ENCODING","u"], "$8\r\nskiplist\r\n"],
+      [["ZINTERSTORE","u","2","e","m"], ":1\r\n"],
+      [["OBJECT","ENCODING","u"], "$8\r\nlistpack\r\n"],
+      [["ZUNIONSTORE","u","1","j"], ":2\r\n"],
+      [["OBJECT","ENCODING","u"], "$8\r\nskiplist\r\n"],
+      [["ZDIFFSTORE","u","2","j","h"], ":1\r\n"],
+      [["OBJECT","ENCODING","u"], "$8\r\nlistpack\r\n"],
+      [["ZRANGESTORE","u","m","0","3"], ":4\r\n"],
+      [["OBJECT","ENCODING","u"], "$8\r\nlistpack\r\n"],
+      [["ZADD","m","9","z"], ":1\r\n"],
+      [["ZRANGESTORE","u","m","0","4"], ":5\r\n"],
+      [["OBJECT","ENCODING","u"], "$8\r\nskiplist\r\n"],
+      [["ZRANGESTORE","u","m","0","+inf","BYSCORE"], ":5\r\n"],
+      [["OBJECT","ENCODING","u"], "$8\r\nskiplist\r\n"],
+      [["ZRANGESTORE","u","j","0","-1"], ":2\r\n"],
+      [["OBJECT","ENCODING","u"], "$8\r\nskiplist\r\n"],
+      [["COPY","m","m2"], ":1\r\n"],
+      [["OBJECT","ENCODING","m2"], "$8\r\nskiplist\r\n"],
+      [["ZRANGE","m2","0","-1","WITHSCORES"], "*10\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n$1\r\n4\r\n$1\r\nz\r\n$1\r\n9\r\n"],
+      [["COPY","h","h2"], ":1\r\n"],
+      [["OBJECT","ENCODING","h2"], "$8\r\nskiplist\r\n"],
+      [["ZRANGE","h2","0","-1","WITHSCORES"], "*4\r\n$8\r\n12345678\r\n$1\r\n1\r\n$9\r\n123456789\r\n$1\r\n1\r\n"],
+      [["ZPOPMIN","m","4"], "*8\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\nc\r\n$1\r\n3\r\n$1\r\nd\r\n$1\r\n4\r\n"],
+      [["OBJECT","ENCODING","m"], "$8\r\nskiplist\r\n"],
+    ]);
+  });
+
+  it('a first member over the limit, or a zero entry limit, makes a skiplist at once', () => {
+    const t = new TestEngine();
+    zsetLimits(t, 128, 64);
+    t.cmd('ZADD', 'long', '1', 'x'.repeat(65), '2', 'a');
+    expect(t.cmd('OBJECT', 'ENCODING', 'long')).toBe('skiplist');
+    t.cmd('ZADD', 'ok', '1', 'x'.repeat(64));
+    expect(t.cmd('OBJECT', 'ENCODING', 'ok')).toBe('listpack');
+    zsetLimits(t, 0, 64);
+    t.cmd('ZADD', 'zero', '1', 'a');
+    expect(t.cmd('OBJECT', 'ENCODING', 'zero')).toBe('skiplist');
+    // A converted set stays a skiplist even when it shrinks or the limits grow.
+    zsetLimits(t, 128, 64);
+    t.cmd('ZREM', 'long', 'x'.repeat(65));
+    expect(t.cmd('OBJECT', 'ENCODING', 'long')).toBe('skiplist');
+  });
+
+  it('128 members stay a listpack, the 129th converts; stores choose by size', () => {
+    const t = new TestEngine();
+    const args: string[] = [];
+    for (let i = 0; i < 128; i++) args.push(String(i), `m${i}`);
+    t.cmd('ZADD', 'big', ...args);
+    expect(t.cmd('OBJECT', 'ENCODING', 'big')).toBe('listpack');
+    t.cmd('ZADD', 'big', '128', 'm128');
+    expect(t.cmd('OBJECT', 'ENCODING', 'big')).toBe('skiplist');
+    expect(t.cmd('ZRANGESTORE', 'u', 'big', '0', '127')).toBe(128);
+    expect(t.cmd('OBJECT', 'ENCODING', 'u')).toBe('listpack');
+    expect(t.cmd('ZUNIONSTORE', 'u', '1', 'big')).toBe(129);
+    expect(t.cmd('OBJECT', 'ENCODING', 'u')).toBe('skiplist');
+    expect(t.cmd('ZRANGE', 'u', '0', '-1')).toEqual(t.cmd('ZRANGE', 'big', '0', '-1'));
+  });
+
+  it('COPY gives each encoding its own deep copy', () => {
+    for (const entries of [128, 0]) {
+      const t = new TestEngine();
+      zsetLimits(t, entries, 64);
+      t.cmd('ZADD', 'a', '1', 'x', '2', 'y', '3', 'z');
+      expect(t.cmd('COPY', 'a', 'b')).toBe(1);
+      t.cmd('ZADD', 'a', '10', 'x');
+      t.cmd('ZREM', 'b', 'z');
+      expect(t.cmd('ZRANGE', 'a', '0', '-1', 'WITHSCORES')).toEqual(['y', '2', 'z', '3', 'x', '10']);
+      expect(t.cmd('ZRANGE', 'b', '0', '-1', 'WITHSCORES')).toEqual(['x', '1', 'y', '2']);
+      expect(t.cmd('OBJECT', 'ENCODING', 'b')).toBe(entries === 0 ? 'skiplist' : 'listpack');
+      t.cmd('DEL', 'a');
+      expect(t.cmd('ZCARD', 'b')).toBe(2);
+    }
+  });
+
+  it('memory is returned when sets shrink or go away', () => {
+    const t = new TestEngine();
+    const x = t.engine.x as any;
+    // The keyspace's own table and the reply buffer settle after a first round.
+    let base = 0;
+    for (const [round, entries] of [[0, 128], [1, 128], [2, 0], [3, 0]]) {
+      if (round === 1 || round === 3) base = x.usedMemory();
+      zsetLimits(t, entries, 64);
+      const args: string[] = [];
+      for (let i = 0; i < 500; i++) args.push(String(i % 7 === 0 ? i + 0.5 : i), `member:${i}`);
+      t.cmd('ZADD', 'k', ...args);
+      t.cmd('ZUNIONSTORE', 'u', '1', 'k');
+      t.cmd('COPY', 'k', 'c');
+      t.cmd('ZREMRANGEBYRANK', 'k', '10', '400');
+      t.cmd('ZPOPMIN', 'k', '50');
+      t.cmd('DEL', 'k', 'u', 'c');
+      if (round === 1 || round === 3) expect(x.usedMemory()).toBe(base);
+    }
+  });
+});
+
+describe('ZRANDMEMBER picks uniformly', () => {
+  for (const [enc, entries] of ENCODINGS) {
+    it(`independent picks (negative count), ${enc}`, () => {
+      const t = new TestEngine();
+      zsetLimits(t, entries, 64);
+      const args: string[] = [];
+      for (let i = 0; i < 10; i++) args.push(String(i), `m${i}`);
+      t.cmd('ZADD', 'z', ...args);
+      const counts = new Map<string, number>();
+      const draws = 20000;
+      const got = t.cmd('ZRANDMEMBER', 'z', String(-draws)) as string[];
+      expect(got.length).toBe(draws);
+      for (const m of got) counts.set(m, (counts.get(m) ?? 0) + 1);
+      expect(counts.size).toBe(10);
+      for (const n of counts.values()) expect(Math.abs(n - draws / 10)).toBeLessThan(draws / 10 * 0.1);
+      const ws = t.cmd('ZRANDMEMBER', 'z', '-5', 'WITHSCORES') as string[];
+      for (let i = 0; i < ws.length; i += 2) expect(ws[i]).toBe(`m${ws[i + 1]}`);
+    });
+
+    for (const k of [3, 8]) {
+      it(`distinct picks of ${k} of 10 (${k * 3 > 10 ? 'most of the set' : 'a few'}), ${enc}`, () => {
+        const t = new TestEngine();
+        zsetLimits(t, entries, 64);
+        const args: string[] = [];
+        for (let i = 0; i < 10; i++) args.push(String(i), `m${i}`);
+        t.cmd('ZADD', 'z', ...args);
+        const counts = new Map<string, number>();
+        const rounds = 3000;
+        for (let r = 0; r < rounds; r++) {
+          const got = t.cmd('ZRANDMEMBER', 'z', String(k), 'WITHSCORES') as string[];
+          expect(got.length).toBe(2 * k);
+          const members = got.filter((_, i) => i % 2 === 0);
+          expect(new Set(members).size).toBe(k);
+          for (let i = 0; i < got.length; i += 2) expect(got[i]).toBe(`m${got[i + 1]}`);
+          for (const m of members) counts.set(m, (counts.get(m) ?? 0) + 1);
+        }
+        const expected = rounds * k / 10;
+        for (const n of counts.values()) expect(Math.abs(n - expected)).toBeLessThan(expected * 0.1);
+      });
+    }
+  }
+
+  it('a count past the size returns the whole set from the highest score', () => {
+    for (const entries of [128, 0]) {
+      const t = new TestEngine();
+      zsetLimits(t, entries, 64);
+      t.cmd('ZADD', 'z', '1', 'a', '2', 'b', '3', 'c');
+      expect(t.cmd('ZRANDMEMBER', 'z', '3')).toEqual(['c', 'b', 'a']);
+      expect(t.cmd('ZRANDMEMBER', 'z', '10', 'WITHSCORES')).toEqual(['c', '3', 'b', '2', 'a', '1']);
+    }
+  });
+});
+
+describe('ZSCAN over a skiplist', () => {
+  it('returns every member present for the whole scan, while the set grows and shrinks', () => {
+    const t = new TestEngine();
+    zsetLimits(t, 0, 64);
+    const stable: string[] = [];
+    const args: string[] = [];
+    for (let i = 1; i <= 2000; i++) {
+      args.push(String(i), `s${i}`);
+      stable.push(`s${i}`);
+    }
+    t.cmd('ZADD', 'z', ...args);
+    for (let i = 0; i < 300; i++) t.cmd('ZADD', 'z', '0', `tmp${i}`);
+    const seen = new Set<string>();
+    let cursor = '0';
+    let calls = 0;
+    let grow = 0;
+    do {
+      const [next, items] = t.cmd('ZSCAN', 'z', cursor, 'COUNT', '25') as [string, string[]];
+      for (let i = 0; i < items.length; i += 2) {
+        seen.add(items[i]);
+        if (items[i].startsWith('s')) expect(items[i + 1]).toBe(items[i].slice(1));
+      }
+      cursor = next;
+      calls++;
+      // Grow (forcing a rehash to a larger table) and shrink between calls.
+      if (calls % 3 === 0) for (let j = 0; j < 200; j++) t.cmd('ZADD', 'z', '0', `g${grow++}`);
+      if (calls % 5 === 0) t.cmd('ZREMRANGEBYSCORE', 'z', '0', '0');
+    } while (cursor !== '0' && calls < 10000);
+    expect(cursor).toBe('0');
+    for (const m of stable) expect(seen.has(m)).toBe(true);
+  });
+
+  it('MATCH filters members, COUNT bounds the work of a call', () => {
+    const t = new TestEngine();
+    zsetLimits(t, 0, 64);
+    const args: string[] = [];
+    for (let i = 0; i < 1000; i++) args.push(String(i), i % 10 === 0 ? `ten:${i}` : `x:${i}`);
+    t.cmd('ZADD', 'z', ...args);
+    const seen = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, items] = t.cmd('ZSCAN', 'z', cursor, 'MATCH', 'ten:*', 'COUNT', '50') as [string, string[]];
+      expect(items.length).toBeLessThanOrEqual(2 * 50 * 2);
+      for (let i = 0; i < items.length; i += 2) seen.add(items[i]);
+      cursor = next;
+    } while (cursor !== '0');
+    expect(seen.size).toBe(100);
+  });
+});
+
+describe('sizes where a naive structure goes quadratic', () => {
+  /** One command as RESP bytes, built without per-argument Buffers. */
+  const resp = (args: string[]) => `*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`;
+
+  // Release build: these are about complexity, not asserts.
+  it('a million members: add in batches, rank, ranges and counts in the middle, remove a middle range, pop them all', () => {
+    const t = new TestEngine({ debug: false });
+    const N = 1_000_000;
+    const BATCH = 10_000;
+    // Scores are a permutation of 0..N-1: member i scores (i * 7919) mod N.
+    const score = (i: number) => (i * 7919) % N;
+    for (let b = 0; b < N; b += BATCH) {
+      const args = ['ZADD', 'big'];
+      for (let i = b; i < b + BATCH; i++) args.push(String(score(i)), `member:${i}`);
+      expect(t.raw(resp(args)).toString('latin1')).toBe(`:${BATCH}\r\n`);
+    }
+    expect(t.cmd('ZCARD', 'big')).toBe(N);
+    const rnd = new Prng(5);
+    let ranks = '';
+    let want = '';
+    for (let i = 0; i < 20000; i++) {
+      const m = rnd.int(N);
+      ranks += resp(['ZRANK', 'big', `member:${m}`]);
+      want += `:${score(m)}\r\n`;
+    }
+    expect(t.raw(ranks).toString('latin1')).toBe(want);
+    const inv = (s: number) => { for (let i = 0; ; i++) if (score(i) === s) return i; };
+    expect(t.cmd('ZRANGE', 'big', '500000', '500001', 'WITHSCORES')).toEqual([`member:${inv(500000)}`, '500000', `member:${inv(500001)}`, '500001']);
+    let counts = '';
+    want = '';
+    for (let i = 0; i < 5000; i++) {
+      const from = rnd.int(N);
+      counts += resp(['ZCOUNT', 'big', String(from), '+inf']);
+      want += `:${N - from}\r\n`;
+    }
+    expect(t.raw(counts).toString('latin1')).toBe(want);
+    expect(t.cmd('ZREMRANGEBYRANK', 'big', '250000', '749999')).toBe(500000);
+    expect(t.cmd('ZCARD', 'big')).toBe(N / 2);
+    expect(t.cmd('ZRANGE', 'big', '249999', '250000', 'WITHSCORES')).toEqual([`member:${inv(249999)}`, '249999', `member:${inv(750000)}`, '750000']);
+    const pop = resp(['ZPOPMIN', 'big', '10000']);
+    for (let p = 0; p < N / 2; p += 10000) {
+      const out = t.raw(pop).toString('latin1');
+      // The first popped score: the lowest left.
+      const first = p < 250000 ? p : p + 500000;
+      expect(out.startsWith(`*20000\r\n$${`member:${inv(first)}`.length}\r\nmember:${inv(first)}\r\n`)).toBe(true);
+    }
+    expect(t.cmd('EXISTS', 'big')).toBe(0);
+  }, 120_000);
+
+  it('a listpack at a raised limit ranges, picks and removes in one pass', () => {
+    const t = new TestEngine({ debug: false });
+    zsetLimits(t, 4000, 64);
+    const args = ['ZADD', 'lp'];
+    for (let i = 0; i < 4000; i++) args.push(String(i), `m${i}`);
+    t.raw(resp(args));
+    expect(t.cmd('OBJECT', 'ENCODING', 'lp')).toBe('listpack');
+    for (let i = 0; i < 50; i++) {
+      expect((t.cmd('ZRANGE', 'lp', '0', '-1') as string[]).length).toBe(4000);
+      expect((t.cmd('ZRANGEBYSCORE', 'lp', '-inf', '+inf', 'WITHSCORES') as string[]).length).toBe(8000);
+      expect((t.cmd('ZRANDMEMBER', 'lp', '-4000') as string[]).length).toBe(4000);
+    }
+    expect(t.cmd('ZREMRANGEBYSCORE', 'lp', '1000', '2999')).toBe(2000);
+    expect(t.cmd('ZCARD', 'lp')).toBe(2000);
+  }, 60_000);
+});
