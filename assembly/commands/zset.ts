@@ -212,6 +212,21 @@ function parseLexRangeOrReply(minArg: i32, maxArg: i32): bool {
 let scoresPtr: usize = 0;
 let scoresCap: usize = 0;
 
+// Scratch buffers keep what a typical command needs; a huge one (the scores
+// of a million-member ZADD, a long popped member) is given back when its
+// command ends, so it does not stay in used_memory.
+const SCRATCH_KEEP: usize = 4096;
+
+function trimScratch(): void {
+  if ((scoresCap << 3) > SCRATCH_KEEP) { memFree(scoresPtr); scoresPtr = 0; scoresCap = 0; }
+  if (popCap > SCRATCH_KEEP) { memFree(popBuf); popBuf = 0; popCap = 0; }
+  if (memCap > SCRATCH_KEEP) { memFree(memBuf); memBuf = 0; memCap = 0; }
+  if ((<usize>srcCap << 3) > SCRATCH_KEEP) {
+    memFree(srcEntry); memFree(srcWeight);
+    srcEntry = 0; srcWeight = 0; srcCap = 0;
+  }
+}
+
 function scoresFor(n: usize): usize {
   if (n > scoresCap) {
     scoresPtr = memRealloc(scoresPtr, n << 3);
@@ -302,10 +317,10 @@ function replyAddResult(incr: bool, ch: bool, processed: i64, score: f64, added:
 // ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...] —
 // integer: members added (CH: added or updated); with INCR the new score,
 // or nil when NX/XX/GT/LT stopped it. O(log N) per member.
-function cmdZadd(): void { zaddGeneric(0); }
+function cmdZadd(): void { zaddGeneric(0); trimScratch(); }
 
 // ZINCRBY key increment member — the new score (double). O(log N).
-function cmdZincrby(): void { zaddGeneric(ZADD_IN_INCR); }
+function cmdZincrby(): void { zaddGeneric(ZADD_IN_INCR); trimScratch(); }
 
 // ---- removal ----------------------------------------------------------------------
 
@@ -796,10 +811,10 @@ function zpopMinMax(where: i32): void {
 
 // ZPOPMIN key [count] — array: member, score, ... (RESP3 with a count:
 // [member, score] pairs). O(M log N).
-function cmdZpopmin(): void { zpopMinMax(ZSET_MIN); }
+function cmdZpopmin(): void { zpopMinMax(ZSET_MIN); trimScratch(); }
 
 // ZPOPMAX key [count] — as ZPOPMIN from the highest scores. O(M log N).
-function cmdZpopmax(): void { zpopMinMax(ZSET_MAX); }
+function cmdZpopmax(): void { zpopMinMax(ZSET_MAX); trimScratch(); }
 
 /**
  * Redis's blockingGenericZpopCommand: pops from the first non-empty key, or
@@ -829,10 +844,10 @@ function blockingZpop(keyFirst: i32, keyCount: i32, where: i32, timeoutIdx: i32,
 
 // BZPOPMIN key [key ...] timeout — [key, member, score], or a null array on
 // timeout; blocks while every key is missing. O(log N).
-function cmdBzpopmin(): void { blockingZpop(1, curArgc - 2, ZSET_MIN, curArgc - 1, -1, false, false); }
+function cmdBzpopmin(): void { blockingZpop(1, curArgc - 2, ZSET_MIN, curArgc - 1, -1, false, false); trimScratch(); }
 
 // BZPOPMAX key [key ...] timeout — as BZPOPMIN from the highest score. O(log N).
-function cmdBzpopmax(): void { blockingZpop(1, curArgc - 2, ZSET_MAX, curArgc - 1, -1, false, false); }
+function cmdBzpopmax(): void { blockingZpop(1, curArgc - 2, ZSET_MAX, curArgc - 1, -1, false, false); trimScratch(); }
 
 /** Redis's zmpopGenericCommand; `numkeysIdx` 1 for ZMPOP, 2 for BZMPOP. */
 function zmpopGeneric(numkeysIdx: i32, block: bool): void {
@@ -864,11 +879,11 @@ function zmpopGeneric(numkeysIdx: i32, block: bool): void {
 
 // ZMPOP numkeys key [key ...] MIN|MAX [COUNT count] — [key, [[member, score],
 // ...]] from the first non-empty key, or a null array. O(K + M log N).
-function cmdZmpop(): void { zmpopGeneric(1, false); }
+function cmdZmpop(): void { zmpopGeneric(1, false); trimScratch(); }
 
 // BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count] — as ZMPOP,
 // blocking while every key is missing. O(K + M log N).
-function cmdBzmpop(): void { zmpopGeneric(2, true); }
+function cmdBzmpop(): void { zmpopGeneric(2, true); trimScratch(); }
 
 // ---- ZRANDMEMBER ---------------------------------------------------------------------------
 
@@ -1454,30 +1469,30 @@ function zsetOpGeneric(dstArg: i32, numkeysIdx: i32, op: i32, cardOnly: bool, na
 
 // ZUNIONSTORE destination numkeys key [key ...] [WEIGHTS weight ...]
 // [AGGREGATE SUM|MIN|MAX] — integer: members stored. O(N) + O(M log M).
-function cmdZunionstore(): void { zsetOpGeneric(1, 2, OP_UNION, false, "zunionstore"); }
+function cmdZunionstore(): void { zsetOpGeneric(1, 2, OP_UNION, false, "zunionstore"); trimScratch(); }
 
 // ZINTERSTORE destination numkeys key [key ...] [WEIGHTS weight ...]
 // [AGGREGATE SUM|MIN|MAX] — integer: members stored. O(N*K) + O(M log M).
-function cmdZinterstore(): void { zsetOpGeneric(1, 2, OP_INTER, false, "zinterstore"); }
+function cmdZinterstore(): void { zsetOpGeneric(1, 2, OP_INTER, false, "zinterstore"); trimScratch(); }
 
 // ZDIFFSTORE destination numkeys key [key ...] — integer: members stored.
 // O(L + (N-K) log N).
-function cmdZdiffstore(): void { zsetOpGeneric(1, 2, OP_DIFF, false, "zdiffstore"); }
+function cmdZdiffstore(): void { zsetOpGeneric(1, 2, OP_DIFF, false, "zdiffstore"); trimScratch(); }
 
 // ZUNION numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX]
 // [WITHSCORES] — array (RESP3 with scores: [member, score] pairs).
-function cmdZunion(): void { zsetOpGeneric(-1, 1, OP_UNION, false, "zunion"); }
+function cmdZunion(): void { zsetOpGeneric(-1, 1, OP_UNION, false, "zunion"); trimScratch(); }
 
 // ZINTER numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX]
 // [WITHSCORES] — array.
-function cmdZinter(): void { zsetOpGeneric(-1, 1, OP_INTER, false, "zinter"); }
+function cmdZinter(): void { zsetOpGeneric(-1, 1, OP_INTER, false, "zinter"); trimScratch(); }
 
 // ZDIFF numkeys key [key ...] [WITHSCORES] — array.
-function cmdZdiff(): void { zsetOpGeneric(-1, 1, OP_DIFF, false, "zdiff"); }
+function cmdZdiff(): void { zsetOpGeneric(-1, 1, OP_DIFF, false, "zdiff"); trimScratch(); }
 
 // ZINTERCARD numkeys key [key ...] [LIMIT limit] — integer: size of the
 // intersection, counting stops at LIMIT (0: no limit). O(N*K).
-function cmdZintercard(): void { zsetOpGeneric(-1, 1, OP_INTER, true, "zintercard"); }
+function cmdZintercard(): void { zsetOpGeneric(-1, 1, OP_INTER, true, "zintercard"); trimScratch(); }
 
 export function register(): void {
   registerZsetType();
