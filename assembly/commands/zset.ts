@@ -23,7 +23,7 @@ import { curDb, cur, parseLongOrReply, parseLongOrReplyMsg, argInt } from "./con
 import { parseTimeoutOrReply, blockForKeys } from "./blocking";
 import { argPtr, argLen, curArgc, CF_UNBLOCK_TIMEOUT, CF_UNBLOCK_ERROR } from "../client";
 import {
-  replyBulk, replyNull, replyNullArray, replyError, replyErrorBytes, replyInt, replyArray,
+  replyBulk, replyNull, replyNullArray, replyError, replyInt, replyArray,
   replyDoubleText, replyBulkU64, outMark, outInsertArrayHeader, proto,
 } from "../resp/writer";
 import {
@@ -35,7 +35,7 @@ import {
 import {
   Db, addDirty, dbLookup, dbLookupRead, dbDeleteEntry, dbDelete,
 } from "../db/db";
-import { typeOf, keyPtrOf, keyLenOf, encOf, TYPE_ZSET, TYPE_SET, ENC_LISTPACK } from "../db/entry";
+import { typeOf, keyPtrOf, keyLenOf, encOf, objPtrOf, TYPE_ZSET, TYPE_SET, ENC_LISTPACK } from "../db/entry";
 import { signalKeyAsReady } from "../db/ready";
 import { zsetMaxListpackEntries, zsetMaxListpackValue } from "../db/limits";
 import { setSize, setHas, setEach } from "../db/setaccess";
@@ -48,18 +48,17 @@ import {
   ZADD_OUT_NOP, ZADD_OUT_NAN, ZADD_OUT_ADDED, ZADD_OUT_UPDATED,
 } from "../db/zsetval";
 import {
-  setScoreRange, rangeMin, rangeMinEx, rangeMax, rangeMaxEx, gteMin, lteMax, setLexMin, setLexMax,
+  setScoreRange, gteMin, lteMax, setLexMin, setLexMax,
   lexGteMin, lexLteMax, LEX_BYTES, LEX_MIN, LEX_MAX, nodeKey, nodeLen, nodeScore, nodeNext,
   zslNewNode, zslLink, zslSetUnlinkedScore, zslFirst,
 } from "../ds/skiplist";
 import { dictFind, dictInsert, dictForEach, dictScan } from "../ds/dict";
 import { hashBytes, randomBelow } from "../ds/hash";
-import { memAlloc, memFree, memRealloc, bytesEqual } from "../ds/mem";
+import { memAlloc, memFree, memRealloc } from "../ds/mem";
 import { lpFirst, lpNext, lpGetBytes, lpPtr, lpLen } from "../ds/listpack";
 import { parseDouble, dblValue, strtodPrefix, formatDouble, DOUBLE_FMT_MAX } from "../util/double";
 import { parseCursor, PARSE_OK, parsedU64 } from "../util/num";
 import { globMatch } from "../util/glob";
-import { objPtrOf } from "../db/entry";
 
 const I64_MAX: i64 = 9223372036854775807;
 const I64_MIN: i64 = -9223372036854775808;

@@ -44,7 +44,7 @@ import {
 } from "../ds/skiplist";
 import {
   lpNew, lpFree, lpBytes, lpLength, lpFirst, lpNext, lpPrev, lpLast, lpSeek, lpGet, lpGetBytes,
-  lpFind, lpInsertBefore, lpInsertIntBefore, lpDelete, lpDeleteRangeAt, lpDup, lpInt, lpPtr, lpLen,
+  lpFind, lpInsertBefore, lpInsertIntBefore, lpDeleteRangeAt, lpDup, lpInt, lpPtr, lpLen,
 } from "../ds/listpack";
 import {
   E_TYPE, TYPE_ZSET, ENC_LISTPACK, ENC_SKIPLIST, E_LRU, encOf, objPtrOf, setObj,

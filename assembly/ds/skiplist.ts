@@ -61,6 +61,8 @@ export const NODE_KEY: usize = 28;
 @inline function setFwd(x: usize, i: i32, n: usize): void { store<u32>(levelsOf(x) + (<usize>i << 3), <u32>n); }
 // @ts-ignore: decorator
 @inline function span(x: usize, i: i32): u32 { return load<u32>(levelsOf(x) + (<usize>i << 3), 4); }
+/** The span of node `x`'s link at level `i` (for invariant checks). */
+export function nodeSpan(x: usize, i: i32): u32 { return span(x, i); }
 // @ts-ignore: decorator
 @inline function setSpan(x: usize, i: i32, s: u32): void { store<u32>(levelsOf(x) + (<usize>i << 3), s, 4); }
 // @ts-ignore: decorator

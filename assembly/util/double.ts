@@ -20,7 +20,7 @@
 // m decimal digits of the exact value (m <= ~770, usually < 60).
 
 import {
-  BX, BY, bigNorm, bigSetU64, bigMulAdd, bigBitLen, bigShl, bigDivSmall, bigMulPow10, roundRatio,
+  BX, BY, bigNorm, bigSetU64, bigMulAdd, bigShl, bigDivSmall, bigMulPow10, roundRatio,
   rMant, rExp, R_OK, R_OVERFLOW, R_UNDERFLOW,
 } from "./bigint";
 
