@@ -29,7 +29,7 @@ const NUL_SCORE = Buffer.from('1\0x');
 const SCORES = ['0', '-0', '1', '-1', '1.1', '0.1', '3.14159265358979323846', '1e17', '123456789012345678', '1e16',
   '9007199254740993', '1e22', '1e23', '1e-300', '2.5e-308', '4.9e-324', '1.7976931348623157e308', '0x1p-3', '0X1.8P1',
   'inf', '-inf', '+inf', 'Infinity', '-INF', '.5', '5.', '1e+2', '0.000001', '0.0001', '123.456e-7', '99999999999999999',
-  '0.30000000000000004', '2.2250738585072011e-308', '00012', '-0.0', '1E3'];
+  '0.30000000000000004', '2.2250738585072011e-308', '00012', '-0.0', '1E3', '1234567890123456.25', '1234567890123456.75'];
 const BAD_SCORES = ['abc', 'nan', 'NaN', '-nan', '1e400', '-1e400', '1e-400', ' 1', '1 ', '', '1.5.5', '0x', '1e', '+', '-',
   '.', 'inf ', '(1', '0x1p', NUL_SCORE];
 
@@ -377,6 +377,51 @@ suite('sorted set family vs redis-server', () => {
       ['ZUNIONSTORE', 'd', 2, 'set', 'iset'], ['ZRANGE', 'd', 0, -1, 'WITHSCORES'], ['OBJECT', 'ENCODING', 'd'],
       ['ZINTERSTORE', 'd', 2, 'set', 'set', 'AGGREGATE', 'MAX'], ['ZRANGE', 'd', 0, -1, 'WITHSCORES'], ['ZRANGE', 'set', 0, -1]] as Arg[][]) {
       await compare(c, false);
+    }
+  });
+
+  it('random scores parse (strtod) and print (%.17g) as glibc does', async () => {
+    const rnd = new Prng(4242);
+    const f64 = new Float64Array(1);
+    const u32 = new Uint32Array(f64.buffer);
+    const digits = (n: number) => Array.from({ length: n }, () => String(rnd.int(10))).join('');
+    const scores: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      switch (rnd.int(6)) {
+        case 0: // any finite double, printed with more digits than it needs
+          do { u32[0] = rnd.int(2 ** 32); u32[1] = rnd.int(2 ** 32); } while (!Number.isFinite(f64[0]));
+          scores.push(f64[0].toPrecision(1 + rnd.int(21)));
+          break;
+        case 1: scores.push(`${digits(1 + rnd.int(20))}.${digits(rnd.int(30))}`); break;
+        case 2: scores.push(`${digits(1 + rnd.int(3))}e${rnd.int(2) ? '-' : ''}${rnd.int(330)}`); break;
+        case 3: scores.push(`0.${'0'.repeat(rnd.int(320))}${digits(1 + rnd.int(25))}`); break;
+        case 4: scores.push(`0x${digits(1 + rnd.int(16))}p${rnd.int(2) ? '-' : ''}${rnd.int(1100)}`); break;
+        default: scores.push(`${digits(17)}${'0'.repeat(rnd.int(3))}.${rnd.int(2) ? '5' : '25'}`);
+      }
+    }
+    await both(['HELLO', 2]);
+    await both(['FLUSHALL']);
+    for (let i = 0; i < scores.length; i += 100) {
+      const args: Arg[] = ['ZADD', 'r'];
+      for (let j = i; j < i + 100; j++) args.push(scores[j], `m${j}`);
+      ref.send(...args);
+      ours.send(...args);
+      const [a, b] = [await ref.readRaw(), await ours.readRaw()];
+      // A score out of range fails the batch on both: then add one by one.
+      if (a.toString().startsWith('-')) {
+        expect(b.toString()).toBe(a.toString());
+        for (let j = i; j < i + 100; j++) await compare(['ZADD', 'r', scores[j], `m${j}`], false);
+      } else {
+        expect(b.toString()).toBe(a.toString());
+      }
+    }
+    await compare(['ZRANGE', 'r', 0, -1, 'WITHSCORES'], false);
+    await compare(['ZSCAN', 'r', 0, 'COUNT', 10000], true);
+    // The listpack form of the same scores (integers or %.17g text), in order.
+    for (let i = 0; i < 3000; i += 100) {
+      await compare(['ZRANGESTORE', 'lp', 'r', i, i + 99], false);
+      await compare(['OBJECT', 'ENCODING', 'lp'], false);
+      await compare(['ZSCAN', 'lp', 0], false);
     }
   });
 

@@ -366,6 +366,17 @@ for (const [enc, entries] of ENCODINGS) {
   });
 }
 
+describe('%.17g', () => {
+  it('rounds an exact tie at the 17th digit to even, as glibc (not half up)', () => {
+    for (const entries of [128, 0]) {
+      const t = new TestEngine();
+      zsetLimits(t, entries, 64);
+      t.cmd('ZADD', 'z', '1234567890123456.25', 'a', '1234567890123456.75', 'b', '0.5', 'c');
+      expect(t.cmd('ZRANGE', 'z', '0', '-1', 'WITHSCORES')).toEqual(['c', '0.5', 'a', '1234567890123456.2', 'b', '1234567890123456.8']);
+    }
+  });
+});
+
 describe('encodings', () => {
   it('converts at the entry and member limits as Redis does', () => {
     const t = new TestEngine();
