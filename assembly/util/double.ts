@@ -85,6 +85,79 @@ const POW10: StaticArray<f64> = [
   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
+const U64_MAX: u64 = 0xFFFFFFFFFFFFFFFF;
+const POW10_U64: StaticArray<u64> = [
+  1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000,
+  100000000000, 1000000000000, 10000000000000, 100000000000000, 1000000000000000,
+  10000000000000000, 100000000000000000, 1000000000000000000, 10000000000000000000,
+];
+
+/**
+ * x / y rounded to the nearest double (ties to even), for 0 < x, y < 2^64:
+ * the quotient's bits come one at a time from a 64-bit long division, so
+ * the result is exact before its single rounding. Never subnormal nor
+ * infinite (2^-64 < x / y < 2^64).
+ */
+function ratioToDouble(x: u64, y: u64, neg: bool): f64 {
+  let q = x / y;
+  let r = x % y;
+  let mant: u64;
+  let exp: i32; // value = mant * 2^exp before rounding
+  let half = false;
+  let sticky = false;
+  if (q != 0) {
+    const nb = 64 - <i32>clz(q);
+    if (nb > DBL_PREC) {
+      const drop = nb - DBL_PREC;
+      mant = q >> <u64>drop;
+      half = ((q >> <u64>(drop - 1)) & 1) != 0;
+      sticky = (q & ((<u64>1 << <u64>(drop - 1)) - 1)) != 0 || r != 0;
+      exp = drop;
+    } else {
+      mant = q;
+      exp = 0;
+      // More bits from the fraction: r / y, one at a time.
+      for (let i = nb; i < DBL_PREC; i++) {
+        const carry = r >> 63;
+        r <<= 1;
+        mant <<= 1;
+        if (carry != 0 || r >= y) { r -= y; mant |= 1; }
+        exp--;
+      }
+      const carry = r >> 63;
+      r <<= 1;
+      if (carry != 0 || r >= y) { r -= y; half = true; }
+      sticky = r != 0;
+    }
+  } else {
+    // Below 1: skip the fraction's leading zeros, then take 53 bits.
+    mant = 0;
+    exp = 0;
+    let bits = 0;
+    while (bits < DBL_PREC) {
+      const carry = r >> 63;
+      r <<= 1;
+      exp--;
+      const one = carry != 0 || r >= y;
+      if (one) r -= y;
+      if (mant != 0 || one) {
+        mant = (mant << 1) | (one ? 1 : 0);
+        bits++;
+      }
+    }
+    const carry = r >> 63;
+    r <<= 1;
+    if (carry != 0 || r >= y) { r -= y; half = true; }
+    sticky = r != 0;
+  }
+  if (half && (sticky || (mant & 1) != 0)) {
+    mant++;
+    if (mant == (<u64>1 << <u64>DBL_PREC)) { mant >>= 1; exp++; }
+  }
+  const v = makeDouble(mant, exp);
+  return neg ? -v : v;
+}
+
 /** The double mant * 2^exp, exactly representable by construction. */
 function makeDouble(mant: u64, exp: i32): f64 {
   if (mant == 0) return 0;
@@ -246,6 +319,16 @@ function parseDecimal(p: usize, len: usize, start: usize, neg: bool): usize {
     dblValue = neg ? -v : v;
     return i;
   }
+  // Up to 19 digits over a power of ten that fits 64 bits: one exact
+  // 64-bit long division (the common case of 16-17 digit scores).
+  if (nd <= 19 && scale < 0 && scale >= -19) {
+    dblValue = ratioToDouble(mant, POW10_U64[-scale], neg);
+    return i;
+  }
+  if (nd <= 19 && scale >= 0 && scale <= 19 && mant <= U64_MAX / POW10_U64[scale]) {
+    dblValue = ratioToDouble(mant * POW10_U64[scale], 1, neg);
+    return i;
+  }
   // The decimal magnitude: 10^(mag-1) <= value < 10^mag.
   const mag = <i64>nd + <i64>scale;
   if (mag > 310) { finishRound(R_OVERFLOW, neg); return i; }
@@ -302,6 +385,19 @@ export const DOUBLE_FMT_MAX: usize = 32;
 const DIGITS_MAX: i32 = 800;
 const DIG = memory.data(DIGITS_MAX); // most significant first
 
+/** The decimal digit values (0-9, not ASCII) of `v` at `dst`, most significant first; returns how many. */
+function putU64Digits(dst: usize, v: u64): usize {
+  let n: usize = 1;
+  let t = v;
+  while (t >= 10) { t /= 10; n++; }
+  let q = dst + n;
+  do {
+    store<u8>(--q, <u8>(v % 10));
+    v /= 10;
+  } while (v != 0);
+  return n;
+}
+
 /** Writes `v` (|v| < 2^63, integral) as decimal; returns the length. */
 function formatIntegral(dst: usize, v: f64): usize {
   let o = dst;
@@ -342,38 +438,64 @@ export function formatDouble(dst: usize, v: f64): usize {
   let mant = bits & 0xFFFFFFFFFFFFF;
   let exp: i32;
   if (be == 0) exp = DENORM_EXP; else { mant |= 1 << 52; exp = be - 1075; }
-  // The exact decimal digits of mant * 2^exp: an integer N, and the power
-  // of ten of its last digit (mant * 2^-k = mant * 5^k / 10^k).
-  let n = bigSetU64(BX, mant);
-  let pointShift: i32 = 0;
-  if (exp >= 0) {
-    n = bigShl(BX, BX, n, exp);
-  } else {
-    const k = -exp;
-    let left = k;
-    while (left >= 13) { n = bigMulAdd(BX, n, 1220703125, 0); left -= 13; } // 5^13
-    let m: u32 = 1;
-    while (left > 0) { m *= 5; left--; }
-    if (m != 1) n = bigMulAdd(BX, n, m, 0);
-    pointShift = k;
-  }
-  // Digits, least significant first, into the tail of DIG, then reversed.
-  let nd: i32 = 0;
+  // The exact decimal digits of mant * 2^exp (most significant first in
+  // DIG), and the power of ten of the last one: value = digits * 10^-pointShift.
   const tmp = DIG;
-  while (n > 0) {
-    let r = bigDivSmall(BX, n, 1000000000);
-    n = bigNorm(BX, n);
-    for (let j = 0; j < 9; j++) {
-      store<u8>(tmp + nd++, <u8>(r % 10));
-      r /= 10;
-      if (n == 0 && r == 0) break;
+  let nd: i32 = 0;
+  let pointShift: i32 = 0;
+  if (exp < 0 && exp >= -60) {
+    // m / 2^k with k <= 60: the integer part's digits, then the fraction's
+    // k digits, each exactly (f * 10 stays below 2^64).
+    const k = <u64>(-exp);
+    const mask = (<u64>1 << k) - 1;
+    nd = <i32>putU64Digits(tmp, mant >> k);
+    if (nd == 1 && load<u8>(tmp) == 0) nd = 0;
+    let f = mant & mask;
+    for (let i: u64 = 0; i < k; i++) {
+      f *= 10;
+      store<u8>(tmp + nd++, <u8>(f >> k));
+      f &= mask;
     }
-  }
-  // Reverse in place: most significant first.
-  for (let a = 0, b = nd - 1; a < b; a++, b--) {
-    const t = load<u8>(tmp + a);
-    store<u8>(tmp + a, load<u8>(tmp + b));
-    store<u8>(tmp + b, t);
+    pointShift = <i32>k;
+    // Leading zeros of a value below 1 are not digits of N.
+    let lead = 0;
+    while (lead < nd - 1 && load<u8>(tmp + lead) == 0) lead++;
+    if (lead > 0) {
+      memory.copy(tmp, tmp + lead, <usize>(nd - lead));
+      nd -= lead;
+    }
+  } else if (exp >= 0 && exp <= 11) {
+    // An integer below 2^64.
+    nd = <i32>putU64Digits(tmp, mant << <u64>exp);
+  } else {
+    let n = bigSetU64(BX, mant);
+    if (exp >= 0) {
+      n = bigShl(BX, BX, n, exp);
+    } else {
+      // mant * 2^-k = mant * 5^k / 10^k
+      const k = -exp;
+      let left = k;
+      while (left >= 13) { n = bigMulAdd(BX, n, 1220703125, 0); left -= 13; } // 5^13
+      let m: u32 = 1;
+      while (left > 0) { m *= 5; left--; }
+      if (m != 1) n = bigMulAdd(BX, n, m, 0);
+      pointShift = k;
+    }
+    // Digits, least significant first, then reversed.
+    while (n > 0) {
+      let r = bigDivSmall(BX, n, 1000000000);
+      n = bigNorm(BX, n);
+      for (let j = 0; j < 9; j++) {
+        store<u8>(tmp + nd++, <u8>(r % 10));
+        r /= 10;
+        if (n == 0 && r == 0) break;
+      }
+    }
+    for (let a = 0, b = nd - 1; a < b; a++, b--) {
+      const t = load<u8>(tmp + a);
+      store<u8>(tmp + a, load<u8>(tmp + b));
+      store<u8>(tmp + b, t);
+    }
   }
   // Decimal exponent of the first digit.
   let x = nd - 1 - pointShift;
