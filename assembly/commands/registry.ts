@@ -3,6 +3,8 @@ import { register as registerString } from "./string";
 import { register as registerBitmap } from "./bitmap";
 import { register as registerKeys } from "./keys";
 import { register as registerServer } from "./server";
+import { register as registerMulti } from "./multi";
+import { register as registerSet } from "./set";
 import { register as registerZset } from "./zset";
 
 export function registerAll(): void {
@@ -10,5 +12,7 @@ export function registerAll(): void {
   registerBitmap();
   registerKeys();
   registerServer();
+  registerMulti();
+  registerSet();
   registerZset();
 }

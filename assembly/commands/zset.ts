@@ -38,7 +38,7 @@ import {
 import { typeOf, keyPtrOf, keyLenOf, encOf, objPtrOf, TYPE_ZSET, TYPE_SET, ENC_LISTPACK } from "../db/entry";
 import { signalKeyAsReady } from "../db/ready";
 import { zsetMaxListpackEntries, zsetMaxListpackValue } from "../db/limits";
-import { setSize, setHas, setEach } from "../db/setaccess";
+import { setSize, setIsMember, setLoad, elemPtr, elemLen } from "../db/setval";
 import {
   ZSet, registerZsetType, zsetLength, zsetScore, zScoreFound, zsetRank, zsetCreateKey, zsetStoreKey,
   zsetAdd, zNewScore, zsetDel, zFirst, zLast, zNext, zPrev, zAtRank, zMemberAt, zmPtr, zmLen, zScoreAt,
@@ -1140,7 +1140,7 @@ function cmdZscan(): void {
 
 // ---- ZUNION / ZINTER / ZDIFF ------------------------------------------------------------
 // Redis's zunionInterDiffGenericCommand. Inputs are sorted sets or plain
-// sets (every member scoring 1, read through db/setaccess.ts) or missing
+// sets (every member scoring 1, read through db/setval.ts) or missing
 // keys (empty). Results are built in a skiplist value, then replied or
 // stored (choosing the destination's encoding by its size).
 
@@ -1165,7 +1165,7 @@ let srcCap: i32 = 0;
 function srcLen(i: i32): u64 {
   const e = srcE(i);
   if (e == 0) return 0;
-  return typeOf(e) == TYPE_ZSET ? <u64>zsetLength(e) : setSize(e);
+  return typeOf(e) == TYPE_ZSET ? <u64>zsetLength(e) : <u64>setSize(e);
 }
 
 /** zuiFind: the member's score in source `i` (1 for a set member). */
@@ -1178,7 +1178,7 @@ function srcFind(i: i32, ptr: usize, len: usize): bool {
     foundScore = zScoreFound;
     return true;
   }
-  if (!setHas(e, ptr, len)) return false;
+  if (!setIsMember(e, ptr, len)) return false;
   foundScore = 1.0;
   return true;
 }
@@ -1221,12 +1221,12 @@ function walkSource(i: i32, visit: (ptr: usize, len: usize, score: f64) => void)
     }
     return;
   }
-  walkVisit = visit;
-  setEach(e, setMemberVisit);
-}
-let walkVisit: (ptr: usize, len: usize, score: f64) => void = unionVisit;
-function setMemberVisit(ptr: usize, len: usize): void {
-  if (!opStop) walkVisit(ptr, len, 1.0);
+  // A plain set: every member scores 1.
+  const n = setSize(e);
+  for (let i: u32 = 0; i < n && !opStop; i++) {
+    setLoad(e, i);
+    visit(elemPtr, elemLen, 1.0);
+  }
 }
 
 // Scratch for a member whose bytes a lookup could overwrite (a listpack
