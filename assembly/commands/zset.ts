@@ -37,6 +37,8 @@ import {
 } from "../db/db";
 import { typeOf, keyPtrOf, keyLenOf, encOf, objPtrOf, TYPE_ZSET, TYPE_SET, ENC_LISTPACK } from "../db/entry";
 import { signalKeyAsReady } from "../db/ready";
+import { keyChanged, notifyKeyspaceEvent, NOTIFY_ZSET, NOTIFY_GENERIC } from "../db/notify";
+import { signalModifiedKey } from "../db/watch";
 import { zsetMaxListpackEntries, zsetMaxListpackValue } from "../db/limits";
 import { setSize, setIsMember, setLoad, elemPtr, elemLen } from "../db/setval";
 import {
@@ -297,6 +299,7 @@ function zaddGeneric(inFlags: i32): void {
   }
   finishAdd(db, e, created, added, updated);
   replyAddResult(incr, ch, processed, score, added, updated);
+  if (added + updated > 0) keyChanged(db.index, keyPtr, keyLen, NOTIFY_ZSET, incr ? "zincr" : "zadd");
 }
 
 function finishAdd(db: Db, e: usize, created: bool, added: i64, updated: i64): void {
@@ -330,9 +333,15 @@ function cmdZrem(): void {
   if (e == 0) { replyInt(0); return; }
   if (wrongType(e)) return;
   let deleted: i64 = 0;
+  let keyRemoved = false;
   for (let j = 2; j < curArgc; j++) {
     if (zsetDel(e, argPtr(j), argLen(j))) deleted++;
-    if (deleteIfEmpty(db, e)) break;
+    if (deleteIfEmpty(db, e)) { keyRemoved = true; break; }
+  }
+  if (deleted > 0) {
+    notifyKeyspaceEvent(NOTIFY_ZSET, "zrem", argPtr(1), argLen(1), db.index);
+    if (keyRemoved) notifyKeyspaceEvent(NOTIFY_GENERIC, "del", argPtr(1), argLen(1), db.index);
+    signalModifiedKey(db.index, argPtr(1), argLen(1));
   }
   addDirty(<u64>deleted);
   replyInt(deleted);
@@ -373,7 +382,12 @@ function zremrangeGeneric(kind: i32): void {
   } else {
     deleted = zsetRemoveRangeByLex(e);
   }
-  deleteIfEmpty(db, e);
+  const keyRemoved = deleteIfEmpty(db, e);
+  if (deleted > 0) {
+    keyChanged(db.index, argPtr(1), argLen(1), NOTIFY_ZSET,
+      kind == RANGE_RANK ? "zremrangebyrank" : kind == RANGE_SCORE ? "zremrangebyscore" : "zremrangebylex");
+    if (keyRemoved) notifyKeyspaceEvent(NOTIFY_GENERIC, "del", argPtr(1), argLen(1), db.index);
+  }
   addDirty(deleted);
   replyInt(<i64>deleted);
 }
@@ -544,19 +558,34 @@ let storeDst: i32 = 0;
 function emitEnd(): void {
   if (emitStore) {
     const db = curDb();
-    if (emitCount > 0) {
-      const v = zbuildFinish(emitBuild, emitMaxLen, emitTotLen);
-      zsetStoreKey(db, argPtr(storeDst), argLen(storeDst), v, zbuildEnc);
-      replyInt(emitCount);
-      addDirty(1);
-    } else {
-      zbuildFree(emitBuild);
-      replyInt(0);
-      if (dbDelete(db, argPtr(storeDst), argLen(storeDst))) addDirty(1);
-    }
+    storeBuilt(db, storeDst, emitBuild, emitMaxLen, emitTotLen, "zrangestore");
     return;
   }
   if (!emitKnown) outInsertArrayHeader(emitMark, emitScores && proto == 2 ? emitCount * 2 : emitCount);
+}
+
+/**
+ * Stores a value built aside under the key in argument `dstArg` (replying
+ * its size), or, when it is empty, deletes that key (replying 0), with the
+ * events Redis sends: `event` for a store, "del" for a deletion.
+ */
+function storeBuilt(db: Db, dstArg: i32, z: ZSet, maxLen: u64, totLen: u64, event: string): void {
+  const keyPtr = argPtr(dstArg), keyLen = argLen(dstArg);
+  const len = <i64>zbuildLength(z);
+  if (len > 0) {
+    const v = zbuildFinish(z, maxLen, totLen);
+    zsetStoreKey(db, keyPtr, keyLen, v, zbuildEnc);
+    replyInt(len);
+    keyChanged(db.index, keyPtr, keyLen, NOTIFY_ZSET, event);
+    addDirty(1);
+    return;
+  }
+  zbuildFree(z);
+  replyInt(0);
+  if (dbDelete(db, keyPtr, keyLen)) {
+    keyChanged(db.index, keyPtr, keyLen, NOTIFY_GENERIC, "del");
+    addDirty(1);
+  }
 }
 
 /** genericZrangebyrankCommand. */
@@ -794,8 +823,12 @@ function zpopGeneric(keyFirst: i32, keyCount: i32, where: i32, emitKey: bool, co
     replyScore(score);
     zsetDel(e, popBuf, len);
     addDirty(1);
+    if (i == 0) {
+      notifyKeyspaceEvent(NOTIFY_ZSET, where == ZSET_MAX ? "zpopmax" : "zpopmin", argPtr(keyArg), argLen(keyArg), db.index);
+      signalModifiedKey(db.index, argPtr(keyArg), argLen(keyArg));
+    }
   }
-  deleteIfEmpty(db, e);
+  if (deleteIfEmpty(db, e)) notifyKeyspaceEvent(NOTIFY_GENERIC, "del", argPtr(keyArg), argLen(keyArg), db.index);
 }
 
 function zpopMinMax(where: i32): void {
@@ -1436,17 +1469,7 @@ function zsetOpGeneric(dstArg: i32, numkeysIdx: i32, op: i32, cardOnly: bool, na
   opStop = false;
   const z = opBuild;
   if (dstArg >= 0) {
-    if (zbuildLength(z) > 0) {
-      const len = <i64>zbuildLength(z);
-      const v = zbuildFinish(z, opMaxLen, opTotLen);
-      zsetStoreKey(db, argPtr(dstArg), argLen(dstArg), v, zbuildEnc);
-      replyInt(len);
-      addDirty(1);
-    } else {
-      zbuildFree(z);
-      replyInt(0);
-      if (dbDelete(db, argPtr(dstArg), argLen(dstArg))) addDirty(1);
-    }
+    storeBuilt(db, dstArg, z, opMaxLen, opTotLen, op == OP_UNION ? "zunionstore" : op == OP_INTER ? "zinterstore" : "zdiffstore");
     return;
   }
   if (cardOnly) {

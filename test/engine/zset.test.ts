@@ -366,6 +366,87 @@ for (const [enc, entries] of ENCODINGS) {
   });
 }
 
+// notify-keyspace-events "KEA" as Redis's NOTIFY_* bits: every class but
+// "new" and "keymiss", reported as key events.
+const KEA = 2 | 4 | 8 | 16 | 32 | 64 | 128 | 256 | 512 | 1024;
+
+describe('keyspace events and WATCH', () => {
+  // Each command's key events, as redis-server 7.0.15 published them.
+  const EVENTS: [args: string[], events: string[]][] = [
+      [["ZADD","z","1","a","2","b","3","c"], ["zadd z"]],
+      [["ZADD","z","1","a"], []],
+      [["ZADD","z","5","a"], ["zadd z"]],
+      [["ZADD","z","NX","1","a"], []],
+      [["ZINCRBY","z","1","a"], ["zincr z"]],
+      [["ZADD","z","INCR","1","new"], ["zincr z"]],
+      [["ZREM","z","nope"], []],
+      [["ZREM","z","new"], ["zrem z"]],
+      [["ZREMRANGEBYRANK","z","5","9"], []],
+      [["ZREMRANGEBYRANK","z","0","0"], ["zremrangebyrank z"]],
+      [["ZREMRANGEBYSCORE","z","100","200"], []],
+      [["ZADD","lx","0","p","0","q"], ["zadd lx"]],
+      [["ZREMRANGEBYLEX","lx","[p","[p"], ["zremrangebylex lx"]],
+      [["ZREMRANGEBYLEX","lx","(q","+"], []],
+      [["ZREMRANGEBYSCORE","z","-inf","+inf"], ["zremrangebyscore z","del z"]],
+      [["ZADD","z","1","a","2","b","3","c"], ["zadd z"]],
+      [["ZPOPMIN","z"], ["zpopmin z"]],
+      [["ZPOPMAX","z","5"], ["zpopmax z","del z"]],
+      [["ZPOPMIN","z"], []],
+      [["ZADD","y","1","a"], ["zadd y"]],
+      [["ZMPOP","1","y","MAX"], ["zpopmax y","del y"]],
+      [["ZADD","y","1","a","2","b"], ["zadd y"]],
+      [["BZPOPMIN","y","0"], ["zpopmin y"]],
+      [["BZMPOP","0","1","y","MIN","COUNT","3"], ["zpopmin y","del y"]],
+      [["ZADD","a","1","x","2","y"], ["zadd a"]],
+      [["ZADD","b","1","y"], ["zadd b"]],
+      [["ZUNIONSTORE","d","2","a","b"], ["zunionstore d"]],
+      [["ZUNIONSTORE","d","2","a","b"], ["zunionstore d"]],
+      [["ZINTERSTORE","d","2","a","b"], ["zinterstore d"]],
+      [["ZDIFFSTORE","d","2","a","b"], ["zdiffstore d"]],
+      [["ZINTERSTORE","d","2","a","missing"], ["del d"]],
+      [["ZINTERSTORE","d","2","a","missing"], []],
+      [["ZRANGESTORE","r","a","0","-1"], ["zrangestore r"]],
+      [["ZRANGESTORE","r","a","5","6"], ["del r"]],
+      [["ZRANGESTORE","r","missing","0","-1"], []],
+      [["SET","s","v"], ["set s"]],
+      [["ZUNIONSTORE","s","1","a"], ["zunionstore s"]],
+      [["ZREM","a","x","y"], ["zrem a","del a"]],
+      [["ZADD","k","XX","1","a"], []],
+      [["ZADD","z","1","m"], ["zadd z"]],
+      [["ZREM","z","m","zz"], ["zrem z","del z"]],
+  ];
+
+  for (const [enc, entries] of ENCODINGS) {
+    it(`each write reports Redis's events (${enc})`, () => {
+      const t = new TestEngine();
+      zsetLimits(t, entries, 64);
+      t.engine.x.setKeyspaceEvents(KEA);
+      for (const [args, events] of EVENTS) {
+        t.rawCmd(...args);
+        const got = t.engine.takeKeyspaceEvents().map((e) => `${e.event} ${e.key.toString('latin1')}`);
+        expect(`${args.join(' ')} -> ${JSON.stringify(got)}`).toBe(`${args.join(' ')} -> ${JSON.stringify(events)}`);
+      }
+    });
+  }
+
+  it('a write to a watched sorted set fails the EXEC; a no-op write does not', () => {
+    const t = new TestEngine();
+    const other = t.newClient();
+    const on = (c: number, ...args: string[]) => t.raw(`*${args.length}\r\n${args.map((a) => `$${a.length}\r\n${a}\r\n`).join('')}`, c).toString('latin1');
+    t.cmd('ZADD', 'z', '1', 'a');
+    for (const [write, fails] of [[['ZADD', 'z', '1', 'a'], false], [['ZADD', 'z', '2', 'a'], true], [['ZREM', 'z', 'x'], false],
+      [['ZPOPMIN', 'z', '0'], false], [['ZINCRBY', 'z', '1', 'b'], true], [['ZREMRANGEBYSCORE', 'z', '100', '200'], false],
+      [['ZUNIONSTORE', 'z', '1', 'z'], true], [['ZRANGESTORE', 'z', 'none', '0', '-1'], true]] as [string[], boolean][]) {
+      if (t.cmd('EXISTS', 'z') === 0) t.cmd('ZADD', 'z', '1', 'a');
+      expect(t.cmd('WATCH', 'z')).toBe('OK');
+      on(other, ...write);
+      expect(t.cmd('MULTI')).toBe('OK');
+      expect(t.cmd('PING')).toBe('QUEUED');
+      expect(`${write.join(' ')}: ${JSON.stringify(t.cmd('EXEC'))}`).toBe(`${write.join(' ')}: ${fails ? 'null' : '["PONG"]'}`);
+    }
+  });
+});
+
 describe('%.17g', () => {
   it('rounds an exact tie at the 17th digit to even, as glibc (not half up)', () => {
     for (const entries of [128, 0]) {
