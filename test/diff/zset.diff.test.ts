@@ -158,6 +158,9 @@ const scripts: Script[] = [
     ['BZMPOP', 0, 1, 'z', 'FOO'], ['BZMPOP', -1, 1, 'z', 'MIN'], ['BZMPOP', 0, 1, 's', 'MIN'], ['BZMPOP', 0, 1, 'z', 'MIN', 'COUNT', 0],
     ['BZPOPMIN', 'missing', '0.01'], ['BZPOPMAX', 'missing', 'other', '0.02'], ['BZMPOP', '0.01', 2, 'missing', 'other', 'MIN', 'COUNT', 2],
     ['BZPOPMIN', 'z'], ['BZMPOP', 0, 1, 'z'],
+    // Inside a transaction nothing waits: an empty key answers at once.
+    ['MULTI'], ['BZPOPMIN', 'missing', 0], ['BZMPOP', 0, 1, 'missing', 'MIN'], ['ZADD', 'mk', 1, 'a'], ['BZPOPMAX', 'mk', 0],
+    ['BZMPOP', 0, 1, 'mk', 'MIN'], ['EXEC'],
   ]],
   ['ZRANDMEMBER', [
     ['ZRANDMEMBER', 'missing'], ['ZRANDMEMBER', 'missing', 5], ['ZRANDMEMBER', 'missing', -5, 'WITHSCORES'], ['ZRANDMEMBER', 'missing', 0],
@@ -538,6 +541,24 @@ suite('sorted set family vs redis-server', () => {
       }
     });
   }
+
+  it('a waiter is served after the whole EXEC that filled its key', async () => {
+    await both(['FLUSHALL']);
+    const conns = await pairs(2, 2);
+    try {
+      sendBoth(conns, 0, 'BZPOPMAX', 'k', 0);
+      await settle();
+      for (const c of [['MULTI'], ['ZADD', 'k', 1, 'a'], ['ZADD', 'k', 2, 'b'], ['ZREM', 'k', 'a'], ['EXEC']] as Arg[][]) {
+        sendBoth(conns, 1, ...c);
+        await readBoth(conns, 1, String(c[0]));
+      }
+      await readBoth(conns, 0, 'waiter');
+      sendBoth(conns, 1, 'EXISTS', 'k');
+      await readBoth(conns, 1, 'EXISTS');
+    } finally {
+      for (const c of [...conns[0], ...conns[1]]) c.close();
+    }
+  });
 
   it('a store over an existing key of another type wakes nobody (as Redis 7.0)', async () => {
     await both(['FLUSHALL']);
