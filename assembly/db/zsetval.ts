@@ -28,12 +28,10 @@
 // Costs: listpack operations O(N) (N <= the entries limit); skiplist
 // find O(1), insert/delete/rank O(log N).
 
-import {
-  memAlloc, memFree, blockFootprint, bytesCompare,
-} from "../ds/mem";
+import { memAlloc, memFree, blockFootprint, bytesCompare } from "../ds/mem";
 import { hashBytes } from "../ds/hash";
 import {
-  Dict, dictNew, dictFree, dictFind, dictInsert, dictUnlink, dictShrinkIfNeeded, dictSize,
+  Dict, dictNew, dictFree, dictFind, dictInsert, dictUnlink, dictShrinkIfNeeded,
 } from "../ds/dict";
 import {
   Skiplist, zslCreate, zslFree, zslFootprint, zslFreeNode, zslInsert, zslDelete, zslUpdateScore,
@@ -49,9 +47,8 @@ import {
 import {
   E_TYPE, TYPE_ZSET, ENC_LISTPACK, ENC_SKIPLIST, E_LRU, encOf, objPtrOf, setObj,
 } from "./entry";
-import { registerValueType } from "./object";
+import { registerValueType, freeValue } from "./object";
 import { Db, newEntry, hashKey, dbAdd, dbLookup, dbReplaceEntry } from "./db";
-import { freeValue } from "./object";
 import { lfuMode } from "./lru";
 import { zsetMaxListpackEntries, zsetMaxListpackValue } from "./limits";
 import { strtodPrefix, dblValue, formatDouble, DOUBLE_FMT_MAX } from "../util/double";
@@ -197,7 +194,7 @@ function zsetFromListpack(lp: usize): ZSet {
 }
 
 /** Turns a listpack-encoded value into a skiplist one. */
-export function zsetConvertToSkiplist(e: usize): void {
+function zsetConvertToSkiplist(e: usize): void {
   if (encOf(e) != ENC_LISTPACK) return;
   const lp = objPtrOf(e);
   const z = zsetFromListpack(lp);
@@ -267,7 +264,7 @@ export function zsetRank(e: usize, ptr: usize, len: usize, reverse: bool): i64 {
 // ---- creating and storing ----------------------------------------------------------------
 
 /** A new empty value: its pointer, in the encoding asked for. */
-export function zsetNewValue(skiplist: bool): usize {
+function zsetNewValue(skiplist: bool): usize {
   return skiplist ? changetype<usize>(newZSet()) : lpNew();
 }
 
@@ -341,7 +338,6 @@ export function zsetAdd(e: usize, score: f64, ptr: usize, len: usize, flags: i32
       if ((lt && score >= cur) || (gt && score <= cur)) return ZADD_OUT_NOP;
       zNewScore = score;
       if (score != cur) {
-        // The member's bytes may live in the block being rewritten: copy them.
         lp = zzlDelete(lp, off);
         lp = zzlInsert(lp, ptr, len, score);
         setObj(e, lp, ENC_LISTPACK);
@@ -654,6 +650,3 @@ export function zbuildFinish(z: ZSet, maxLen: u64, totLen: u64): usize {
   zbuildEnc = ENC_SKIPLIST;
   return changetype<usize>(z);
 }
-
-/** Count of dict entries (debug checks). */
-export function zsetDictSize(e: usize): u32 { return dictSize(zsetZ(e).dict); }
