@@ -56,7 +56,7 @@ import {
 } from "../ds/skiplist";
 import { dictFind, dictInsert, dictForEach, dictScan } from "../ds/dict";
 import { hashBytes, randomBelow } from "../ds/hash";
-import { memAlloc, memFree, memRealloc } from "../ds/mem";
+import { memAlloc, memFree, memRealloc, MAX_BLOCK } from "../ds/mem";
 import { lpFirst, lpNext, lpGetBytes, lpPtr, lpLen } from "../ds/listpack";
 import { parseDouble, dblValue, strtodPrefix, formatDouble, DOUBLE_FMT_MAX } from "../util/double";
 import { parseCursor, PARSE_OK, parsedU64 } from "../util/num";
@@ -951,6 +951,10 @@ function zrandmemberWithCount(l: i64, withScores: bool): void {
   if (count == 0) { replyArray(0); return; }
   // Repeats allowed (or a single pick): each pick uniform over the set.
   if (!uniq || count == 1) {
+    // Redis would go on writing 2^63 members; no reply block can hold even
+    // the smallest ones ("$0\r\n\r\n"), so refuse before writing: the host
+    // drops the asking client, as for any reply over 1 GiB.
+    if (count > <u64>(MAX_BLOCK / 6)) abort("reply exceeds the engine's largest output block");
     replyArray(withScores && proto == 2 ? <i64>(count * 2) : <i64>count);
     if (encOf(e) == ENC_LISTPACK || count > <u64>size) {
       const a = allPositions(e, size);

@@ -626,6 +626,14 @@ describe('ZRANDMEMBER picks uniformly', () => {
     }
   }
 
+  it('a negative count no reply block can hold fails at once', () => {
+    // Redis would try to send 2^63 members; the engine refuses before
+    // writing (the host drops that client, as for any reply over 1 GiB).
+    const t = new TestEngine({ debug: false });
+    t.cmd('ZADD', 'z', '1', 'a');
+    expect(() => t.cmd('ZRANDMEMBER', 'z', '-9223372036854775807')).toThrow(/largest output block/);
+  });
+
   it('a count past the size returns the whole set from the highest score', () => {
     for (const entries of [128, 0]) {
       const t = new TestEngine();
