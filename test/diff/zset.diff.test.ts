@@ -49,6 +49,8 @@ const scripts: Script[] = [
     ['ZADD', 'inf', 'inf', 'a'], ['ZADD', 'inf', 'INCR', '-inf', 'a'], ['ZSCORE', 'inf', 'a'], ['ZINCRBY', 'inf', '-inf', 'a'],
     ['ZADD', 'inf', '-inf', 'b'], ['ZINCRBY', 'inf', 'inf', 'b'], ['ZINCRBY', 'inf', '+inf', 'c'], ['ZRANGE', 'inf', 0, -1, 'WITHSCORES'],
     ['ZADD', 'z'], ['ZADD', 'z', 1], ['ZADD'],
+    ['ZADD', 'dup', 1, 'a', 2, 'a'], ['ZADD', 'dup', 'CH', 3, 'a', 3, 'a', 4, 'b', 5, 'b'], ['ZRANGE', 'dup', 0, -1, 'WITHSCORES'],
+    ['ZADD', 'dup', 'GT', 'CH', 1, 'a', 9, 'a', 2, 'a'], ['ZSCORE', 'dup', 'a'], ['ZADD', 'dup2', 'NX', 1, 'x', 2, 'x'], ['ZSCORE', 'dup2', 'x'],
   ]],
   ['ZADD score parsing and printing', [
     ...SCORES.map((s, i) => ['ZADD', 'sc', s, `m${i}`]),
