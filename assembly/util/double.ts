@@ -9,15 +9,21 @@
 //   formatDouble   printf("%.17g") of the exact binary value (ties to even),
 //                  "inf"/"-inf" as Redis writes them (addReplyDouble)
 //
-// Short decimals take Clinger's fast path: at most 15 significant digits
-// times a power of ten of at most 22 is one correctly rounded IEEE operation
-// on exact operands. Everything else is exact big-integer arithmetic with
-// one final rounding (util/bigint.ts, shared with util/ldouble.ts).
-// Integral values print through i64 digits without big integers.
+// Fast paths, each exact:
+//   parse   Clinger's: at most 15 significant digits times a power of ten of
+//           at most 22 is one correctly rounded IEEE operation on exact
+//           operands; up to 19 digits over (or times) a power of ten below
+//           2^64 is one 64-bit long division, bit by bit, then one rounding
+//           (the 17-digit scores Redis writes take this path)
+//   format  integers below 1e17 through i64 digits; m / 2^k with k <= 60
+//           and integers below 2^64 digit by digit in 64 bits
+// Everything else is exact big-integer arithmetic with one final rounding
+// (util/bigint.ts, shared with util/ldouble.ts).
 //
-// Costs: parse O(d) digits plus, off the fast path, O(n) per result bit
-// for n limbs (n <= ~120); format O(1) for integers, else O(m^2/9) for the
-// m decimal digits of the exact value (m <= ~770, usually < 60).
+// Costs: parse O(d) digits plus at most ~120 64-bit steps on the fast
+// paths, else O(n) per result bit for n limbs (n <= ~120); format O(1) for
+// integers, O(k) on the 64-bit path, else O(m^2/9) for the m decimal digits
+// of the exact value (m <= ~770).
 
 import {
   BX, BY, bigNorm, bigSetU64, bigMulAdd, bigShl, bigDivSmall, bigMulPow10, roundRatio,
