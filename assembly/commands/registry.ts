@@ -7,6 +7,7 @@ import { register as registerMulti } from "./multi";
 import { register as registerSet } from "./set";
 import { register as registerList } from "./list";
 import { register as registerHash } from "./hash";
+import { register as registerZset } from "./zset";
 
 export function registerAll(): void {
   registerString();
@@ -17,4 +18,5 @@ export function registerAll(): void {
   registerSet();
   registerList();
   registerHash();
+  registerZset();
 }

@@ -123,6 +123,24 @@ export const E_SET_NUMKEYS_ARGS = "ERR Number of keys can't be greater than numb
 export const E_SET_LIMIT_NEGATIVE = "ERR LIMIT can't be negative";
 
 // ---- sorted set (commands/zset.ts) -----------------------------------------------
+// Also used there: E_SYNTAX, E_WRONGTYPE, E_NOT_FLOAT, E_INVALID_CURSOR (above).
+export const E_ZSET_MINMAX_FLOAT = "ERR min or max is not a float";
+export const E_ZSET_MINMAX_LEX = "ERR min or max not valid string range item";
+export const E_ZSET_NAN = "ERR resulting score is not a number (NaN)";
+export const E_ZADD_XX_NX = "ERR XX and NX options at the same time are not compatible";
+export const E_ZADD_GT_LT_NX = "ERR GT, LT, and/or NX options at the same time are not compatible";
+export const E_ZADD_INCR_PAIR = "ERR INCR option supports a single increment-element pair";
+export const E_ZSET_WEIGHT = "ERR weight value is not a float";
+export const E_ZSET_LIMIT_NEGATIVE = "ERR LIMIT can't be negative";
+export const E_ZSET_NUMKEYS = "ERR numkeys should be greater than 0";
+export const E_ZSET_COUNT = "ERR count should be greater than 0";
+export const E_ZSET_LIMIT_RANK = "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
+export const E_ZSET_WITHSCORES_BYLEX = "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
+export const E_ZSET_POSITIVE = "ERR value is out of range, must be positive";
+export const E_ZSET_RANDMEMBER_RANGE = "ERR value is out of range";
+export const E_ZSET_RANDMEMBER_LONG = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+// Followed by the command's name: built by replacing %s.
+export const E_ZSET_NEED_KEY = "ERR at least 1 input key is needed for '%s' command";
 
 // ---- sort (commands/sort.ts) -----------------------------------------------------
 
