@@ -6,7 +6,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Target, ServerKind, parseTargetSpec, startTarget, stopStarted, describeTarget } from './targets.js';
-import { selectWorkloads, workloadByName, WORKLOADS } from './workloads.js';
+import { customWorkload, selectWorkloads, workloadByName, WORKLOADS } from './workloads.js';
 import { RunSettings } from './runner.js';
 import { Job, runSuite, TargetInfo } from './suite.js';
 import { runMemory, selectDatasets, DATASETS } from './memory.js';
@@ -40,6 +40,9 @@ Load (the default mode)
   -w, --workloads LIST        default | all | names, each optionally name@pipeline
                               (${WORKLOADS.map((w) => w.name).join(', ')})
   -c, --connections N         connections (default 50)
+      --command "CMD ARGS"    a workload of your own (repeat for a mix); {k} is a key from
+                              the distribution, {r} a uniform number, {value} the value
+      --read-ratio F          share of reads in every workload's mix (default: its own)
   -P, --pipeline N[,N...]     requests in flight per connection (default 1)
   -r, --keyspace N            distinct keys (default 100000)
   -d, --size N                value size in bytes (default 32)
@@ -76,6 +79,8 @@ const OPTIONS = {
   'server-option': { type: 'string', multiple: true },
   flush: { type: 'boolean' },
   workloads: { type: 'string', short: 'w' },
+  command: { type: 'string', multiple: true },
+  'read-ratio': { type: 'string' },
   connections: { type: 'string', short: 'c' },
   pipeline: { type: 'string', short: 'P' },
   keyspace: { type: 'string', short: 'r' },
@@ -103,8 +108,11 @@ const OPTIONS = {
   markdown: { type: 'string' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
-  // The earlier harness's mode: the load comparison with started servers.
+  // The earlier harness's spellings: --server (the load comparison with
+  // started servers) with --tests and --pipelines; --memory with --keys.
   server: { type: 'boolean' },
+  pipelines: { type: 'string' },
+  keys: { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
@@ -136,11 +144,12 @@ function settingsFrom(v: Values): RunSettings {
     warmupMs: num(v.warmup, 1, 'warmup') * 1000,
     durationMs: num(v.duration, 2, 'duration', 0.1) * 1000,
     requests: num(v.requests, 0, 'requests'),
+    readRatio: v['read-ratio'] === undefined ? null : Math.min(1, num(v['read-ratio'], 0, 'read-ratio')),
   };
 }
 
 function pipelinesOf(v: Values): number[] {
-  return (v.pipeline ?? '1').split(',').map((p) => num(p, 1, 'pipeline', 1));
+  return (v.pipeline ?? v.pipelines ?? '1').split(',').map((p) => num(p, 1, 'pipeline', 1));
 }
 
 /** `default,set@16`: every selected workload at every --pipeline, or at its own @depth. */
@@ -266,8 +275,9 @@ export async function main(argv: string[]): Promise<number> {
       givenTargets = targets.filter((t) => !t.proc);
       if (load) {
         const pipelines = pipelinesOf(v);
-        const list = v.workloads ?? (readme ? 'default,set@16,get@16,incr@16' : 'default');
+        const list = v.workloads ?? (v.server && v.tests ? v.tests : v.command ? '' : readme ? 'default,set@16,get@16,incr@16' : 'default');
         const jobs = jobsFrom(list, pipelines);
+        if (v.command) jobs.push(...pipelines.map((pipeline) => ({ spec: customWorkload(v.command!), pipeline })));
         const started = Date.now();
         const workloads = await runSuite(targets, jobs, settings, repeats, {
           run: (i, n, w, t, r) => progress.step(i, n, `${w} · ${t} · run ${r + 1}/${repeats}`),
@@ -296,8 +306,9 @@ export async function main(argv: string[]): Promise<number> {
         };
       }
       if (memory) {
-        const scale = num(v.scale, 1, 'scale');
-        const datasets = await runMemory(targets, selectDatasets(v.datasets ?? 'all'), scale, {
+        // --keys N (the earlier harness): N strings only.
+        const scale = v.keys ? num(v.keys, 1, 'keys', 1) / DATASETS[0].items : num(v.scale, 1, 'scale');
+        const datasets = await runMemory(targets, selectDatasets(v.datasets ?? (v.keys ? 'strings' : 'all')), scale, {
           step: (i, n, d, t) => progress.step(i, n, `memory: ${d} · ${t}`),
           done: (d, t, r) => progress.line(`${d.padEnd(10)} ${t.padEnd(12)} ${r.status === 'ok' ? `${r.rssBytesPerItem?.toFixed(1)} B/item RSS, ${r.usedBytesPerItem?.toFixed(1)} B/item used_memory` : `${r.status}: ${r.reason}`}`),
         });

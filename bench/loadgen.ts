@@ -17,21 +17,23 @@ import { performance } from 'node:perf_hooks';
 import { Histogram, HistogramData } from './histogram.js';
 import { Distribution, KeyGen, makeKeyGen, Rng } from './generator.js';
 import { R_ERROR, R_NIL, ReplyScanner } from './resp.js';
-import { CompiledRole, CompiledWorkload, compileWorkload, roleOf, workloadByName } from './workloads.js';
+import { CompiledRole, CompiledWorkload, compileWorkload, customWorkload, roleOf, workloadByName } from './workloads.js';
 
 export interface LoadOptions {
   host: string;
   port: number;
   workload: string;
+  /** The command lines of a --command workload. */
+  custom?: string[];
+  readRatio?: number | null;
   keyspace: number;
   valueSize: number;
   distribution: Distribution;
   zipfTheta: number;
   seed: number;
-  /** Connections in the whole run, and the slice [connFrom, connTo) this driver owns. */
+  /** Connections in the whole run, and the ones (by index) this driver owns. */
   connections: number;
-  connFrom: number;
-  connTo: number;
+  conns: number[];
   /** This driver's index among `workers` (strides sequential keys). */
   workerIndex: number;
   workers: number;
@@ -59,6 +61,8 @@ export interface LoadResult {
   end: number;
   /** Connections that failed or were closed by the server before the end. */
   dropped: number;
+  /** Nothing completed for STALL_MS: the run was cut short. */
+  stalled: boolean;
 }
 
 const ORIGIN = performance.timeOrigin;
@@ -68,6 +72,8 @@ const WARMUP = 0;
 const MEASURE = 1;
 const STOPPED = 2;
 const READ_BUFFER = 1 << 16;
+/** A run in which nothing completes for this long is ended and reported as stalled. */
+export const STALL_MS = 10000;
 
 /** Everything the connections of one driver share. */
 class Shared {
@@ -85,6 +91,9 @@ class Shared {
   start = 0;
   end = 0;
   dropped = 0;
+  /** Replies and messages in any phase (the stall watchdog watches it). */
+  completed = 0;
+  stalled = false;
   /** Set once the quota is reached or the driver is stopped. */
   onDone: () => void = () => {};
   /**
@@ -278,6 +287,7 @@ class Conn {
         this.nFollow++;
       }
     }
+    s.completed++;
     if (--this.left > 0) return;
     if (s.phase === MEASURE) {
       s.ops++;
@@ -310,6 +320,7 @@ class Conn {
       return;
     }
     const s = this.s;
+    s.completed++;
     if (s.phase !== MEASURE || kind !== 0) return;
     s.delivered++;
     const sc = this.scanner;
@@ -328,7 +339,8 @@ export class LoadDriver {
   private readBuf = Buffer.alloc(READ_BUFFER);
 
   constructor(opts: LoadOptions, progress: Float64Array | null = null, slot = 0) {
-    const w = compileWorkload(workloadByName(opts.workload), { keyspace: opts.keyspace, valueSize: opts.valueSize });
+    const spec = opts.custom ? customWorkload(opts.custom) : workloadByName(opts.workload);
+    const w = compileWorkload(spec, { keyspace: opts.keyspace, valueSize: opts.valueSize, readRatio: opts.readRatio });
     const rng = new Rng((opts.seed * 7919 + opts.workerIndex * 104729 + 1) >>> 0);
     const keys = makeKeyGen(opts.distribution, opts.keyspace, rng, {
       theta: opts.zipfTheta, start: opts.workerIndex, step: opts.workers,
@@ -342,7 +354,7 @@ export class LoadDriver {
     const opBase: number[] = [];
     let acc = 0;
     for (const r of w.roles) { opBase.push(acc); acc += r.ops.length; }
-    for (let c = opts.connFrom; c < opts.connTo; c++) {
+    for (const c of opts.conns) {
       const r = roleOf(w, c, opts.connections);
       this.conns.push(new Conn(this.s, c, w.roles[r], opBase[r]));
     }
@@ -350,13 +362,34 @@ export class LoadDriver {
     await Promise.all(this.conns.filter((c) => c.role.subscribe).map((c) => c.subscribe()));
   }
 
+  /** True if this driver sends requests (not only subscribers listening). */
+  get sends(): boolean { return this.conns.some((c) => !c.role.subscribe); }
+
+  /** Ends a run now (a driver of subscribers only, once the senders are done). */
+  stop(): void { this.s.onDone(); }
+
   /** Runs until `endAt` (or the request quota); measures from `measureAt`. */
   run(measureAt: number, endAt: number): Promise<LoadResult> {
     const s = this.s;
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | null = null;
+      let finished = false;
+      let seen = -1;
+      let seenAt = now();
+      const watchdog = setInterval(() => {
+        if (s.completed !== seen) {
+          seen = s.completed;
+          seenAt = now();
+        } else if (s.phase === MEASURE && this.sends && now() - seenAt > STALL_MS) {
+          s.stalled = true;
+          finish();
+        }
+      }, 500);
       const finish = (): void => {
+        if (finished) return;
+        finished = true;
         if (timer) clearTimeout(timer);
+        clearInterval(watchdog);
         if (!s.end) s.end = now();
         s.phase = STOPPED;
         for (const c of this.conns) c.close();
@@ -366,13 +399,12 @@ export class LoadDriver {
       const toMeasure = (): void => {
         s.phase = MEASURE;
         s.start = now();
-        if (s.opts.requests > 0) {
-          if (this.conns.every((c) => c.role.subscribe || c.closed)) finish();
-          // Stalled drivers (a blocked queue with no producers left) still end.
-          timer = setTimeout(finish, Math.max(0, endAt - now()));
-        } else {
-          timer = setTimeout(finish, Math.max(0, endAt - now()));
+        if (s.opts.requests > 0 && this.sends && this.conns.every((c) => c.role.subscribe || c.closed)) {
+          finish();
+          return;
         }
+        // In requests mode the end time only bounds a run that cannot finish.
+        timer = setTimeout(finish, Math.max(0, endAt - now()));
       };
       const startSending = (): void => {
         for (const c of this.conns) if (!c.role.subscribe) c.send();
@@ -406,7 +438,7 @@ export class LoadDriver {
     return {
       ops: s.ops, commands: s.commands, errors: s.errors, errorTexts, perOp, nils,
       latency: s.latency.toData(), delivered: s.delivered, delivery: hasSubs ? s.delivery.toData() : null,
-      start: s.start, end: s.end, dropped: s.dropped,
+      start: s.start, end: s.end, dropped: s.dropped, stalled: s.stalled,
     };
   }
 }

@@ -78,7 +78,8 @@ function settingsLine(r: BenchResults): string {
   const s = r.load!.settings;
   const dist = s.distribution === 'zipf' ? `zipf θ=${s.zipfTheta}` : s.distribution;
   const amount = s.requests > 0 ? `${int(s.requests)} requests` : `${s.warmupMs / 1000} s warm-up + ${s.durationMs / 1000} s measured`;
-  return `${s.connections} connections, pipeline ${s.pipelines.join(' and ')}, ${int(s.keyspace)} keys (${dist}), ${s.valueSize}-byte values, ` +
+  const mix = s.readRatio != null ? `, ${Math.round(s.readRatio * 100)}% reads in every mix` : '';
+  return `${s.connections} connections, pipeline ${s.pipelines.join(' and ')}, ${int(s.keyspace)} keys (${dist}), ${s.valueSize}-byte values${mix}, ` +
     `${amount}, median of ${s.repeats} runs alternating the targets' order, ${s.threads} generator thread${s.threads > 1 ? 's' : ''}`;
 }
 

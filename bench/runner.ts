@@ -9,7 +9,7 @@ import { LoadDriver, LoadOptions, LoadResult, now } from './loadgen.js';
 import { Distribution } from './generator.js';
 import { Control, isError } from './control.js';
 import { Target, cpuSeconds } from './targets.js';
-import { compileWorkload, WorkloadSpec } from './workloads.js';
+import { compileWorkload, roleOf, WorkloadSpec } from './workloads.js';
 
 export interface RunSettings {
   connections: number;
@@ -25,6 +25,8 @@ export interface RunSettings {
   /** Measure for this long, unless `requests` > 0. */
   durationMs: number;
   requests: number;
+  /** Share of reads in every workload's random mix (null: each workload's own). */
+  readRatio: number | null;
 }
 
 export interface Latency {
@@ -60,6 +62,8 @@ export interface Sample {
   deliveredPerSec: number | null;
   delivery: Latency | null;
   dropped: number;
+  /** Nothing completed for a while: the run was cut short (see loadgen.ts STALL_MS). */
+  stalled: boolean;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -107,7 +111,7 @@ export async function prepare(t: Target, spec: WorkloadSpec, s: RunSettings): Pr
       const r = await c.call(cmd);
       if (isError(r)) return `${cmd[0]}: ${r.error}`;
     }
-    const w = compileWorkload(spec, { keyspace: s.keyspace, valueSize: s.valueSize });
+    const w = compileWorkload(spec, { keyspace: s.keyspace, valueSize: s.valueSize, readRatio: s.readRatio });
     if (w.setup) {
       const errors = await c.load(w.setup.template, w.setup.count, w.setup.bind);
       if (errors.size) return `preload: ${[...errors.keys()][0]}`;
@@ -119,50 +123,62 @@ export async function prepare(t: Target, spec: WorkloadSpec, s: RunSettings): Pr
 }
 
 interface Driver {
+  /** Has connections that send requests (a driver may hold only subscribers). */
+  sends: boolean;
   run(measureAt: number, endAt: number): Promise<LoadResult>;
+  /** Ends its run now. */
   stop(): void;
+  dispose(): void;
 }
 
 async function startDrivers(t: Target, spec: WorkloadSpec, s: RunSettings, progress: Float64Array): Promise<Driver[]> {
   const threads = Math.max(1, Math.min(s.threads, s.connections));
-  const base = (i: number): LoadOptions => {
-    const connFrom = Math.floor((i * s.connections) / threads);
-    const connTo = Math.floor(((i + 1) * s.connections) / threads);
-    return {
-      host: t.host, port: t.port, workload: spec.name, keyspace: s.keyspace, valueSize: s.valueSize,
-      distribution: s.distribution, zipfTheta: s.zipfTheta, seed: s.seed, connections: s.connections,
-      connFrom, connTo, workerIndex: i, workers: threads, pipeline: s.pipeline,
-      requests: s.requests > 0 ? Math.max(1, Math.round((s.requests * (connTo - connFrom)) / s.connections)) : 0,
-    };
-  };
+  // Connections are dealt round-robin so that every thread gets its share of each role.
+  const w = compileWorkload(spec, { keyspace: s.keyspace, valueSize: s.valueSize, readRatio: s.readRatio });
+  const conns = Array.from({ length: threads }, (_, i) => Array.from({ length: s.connections }, (__, c) => c).filter((c) => c % threads === i));
+  const senders = conns.map((cs) => cs.filter((c) => !w.roles[roleOf(w, c, s.connections)].subscribe).length);
+  const allSenders = senders.reduce((a, b) => a + b, 0);
+  const base = (i: number): LoadOptions => ({
+    host: t.host, port: t.port, workload: spec.name, custom: spec.custom, readRatio: s.readRatio, keyspace: s.keyspace, valueSize: s.valueSize,
+    distribution: s.distribution, zipfTheta: s.zipfTheta, seed: s.seed, connections: s.connections,
+    conns: conns[i], workerIndex: i, workers: threads, pipeline: s.pipeline,
+    requests: s.requests > 0 && senders[i] > 0 ? Math.max(1, Math.round((s.requests * senders[i]) / allSenders)) : 0,
+  });
   if (threads === 1) {
     const d = new LoadDriver(base(0), progress, 0);
     await d.connect();
-    return [{ run: (m, e) => d.run(m, e), stop: () => {} }];
+    return [{ sends: d.sends, run: (m, e) => d.run(m, e), stop: () => d.stop(), dispose: () => {} }];
   }
-  const drivers = await Promise.all(Array.from({ length: threads }, (_, i) => new Promise<Driver>((resolve, reject) => {
-    const w = new Worker(workerPath(), { workerData: { opts: base(i), progress: progress.buffer, slot: i } });
-    let result: ((r: LoadResult) => void) | null = null;
-    let failed: ((e: Error) => void) | null = null;
-    w.on('error', (e) => (failed ?? reject)(e));
-    w.on('message', (m: { ready?: boolean; result?: LoadResult; error?: string }) => {
-      if (m.error) (failed ?? reject)(new Error(m.error));
-      else if (m.ready) {
-        resolve({
-          run: (measureAt, endAt) => new Promise((res, rej) => {
-            result = res;
-            failed = rej;
-            w.postMessage({ measureAt, endAt });
-          }),
-          stop: () => { void w.terminate(); },
-        });
-      } else if (m.result) {
-        result?.(m.result);
-        void w.terminate();
-      }
-    });
-  })));
-  return drivers;
+  const workers: Worker[] = [];
+  try {
+    return await Promise.all(Array.from({ length: threads }, (_, i) => new Promise<Driver>((resolve, reject) => {
+      const wk = new Worker(workerPath(), { workerData: { opts: base(i), progress: progress.buffer, slot: i } });
+      workers.push(wk);
+      let result: ((r: LoadResult) => void) | null = null;
+      let failed: ((e: Error) => void) | null = null;
+      wk.on('error', (e) => (failed ?? reject)(e));
+      wk.on('message', (m: { ready?: boolean; sends?: boolean; result?: LoadResult; error?: string }) => {
+        if (m.error) (failed ?? reject)(new Error(m.error));
+        else if (m.ready) {
+          resolve({
+            sends: !!m.sends,
+            run: (measureAt, endAt) => new Promise((res, rej) => {
+              result = res;
+              failed = rej;
+              wk.postMessage({ measureAt, endAt });
+            }),
+            stop: () => wk.postMessage({ stop: true }),
+            dispose: () => { void wk.terminate(); },
+          });
+        } else if (m.result) {
+          result?.(m.result);
+        }
+      });
+    })));
+  } catch (e) {
+    for (const wk of workers) void wk.terminate();
+    throw e;
+  }
 }
 
 /**
@@ -189,7 +205,11 @@ export async function runOnce(t: Target, spec: WorkloadSpec, s: RunSettings, onP
       const fraction = s.requests > 0 ? done / s.requests : (t1 - measureAt) / s.durationMs;
       onProgress(Math.min(1, fraction), done / ((t1 - measureAt) / 1000));
     }, 200) : null;
-    const results = await Promise.all(drivers.map((d) => d.run(measureAt, endAt)));
+    const runs = drivers.map((d) => d.run(measureAt, endAt));
+    // Drivers of subscribers only end when the senders have.
+    await Promise.all(runs.filter((_, i) => drivers[i].sends));
+    for (const d of drivers) if (!d.sends) d.stop();
+    const results = await Promise.all(runs);
     clearTimeout(mark);
     if (ticker) clearInterval(ticker);
     const cpu1 = cpuSeconds(t.pid);
@@ -197,7 +217,7 @@ export async function runOnce(t: Target, spec: WorkloadSpec, s: RunSettings, onP
     const cacheOp = spec.roles.flatMap((r) => r.ops ?? []).find((o) => o.onNil)?.name ?? null;
     return merge(results, cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null, (client.user + client.system) / 1e6, cacheOp);
   } finally {
-    for (const d of drivers) d.stop();
+    for (const d of drivers) d.dispose();
   }
 }
 
@@ -209,6 +229,7 @@ function merge(results: LoadResult[], serverCpu: number | null, clientCpu: numbe
   let errors = 0;
   let delivered = 0;
   let dropped = 0;
+  let stalled = false;
   let start = Infinity;
   let end = 0;
   const errorTexts: Record<string, number> = {};
@@ -223,6 +244,7 @@ function merge(results: LoadResult[], serverCpu: number | null, clientCpu: numbe
     errors += r.errors;
     delivered += r.delivered;
     dropped += r.dropped;
+    stalled ||= r.stalled;
     if (r.start) start = Math.min(start, r.start);
     end = Math.max(end, r.end);
     for (const [k, v] of Object.entries(r.errorTexts)) errorTexts[k] = (errorTexts[k] ?? 0) + v;
@@ -246,7 +268,15 @@ function merge(results: LoadResult[], serverCpu: number | null, clientCpu: numbe
     deliveredPerSec: hasDelivery && seconds ? delivered / seconds : null,
     delivery: hasDelivery ? latencyOf(del) : null,
     dropped,
+    stalled,
   };
+}
+
+/** Why a sample is no measurement (connections dropped, a stall), or null. */
+export function invalidReason(sample: Sample): string | null {
+  if (sample.stalled) return 'no reply for 10 s: the run was stopped';
+  if (sample.dropped) return `the server closed ${sample.dropped} connection${sample.dropped > 1 ? 's' : ''} during the run`;
+  return null;
 }
 
 /** An error text that means the target lacks a command the workload uses. */

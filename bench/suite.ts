@@ -2,7 +2,7 @@
 // with the targets' order alternating between repeats so that neither always
 // runs on the warmer (or the busier) machine; medians per figure, and each
 // figure as a ratio to the first target's.
-import { Latency, RunSettings, Sample, SPECTRUM, prepare, probe, runOnce, unsupportedReason } from './runner.js';
+import { Latency, RunSettings, Sample, SPECTRUM, invalidReason, prepare, probe, runOnce, unsupportedReason } from './runner.js';
 import { Target } from './targets.js';
 import { WorkloadSpec } from './workloads.js';
 import { median, medianOrNull, ratio } from './stats.js';
@@ -131,6 +131,12 @@ export async function runSuite(targets: Target[], jobs: Job[], common: RunSettin
           if (unsupported) {
             Object.assign(res, { status: 'unsupported', reason: unsupported });
             ui.done(spec.name, t.name, null, `unsupported: ${unsupported}`);
+            continue;
+          }
+          const invalid = invalidReason(sample);
+          if (invalid) {
+            Object.assign(res, { status: 'failed', reason: invalid });
+            ui.done(spec.name, t.name, null, `failed: ${invalid}`);
             continue;
           }
           res.samples.push(sample);

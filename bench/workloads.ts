@@ -19,6 +19,8 @@ export interface OpSpec {
   onNil?: string;
   /** Follow-up only: never chosen by weight. */
   followOnly?: boolean;
+  /** Reads (the rest are writes): --read-ratio rescales the two groups' weights. */
+  read?: boolean;
 }
 
 export interface RoleSpec {
@@ -51,11 +53,15 @@ export interface WorkloadSpec {
   probe: string[][];
   /** In the default run (`--workloads all` adds the rest). */
   default: boolean;
+  /** A --command workload: its command lines (worker threads rebuild it from them). */
+  custom?: string[];
 }
 
 export interface WorkloadOptions {
   keyspace: number;
   valueSize: number;
+  /** Share of reads among the ops chosen at random (null: each workload's own mix). */
+  readRatio?: number | null;
 }
 
 const RATE_LIMIT_LUA =
@@ -88,6 +94,20 @@ export const WORKLOADS: WorkloadSpec[] = [
     probe: [['GET', 'key:probe']],
   },
   {
+    name: 'mixed', type: 'string', default: false,
+    description: 'GET 80% and SET 20% over a preloaded key space (--read-ratio changes the mix)',
+    vars: { k: { kind: 'key' } },
+    roles: [{
+      name: 'client', share: 1,
+      ops: [
+        { name: 'GET', weight: 80, read: true, cmds: [['GET', 'key:{k}']] },
+        { name: 'SET', weight: 20, cmds: [['SET', 'key:{k}', '{value}']] },
+      ],
+    }],
+    setup: { count: (n) => n, bind: (i) => ({ k: i }), cmds: [['SET', 'key:{k}', '{value}']] },
+    probe: [['SET', 'key:probe', 'v'], ['GET', 'key:probe']],
+  },
+  {
     name: 'incr', type: 'string', default: true,
     description: 'INCR counters over the key space',
     vars: { k: { kind: 'key' } },
@@ -111,7 +131,7 @@ export const WORKLOADS: WorkloadSpec[] = [
     roles: [{
       name: 'client', share: 1,
       ops: [
-        { name: 'GET', weight: 1, cmds: [['GET', 'cache:{k}']], onNil: 'SETEX' },
+        { name: 'GET', weight: 1, read: true, cmds: [['GET', 'cache:{k}']], onNil: 'SETEX' },
         { name: 'SETEX', weight: 0, followOnly: true, cmds: [['SETEX', 'cache:{k}', '60', '{value}']] },
       ],
     }],
@@ -131,7 +151,7 @@ export const WORKLOADS: WorkloadSpec[] = [
     roles: [{
       name: 'client', share: 1,
       ops: [
-        { name: 'HGETALL', weight: 60, cmds: [['HGETALL', 'session:{k}']] },
+        { name: 'HGETALL', weight: 60, read: true, cmds: [['HGETALL', 'session:{k}']] },
         { name: 'HSET', weight: 30, cmds: [['HSET', 'session:{k}', 'last_seen', '{v}']] },
         { name: 'EXPIRE', weight: 10, cmds: [['EXPIRE', 'session:{k}', '1800']] },
       ],
@@ -151,8 +171,8 @@ export const WORKLOADS: WorkloadSpec[] = [
       name: 'client', share: 1,
       ops: [
         { name: 'ZINCRBY', weight: 80, cmds: [['ZINCRBY', 'board:{b}', '{inc}', 'player:{p}']] },
-        { name: 'ZREVRANGE', weight: 10, cmds: [['ZREVRANGE', 'board:{b}', '0', '9', 'WITHSCORES']] },
-        { name: 'ZREVRANK', weight: 10, cmds: [['ZREVRANK', 'board:{b}', 'player:{p}']] },
+        { name: 'ZREVRANGE', weight: 10, read: true, cmds: [['ZREVRANGE', 'board:{b}', '0', '9', 'WITHSCORES']] },
+        { name: 'ZREVRANK', weight: 10, read: true, cmds: [['ZREVRANK', 'board:{b}', 'player:{p}']] },
       ],
     }],
     setup: { count: (n) => n, bind: (i) => ({ b: i % 10, p: i, inc: (i * 7919) % 100000 }), cmds: [['ZADD', 'board:{b}', '{inc}', 'player:{p}']] },
@@ -175,9 +195,9 @@ export const WORKLOADS: WorkloadSpec[] = [
     roles: [{
       name: 'client', share: 1,
       ops: [
-        { name: 'SISMEMBER', weight: 60, cmds: [['SISMEMBER', 'tags:{k}', 'tag:{t}']] },
+        { name: 'SISMEMBER', weight: 60, read: true, cmds: [['SISMEMBER', 'tags:{k}', 'tag:{t}']] },
         { name: 'SADD', weight: 30, cmds: [['SADD', 'tags:{k}', 'tag:{t}']] },
-        { name: 'SCARD', weight: 10, cmds: [['SCARD', 'tags:{k}']] },
+        { name: 'SCARD', weight: 10, read: true, cmds: [['SCARD', 'tags:{k}']] },
       ],
     }],
     setup: {
@@ -223,8 +243,8 @@ export const WORKLOADS: WorkloadSpec[] = [
       name: 'client', share: 1,
       ops: [
         { name: 'XADD', weight: 80, cmds: [['XADD', 'events:{s}', 'MAXLEN', '~', '10000', '*', 'user', '{k}', 'data', '{value}']] },
-        { name: 'XREVRANGE', weight: 10, cmds: [['XREVRANGE', 'events:{s}', '+', '-', 'COUNT', '10']] },
-        { name: 'XLEN', weight: 10, cmds: [['XLEN', 'events:{s}']] },
+        { name: 'XREVRANGE', weight: 10, read: true, cmds: [['XREVRANGE', 'events:{s}', '+', '-', 'COUNT', '10']] },
+        { name: 'XLEN', weight: 10, read: true, cmds: [['XLEN', 'events:{s}']] },
       ],
     }],
     probe: [['XADD', 'events:probe', '*', 'f', 'v'], ['XREVRANGE', 'events:probe', '+', '-', 'COUNT', '10'], ['XLEN', 'events:probe']],
@@ -237,8 +257,8 @@ export const WORKLOADS: WorkloadSpec[] = [
       name: 'client', share: 1,
       ops: [
         { name: 'SETBIT', weight: 80, cmds: [['SETBIT', 'dau:{d}', '{u}', '1']] },
-        { name: 'GETBIT', weight: 15, cmds: [['GETBIT', 'dau:{d}', '{u}']] },
-        { name: 'BITCOUNT', weight: 5, cmds: [['BITCOUNT', 'dau:{d}']] },
+        { name: 'GETBIT', weight: 15, read: true, cmds: [['GETBIT', 'dau:{d}', '{u}']] },
+        { name: 'BITCOUNT', weight: 5, read: true, cmds: [['BITCOUNT', 'dau:{d}']] },
       ],
     }],
     probe: [['SETBIT', 'dau:probe', '7', '1'], ['GETBIT', 'dau:probe', '7'], ['BITCOUNT', 'dau:probe']],
@@ -251,7 +271,7 @@ export const WORKLOADS: WorkloadSpec[] = [
       name: 'client', share: 1,
       ops: [
         { name: 'PFADD', weight: 90, cmds: [['PFADD', 'visitors:{d}', 'user:{k}']] },
-        { name: 'PFCOUNT', weight: 10, cmds: [['PFCOUNT', 'visitors:{d}']] },
+        { name: 'PFCOUNT', weight: 10, read: true, cmds: [['PFCOUNT', 'visitors:{d}']] },
       ],
     }],
     probe: [['PFADD', 'visitors:probe', 'a'], ['PFCOUNT', 'visitors:probe']],
@@ -263,7 +283,7 @@ export const WORKLOADS: WorkloadSpec[] = [
     roles: [{
       name: 'client', share: 1,
       ops: [
-        { name: 'GEOSEARCH', weight: 80, cmds: [['GEOSEARCH', 'places:{c}', 'FROMLONLAT', '13.{x}', '52.{y}', 'BYRADIUS', '1', 'km', 'COUNT', '10', 'ASC']] },
+        { name: 'GEOSEARCH', weight: 80, read: true, cmds: [['GEOSEARCH', 'places:{c}', 'FROMLONLAT', '13.{x}', '52.{y}', 'BYRADIUS', '1', 'km', 'COUNT', '10', 'ASC']] },
         { name: 'GEOADD', weight: 20, cmds: [['GEOADD', 'places:{c}', '13.{x}', '52.{y}', 'place:{k}']] },
       ],
     }],
@@ -275,6 +295,31 @@ export const WORKLOADS: WorkloadSpec[] = [
     probe: [['GEOADD', 'places:probe', '13.4', '52.5', 'p'], ['GEOSEARCH', 'places:probe', 'FROMLONLAT', '13.4', '52.5', 'BYRADIUS', '5', 'km', 'COUNT', '10', 'ASC']],
   },
 ];
+
+/** Splits a command line into words; "double" or 'single' quotes keep spaces. */
+export function splitCommand(line: string): string[] {
+  const words: string[] = [];
+  for (const m of line.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g)) words.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2] ?? m[3]);
+  return words;
+}
+
+/**
+ * A workload from command lines (--command, repeatable; equal weights), with
+ * {k} (a key from the distribution), {r} (uniform in the key space) and
+ * {value} in them: `--command "LPUSH list:{k} {value}"`.
+ */
+export function customWorkload(lines: string[]): WorkloadSpec {
+  const cmds = lines.map(splitCommand);
+  if (!cmds.length || cmds.some((c) => !c.length)) throw new Error('--command needs a command line');
+  const probeOf = (c: string[]): string[] => c.map((a) => a.replace(/\{k\}|\{r\}/g, '0').replace(/\{value\}/g, 'v'));
+  return {
+    name: 'custom', type: 'custom', default: false, custom: lines,
+    description: lines.join('; '),
+    vars: { k: { kind: 'key' }, r: { kind: 'rand' } },
+    roles: [{ name: 'client', share: 1, ops: cmds.map((c) => ({ name: c[0].toUpperCase(), weight: 1, cmds: [c] })) }],
+    probe: cmds.map(probeOf),
+  };
+}
 
 export function workloadByName(name: string): WorkloadSpec {
   const w = WORKLOADS.find((x) => x.name === name);
@@ -336,6 +381,18 @@ export function compileWorkload(spec: WorkloadSpec, opts: WorkloadOptions): Comp
   const tpl = (cmds: string[][]): Template => new Template(cmds, slotOf, widths, consts);
   const roles = spec.roles.map((r): CompiledRole => {
     const ops = (r.ops ?? []).map((o) => ({ name: o.name, weight: o.followOnly ? 0 : o.weight, template: tpl(o.cmds), onNil: -1 }));
+    const ratio = opts.readRatio;
+    if (ratio != null && r.ops) {
+      const chosen = r.ops.map((o, i) => ({ o, i })).filter(({ o }) => !o.followOnly);
+      const reads = chosen.filter(({ o }) => o.read);
+      const writes = chosen.filter(({ o }) => !o.read);
+      const sum = (xs: typeof chosen): number => xs.reduce((a, { o }) => a + o.weight, 0);
+      // Within each group the workload's own proportions stay.
+      if (reads.length && writes.length) {
+        for (const { o, i } of reads) ops[i].weight = (ratio * o.weight) / sum(reads);
+        for (const { o, i } of writes) ops[i].weight = ((1 - ratio) * o.weight) / sum(writes);
+      }
+    }
     (r.ops ?? []).forEach((o, i) => {
       if (o.onNil) {
         ops[i].onNil = ops.findIndex((x) => x.name === o.onNil);

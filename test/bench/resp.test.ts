@@ -5,7 +5,7 @@ import { describe, it, expect } from 'vitest';
 import { encodeCommand, ReplyScanner, R_OK, R_NIL, R_ERROR } from '../../bench/resp.js';
 import { Template, widthOf } from '../../bench/template.js';
 import { parseReply } from '../../bench/control.js';
-import { compileWorkload, WORKLOADS, roleOf } from '../../bench/workloads.js';
+import { compileWorkload, WORKLOADS, roleOf, workloadByName, customWorkload, splitCommand } from '../../bench/workloads.js';
 
 describe('encodeCommand', () => {
   it('writes a RESP array of bulk strings', () => {
@@ -189,6 +189,38 @@ describe('workloads', () => {
       expect(shares.reduce((a, b) => a + b), spec.name).toBe(50);
       expect(shares.every((n) => n > 0), spec.name).toBe(true);
     }
+  });
+});
+
+describe('workload mixes', () => {
+  const weights = (name: string, readRatio: number | null): Record<string, number> => {
+    const w = compileWorkload(workloadByName(name), { keyspace: 100, valueSize: 1, readRatio });
+    return Object.fromEntries(w.roles[0].ops.map((o) => [o.name, o.weight]));
+  };
+
+  it('rescales reads and writes to --read-ratio, keeping proportions within each', () => {
+    expect(weights('session', null)).toEqual({ HGETALL: 60, HSET: 30, EXPIRE: 10 });
+    const w = weights('session', 0.5);
+    expect(w.HGETALL).toBeCloseTo(0.5);
+    expect(w.HSET).toBeCloseTo(0.375);
+    expect(w.EXPIRE).toBeCloseTo(0.125);
+    expect(weights('mixed', 0.95)).toEqual({ GET: 0.95, SET: expect.closeTo(0.05) });
+    // A follow-up keeps weight 0; a workload with no writes keeps its mix.
+    expect(weights('cache', 0.5)).toEqual({ GET: 1, SETEX: 0 });
+    expect(weights('set', 0.5)).toEqual({ SET: 1 });
+  });
+
+  it('builds a workload from command lines', () => {
+    expect(splitCommand(`HSET "my hash" f 'a b' {value}`)).toEqual(['HSET', 'my hash', 'f', 'a b', '{value}']);
+    expect(splitCommand('SET "say \\"hi\\"" 1')).toEqual(['SET', 'say "hi"', '1']);
+    const spec = customWorkload(['LPUSH list:{k} {value}', 'lrange list:{k} 0 {r}']);
+    expect(spec.probe).toEqual([['LPUSH', 'list:0', 'v'], ['lrange', 'list:0', '0', '0']]);
+    const w = compileWorkload(spec, { keyspace: 1000, valueSize: 2 });
+    expect(w.roles[0].ops.map((o) => o.name)).toEqual(['LPUSH', 'LRANGE']);
+    const t = w.roles[0].ops[1].template;
+    const out = Buffer.alloc(t.maxLen);
+    expect(out.subarray(0, t.emit(out, 0, Float64Array.from([5, 42]))).toString()).toBe(encodeCommand(['lrange', 'list:005', '0', '042']).toString());
+    expect(() => customWorkload([''])).toThrow();
   });
 });
 
