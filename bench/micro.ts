@@ -16,8 +16,10 @@ export interface MicroResult {
   name: string;
   status: 'ok' | 'unsupported';
   reason?: string;
+  /** Calls per second at the median time per call (robust to the pauses a busy machine adds). */
   opsPerSec: number | null;
-  /** Nanoseconds per call. */
+  /** Nanoseconds per call: median, mean and 99th percentile of the samples. */
+  medianNs: number | null;
   meanNs: number | null;
   p99Ns: number | null;
   /** Relative margin of error of the mean, percent. */
@@ -187,7 +189,7 @@ export async function runMicro(timeMs: number, scale: number, ui: MicroUi, filte
   let i = 0;
   for (const c of all) {
     ui.step(i++, all.length, c.name);
-    const base = { group: c.group, name: c.name, opsPerSec: null, meanNs: null, p99Ns: null, rme: null, samples: null };
+    const base = { group: c.group, name: c.name, opsPerSec: null, medianNs: null, meanNs: null, p99Ns: null, rme: null, samples: null };
     let reason: string | null = null;
     try {
       reason = c.setup ? await c.setup() : null;
@@ -206,8 +208,10 @@ export async function runMicro(timeMs: number, scale: number, ui: MicroUi, filte
       out.push({ ...base, status: 'unsupported', reason: r.state === 'errored' ? String(r.error) : r.state });
       continue;
     }
+    // tinybench reports milliseconds.
+    const medianNs = r.latency.p50 * 1e6;
     out.push({
-      ...base, status: 'ok', opsPerSec: r.throughput.mean, meanNs: r.latency.mean * 1e6,
+      ...base, status: 'ok', opsPerSec: medianNs > 0 ? 1e9 / medianNs : r.throughput.p50, medianNs, meanNs: r.latency.mean * 1e6,
       p99Ns: r.latency.p99 * 1e6, rme: r.latency.rme, samples: r.latency.samplesCount,
     });
   }

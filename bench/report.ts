@@ -138,9 +138,9 @@ export function renderText(r: BenchResults): string {
   }
   if (r.micro) {
     out.push('', `In-process micro-benchmarks (tinybench, ${r.micro.timeMs} ms each):`);
-    out.push(textTable(['group', 'case', 'ops/s', 'mean ns', 'p99 ns', '±%'],
+    out.push(textTable(['group', 'case', 'ops/s', 'median ns', 'mean ns', 'p99 ns'],
       r.micro.results.map((m) => (m.status === 'ok'
-        ? [m.group, m.name, int(m.opsPerSec!), nsFmt(m.meanNs), nsFmt(m.p99Ns), m.rme!.toFixed(1)]
+        ? [m.group, m.name, int(m.opsPerSec!), nsFmt(m.medianNs), nsFmt(m.meanNs), nsFmt(m.p99Ns)]
         : [m.group, m.name, `unsupported: ${shortReason(m.reason)}`]))));
   }
   out.push('', `Reproduce: ${r.command}`);
@@ -227,11 +227,11 @@ export function renderMarkdown(r: BenchResults): string {
   }
   if (r.micro) {
     out.push('', '### In process', '');
-    out.push(`tinybench, ${r.micro.timeMs} ms per case, release engine. The engine cases send RESP bytes through \`Engine.feed\` and copy the reply out, ` +
+    out.push(`tinybench, ${r.micro.timeMs} ms per case, release engine; calls/s at the median time per call. The engine cases send RESP bytes through \`Engine.feed\` and copy the reply out, ` +
       'as the server does; the JS Map does no parsing at all and ioredis-mock is the usual in-process stand-in. ' +
       'Structures without a wrapper of their own are measured through their commands.', '');
-    out.push(mdTable(['case', 'ops/s', 'mean ns', 'p99 ns'], r.micro.results.map((x) => (x.status === 'ok'
-      ? [`${x.group}: ${x.name}`, int(x.opsPerSec!), nsFmt(x.meanNs), nsFmt(x.p99Ns)]
+    out.push(mdTable(['case', 'calls/s', 'median ns', 'p99 ns'], r.micro.results.map((x) => (x.status === 'ok'
+      ? [`${x.group}: ${x.name}`, int(x.opsPerSec!), nsFmt(x.medianNs), nsFmt(x.p99Ns)]
       : [`${x.group}: ${x.name}`, 'unsupported', '–', '–']))));
   }
   return `${out.join('\n')}\n`;
@@ -262,8 +262,11 @@ function loadCharts(r: BenchResults): { main: string[]; spectra: string[] } {
   }
   for (const [p, label] of [['p50', 'p50'], ['p99', 'p99'], ['p999', 'p99.9']] as const) {
     main.push(barChart({
-      title: `Latency ${label} (log scale)`, unit: 'µs', log: true, categories: cats,
-      series: series((w, i) => w.results[i].median?.latency[p] ?? null),
+      title: `Latency ${label} (log scale)`, unit: 'ms', log: true, categories: cats,
+      series: series((w, i) => {
+        const us = w.results[i].median?.latency[p];
+        return us == null ? null : us / 1000;
+      }),
     }));
   }
   if (l.workloads.some((w) => w.results.some((x) => x.median?.serverCpuUs != null))) {
@@ -284,6 +287,15 @@ function memoryChart(r: BenchResults): string {
       name: t.name, color: PALETTE[i % PALETTE.length],
       values: m.datasets.map((d) => d.results[i].rssBytesPerItem), notes: m.datasets.map((d) => (d.results[i].status === 'ok' ? null : d.results[i].status)),
     })),
+  });
+}
+
+function microChart(r: BenchResults): string {
+  const ok = r.micro!.results;
+  return barChart({
+    title: 'In process: calls per second (log scale)', unit: 'calls/s', log: true, width: 900,
+    categories: ok.map((x) => x.name.replace(/ \(.*\)$/, '')),
+    series: [{ name: 'ops/s', color: PALETTE[1], values: ok.map((x) => x.opsPerSec), notes: ok.map((x) => (x.status === 'ok' ? null : x.status)) }],
   });
 }
 
@@ -324,10 +336,11 @@ export function renderHtml(r: BenchResults): string {
     if (o.length) parts.push(`<div class="cards">${o.map((x) => `<div class="card"><b>${x.ratio.toFixed(2)}×</b><span>${esc(x.target)} ops/s over ${esc(r.load!.targets[0].name)}, geometric mean of ${x.count} workloads</span></div>`).join('')}</div>`);
     const { main, spectra } = loadCharts(r);
     parts.push(`<p>${esc(settingsLine(r))}.</p>`);
-    parts.push(...main.map((s) => `<figure>${s}</figure>`));
+    parts.push(`<div class="charts">${main.map((s) => `<figure>${s}</figure>`).join('')}</div>`);
     parts.push(`<h2>Latency by percentile, per workload</h2><div class="grid">${spectra.map((s) => `<figure>${s}</figure>`).join('')}</div>`);
   }
   if (r.memory) parts.push(`<figure>${memoryChart(r)}</figure>`);
+  if (r.micro) parts.push(`<figure>${microChart(r)}</figure>`);
   parts.push(mdToHtmlTables(renderMarkdown(r)));
   if (r.load) {
     const rows: string[][] = [];
@@ -345,7 +358,9 @@ export function renderHtml(r: BenchResults): string {
 <style>
 body{font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}
 h1{margin-bottom:0}.meta{color:#666;margin-top:.2em}code{background:#f3f3f3;padding:1px 4px;border-radius:3px}
-figure{margin:1em 0;overflow-x:auto}.grid{display:flex;flex-wrap:wrap;gap:8px}.grid figure{margin:0}
+figure{margin:1em 0;overflow-x:auto}figure svg{max-width:100%;height:auto}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(560px,1fr));gap:0 16px}
+.grid{display:flex;flex-wrap:wrap;gap:8px}.grid figure{margin:0}
 table{border-collapse:collapse;margin:1em 0;font-size:13px}th,td{border-bottom:1px solid #e3e3e3;padding:3px 8px;text-align:right}
 th:first-child,td:first-child,th:nth-child(2),td:nth-child(2){text-align:left}th{background:#fafafa}
 .cards{display:flex;gap:12px;margin:1em 0}.card{border:1px solid #ddd;border-radius:6px;padding:10px 14px}.card b{font-size:26px;display:block}
