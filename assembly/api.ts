@@ -42,6 +42,7 @@ export function errorStatName(i: i32): usize {
 /** CONFIG RESETSTAT. */
 export function resetAllStats(): void {
   resetStats();
+  resetEvicted();
   resetCommandStats();
   resetErrorStats();
 }
@@ -134,3 +135,16 @@ export function debugObject(db: i32, keyLen: u32): usize {
 }
 
 export { setEncodingLimits } from "./db/limits";
+
+// ---- maxmemory -------------------------------------------------------------------------
+import { setMaxmemory as setMaxmem, setHostBytes as setHostMem, performEvictions, statEvictedKeys,
+  memoryForEviction, resetEvictionStats } from "./db/evict";
+/** maxmemory in bytes (0 = none), the policy (db/evict.ts POLICY_*), maxmemory-samples. */
+export function setMaxmemory(bytes: f64, policy: i32, samples: i32): void { setMaxmem(bytes, policy, samples); }
+/** Bytes the host holds for clients (replies waiting in sockets), counted against maxmemory. */
+export function setHostBytes(bytes: f64): void { setHostMem(bytes); }
+/** Evicts now (CONFIG SET maxmemory lower); false if still over the limit. */
+export function evictNow(): bool { return performEvictions(); }
+export function evictedKeys(): f64 { return <f64>statEvictedKeys; }
+export function memoryForMaxmemory(): f64 { return <f64>memoryForEviction(); }
+export function resetEvicted(): void { resetEvictionStats(); }

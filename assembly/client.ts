@@ -26,6 +26,14 @@ export const CF_NO_BLOCK: u32 = 256;
  *  its timeout answer (timeout, CLIENT UNBLOCK) or the UNBLOCKED error. */
 export const CF_UNBLOCK_TIMEOUT: u32 = 512;
 export const CF_UNBLOCK_ERROR: u32 = 1024;
+/** Inside MULTI: commands are queued (commands/multi.ts). */
+export const CF_MULTI: u32 = 2048;
+/** A command was refused while queuing: EXEC answers EXECABORT. */
+export const CF_DIRTY_EXEC: u32 = 4096;
+/** A watched key changed: EXEC answers a null array. */
+export const CF_DIRTY_CAS: u32 = 8192;
+/** EXEC is running the queued commands (the input is the queue). */
+export const CF_IN_EXEC: u32 = 16384;
 
 @unmanaged export class Client {
   inPtr: u32;
@@ -48,9 +56,33 @@ export const CF_UNBLOCK_ERROR: u32 = 1024;
   proto: i32;
   flags: u32;
   id: u32;
+  // MULTI: the queued commands' request bytes, their count and the union of
+  // their command flags (CLIENT PAUSE WRITE holds an EXEC that writes).
+  multiPtr: u32;
+  multiLen: u32;
+  multiCap: u32;
+  multiCount: u32;
+  multiFlags: u32;
+  /** A finished EXEC's queue, freed at the next execute (the host may still read its spans). */
+  multiOld: u32;
+  // The real input while EXEC reads the queue instead.
+  savedInPtr: u32;
+  savedInLen: u32;
+  savedInCap: u32;
+  savedCmdStart: u32;
+  savedPos: u32;
+  // WATCH: (watch record u32, expired-when-watched u32) pairs (db/watch.ts).
+  watchPtr: u32;
+  watchLen: u32;
+  watchCap: u32;
 }
 
 const INITIAL_INPUT: u32 = 1024;
+
+// Set by db/watch.ts at init, so that freeing a client drops its watches
+// without this file importing the keyspace.
+let unwatchAll: (c: Client) => void = (c: Client): void => {};
+export function setUnwatchHook(fn: (c: Client) => void): void { unwatchAll = fn; }
 
 const slots = new Array<u32>();
 const freeSlots = new Array<u32>();
@@ -82,6 +114,13 @@ export function clientGet(id: u32): Client {
 
 export function clientFree(id: u32): void {
   const c = clientGet(id);
+  if (c.watchLen > 0) unwatchAll(c);
+  // Mid-EXEC (a host command, or an abort) the input is the queue, which
+  // multiOld owns: free the real input instead.
+  if ((c.flags & CF_IN_EXEC) != 0) c.inPtr = c.savedInPtr;
+  memFree(<usize>c.watchPtr);
+  memFree(<usize>c.multiPtr);
+  memFree(<usize>c.multiOld);
   memFree(<usize>c.inPtr);
   memFree(<usize>c.argvPtr);
   memFree(<usize>c.inlinePtr);

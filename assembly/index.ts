@@ -5,14 +5,16 @@
 // and calls `execute(id, 0, now)` to go on.
 
 import { Client, clientNew, clientFree, clientGet, clientReserve, bindArgs, curArgv, curArgc,
-  CF_CLOSE, CF_REPLY_OFF, CF_REPLY_SKIP, CF_REPLY_SKIP_NEXT, CF_UNBLOCK_TIMEOUT, CF_UNBLOCK_ERROR,
+  CF_CLOSE, CF_REPLY_OFF, CF_REPLY_SKIP, CF_REPLY_SKIP_NEXT, CF_UNBLOCK_TIMEOUT, CF_UNBLOCK_ERROR, CF_IN_EXEC, CF_MULTI,
   clientQueryBufLen, clientQueryBufCap } from "./client";
 import { blockRequested, clearBlockRequest, blockKeyFirst, blockKeyCount, blockDeadline } from "./commands/blocking";
 import { readySignaled, readyBufPtr, readyBufLen, readyReset, setReadyWatch } from "./db/ready";
 import { readCommand, READ_NEED_MORE, READ_ERROR, readError } from "./resp/reader";
 import { outInit, outReset, outBufferPtr, outBufferLen, outMark, outTruncate, setProto, replyError, OUT_YIELD } from "./resp/writer";
 import { initDbs, setNow } from "./db/db";
-import { dispatch, lastRejected, DISPATCH_HANDOFF, DISPATCH_PAUSED, initCommandLookup, lastCmd, undoCallStats } from "./commands/dispatch";
+import { dispatch, lastRejected, DISPATCH_HANDOFF, DISPATCH_PAUSED, DISPATCH_QUEUED, initCommandLookup, lastCmd, undoCallStats } from "./commands/dispatch";
+import { queueCommand, endExec, freeOldQueue, discardTransaction } from "./commands/multi";
+import { initWatch, unwatchAllKeys } from "./db/watch";
 import { setCurrent } from "./commands/context";
 import { setSeeds } from "./ds/hash";
 import { registerAll } from "./commands/registry";
@@ -35,6 +37,7 @@ export function init(numDatabases: i32, hashSeed: u32, randomSeed: u64): void {
   outInit();
   initDbs(numDatabases);
   initCommandLookup();
+  initWatch();
   registerAll();
 }
 
@@ -52,13 +55,14 @@ export function appendInput(id: u32, n: u32): void {
 }
 
 // Commands run by the current `execute` call, for the host's commandstats,
-// MONITOR and SLOWLOG: (command id, db, start offset, end offset) per command,
-// offsets into the client's input buffer.
+// MONITOR and SLOWLOG: (command id, db, start, end) per command, the
+// addresses of its request bytes (in the client's input, or in an EXEC's
+// queue, which lives until the next execute).
 let batchPtr: usize = 0;
 let batchCap: u32 = 0;
 let batchLen: u32 = 0;
 
-function batchPush(id: i32, db: i32, start: u32, end: u32): void {
+function batchPush(id: i32, db: i32, startPtr: usize, endPtr: usize): void {
   if (batchLen == batchCap) {
     batchCap = batchCap == 0 ? 64 : batchCap * 2;
     const p = heap.alloc(<usize>batchCap * 16);
@@ -71,8 +75,8 @@ function batchPush(id: i32, db: i32, start: u32, end: u32): void {
   const at = batchPtr + (<usize>batchLen << 4);
   store<i32>(at, id);
   store<i32>(at, db, 4);
-  store<u32>(at, start, 8);
-  store<u32>(at, end, 12);
+  store<u32>(at, <u32>startPtr, 8);
+  store<u32>(at, <u32>endPtr, 12);
   batchLen++;
 }
 
@@ -92,6 +96,7 @@ export function batchCount(): u32 { return batchLen; }
 export function execute(id: u32, n: u32, nowMs: f64): i32 {
   const c = clientGet(id);
   c.inLen += n;
+  freeOldQueue(c);
   setNow(<i64>nowMs);
   outReset();
   batchLen = 0;
@@ -99,7 +104,14 @@ export function execute(id: u32, n: u32, nowMs: f64): i32 {
   setCurrent(c);
   while (true) {
     const r = readCommand(c);
-    if (r == READ_NEED_MORE) return ST_OK;
+    if (r == READ_NEED_MORE) {
+      if ((c.flags & CF_IN_EXEC) == 0) return ST_OK;
+      // EXEC has run its queue: back to what followed it, and serve the
+      // clients its pushes made ready before anything else of this client.
+      endExec(c);
+      if (readySignaled) return ST_READY;
+      continue;
+    }
     if (r == READ_ERROR) {
       replyError(readError);
       c.flags |= CF_CLOSE;
@@ -135,7 +147,13 @@ export function execute(id: u32, n: u32, nowMs: f64): i32 {
     }
     // A command refused before running is recorded as -2 - id: the host
     // neither times it nor shows it to MONITOR, as Redis does.
-    batchPush(lastRejected ? -2 - lastCmd : lastCmd, c.db, start, c.pos);
+    if (st == DISPATCH_QUEUED) {
+      queueCommand(c, <usize>c.inPtr + start, c.pos - start, lastCmd);
+      // Neither timed nor shown to MONITOR now: at EXEC, as Redis.
+      batchPush(-2 - lastCmd, c.db, <usize>c.inPtr + start, <usize>c.inPtr + c.pos);
+      continue;
+    }
+    batchPush(lastRejected ? -2 - lastCmd : lastCmd, c.db, <usize>c.inPtr + start, <usize>c.inPtr + c.pos);
     if (st == DISPATCH_HANDOFF) return ST_HANDOFF;
     if ((c.flags & (CF_REPLY_OFF | CF_REPLY_SKIP)) != 0) {
       outTruncate(mark);
@@ -144,7 +162,7 @@ export function execute(id: u32, n: u32, nowMs: f64): i32 {
     // A long pipeline of big replies: let the host take what is written
     // before going on, so the output buffer stays bounded.
     if (outBufferLen() > OUT_YIELD && c.pos < c.inLen) return ST_YIELD;
-    if (readySignaled) return ST_READY;
+    if (readySignaled && (c.flags & CF_IN_EXEC) == 0) return ST_READY;
   }
   return ST_OK;
 }
@@ -157,8 +175,15 @@ export function handoffArgv(): usize { return curArgv; }
 export function handoffArgc(): i32 { return curArgc; }
 export function handoffCmd(): i32 { return lastCmd; }
 
-/** Absolute address of client `id`'s input buffer (for batch record offsets). */
-export function inputBase(id: u32): usize { return <usize>clientGet(id).inPtr; }
+/** RESET: leaves MULTI and drops the watches. */
+export function clientResetTx(id: u32): void { discardTransaction(clientGet(id)); }
+/** Commands queued in MULTI, or -1 outside MULTI (CLIENT LIST multi=). */
+export function clientMultiCount(id: u32): i32 {
+  const c = clientGet(id);
+  return (c.flags & CF_MULTI) != 0 ? <i32>c.multiCount : -1;
+}
+/** Keys WATCHed by client `id` (CLIENT LIST watch= is 7.2; INFO uses the total). */
+export function clientWatchCount(id: u32): u32 { return clientGet(id).watchLen; }
 
 // ---- client state the host reads and sets ----------------------------------------
 
@@ -192,3 +217,13 @@ export function readyPtr(): usize { return readyBufPtr(); }
 export function readyLen(): usize { return readyBufLen(); }
 export function readyClear(): void { readyReset(); }
 export * from "./dstest";
+
+// ---- keyspace notifications --------------------------------------------------------
+
+import { setNotifyFlags, notifyBufPtr, notifyBufLen, notifyReset } from "./db/notify";
+/** notify-keyspace-events as Redis's NOTIFY_* bits. */
+export function setKeyspaceEvents(flags: u32): void { setNotifyFlags(flags); }
+/** Recorded events (db/notify.ts layout) and their total length; then notifyClear. */
+export function notifyPtr(): usize { return notifyBufPtr(); }
+export function notifyLen(): usize { return notifyBufLen(); }
+export function notifyClear(): void { notifyReset(); }

@@ -27,6 +27,7 @@ import {
 } from "../resp/errors";
 import { protoMaxBulkLen } from "../resp/reader";
 import { Db, dbLookup, dbLookupRead, dbDelete, addDirty } from "../db/db";
+import { keyChanged, NOTIFY_STRING, NOTIFY_GENERIC } from "../db/notify";
 import { typeOf, TYPE_STRING, strPtrOf, strLenOf } from "../db/entry";
 import { loadString, valPtr, valLen, stringLength, makeRawWritable, storeRawOwned } from "../db/strval";
 import { memAlloc, memCalloc, memFree, MAX_STRING } from "../ds/mem";
@@ -244,6 +245,7 @@ function opSetbit(db: Db, e: usize, keyPtr: usize, keyLen: usize, off: i64, on: 
   if (bitmapGrew || old != on) {
     store<u8>(p, on != 0 ? byte | mask : byte & ~mask);
     addDirty(1);
+    keyChanged(db.index, keyPtr, keyLen, NOTIFY_STRING, "setbit");
   }
   return old;
 }
@@ -370,7 +372,10 @@ function cmdBitop(): void {
   const destPtr = argPtr(2), destLen = argLen(2);
   if (maxLen == 0) {
     memFree(srcs);
-    if (dbDelete(db, destPtr, destLen)) addDirty(1);
+    if (dbDelete(db, destPtr, destLen)) {
+      addDirty(1);
+      keyChanged(db.index, destPtr, destLen, NOTIFY_GENERIC, "del");
+    }
     replyInt(0);
     return;
   }
@@ -380,6 +385,7 @@ function cmdBitop(): void {
   memFree(srcs);
   storeRawOwned(db, dbLookup(db, destPtr, destLen), destPtr, destLen, res, maxLen);
   addDirty(1);
+  keyChanged(db.index, destPtr, destLen, NOTIFY_STRING, "set");
   replyInt(<i64>maxLen);
 }
 
@@ -661,7 +667,10 @@ function bitfieldGeneric(readOnlyCmd: bool): void {
       j += 4;
     }
   }
-  if (changes > 0) addDirty(<u64>changes);
+  if (changes > 0) {
+    addDirty(<u64>changes);
+    keyChanged(curDb().index, argPtr(1), argLen(1), NOTIFY_STRING, "setbit");
+  }
 }
 
 function cmdBitfield(): void { bitfieldGeneric(false); }

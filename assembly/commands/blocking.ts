@@ -12,7 +12,7 @@
 //   if (blockForKeys(first, count)) replyNullArray(); // its timeout reply
 
 import { cur } from "./context";
-import { argPtr, argLen, CF_NO_BLOCK, CF_UNBLOCK_TIMEOUT, CF_UNBLOCK_ERROR } from "../client";
+import { argPtr, argLen, CF_NO_BLOCK, CF_IN_EXEC, CF_UNBLOCK_TIMEOUT, CF_UNBLOCK_ERROR } from "../client";
 import { replyError } from "../resp/writer";
 import { E_TIMEOUT_NOT_FLOAT, E_TIMEOUT_NEGATIVE, E_TIMEOUT_RANGE, E_UNBLOCKED } from "../resp/errors";
 import { ldParse, ldInf, ldMant, ldExp, ldNeg } from "../util/ldouble";
@@ -94,7 +94,7 @@ export function blockForKeys(first: i32, count: i32): bool {
     replyError(E_UNBLOCKED);
     return false;
   }
-  if ((f & (CF_NO_BLOCK | CF_UNBLOCK_TIMEOUT)) != 0) {
+  if ((f & (CF_NO_BLOCK | CF_IN_EXEC | CF_UNBLOCK_TIMEOUT)) != 0) {
     cur.flags = f & ~CF_UNBLOCK_TIMEOUT;
     return true;
   }

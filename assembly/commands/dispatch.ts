@@ -4,15 +4,18 @@
 
 import {
   CMD_COUNT, CMD_NAMES, CMD_ARITY, CMD_FLAGS, CMD_HOST, CMD_CONTAINER, F_NO_AUTH,
-  F_WRITE, F_READONLY, F_MAY_REPLICATE,
+  F_WRITE, F_READONLY, F_MAY_REPLICATE, F_NO_MULTI, F_DENYOOM, CMD_EXEC, CMD_DISCARD, CMD_MULTI, CMD_WATCH,
+  CMD_QUIT, CMD_RESET,
 } from "./table.gen";
-import { Client, CF_AUTHED, CF_MONITOR, argPtr, argLen, curArgc } from "../client";
+import { Client, CF_AUTHED, CF_MONITOR, CF_MULTI, CF_DIRTY_EXEC, CF_IN_EXEC, argPtr, argLen, curArgc } from "../client";
 import { memCalloc } from "../ds/mem";
 import { hashBytes } from "../ds/hash";
-import { replyError, replyErrorBytes, writeAscii, outMark } from "../resp/writer";
-import { E_NOAUTH, E_MONITOR_KEYSPACE } from "../resp/errors";
+import { replyError, replyErrorBytes, replySimple, writeAscii, outMark } from "../resp/writer";
+import { E_NOAUTH, E_MONITOR_KEYSPACE, E_NO_MULTI, E_OOM } from "../resp/errors";
+import { maxmemory, performEvictions } from "../db/evict";
 import { authRequired } from "../resp/reader";
 import { errorsSeen } from "../resp/stats";
+import { discardTransaction } from "./multi";
 
 export type Handler = () => void;
 
@@ -179,6 +182,8 @@ export const DISPATCH_DONE: i32 = 0;
 export const DISPATCH_HANDOFF: i32 = 1;
 /** The command may not run now (CLIENT PAUSE); it was not consumed. */
 export const DISPATCH_PAUSED: i32 = 2;
+/** Inside MULTI: +QUEUED was replied; the caller appends the request to the queue. */
+export const DISPATCH_QUEUED: i32 = 3;
 
 // CLIENT PAUSE, set by the host: which commands must wait. Redis makes the
 // check after the arity and auth checks, so a paused client still gets
@@ -190,12 +195,12 @@ export let pauseMode: i32 = PAUSE_NONE;
 export function setPauseMode(mode: i32): void { pauseMode = mode; }
 
 // @ts-ignore: decorator
-@inline function mustWait(id: i32): bool {
+@inline function mustWait(id: i32, c: Client): bool {
   // WRITE mode holds back whatever could change the dataset or be
   // propagated (Redis: CMD_WRITE | CMD_MAY_REPLICATE, which covers EVAL,
-  // PUBLISH...).
-  return pauseMode == PAUSE_ALL ||
-    (pauseMode == PAUSE_WRITE && (CMD_FLAGS[id] & (F_WRITE | F_MAY_REPLICATE)) != 0);
+  // PUBLISH...), and an EXEC whose queue holds such a command.
+  const f = id == CMD_EXEC ? CMD_FLAGS[id] | c.multiFlags : CMD_FLAGS[id];
+  return pauseMode == PAUSE_ALL || (pauseMode == PAUSE_WRITE && (f & (F_WRITE | F_MAY_REPLICATE)) != 0);
 }
 
 /** The command id of the last dispatched command (subcommand id for containers). */
@@ -208,6 +213,18 @@ export let lastRejected: bool = false;
  * DISPATCH_HANDOFF when the host must run it, DISPATCH_PAUSED when a
  * CLIENT PAUSE holds it back (nothing replied, nothing counted).
  */
+/** A command refused before running; inside MULTI it makes EXEC fail (Redis's flagTransaction). */
+function refused(c: Client): i32 {
+  if ((c.flags & CF_MULTI) != 0) c.flags |= CF_DIRTY_EXEC;
+  return DISPATCH_DONE;
+}
+
+/** Commands that run at once inside MULTI instead of being queued. */
+function runsInMulti(id: i32): bool {
+  return id == CMD_EXEC || id == CMD_DISCARD || id == CMD_MULTI || id == CMD_WATCH ||
+    id == CMD_QUIT || id == CMD_RESET;
+}
+
 export function dispatch(c: Client): i32 {
   const argc = curArgc;
   let id = lookupCommand(argPtr(0), argLen(0));
@@ -215,41 +232,74 @@ export function dispatch(c: Client): i32 {
   lastRejected = true;
   if (id < 0) {
     replyUnknownCommand();
-    return DISPATCH_DONE;
+    return refused(c);
   }
   if (CMD_CONTAINER[id] && argc >= 2) {
     const sub = lookupSubcommand(id, argPtr(1), argLen(1));
     if (sub < 0) {
       statRejected[id]++;
       replyUnknownSubcommand();
-      return DISPATCH_DONE;
+      return refused(c);
     }
     id = sub;
   }
   lastCmd = id;
   if (!arityOk(id, argc)) {
     statRejected[id]++;
+    if (id == CMD_EXEC) {
+      // A refused EXEC ends the transaction, saying why (execCommandAbort).
+      replyError("EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command");
+      if ((c.flags & CF_MULTI) != 0) discardTransaction(c);
+      return DISPATCH_DONE;
+    }
     replyWrongArity(id);
-    return DISPATCH_DONE;
+    return refused(c);
   }
   if (authRequired && (c.flags & CF_AUTHED) == 0 && (CMD_FLAGS[id] & F_NO_AUTH) == 0) {
     statRejected[id]++;
     replyError(E_NOAUTH);
-    return DISPATCH_DONE;
+    return refused(c);
   }
   if ((c.flags & CF_MONITOR) != 0 && (CMD_FLAGS[id] & (F_WRITE | F_READONLY | F_MAY_REPLICATE)) != 0) {
     statRejected[id]++;
     replyError(E_MONITOR_KEYSPACE);
-    return DISPATCH_DONE;
+    return refused(c);
+  }
+  const inMulti = (c.flags & CF_MULTI) != 0;
+  if (inMulti && (CMD_FLAGS[id] & F_NO_MULTI) != 0) {
+    statRejected[id]++;
+    replyError(E_NO_MULTI);
+    return refused(c);
+  }
+  // maxmemory: evict first; if still over, refuse what would add data (and,
+  // inside MULTI, any queuing but EXEC/DISCARD/QUIT/RESET, as Redis).
+  if (maxmemory != 0 && (c.flags & CF_IN_EXEC) == 0 && !performEvictions()) {
+    const denyoom = (CMD_FLAGS[id] & F_DENYOOM) != 0 ||
+      (id == CMD_EXEC && (c.multiFlags & F_DENYOOM) != 0) ||
+      (inMulti && id != CMD_EXEC && id != CMD_DISCARD && id != CMD_QUIT && id != CMD_RESET);
+    if (denyoom) {
+      statRejected[id]++;
+      replyError(E_OOM);
+      return refused(c);
+    }
   }
   lastRejected = false;
-  if (pauseMode != PAUSE_NONE && mustWait(id)) return DISPATCH_PAUSED;
+  // The queued commands of an EXEC run as one: a pause holds the EXEC
+  // itself when the queue writes, never a command in the middle.
+  if (pauseMode != PAUSE_NONE && (c.flags & CF_IN_EXEC) == 0 && mustWait(id, c)) return DISPATCH_PAUSED;
+  if (inMulti && !runsInMulti(id)) {
+    replySimple("QUEUED");
+    return DISPATCH_QUEUED;
+  }
   if (CMD_HOST[id]) return DISPATCH_HANDOFF;
   statCommands++;
   statCalls[id]++;
   const errorsBefore = errorsSeen;
   handlers[id]();
   if (errorsSeen != errorsBefore) statFailed[id]++;
+  // Evict again right away, so that the memory figure is back under the
+  // limit after every command, not only before the next one.
+  if (maxmemory != 0) performEvictions();
   return DISPATCH_DONE;
 }
 

@@ -34,6 +34,8 @@ import {
   E_EXPIRE_NX_XX_GT_LT, E_EXPIRE_GT_LT, E_LFU_NOT_SELECTED, E_LFU_SELECTED, E_INT_RANGE,
   E_UNSUPPORTED_OPTION,
 } from "../resp/errors";
+import { keyChanged, notifyKeyspaceEvent, NOTIFY_GENERIC } from "../db/notify";
+import { signalModifiedKey } from "../db/watch";
 import {
   Db, getDb, numDbs, nowMs, addDirty, dbLookup, dbLookupRead, dbLookupReadNoTouch, dbDelete,
   dbDeleteEntry, dbDetachEntry, dbAdd, dbSetExpire, dbRemoveExpire, dbRandomKey, isExpired,
@@ -82,7 +84,10 @@ function argsEqual(a: i32, b: i32): bool {
 function opDelKeys(db: Db): i64 {
   let n: i64 = 0;
   for (let i = 1; i < curArgc; i++) {
-    if (dbDelete(db, argPtr(i), argLen(i))) n++;
+    if (dbDelete(db, argPtr(i), argLen(i))) {
+      keyChanged(db.index, argPtr(i), argLen(i), NOTIFY_GENERIC, "del");
+      n++;
+    }
   }
   return n;
 }
@@ -130,14 +135,14 @@ function cmdType(): void {
 
 // OBJECT ENCODING key — bulk string, or nil if the key is missing. O(1).
 function cmdObjectEncoding(): void {
-  const e = dbLookupReadNoTouch(curDb(), argPtr(2), argLen(2));
+  const e = dbLookupReadNoTouch(curDb(), argPtr(2), argLen(2), false);
   if (e == 0) { replyNull(); return; }
   replyBulkAscii(encodingName(e));
 }
 
 // OBJECT REFCOUNT key — integer, or nil. O(1).
 function cmdObjectRefcount(): void {
-  const e = dbLookupReadNoTouch(curDb(), argPtr(2), argLen(2));
+  const e = dbLookupReadNoTouch(curDb(), argPtr(2), argLen(2), false);
   if (e == 0) { replyNull(); return; }
   replyInt(refCount(e));
 }
@@ -145,7 +150,7 @@ function cmdObjectRefcount(): void {
 // OBJECT IDLETIME key — integer seconds since last access, or nil; an
 // error under an LFU policy (no access time is kept then). O(1).
 function cmdObjectIdletime(): void {
-  const e = dbLookupReadNoTouch(curDb(), argPtr(2), argLen(2));
+  const e = dbLookupReadNoTouch(curDb(), argPtr(2), argLen(2), false);
   if (e == 0) { replyNull(); return; }
   if (lfuMode) { replyError(E_LFU_SELECTED); return; }
   replyInt(<i64>idleSeconds(e));
@@ -154,7 +159,7 @@ function cmdObjectIdletime(): void {
 // OBJECT FREQ key — integer: the decayed LFU counter, or nil; an error
 // unless an LFU policy is selected. O(1).
 function cmdObjectFreq(): void {
-  const e = dbLookupReadNoTouch(curDb(), argPtr(2), argLen(2));
+  const e = dbLookupReadNoTouch(curDb(), argPtr(2), argLen(2), false);
   if (e == 0) { replyNull(); return; }
   if (!lfuMode) { replyError(E_LFU_NOT_SELECTED); return; }
   replyInt(<i64>lfuDecayed(e));
@@ -250,8 +255,13 @@ function expireAllowed(flags: i32, current: i64, when: i64): bool {
  */
 function opExpire(db: Db, e: usize, flags: i32, when: i64): i64 {
   if (flags != 0 && !expireAllowed(flags, expireAtOf(e), when)) return 0;
-  if (when <= nowMs) dbDeleteEntry(db, e);
-  else dbSetExpire(db, e, when);
+  if (when <= nowMs) {
+    dbDeleteEntry(db, e);
+    keyChanged(db.index, argPtr(1), argLen(1), NOTIFY_GENERIC, "del");
+  } else {
+    dbSetExpire(db, e, when);
+    keyChanged(db.index, argPtr(1), argLen(1), NOTIFY_GENERIC, "expire");
+  }
   addDirty(1);
   return 1;
 }
@@ -330,6 +340,7 @@ function cmdPersist(): void {
   const e = dbLookup(db, argPtr(1), argLen(1));
   if (e != 0 && dbRemoveExpire(db, e)) {
     addDirty(1);
+    keyChanged(db.index, argPtr(1), argLen(1), NOTIFY_GENERIC, "persist");
     replyInt(1);
   } else {
     replyInt(0);
@@ -355,6 +366,10 @@ function opRename(db: Db, e: usize, dst: i32, nx: bool): bool {
   memFree(e);
   dbAdd(db, fresh);
   addDirty(1);
+  signalModifiedKey(db.index, argPtr(1), argLen(1));
+  signalModifiedKey(db.index, argPtr(dst), argLen(dst));
+  notifyKeyspaceEvent(NOTIFY_GENERIC, "rename_from", argPtr(1), argLen(1), db.index);
+  notifyKeyspaceEvent(NOTIFY_GENERIC, "rename_to", argPtr(dst), argLen(dst), db.index);
   return true;
 }
 
@@ -395,6 +410,10 @@ function opMove(src: Db, dst: Db, keyPtr: usize, keyLen: usize): i64 {
   dbDetachEntry(src, e);
   dbAdd(dst, e);
   addDirty(1);
+  signalModifiedKey(src.index, keyPtr, keyLen);
+  signalModifiedKey(dst.index, keyPtr, keyLen);
+  notifyKeyspaceEvent(NOTIFY_GENERIC, "move_from", keyPtr, keyLen, src.index);
+  notifyKeyspaceEvent(NOTIFY_GENERIC, "move_to", keyPtr, keyLen, dst.index);
   return 1;
 }
 
@@ -412,6 +431,7 @@ function opCopy(dst: Db, e: usize, replace: bool): i64 {
   if (old != 0) dbDeleteEntry(dst, old);
   dbAdd(dst, fresh);
   addDirty(1);
+  keyChanged(dst.index, argPtr(2), argLen(2), NOTIFY_GENERIC, "copy_to");
   return 1;
 }
 

@@ -3,10 +3,14 @@ import { register as registerString } from "./string";
 import { register as registerBitmap } from "./bitmap";
 import { register as registerKeys } from "./keys";
 import { register as registerServer } from "./server";
+import { register as registerMulti } from "./multi";
+import { register as registerSet } from "./set";
 
 export function registerAll(): void {
   registerString();
   registerBitmap();
   registerKeys();
   registerServer();
+  registerMulti();
+  registerSet();
 }

@@ -8,7 +8,8 @@ import { cur, curDb, argIs, parseLongOrReply, argInt, parseLongOrReplyMsg } from
 import { argPtr, argLen, curArgc } from "../client";
 import { replySimple, replyBulk, replyInt, replyOk, replyError } from "../resp/writer";
 import { E_SYNTAX, E_DB_INDEX, E_INT_RANGE, E_SWAPDB_FIRST, E_SWAPDB_SECOND } from "../resp/errors";
-import { numDbs, dbSize, dbEmpty, getDb, swapDbs, addDirty } from "../db/db";
+import { Db, numDbs, dbSize, dbEmpty, getDb, swapDbs, addDirty } from "../db/db";
+import { touchAllWatchedKeysInDb, touchAllWatchedKeys } from "../db/watch";
 
 // PING [message] — simple "PONG" or the message as a bulk string. O(1).
 function cmdPing(): void {
@@ -60,6 +61,7 @@ function flushModeOk(): bool {
 // engine's free is cheap enough that a lazy-free thread buys nothing.
 function cmdFlushdb(): void {
   if (!flushModeOk()) return;
+  touchAllWatchedKeysInDb(cur.db, curDb(), changetype<Db>(0));
   const n = dbEmpty(curDb());
   addDirty(<u64>n);
   replyOk();
@@ -69,6 +71,7 @@ function cmdFlushdb(): void {
 function cmdFlushall(): void {
   if (!flushModeOk()) return;
   let n: u64 = 0;
+  touchAllWatchedKeys();
   for (let i = 0; i < numDbs; i++) n += <u64>dbEmpty(getDb(i));
   // Redis counts a FLUSHALL as one more change than the keys it removed.
   addDirty(n + 1);
@@ -90,6 +93,9 @@ function cmdSwapdb(): void {
     return;
   }
   if (a != b) {
+    // Watchers of either number see the other's keys from now on.
+    touchAllWatchedKeysInDb(<i32>a, getDb(<i32>a), getDb(<i32>b));
+    touchAllWatchedKeysInDb(<i32>b, getDb(<i32>b), getDb(<i32>a));
     swapDbs(<i32>a, <i32>b);
     addDirty(1);
   }

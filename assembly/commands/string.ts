@@ -41,6 +41,7 @@ import {
   ENCODE_AUTO, ENCODE_RAW, ENCODE_EMBSTR,
 } from "../db/strval";
 import { memAlloc, memFree } from "../ds/mem";
+import { keyChanged, notifyKeyspaceEvent, NOTIFY_STRING, NOTIFY_GENERIC } from "../db/notify";
 import { parseI64Strict, PARSE_OK, parsedI64 } from "../util/num";
 import {
   ldParse, ldFromI64, ldAdd, ldFormatHuman, ldNeg, ldMant, ldExp, ldInf, ldNan, LD_FORMAT_MAX,
@@ -190,6 +191,8 @@ function setGeneric(flags: i32, valArg: i32, expireArg: i32, unitSeconds: bool, 
   storeString(db, old, keyPtr, keyLen, argPtr(valArg), argLen(valArg), ENCODE_AUTO,
     expireArg >= 0 ? expireMs : -1, (flags & OPT_KEEPTTL) != 0);
   addDirty(1);
+  keyChanged(db.index, keyPtr, keyLen, NOTIFY_STRING, "set");
+  if (expireArg >= 0) notifyKeyspaceEvent(NOTIFY_GENERIC, "expire", keyPtr, keyLen, db.index);
   if ((flags & OPT_GET) == 0) {
     if (replyKind == REPLY_BOOL) replyInt(1); else replyOk();
   }
@@ -236,8 +239,10 @@ function cmdGetdel(): void {
 }
 
 function opDelete(db: Db, e: usize): void {
+  const keyPtr = argPtr(1), keyLen = argLen(1);
   dbDeleteEntry(db, e);
   addDirty(1);
+  keyChanged(db.index, keyPtr, keyLen, NOTIFY_GENERIC, "del");
 }
 
 // GETEX key [EX s|PX ms|EXAT unix-s|PXAT unix-ms|PERSIST] — the value or nil,
@@ -259,8 +264,12 @@ function cmdGetex(): void {
   } else if (optExpireArg >= 0) {
     dbSetExpire(db, e, expireMs);
     addDirty(1);
+    keyChanged(db.index, argPtr(1), argLen(1), NOTIFY_GENERIC, "expire");
   } else if ((flags & OPT_PERSIST) != 0) {
-    if (dbRemoveExpire(db, e)) addDirty(1);
+    if (dbRemoveExpire(db, e)) {
+      addDirty(1);
+      keyChanged(db.index, argPtr(1), argLen(1), NOTIFY_GENERIC, "persist");
+    }
   }
 }
 
@@ -273,6 +282,7 @@ function cmdGetset(): void {
   const old = dbLookup(db, keyPtr, keyLen);
   storeString(db, old, keyPtr, keyLen, argPtr(2), argLen(2), ENCODE_AUTO, -1, false);
   addDirty(1);
+  keyChanged(db.index, keyPtr, keyLen, NOTIFY_STRING, "set");
 }
 
 // GETRANGE key start end (and its old name SUBSTR) — bulk string, empty for
@@ -323,6 +333,7 @@ function opMset(db: Db): void {
   for (let i = 1; i < curArgc; i += 2) {
     const old = dbLookup(db, argPtr(i), argLen(i));
     storeString(db, old, argPtr(i), argLen(i), argPtr(i + 1), argLen(i + 1), ENCODE_AUTO, -1, false);
+    keyChanged(db.index, argPtr(i), argLen(i), NOTIFY_STRING, "set");
   }
   addDirty(<u64>((curArgc - 1) / 2));
 }
@@ -366,6 +377,7 @@ function cmdAppend(): void {
   if (e == 0) {
     e = storeString(db, 0, keyPtr, keyLen, addPtr, addLen, ENCODE_AUTO, -1, false);
     addDirty(1);
+    keyChanged(db.index, keyPtr, keyLen, NOTIFY_STRING, "append");
     replyInt(<i64>addLen);
     return;
   }
@@ -375,6 +387,7 @@ function cmdAppend(): void {
   e = makeRawWritable(db, e, curLen + addLen);
   memory.copy(strPtrOf(e) + curLen, addPtr, addLen);
   addDirty(1);
+  keyChanged(db.index, keyPtr, keyLen, NOTIFY_STRING, "append");
   replyInt(<i64>(curLen + addLen));
 }
 
@@ -402,6 +415,7 @@ function cmdSetrange(): void {
   e = makeRawWritable(db, e, <usize>offset + srcLen);
   memory.copy(strPtrOf(e) + <usize>offset, srcPtr, srcLen);
   addDirty(1);
+  keyChanged(db.index, keyPtr, keyLen, NOTIFY_STRING, "setrange");
   replyInt(<i64>stringLength(e));
 }
 
@@ -431,6 +445,7 @@ function opIncrBy(incr: i64): void {
   value += incr;
   storeInt(db, e, keyPtr, keyLen, value);
   addDirty(1);
+  keyChanged(db.index, keyPtr, keyLen, NOTIFY_STRING, "incrby");
   replyInt(value);
 }
 
@@ -479,6 +494,7 @@ function cmdIncrbyfloat(): void {
   const len = ldFormatHuman(FLOAT_BUF);
   storeString(db, e, keyPtr, keyLen, FLOAT_BUF, len, ENCODE_EMBSTR, -1, true);
   addDirty(1);
+  keyChanged(db.index, keyPtr, keyLen, NOTIFY_STRING, "incrbyfloat");
   replyBulk(FLOAT_BUF, len);
 }
 

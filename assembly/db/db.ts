@@ -23,6 +23,8 @@ import {
 import { freeValue, valueFootprint, sharedIntegers } from "./object";
 import { lruTouch, lruInit } from "./lru";
 import { readyWatch, signalKeyAsReady } from "./ready";
+import { notifyKeyspaceEvent, NOTIFY_EXPIRED, NOTIFY_KEY_MISS, NOTIFY_NEW } from "./notify";
+import { signalModifiedKey } from "./watch";
 import { TYPE_LIST, TYPE_ZSET, TYPE_STREAM } from "./entry";
 
 @unmanaged export class Db {
@@ -156,7 +158,12 @@ export function dbLookup(db: Db, keyPtr: usize, keyLen: usize): usize {
 /** dbLookup for read commands: counts keyspace hits and misses. */
 export function dbLookupRead(db: Db, keyPtr: usize, keyLen: usize): usize {
   const e = dbLookup(db, keyPtr, keyLen);
-  if (e == 0) statKeyspaceMisses++; else statKeyspaceHits++;
+  if (e == 0) {
+    statKeyspaceMisses++;
+    notifyKeyspaceEvent(NOTIFY_KEY_MISS, "keymiss", keyPtr, keyLen, db.index);
+  } else {
+    statKeyspaceHits++;
+  }
   return e;
 }
 
@@ -176,9 +183,14 @@ export function dbLookupNoTouch(db: Db, keyPtr: usize, keyLen: usize): usize {
  * OBJECT): expires lazily and counts keyspace hits/misses, but leaves the
  * LRU/LFU bits alone (Redis's LOOKUP_NOTOUCH).
  */
-export function dbLookupReadNoTouch(db: Db, keyPtr: usize, keyLen: usize): usize {
+export function dbLookupReadNoTouch(db: Db, keyPtr: usize, keyLen: usize, notifyMiss: bool = true): usize {
   const e = dbLookupNoTouch(db, keyPtr, keyLen);
-  if (e == 0) statKeyspaceMisses++; else statKeyspaceHits++;
+  if (e == 0) {
+    statKeyspaceMisses++;
+    if (notifyMiss) notifyKeyspaceEvent(NOTIFY_KEY_MISS, "keymiss", keyPtr, keyLen, db.index);
+  } else {
+    statKeyspaceHits++;
+  }
   return e;
 }
 
@@ -217,6 +229,7 @@ export function entryRekey(src: usize, keyPtr: usize, keyLen: usize): usize {
 export function dbAdd(db: Db, e: usize): void {
   dictInsert(db.dict, e);
   if (hasExpire(e)) volAdd(db, e);
+  notifyKeyspaceEvent(NOTIFY_NEW, "new", e + E_KEY, keyLenOf(e), db.index);
   // A new list, sorted set or stream (a push, RENAME, COPY, MOVE, a STORE
   // variant...) may serve clients blocked on its key, as Redis's dbAdd signals.
   if (readyWatch) {
@@ -264,6 +277,9 @@ export function dbDelete(db: Db, keyPtr: usize, keyLen: usize): bool {
 // Not counted in `dirty`: Redis 7.0 counts an expiry as a change only when a
 // command asked for it (EXPIRE with a past time), not when it is lazy or active.
 function expireEntry(db: Db, e: usize): void {
+  const keyPtr = e + E_KEY, keyLen = keyLenOf(e);
+  notifyKeyspaceEvent(NOTIFY_EXPIRED, "expired", keyPtr, keyLen, db.index);
+  signalModifiedKey(db.index, keyPtr, keyLen);
   dbDeleteEntry(db, e);
   statExpiredKeys++;
 }

@@ -79,11 +79,30 @@ export const E_TIMEOUT_NOT_FLOAT = "ERR timeout is not a float or out of range";
 export const E_TIMEOUT_RANGE = "ERR timeout is out of range";
 export const E_UNBLOCKED = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
 
+// ---- transactions (commands/multi.ts, dispatch.ts) ------------------------------
+export const E_MULTI_NESTED = "ERR MULTI calls can not be nested";
+export const E_EXEC_WITHOUT_MULTI = "ERR EXEC without MULTI";
+export const E_DISCARD_WITHOUT_MULTI = "ERR DISCARD without MULTI";
+export const E_WATCH_IN_MULTI = "ERR WATCH inside MULTI is not allowed";
+export const E_EXECABORT = "EXECABORT Transaction discarded because of previous errors.";
+export const E_NO_MULTI = "ERR Command not allowed inside a transaction";
+
+// ---- memory (db/evict.ts, dispatch.ts) ---------------------------------------------
+export const E_OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+
 // ---- list (commands/list.ts) -----------------------------------------------------
 
 // ---- hash (commands/hash.ts) -----------------------------------------------------
 
 // ---- set (commands/set.ts) -------------------------------------------------------
+// Also used there: E_SYNTAX, E_WRONGTYPE, E_NOT_INTEGER, E_INVALID_CURSOR (above).
+// SPOP's count (getPositiveLongFromObjectOrReply: non-integers too).
+export const E_SET_COUNT_POSITIVE = "ERR value is out of range, must be positive";
+// SRANDMEMBER's count is limited to -LONG_MAX..LONG_MAX so that negating it cannot overflow.
+export const E_SET_RANDMEMBER_RANGE = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+export const E_SET_NUMKEYS = "ERR numkeys should be greater than 0";
+export const E_SET_NUMKEYS_ARGS = "ERR Number of keys can't be greater than number of args";
+export const E_SET_LIMIT_NEGATIVE = "ERR LIMIT can't be negative";
 
 // ---- sorted set (commands/zset.ts) -----------------------------------------------
 

@@ -49,6 +49,19 @@ export interface EngineExports {
   blockCount(): number;
   blockTimeout(): number;
   setBlockedWatch(on: number): void;
+  clientResetTx(id: number): void;
+  setKeyspaceEvents(flags: number): void;
+  setMaxmemory(bytes: number, policy: number, samples: number): void;
+  setHostBytes(bytes: number): void;
+  evictNow(): number;
+  evictedKeys(): number;
+  memoryForMaxmemory(): number;
+  setSharedIntegers(on: number): void;
+  notifyPtr(): number;
+  notifyLen(): number;
+  notifyClear(): void;
+  clientMultiCount(id: number): number;
+  clientWatchCount(id: number): number;
   readyPtr(): number;
   readyLen(): number;
   readyClear(): void;
@@ -62,7 +75,6 @@ export interface EngineExports {
   handoffCmd(): number;
   batchRecords(): number;
   batchCount(): number;
-  inputBase(id: number): number;
   clientDb(id: number): number;
   setClientDb(id: number, db: number): void;
   clientProto(id: number): number;
@@ -236,6 +248,30 @@ export class Engine {
     return [...seen];
   }
 
+  /**
+   * Keyspace events recorded since the last call, in order, as (db, event,
+   * key); clears the engine's list.
+   */
+  takeKeyspaceEvents(): { db: number; event: string; key: Buffer }[] {
+    const len = this.x.notifyLen();
+    if (len === 0) return [];
+    const mem = this.bytes();
+    const base = this.x.notifyPtr();
+    const out: { db: number; event: string; key: Buffer }[] = [];
+    for (let at = 0; at < len;) {
+      const p = base + at;
+      const db = mem.readInt32LE(p);
+      const evLen = mem.readUInt32LE(p + 4);
+      const keyLen = mem.readUInt32LE(p + 8);
+      const event = mem.toString('latin1', p + 12, p + 12 + evLen);
+      const key = Buffer.from(mem.subarray(p + 12 + evLen, p + 12 + evLen + keyLen));
+      out.push({ db, event, key });
+      at += 12 + ((evLen + keyLen + 3) & ~3);
+    }
+    this.x.notifyClear();
+    return out;
+  }
+
   /** Continues after a hand-off. */
   resume(id: number, nowMs: number): number {
     return this.x.execute(id, 0, nowMs);
@@ -268,7 +304,9 @@ export class Engine {
   }
 
   /**
-   * (cmdId, db, start, end) of each command run by the last execute: a view
+   * (cmdId, db, start, end) of each command run by the last execute (start
+   * and end are addresses of its request bytes, valid until the next call
+   * into the engine): a view
    * valid until the next call into the engine. cmdId is -1 for an unknown
    * command and -2 - id for one refused before it ran (arity, auth, ...).
    */
@@ -279,9 +317,9 @@ export class Engine {
     return this.ints().subarray(at, at + n * 4);
   }
 
-  /** Raw bytes of client `id`'s input between two offsets (for MONITOR/SLOWLOG). */
-  inputSlice(id: number, start: number, end: number): Buffer {
-    return Buffer.from(new Uint8Array(this.x.memory.buffer, this.x.inputBase(id) + start, end - start));
+  /** Request bytes between two addresses of a batch record (for MONITOR/SLOWLOG): a copy. */
+  requestBytes(start: number, end: number): Buffer {
+    return Buffer.from(new Uint8Array(this.x.memory.buffer, start, end - start));
   }
 
   /** DEBUG OBJECT's facts about a key in `db`, or null if it does not exist. */

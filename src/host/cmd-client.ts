@@ -71,7 +71,7 @@ function flagLetters(srv: HostServer, c: HostClient): string {
   if (c.monitor) f += 'O';
   if (x.clientFlags(c.slot) & CF_MASTER_FLAG) f += 'M';
   if ((c.subCount ?? 0) + (c.psubCount ?? 0) + (c.ssubCount ?? 0) > 0) f += 'P';
-  if ((c.multiCount ?? -1) >= 0) f += 'x';
+  if (x.clientMultiCount(c.slot) >= 0) f += 'x';
   if (srv.isPaused(c) || c.blocked) f += 'b';
   if (c.closeAfterReply) f += 'c';
   if (c.noEvict) f += 'e';
@@ -97,7 +97,7 @@ function clientLine(srv: HostServer, c: HostClient, self: HostClient, args: Buff
   return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name}` +
     ` age=${Math.floor((now - c.createdAt) / 1000)} idle=${idle} flags=${flagLetters(srv, c)}` +
     ` db=${x.clientDb(c.slot)} sub=${c.subCount ?? 0} psub=${c.psubCount ?? 0} ssub=${c.ssubCount ?? 0}` +
-    ` multi=${c.multiCount ?? -1} qbuf=${qbuf} qbuf-free=${qcap - qbuf} argv-mem=${argvMem} multi-mem=0` +
+    ` multi=${srv.engine.x.clientMultiCount(c.slot)} qbuf=${qbuf} qbuf-free=${qcap - qbuf} argv-mem=${argvMem} multi-mem=0` +
     // Replies go straight to the socket: there is no per-client reply buffer (rbs, rbp, obl).
     ` rbs=0 rbp=0 obl=0 oll=${omem > 0 ? 1 : 0} omem=${omem} tot-mem=${totMem} events=${events}` +
     ` cmd=${c.lastCmd} user=default redir=-1 resp=${x.clientProto(c.slot)}\n`;

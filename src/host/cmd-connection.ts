@@ -109,10 +109,11 @@ function cmdQuit(_srv: HostServer, c: HostClient, _args: Buffer[], r: Reply): vo
   c.closeAfterReply = true;
 }
 
-// RESET: back to a fresh connection's state (db 0, RESP2, no name,
-// replies on, deauthenticated when a password is set).
+// RESET: back to a fresh connection's state (out of MULTI, no watched keys,
+// db 0, RESP2, no name, replies on, deauthenticated when a password is set).
 function cmdReset(srv: HostServer, c: HostClient, _args: Buffer[], r: Reply): void {
   const x = srv.engine.x;
+  x.clientResetTx(c.slot);
   x.setClientDb(c.slot, 0);
   x.setClientProto(c.slot, 2);
   r.proto = 2;

@@ -259,7 +259,7 @@ function statsSection(srv: HostServer): Fields {
     ['expired_stale_perc', x.expiredStalePerc().toFixed(2)],
     ['expired_time_cap_reached_count', 0],
     ['expire_cycle_cpu_milliseconds', 0],
-    ['evicted_keys', 0], ['evicted_clients', 0], ['total_eviction_exceeded_time', 0], ['current_eviction_exceeded_time', 0],
+    ['evicted_keys', srv.engine.x.evictedKeys()], ['evicted_clients', 0], ['total_eviction_exceeded_time', 0], ['current_eviction_exceeded_time', 0],
     ['keyspace_hits', x.keyspaceHits()],
     ['keyspace_misses', x.keyspaceMisses()],
     ['pubsub_channels', 0], ['pubsub_patterns', 0], ['pubsubshard_channels', 0],

@@ -32,13 +32,11 @@ export interface HostClient {
   pendingOut(): number;
   /** Ends the connection (CLIENT KILL, QUIT, timeout). */
   kill(): void;
-  // Kept by the pub/sub and MULTI rooms; CLIENT LIST reads them (absent = 0 / -1).
+  // Kept by the pub/sub room; CLIENT LIST reads them (absent = 0).
   /** Channels, patterns and shard channels subscribed to (sub= psub= ssub=). */
   subCount?: number;
   psubCount?: number;
   ssubCount?: number;
-  /** Commands queued inside MULTI, -1 outside MULTI (multi=). */
-  multiCount?: number;
   /** Set while a blocking command waits for keys (host/blocking.ts). */
   blocked?: BlockState;
 }

@@ -58,7 +58,7 @@ export class MonitorFeed implements MonitorFeedLike {
   /** An engine-run command: `start`..`end` of client `c`'s input. */
   feedRaw(c: HostClient, id: number, db: number, start: number, end: number, out: Buffer[]): void {
     if (id < 0 || HIDDEN[id]) return;
-    const args = parseCommand(this.srv.engine.inputSlice(c.slot, start, end));
+    const args = parseCommand(this.srv.engine.requestBytes(start, end));
     if (args) this.feed(c, id, db, args, out);
   }
 

@@ -37,12 +37,19 @@ export class Cron {
     if (!this.srv.paused) {
       while (x.cronExpire(Date.now(), 16) && performance.now() - start < budgetMs) { /* keep sampling */ }
       latencyAddSampleIfNeeded(this.srv, 'expire-cycle', performance.now() - start);
+      // "expired" events of the keys the cycle removed.
+      this.srv.publishKeyspaceEvents();
     }
     if (this.srv.config.getBool('activerehashing')) {
       const rehashStart = performance.now();
       while (x.cronRehash() && performance.now() - rehashStart < 1) { /* 1 ms, as Redis */ }
     }
     infoCron(this.srv);
+    // Replies waiting in sockets count against maxmemory, as Redis's client
+    // output buffers do.
+    let pending = 0;
+    for (const c of this.srv.clients.values()) pending += c.pendingOut();
+    x.setHostBytes(pending);
     const timeout = this.srv.config.getInt('timeout');
     if (timeout > 0) {
       const now = Date.now();

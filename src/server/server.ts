@@ -8,6 +8,14 @@ import {
   CF_UNBLOCK_TIMEOUT, CF_UNBLOCK_ERROR, PAUSE_NONE, PAUSE_WRITE, PAUSE_ALL,
 } from '../engine/engine.js';
 import { Blocking } from '../host/blocking.js';
+
+// maxmemory-policy names in the engine's numbering (assembly/db/evict.ts POLICY_*).
+const EVICTION_POLICIES = ['noeviction', 'allkeys-lru', 'volatile-lru', 'allkeys-lfu', 'volatile-lfu',
+  'allkeys-random', 'volatile-random', 'volatile-ttl'];
+
+// notify-keyspace-events bits (assembly/db/notify.ts).
+const NOTIFY_KEYSPACE = 1;
+const NOTIFY_KEYEVENT = 2;
 import { COMMANDS } from '../engine/commands.gen.js';
 import { Config } from '../host/config.js';
 import { Reply } from '../host/reply.js';
@@ -113,6 +121,16 @@ export class Server implements HostServer {
     x.setRequirePass(this.config.get('requirepass') !== '' ? 1 : 0);
     const policy = this.config.get('maxmemory-policy');
     x.setEvictionBits(policy.includes('lfu') ? 1 : 0, this.config.getInt('lfu-log-factor'), this.config.getInt('lfu-decay-time'));
+    x.setKeyspaceEvents(this.config.keyspaceEventFlags());
+    const maxmemory = Number(this.config.get('maxmemory'));
+    x.setMaxmemory(maxmemory, EVICTION_POLICIES.indexOf(policy), this.config.getInt('maxmemory-samples'));
+    // A shared integer cannot carry per-key access bits (Redis stops sharing).
+    x.setSharedIntegers(maxmemory === 0 || !(policy.includes('lru') || policy.includes('lfu')) ? 1 : 0);
+    // A lower limit applies at once, as Redis evicts on CONFIG SET.
+    if (maxmemory > 0 && !x.evictNow()) {
+      this.log('warning', 'WARNING: the new maxmemory value set via CONFIG SET is smaller than the current memory usage and no key can be evicted');
+    }
+    this.publishKeyspaceEvents();
     const n = (name: string) => this.config.getInt(name);
     x.setEncodingLimits(n('list-max-listpack-size'), n('list-compress-depth'),
       n('hash-max-listpack-entries'), n('hash-max-listpack-value'), n('set-max-intset-entries'),
@@ -346,7 +364,27 @@ export class Server implements HostServer {
     }
     this.write(c, out);
     if (ready || this.blocking.count > 0) this.serveReady();
+    this.publishKeyspaceEvents();
   }
+
+  /**
+   * Publishes the keyspace events the engine recorded (notify-keyspace-events)
+   * on __keyspace@<db>__:<key> and __keyevent@<db>__:<event>, as configured.
+   */
+  publishKeyspaceEvents(): void {
+    const events = this.engine.takeKeyspaceEvents();
+    if (events.length === 0 || !this.publish) return;
+    const flags = this.config.keyspaceEventFlags();
+    for (const { db, event, key } of events) {
+      if (flags & NOTIFY_KEYSPACE) {
+        this.publish(Buffer.concat([Buffer.from(`__keyspace@${db}__:`), key]), Buffer.from(event));
+      }
+      if (flags & NOTIFY_KEYEVENT) this.publish(Buffer.from(`__keyevent@${db}__:${event}`), key);
+    }
+  }
+
+  /** Delivers a message to a channel's subscribers (set by the pub/sub room); returns receivers. */
+  publish: ((channel: Buffer, message: Buffer) => number) | null = null;
 
   /**
    * Retries the clients blocked on keys the engine signalled ready, first
@@ -393,7 +431,12 @@ export class Server implements HostServer {
     if (!c.blocked || !c.socket) return false;
     const x = this.engine.x;
     x.setClientFlags(c.slot, x.clientFlags(c.slot) | (withError ? CF_UNBLOCK_ERROR : CF_UNBLOCK_TIMEOUT));
-    this.wake(c);
+    // Answered after the current command (CLIENT UNBLOCK may run inside an
+    // EXEC, which nothing may interleave with), as Redis queues it for
+    // beforeSleep. If a push serves it first, the engine drops the request.
+    queueMicrotask(() => {
+      if (c.blocked && c.socket) this.wake(c);
+    });
     return true;
   }
 
@@ -449,7 +492,7 @@ export class Server implements HostServer {
 
   /** Re-reads a command's arguments from the client's input (slow log only). */
   private readonly argsAt = (c: HostClient, start: number, end: number): Buffer[] =>
-    parseRequest(this.engine.inputSlice(c.slot, start, end));
+    parseRequest(this.engine.requestBytes(start, end));
 
   private runHostCommand(c: HostClient, out: Buffer[]): void {
     const engine = this.engine;
