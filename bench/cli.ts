@@ -264,6 +264,7 @@ export async function main(argv: string[]): Promise<number> {
     if (micro) {
       const timeMs = num(v.time, 500, 'time', 10);
       const scale = num(v.scale, 1, 'scale');
+      progress.restart();
       results.micro = {
         timeMs, scale,
         results: await runMicro(timeMs, scale, { step: (i, n, name) => progress.step(i, n, `micro: ${name}`) }, v.filter ? new RegExp(v.filter) : undefined),
@@ -278,6 +279,7 @@ export async function main(argv: string[]): Promise<number> {
         const list = v.workloads ?? (v.server && v.tests ? v.tests : v.command ? '' : readme ? 'default,set@16,get@16,incr@16' : 'default');
         const jobs = jobsFrom(list, pipelines);
         if (v.command) jobs.push(...pipelines.map((pipeline) => ({ spec: customWorkload(v.command!), pipeline })));
+        progress.restart();
         const started = Date.now();
         const workloads = await runSuite(targets, jobs, settings, repeats, {
           run: (i, n, w, t, r) => progress.step(i, n, `${w} · ${t} · run ${r + 1}/${repeats}`),
@@ -294,6 +296,7 @@ export async function main(argv: string[]): Promise<number> {
         const requests = num(v.requests, 0, 'requests') || 200000;
         const pipelines = v.pipeline ? pipelinesOf(v) : [1, 16];
         const tests = (v.tests ?? 'ping,set').split(',');
+        progress.restart();
         const rows = await runCalibration(t, tests, pipelines, settings, requests, repeats, {
           step: (i, n, what) => progress.step(i, n, what),
           progress: (f, ops) => progress.draw(f, ops),
@@ -308,6 +311,7 @@ export async function main(argv: string[]): Promise<number> {
       if (memory) {
         // --keys N (the earlier harness): N strings only.
         const scale = v.keys ? num(v.keys, 1, 'keys', 1) / DATASETS[0].items : num(v.scale, 1, 'scale');
+        progress.restart();
         const datasets = await runMemory(targets, selectDatasets(v.datasets ?? (v.keys ? 'strings' : 'all')), scale, {
           step: (i, n, d, t) => progress.step(i, n, `memory: ${d} · ${t}`),
           done: (d, t, r) => progress.line(`${d.padEnd(10)} ${t.padEnd(12)} ${r.status === 'ok' ? `${r.rssBytesPerItem?.toFixed(1)} B/item RSS, ${r.usedBytesPerItem?.toFixed(1)} B/item used_memory` : `${r.status}: ${r.reason}`}`),

@@ -7,6 +7,7 @@ export class Progress {
   private base = 0;
   private total = 1;
   private last = 0;
+  private began = Date.now();
 
   constructor(private readonly quiet: boolean, stream: NodeJS.WriteStream = process.stderr) {
     this.tty = !!stream.isTTY;
@@ -31,7 +32,9 @@ export class Progress {
     const full = Math.round(done * width);
     const bar = '█'.repeat(full) + '░'.repeat(width - full);
     const rate = opsPerSec !== null && Number.isFinite(opsPerSec) ? `  ${Math.round(opsPerSec).toLocaleString('en-US')} ops/s` : '';
-    const text = `${bar} ${String(Math.round(done * 100)).padStart(3)}%  ${this.base + 1}/${this.total}  ${this.label}${rate}`;
+    const spent = (t - this.began) / 1000;
+    const left = done > 0.02 ? `  ~${clock((spent / done) * (1 - done))} left` : '';
+    const text = `${bar} ${String(Math.round(done * 100)).padStart(3)}%  ${this.base + 1}/${this.total}  ${this.label}${rate}${left}`;
     const cols = process.stderr.columns || 120;
     process.stderr.write(`\r\x1b[2K${text.slice(0, cols - 1)}`);
   }
@@ -43,7 +46,15 @@ export class Progress {
     process.stderr.write(`${text}\n`);
   }
 
+  /** Restarts the clock of the time-left estimate (a new phase of the run). */
+  restart(): void { this.began = Date.now(); }
+
   clear(): void {
     if (!this.quiet && this.tty) process.stderr.write('\r\x1b[2K');
   }
+}
+
+function clock(seconds: number): string {
+  const s = Math.round(seconds);
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
