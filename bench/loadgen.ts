@@ -96,6 +96,12 @@ class Shared {
   stalled = false;
   /** Set once the quota is reached or the driver is stopped. */
   onDone: () => void = () => {};
+
+  constructor(readonly w: CompiledWorkload, readonly opts: LoadOptions, readonly keys: KeyGen, readonly rng: Rng, readonly progress: Float64Array | null, readonly slot: number) {
+    this.perOp = new Float64Array(w.roles.reduce((a, r) => a + r.ops.length, 0));
+    this.nils = new Float64Array(this.perOp.length);
+  }
+
   /**
    * Connections whose batch is complete. Their next batches are written
    * together once this event-loop turn has read everything that was ready
@@ -121,11 +127,8 @@ class Shared {
       setImmediate(this.flush);
     }
   }
-  constructor(readonly w: CompiledWorkload, readonly opts: LoadOptions, readonly keys: KeyGen, readonly rng: Rng, readonly progress: Float64Array | null, readonly slot: number) {
-    this.perOp = new Float64Array(w.roles.reduce((a, r) => a + r.ops.length, 0));
-    this.nils = new Float64Array(this.perOp.length);
-  }
 }
+
 
 class Conn {
   sock!: net.Socket;
@@ -180,13 +183,15 @@ class Conn {
       } as net.NetConnectOpts);
       this.sock = sock;
       sock.setNoDelay(true);
+      const timer = setTimeout(() => { sock.destroy(); reject(new Error(`${this.s.opts.host}:${this.s.opts.port}: connect timed out`)); }, 10000);
       sock.once('connect', () => {
+        clearTimeout(timer);
         sock.removeListener('error', reject);
         sock.on('error', () => this.drop());
         sock.on('close', () => this.drop());
         resolve();
       });
-      sock.once('error', reject);
+      sock.once('error', (e) => { clearTimeout(timer); reject(e); });
     });
   }
 
@@ -196,7 +201,10 @@ class Conn {
     const vals = new Float64Array(this.nVars);
     for (const u of t.uses) vals[u] = this.draws[u]();
     this.sock.write(this.out.subarray(0, t.emit(this.out, 0, vals)));
-    return new Promise((resolve) => { this.onSubscribed = resolve; });
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no reply to SUBSCRIBE within 10 s')), 10000);
+      this.onSubscribed = () => { clearTimeout(timer); resolve(); };
+    });
   }
 
   private onSubscribed: () => void = () => {};
@@ -273,6 +281,8 @@ class Conn {
   }
 
   private reply(kind: number): void {
+    // A reply nobody asked for (a --command that subscribes, or MONITOR).
+    if (this.cur >= this.nBatch) return;
     const s = this.s;
     const ops = this.role.ops;
     const opIndex = this.batch[this.cur];
