@@ -329,6 +329,8 @@ function mdToHtmlTables(md: string): string {
       out.push(htmlTable(header, rows));
     } else if (line.startsWith('### ')) {
       out.push(`<h2>${esc(line.slice(4))}</h2>`);
+    } else if (line.startsWith('**')) {
+      // The busy-machine warning: the page shows it at the top already.
     } else if (line.startsWith('```') || line.startsWith('<!--')) {
       if (line.startsWith('```')) for (i++; i < lines.length && !lines[i].startsWith('```'); i++);
     } else if (line.trim()) {
