@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { cpuSeconds, Target, which } from './targets.js';
 import { prepare, runOnce, RunSettings } from './runner.js';
 import { workloadByName } from './workloads.js';
-import { median } from './stats.js';
+import { median, medianOrNull } from './stats.js';
 
 export interface CalibrationRow {
   test: string;
@@ -21,16 +21,20 @@ export interface CalibrationRow {
   /** Client CPU per request, µs (redis-benchmark's sampled from /proc, so slightly low). */
   redisBenchmarkCpuUs: number | null;
   generatorCpuUs: number;
+  /** The server's CPU per request under each tool, µs: the same work should cost it the same. */
+  serverCpuUsRedisBenchmark: number | null;
+  serverCpuUsGenerator: number | null;
 }
 
 /** redis-benchmark -t names for the workloads compared. */
 const TESTS: Record<string, string> = { ping: 'ping_mbulk', set: 'set', get: 'get', incr: 'incr' };
 
-async function redisBenchmark(t: Target, test: string, s: RunSettings, requests: number): Promise<{ rps: number; cpuUs: number | null }> {
+async function redisBenchmark(t: Target, test: string, s: RunSettings, requests: number): Promise<{ rps: number; cpuUs: number | null; serverCpuUs: number | null }> {
   const bin = which('redis-benchmark');
   if (!bin) throw new Error('redis-benchmark is not installed (apt-get install redis-tools)');
   const args = ['-h', t.host, '-p', String(t.port), '-c', String(s.connections), '-n', String(requests), '-r', String(s.keyspace),
     '-d', String(s.valueSize), '-P', String(s.pipeline), '-t', test, '--csv'];
+  const server0 = cpuSeconds(t.pid);
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
@@ -39,10 +43,14 @@ async function redisBenchmark(t: Target, test: string, s: RunSettings, requests:
   const poll = setInterval(() => { cpu = cpuSeconds(child.pid ?? null) ?? cpu; }, 10);
   const code = await new Promise<number>((r) => child.on('exit', (c) => r(c ?? 1)));
   clearInterval(poll);
+  const server1 = cpuSeconds(t.pid);
   const line = out.trim().split('\n').find((l) => l.startsWith('"') && !l.startsWith('"test"'));
   if (code !== 0 || !line) throw new Error(`redis-benchmark ${args.join(' ')} failed: ${out}`);
   const rps = Number(JSON.parse(`[${line}]`)[1]);
-  return { rps, cpuUs: cpu !== null ? (cpu * 1e6) / requests : null };
+  return {
+    rps, cpuUs: cpu !== null ? (cpu * 1e6) / requests : null,
+    serverCpuUs: server0 !== null && server1 !== null ? ((server1 - server0) * 1e6) / requests : null,
+  };
 }
 
 export interface CalibrationUi {
@@ -59,9 +67,11 @@ export async function runCalibration(t: Target, tests: string[], pipelines: numb
       const rbTest = TESTS[test];
       if (!rbTest) throw new Error(`calibration compares ${Object.keys(TESTS).join(', ')} (redis-benchmark has no ${test})`);
       const spec = workloadByName(test);
-      const settings: RunSettings = { ...s, pipeline: p, requests, warmupMs: 0 };
-      const rb: { rps: number; cpuUs: number | null }[] = [];
-      const gen: { rps: number; cpuUs: number }[] = [];
+      // The generator gets its warm-up (the JIT's, not the server's: redis-benchmark
+      // is native code and needs none); the request count is then measured.
+      const settings: RunSettings = { ...s, pipeline: p, requests };
+      const rb: { rps: number; cpuUs: number | null; serverCpuUs: number | null }[] = [];
+      const gen: { rps: number; cpuUs: number; serverCpuUs: number | null }[] = [];
       for (let r = 0; r < repeats; r++) {
         // Alternate which tool goes first.
         const order = r % 2 ? ['gen', 'rb'] : ['rb', 'gen'];
@@ -74,16 +84,16 @@ export async function runCalibration(t: Target, tests: string[], pipelines: numb
           } else {
             ui.step(index++, total, `vermilion-benchmark ${test} -P ${p}`);
             const sample = await runOnce(t, spec, settings, (f, o) => ui.progress(f, o));
-            gen.push({ rps: sample.opsPerSec, cpuUs: sample.clientCpuUs });
+            gen.push({ rps: sample.opsPerSec, cpuUs: sample.clientCpuUs, serverCpuUs: sample.serverCpuUs });
           }
         }
       }
       const rbRps = median(rb.map((x) => x.rps));
       const genRps = median(gen.map((x) => x.rps));
-      const rbCpu = rb.map((x) => x.cpuUs).filter((x): x is number => x !== null);
       rows.push({
         test, pipeline: p, redisBenchmarkRps: rbRps, generatorRps: genRps, ratio: genRps / rbRps,
-        redisBenchmarkCpuUs: rbCpu.length ? median(rbCpu) : null, generatorCpuUs: median(gen.map((x) => x.cpuUs)),
+        redisBenchmarkCpuUs: medianOrNull(rb.map((x) => x.cpuUs)), generatorCpuUs: median(gen.map((x) => x.cpuUs)),
+        serverCpuUsRedisBenchmark: medianOrNull(rb.map((x) => x.serverCpuUs)), serverCpuUsGenerator: medianOrNull(gen.map((x) => x.serverCpuUs)),
       });
     }
   }

@@ -69,6 +69,8 @@ Output
   --json FILE                 results as JSON ("-" for stdout)
   --report FILE.html|.svg     charts and tables, self-contained
   --markdown FILE             the README's performance section ("-" for stdout)
+  --from FILE.json            render a saved JSON result again (with --report, --markdown,
+                              --readme) instead of measuring
   --quiet                     no progress line
 `;
 
@@ -106,6 +108,7 @@ const OPTIONS = {
   json: { type: 'string' },
   report: { type: 'string' },
   markdown: { type: 'string' },
+  from: { type: 'string' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   // The earlier harness's spellings: --server (the load comparison with
@@ -240,6 +243,12 @@ export async function main(argv: string[]): Promise<number> {
     for (const w of WORKLOADS) process.stdout.write(`${w.name.padEnd(14)} ${w.type.padEnd(12)} ${w.default ? '' : '(not in default) '}${w.description}\n`);
     return 0;
   }
+  if (v.from) {
+    const saved = JSON.parse(readFileSync(v.from, 'utf8')) as BenchResults;
+    if (saved.tool !== 'vermilion-benchmark') throw new Error(`${v.from} is not a vermilion-benchmark result`);
+    writeOutputs(v, saved);
+    return 0;
+  }
   const progress = new Progress(!!v.quiet);
   const t0 = Date.now();
   const settings = settingsFrom(v);
@@ -253,8 +262,9 @@ export async function main(argv: string[]): Promise<number> {
     elapsedSeconds: 0,
   };
   const cleanup = (): void => stopStarted();
+  const interrupted = (): void => { cleanup(); process.exit(130); };
   let givenTargets: Target[] = [];
-  process.once('SIGINT', () => { cleanup(); process.exit(130); });
+  process.once('SIGINT', interrupted);
   process.once('exit', cleanup);
   try {
     const micro = v.micro || readme;
@@ -328,9 +338,16 @@ export async function main(argv: string[]): Promise<number> {
       } catch { /* the run's own error says more */ }
     }
     cleanup();
+    process.removeListener('SIGINT', interrupted);
+    process.removeListener('exit', cleanup);
     progress.clear();
   }
   results.elapsedSeconds = (Date.now() - t0) / 1000;
+  writeOutputs(v, results);
+  return 0;
+}
+
+function writeOutputs(v: Values, results: BenchResults): void {
   const write = (file: string, text: string): void => {
     if (file === '-') process.stdout.write(text);
     else writeFileSync(file, text);
@@ -338,11 +355,10 @@ export async function main(argv: string[]): Promise<number> {
   if (v.json) write(v.json, `${JSON.stringify(results, null, 2)}\n`);
   if (v.markdown) write(v.markdown, renderMarkdown(results));
   if (v.report) write(v.report, v.report.endsWith('.svg') ? renderSvg(results) : renderHtml(results));
-  if (readme) {
+  if (v.readme) {
     const path = join(ROOT, 'README.md');
     writeFileSync(path, updateReadme(readFileSync(path, 'utf8'), renderMarkdown(results)));
-    progress.line(`updated ${path}`);
+    if (!v.quiet) process.stderr.write(`updated ${path}\n`);
   }
   if (v.json !== '-' && v.markdown !== '-') process.stdout.write(`${renderText(results)}\n`);
-  return 0;
 }

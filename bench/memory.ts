@@ -21,13 +21,13 @@ export interface Dataset {
 }
 
 export const DATASETS: Dataset[] = [
-  { name: 'strings', items: 1_000_000, description: 'small strings: SET string:N with 16-byte values', cmds: [['SET', 'string:{i}', '{v16}']] },
+  { name: 'strings', items: 1_000_000, description: 'SET string:N, 16-byte values', cmds: [['SET', 'string:{i}', '{v16}']] },
   {
-    name: 'hashes', items: 100_000, description: 'small hashes: HSET hash:N with 10 fields of 8-byte values',
+    name: 'hashes', items: 100_000, description: 'HSET hash:N, 10 fields of 8-byte values',
     cmds: [['HSET', 'hash:{i}', ...Array.from({ length: 10 }, (_, j) => [`field${j}`, '{v8}']).flat()]],
   },
-  { name: 'zset', items: 1_000_000, description: 'one sorted set: ZADD zset N member:N', cmds: [['ZADD', 'zset', '{i}', 'member:{i}']] },
-  { name: 'stream', items: 1_000_000, description: 'one stream: XADD stream * sensor N value <16 bytes>', cmds: [['XADD', 'stream', '*', 'sensor', '{i}', 'value', '{v16}']] },
+  { name: 'zset', items: 1_000_000, description: 'ZADD zset N member:N, one sorted set', cmds: [['ZADD', 'zset', '{i}', 'member:{i}']] },
+  { name: 'stream', items: 1_000_000, description: 'XADD stream * sensor N value <16 bytes>, one stream', cmds: [['XADD', 'stream', '*', 'sensor', '{i}', 'value', '{v16}']] },
 ];
 
 export interface MemoryResult {

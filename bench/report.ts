@@ -42,7 +42,7 @@ const ms = (us: number): string => {
 };
 const x2 = (v: number | null | undefined): string => (v == null ? '–' : `${v.toFixed(2)}×`);
 const num1 = (v: number | null | undefined): string => (v == null ? '–' : v.toFixed(1));
-const nsFmt = (v: number | null): string => (v == null ? '–' : v >= 1000 ? int(v) : v.toFixed(1));
+const nsFmt = (v: number | null): string => (v == null ? '–' : v >= 100 ? int(v) : v.toFixed(1));
 
 function wlLabel(r: BenchResults, w: { name: string; pipeline: number }): string {
   return r.load && r.load.settings.pipelines.length > 1 ? `${w.name} -P${w.pipeline}` : w.name;
@@ -130,8 +130,9 @@ export function renderText(r: BenchResults): string {
   }
   if (r.calibration) {
     out.push('', `Generator vs redis-benchmark on ${r.calibration.target.name} (${r.calibration.target.server}):`);
-    out.push(textTable(['test', '-P', 'redis-benchmark req/s', 'vermilion-benchmark req/s', '×', 'rb µs/req', 'ours µs/req'],
-      r.calibration.rows.map((c) => [c.test, String(c.pipeline), int(c.redisBenchmarkRps), int(c.generatorRps), x2(c.ratio), num1(c.redisBenchmarkCpuUs), num1(c.generatorCpuUs)])));
+    out.push(textTable(['test', '-P', 'redis-benchmark req/s', 'vermilion-benchmark req/s', '×', 'rb µs/req', 'ours µs/req', 'server µs/req rb', 'ours'],
+      r.calibration.rows.map((c) => [c.test, String(c.pipeline), int(c.redisBenchmarkRps), int(c.generatorRps), x2(c.ratio), num1(c.redisBenchmarkCpuUs), num1(c.generatorCpuUs),
+        num1(c.serverCpuUsRedisBenchmark), num1(c.serverCpuUsGenerator)])));
   }
   if (r.memory) {
     out.push('', `Memory (bytes per item; RSS growth and the server's used_memory growth), scale ${r.memory.scale}:`);
@@ -168,7 +169,7 @@ export function renderMarkdown(r: BenchResults): string {
   if (r.load) {
     const l = r.load;
     out.push('', '### Throughput and latency', '');
-    out.push(`${settingsLine(r)}. Targets: ${l.targets.map((t) => `${t.name} (${t.server}${t.started ? ', started by the harness' : ''})`).join(', ')}. ` +
+    out.push(`${settingsLine(r)}. Targets: ${l.targets.map((t) => `${t.name} = ${t.server}${t.started ? ' started by the harness' : ` at ${t.address}`}`).join('; ')}. ` +
       `Ratios (×) are over ${l.targets[0].name}: above 1.0 means more ops/s, or more server CPU time per op. ` +
       'An op is one command, except a MULTI/EXEC transaction (one op of four commands).', '');
     const header = ['workload'];
@@ -212,9 +213,10 @@ export function renderMarkdown(r: BenchResults): string {
     out.push('', '### Is the load generator the limit?', '');
     out.push(`The same requests (${c.settings.connections} connections, ${int(c.settings.keyspace)} keys, ${c.settings.valueSize}-byte values, ${int(c.settings.requests)} requests, median of ${c.settings.repeats}) ` +
       `sent by \`redis-benchmark\` and by this generator (${c.settings.threads} thread${c.settings.threads > 1 ? 's' : ''}) to ${c.target.server}, alternately. ` +
-      '× above 1.0 means this generator drove the server harder than redis-benchmark did; CPU is each tool\'s own time per request.', '');
-    out.push(mdTable(['test', '-P', 'redis-benchmark req/s', 'vermilion-benchmark req/s', '×', 'redis-benchmark CPU µs/req', 'vermilion-benchmark CPU µs/req'],
-      c.rows.map((x) => [x.test, String(x.pipeline), int(x.redisBenchmarkRps), int(x.generatorRps), x2(x.ratio), num1(x.redisBenchmarkCpuUs), num1(x.generatorCpuUs)])));
+      '× above 1.0 means this generator drove the server harder than redis-benchmark did. CPU is time per request: each tool\'s own, and the server\'s under each.', '');
+    out.push(mdTable(['test', '-P', 'redis-benchmark req/s', 'vermilion-benchmark req/s', '×', 'redis-benchmark CPU µs', 'vermilion-benchmark CPU µs', 'server CPU µs (redis-benchmark / ours)'],
+      c.rows.map((x) => [x.test, String(x.pipeline), int(x.redisBenchmarkRps), int(x.generatorRps), x2(x.ratio), num1(x.redisBenchmarkCpuUs), num1(x.generatorCpuUs),
+        `${num1(x.serverCpuUsRedisBenchmark)} / ${num1(x.serverCpuUsGenerator)}`])));
   }
   if (r.memory) {
     const m = r.memory;

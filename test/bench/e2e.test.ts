@@ -78,6 +78,10 @@ describe('vermilion-benchmark', () => {
     expect(markdown).toContain('### Throughput and latency');
     expect(markdown).toMatch(/\| set \(string\) \| [\d,]+ \| [\d.]+ \/ [\d.]+ \|/);
     expect(markdown).toContain(r.command);
+    // A saved result renders the same again.
+    const again = join(dir, 'again.md');
+    await quietly(() => main(['--from', json, '--markdown', again]));
+    expect(readFileSync(again, 'utf8')).toBe(markdown);
     const page = readFileSync(html, 'utf8');
     expect(page).toMatch(/^<!doctype html>/);
     expect(page).toContain('<svg');
