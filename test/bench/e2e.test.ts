@@ -91,6 +91,20 @@ describe('vermilion-benchmark', () => {
     expect(readFileSync(svg, 'utf8')).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   });
 
+  it('splits a run over worker threads (the compiled generator: npm run build)', async () => {
+    const json = join(dir, 'threads.json');
+    await quietly(() => main(['--target', `127.0.0.1:${port}`, '-w', 'get,cache', '-c', '6', '-P', '3', '-n', '600', '--warmup', '0.05',
+      '--repeats', '1', '-r', '500', '--threads', '2', '--quiet', '--json', json]));
+    const r = JSON.parse(readFileSync(json, 'utf8')) as BenchResults;
+    expect(r.load!.settings.threads).toBe(2);
+    for (const w of r.load!.workloads) {
+      const res = w.results[0];
+      expect(res.status, `${w.name}: ${res.reason}`).toBe('ok');
+      expect(res.samples[0].ops).toBeGreaterThanOrEqual(600);
+      expect(res.samples[0].latency.p50).toBeGreaterThan(0);
+    }
+  });
+
   it('measures memory per item', async () => {
     const json = join(dir, 'memory.json');
     await quietly(() => main(['--memory', '--target', `127.0.0.1:${port}`, '--datasets', 'strings,zset', '--scale', '0.001', '--quiet', '--json', json]));
