@@ -37,6 +37,8 @@ export const CF_MONITOR = 128;
 export const CF_NO_BLOCK = 256;
 export const CF_UNBLOCK_TIMEOUT = 512;
 export const CF_UNBLOCK_ERROR = 1024;
+export const CF_IN_EXEC = 16384;
+export const CF_PUBSUB = 32768;
 
 export interface EngineExports {
   memory: WebAssembly.Memory;

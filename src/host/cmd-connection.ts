@@ -110,10 +110,13 @@ function cmdQuit(_srv: HostServer, c: HostClient, _args: Buffer[], r: Reply): vo
 }
 
 // RESET: back to a fresh connection's state (out of MULTI, no watched keys,
-// db 0, RESP2, no name, replies on, deauthenticated when a password is set).
+// no subscriptions, db 0, RESP2, no name, replies on, deauthenticated when a
+// password is set).
 function cmdReset(srv: HostServer, c: HostClient, _args: Buffer[], r: Reply): void {
   const x = srv.engine.x;
   x.clientResetTx(c.slot);
+  // Subscriptions end silently (no unsubscribe frames), CF_PUBSUB with them.
+  srv.pubsub.dropClient(c);
   x.setClientDb(c.slot, 0);
   x.setClientProto(c.slot, 2);
   r.proto = 2;

@@ -52,7 +52,7 @@ const NKE_KEYEVENT = 1 << 1;
 const NKE_KEY_MISS = 1 << 11;
 const NKE_CLASSES: [string, number][] = [
   ['g', 1 << 2], ['$', 1 << 3], ['l', 1 << 4], ['s', 1 << 5], ['h', 1 << 6], ['z', 1 << 7],
-  ['x', 1 << 8], ['e', 1 << 9], ['t', 1 << 10], ['d', 1 << 12], ['n', 1 << 13],
+  ['x', 1 << 8], ['e', 1 << 9], ['t', 1 << 10], ['d', 1 << 13], ['n', 1 << 14],
 ];
 /** 'A': every class except K, E, m and n. */
 const NKE_ALL = NKE_CLASSES.filter(([c]) => c !== 'n').reduce((a, [, f]) => a | f, 0);
@@ -143,6 +143,12 @@ export class Config {
 
   /** notify-keyspace-events as bits (K=1, E=2, g=4, ...), Redis's layout. */
   keyspaceEventFlags(): number { return this.values.get('notify-keyspace-events') as number; }
+
+  /** client-output-buffer-limit of one class, in bytes and seconds (0 = no limit). */
+  outputBufferLimit(cls: 'normal' | 'slave' | 'pubsub'): { hard: number; soft: number; secs: number } {
+    const lim = (this.values.get('client-output-buffer-limit') as Record<string, ObufLimit>)[cls];
+    return { hard: Number(lim.hard), soft: Number(lim.soft), secs: lim.secs };
+  }
 
   /** The bind addresses as a list. */
   bindAddresses(): string[] { return [...(this.values.get('bind') as string[])]; }

@@ -5,6 +5,7 @@ import type { Engine } from '../engine/engine.js';
 import type { Config } from './config.js';
 import type { Reply } from './reply.js';
 import type { BlockState } from './blocking.js';
+import type { ClientSubs, PubSub } from './pubsub.js';
 
 export interface HostClient {
   /** Engine slot (reused after close). */
@@ -28,7 +29,7 @@ export interface HostClient {
   closeAfterReply: boolean;
   /** Reading is stopped until the socket drains (output backpressure). */
   readPaused?: boolean;
-  /** Bytes waiting in the socket's output (CLIENT LIST omem). */
+  /** Bytes waiting in the socket's output and in its message queue (CLIENT LIST omem). */
   pendingOut(): number;
   /** Ends the connection (CLIENT KILL, QUIT, timeout). */
   kill(): void;
@@ -39,6 +40,23 @@ export interface HostClient {
   ssubCount?: number;
   /** Set while a blocking command waits for keys (host/blocking.ts). */
   blocked?: BlockState;
+  /** The channels, patterns and shard channels it listens to (host/pubsub.ts). */
+  pubsub?: ClientSubs;
+  /**
+   * While the server runs this client's commands: its replies not yet
+   * written. Anything sent to it meanwhile (a message it published to
+   * itself) joins them here, so the order on the wire is the order of events.
+   */
+  replyQueue?: Buffer[];
+  /** Messages for it not written yet, and their bytes (host/pubsub.ts flush). */
+  pushQueue?: Buffer[];
+  pushBytes?: number;
+  /** In the room's list of clients to flush. */
+  pushListed?: boolean;
+  /** Past its output buffer limit: closed on the next tick, written no more (flag A). */
+  closeAsap?: boolean;
+  /** Unix seconds since it has been over the soft output limit; 0 when under. */
+  obufSoftSince?: number;
 }
 
 export type HostHandler = (srv: HostServer, c: HostClient, args: Buffer[], r: Reply) => void;
@@ -69,6 +87,8 @@ export interface HostServer {
    */
   unblockClient(c: HostClient, withError: boolean): boolean;
   log(level: 'debug' | 'verbose' | 'notice' | 'warning', msg: string): void;
+  /** The pub/sub room: subscriptions and delivery. */
+  pubsub: PubSub;
 }
 
 export interface ServerStats {

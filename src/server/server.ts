@@ -24,6 +24,7 @@ import { registerHostCommands } from '../host/commands.js';
 import { Cron } from './cron.js';
 import { formatLogLine, logEnabled } from '../host/log.js';
 import { MonitorFeed } from '../host/monitor.js';
+import { PubSub } from '../host/pubsub.js';
 import { noteCommandTime, noteEngineBatch, parseRequest, HOST_RUN } from '../host/timing.js';
 
 export interface ServerOptions {
@@ -82,6 +83,7 @@ export class Server implements HostServer {
   private logSink: (level: string, msg: string) => void;
   private closed = false;
   monitors: MonitorFeed;
+  pubsub: PubSub;
   /** Clients whose next command waits for CLIENT UNPAUSE, in arrival order. */
   private pausedClients: HostClient[] = [];
   private blocking!: Blocking;
@@ -111,6 +113,8 @@ export class Server implements HostServer {
     this.cron = new Cron(this);
     this.blocking = new Blocking(this.engine, (c) => this.unblockClient(c, false));
     this.monitors = new MonitorFeed(this);
+    this.pubsub = new PubSub(this);
+    this.publish = (channel, message) => this.pubsub.publish(channel, message);
   }
 
   /** Pushes the settings the engine enforces itself. */
@@ -218,7 +222,7 @@ export class Server implements HostServer {
       fd: (socket as any)._handle?.fd ?? -1,
       createdAt: now, lastInteraction: now, socket, lastCmd: 'NULL',
       monitor: false, noEvict: false, closeAfterReply: false,
-      pendingOut: () => socket.writableLength,
+      pendingOut: () => socket.writableLength + (c.pushBytes ?? 0),
       kill: () => this.closeClient(c),
     };
     this.clients.set(c.id, c);
@@ -278,6 +282,7 @@ export class Server implements HostServer {
     c.socket = null;
     this.clients.delete(c.id);
     this.monitors.remove(c);
+    this.pubsub.dropClient(c);
     this.blocking.unblock(c);
     const waiting = this.pausedClients.indexOf(c);
     if (waiting >= 0) this.pausedClients.splice(waiting, 1);
@@ -286,8 +291,9 @@ export class Server implements HostServer {
   }
 
   private onData(c: HostClient, chunk: Uint8Array, n: number): void {
-    // After QUIT or a protocol error nothing more is run, as in Redis.
-    if (!c.socket || c.closeAfterReply) return;
+    // After QUIT or a protocol error nothing more is run, as in Redis; nor
+    // for a client being closed for its output buffer limit.
+    if (!c.socket || c.closeAfterReply || c.closeAsap) return;
     const now = Date.now();
     c.lastInteraction = now;
     this.stats.netInputBytes += n;
@@ -324,6 +330,10 @@ export class Server implements HostServer {
   private drive(c: HostClient, st: number, t0: number): void {
     const engine = this.engine;
     const out: Buffer[] = [];
+    // Messages already queued for c go first; those published to it while
+    // it runs queue behind its replies.
+    this.pubsub.takePending(c, out);
+    c.replyQueue = out;
     let ready = false;
     try {
       // A woken client that did not block again is served: forget its wait.
@@ -359,9 +369,11 @@ export class Server implements HostServer {
         st = engine.resume(c.slot, Date.now());
       }
     } catch (err) {
+      c.replyQueue = undefined;
       this.engineFailed(c, err);
       return;
     }
+    c.replyQueue = undefined;
     this.write(c, out);
     if (ready || this.blocking.count > 0) this.serveReady();
     this.publishKeyspaceEvents();
@@ -526,6 +538,7 @@ export class Server implements HostServer {
     const flags = engine.x.clientFlags(c.slot);
     if ((flags & (CF_REPLY_OFF | CF_REPLY_SKIP)) !== 0) {
       engine.x.setClientFlags(c.slot, flags & ~CF_REPLY_SKIP);
+      if (r.sendWhenOff && !r.empty) out.push(r.toBuffer());
     } else if (!r.empty) {
       out.push(r.toBuffer());
     }
@@ -534,7 +547,7 @@ export class Server implements HostServer {
 
   private write(c: HostClient, out: Buffer[]): void {
     const s = c.socket;
-    if (!s) return;
+    if (!s || c.closeAsap) return;
     if (out.length > 0) {
       const buf = out.length === 1 ? out[0] : Buffer.concat(out);
       this.stats.netOutputBytes += buf.length;
@@ -544,6 +557,7 @@ export class Server implements HostServer {
         c.readPaused = true;
         if (!(s as any)[kAdopted]) s.pause();
       }
+      this.pubsub.checkOutputLimit(c);
     }
     if (c.closeAfterReply) {
       s.end();
