@@ -172,7 +172,8 @@ class Conn {
       }
     });
     this.scanner.onReply = role.subscribe ? (k) => this.message(k) : (k) => this.reply(k);
-    this.scanner.capture = role.subscribe !== null;
+    // A message's payload starts with its 16-digit send time.
+    this.scanner.capture = role.subscribe !== null ? 16 : 0;
   }
 
   connect(readBuf: Buffer): Promise<void> {
@@ -334,7 +335,7 @@ class Conn {
     if (s.phase !== MEASURE || kind !== 0) return;
     s.delivered++;
     const sc = this.scanner;
-    if (sc.capturedLen === 16) {
+    if (sc.capturedLen >= 16) {
       let us = 0;
       for (let i = 0; i < 16; i++) us = us * 10 + (sc.captured[i] - 48);
       s.delivery.record((this.t * 1000 - us) * 1000);

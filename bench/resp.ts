@@ -20,6 +20,10 @@ const CR = 13;
 const LF = 10;
 const MINUS = 45;
 const ZERO = 48;
+const NINE = 57;
+const DOLLAR = 0x24;
+const STAR = 0x2a;
+const COLON = 0x3a;
 
 /** Encodes one command as a RESP array of bulk strings. */
 export function encodeCommand(args: Arg[]): Buffer {
@@ -54,11 +58,13 @@ export class ReplyScanner {
   /** Error texts seen (without the leading '-'), with counts; at most 16 distinct. */
   readonly errors = new Map<string, number>();
   /**
-   * With `capture` on, the payload of the last bulk string of at most 64
-   * bytes (a pub/sub message's timestamp); `capturedLen` is -1 after a
-   * longer one. Off by default: copying every reply would cost the hot path.
+   * With `capture` > 0, the first `capture` (at most 64) bytes of a bulk
+   * string that ends an aggregate or is a reply by itself (a pub/sub
+   * message's payload, which starts with its send time) are copied to
+   * `captured`, `capturedLen` of them (-1: the last bulk string read was not
+   * captured). 0 by default: copying replies would cost the hot path.
    */
-  capture = false;
+  capture = 0;
   readonly captured = Buffer.alloc(CAPTURE_MAX);
   capturedLen = -1;
 
@@ -85,7 +91,9 @@ export class ReplyScanner {
         if (this.capturedLen >= 0 && this.capPos < this.capturedLen) {
           let n = this.capturedLen - this.capPos;
           if (n > take) n = take;
-          b.copy(this.captured, this.capPos, i, i + n);
+          // A byte loop: Buffer.copy allocates views, which a message stream turns into GC work.
+          const cap = this.captured;
+          for (let j = 0; j < n; j++) cap[this.capPos + j] = b[i + j];
           this.capPos += n;
         }
         i += take;
@@ -93,6 +101,34 @@ export class ReplyScanner {
         if (this.skip > 0) break;
         done += this.element(this.bulkKind);
         continue;
+      }
+      if (this.carryLen === 0) {
+        // Fast path for the common headers ($len, *count, :int) when the
+        // whole line is in this read: parse the number while looking for CR.
+        const t = b[i];
+        if (t === DOLLAR || t === STAR || t === COLON) {
+          let j = i + 1;
+          let neg = false;
+          if (j < end && b[j] === MINUS) {
+            neg = true;
+            j++;
+          }
+          let n = 0;
+          let c = 0;
+          const digits = j;
+          while (j < end && (c = b[j]) >= ZERO && c <= NINE) {
+            n = n * 10 + (c - ZERO);
+            j++;
+          }
+          if (j + 1 < end && c === CR && b[j + 1] === LF && j > digits) {
+            i = j + 2;
+            if (neg) n = -n;
+            if (t === COLON) done += this.element(R_OK);
+            else if (t === DOLLAR) done += this.bulk(n, R_OK);
+            else done += this.aggregate(n);
+            continue;
+          }
+        }
       }
       let j = i;
       while (j < end && b[j] !== LF) j++;
@@ -144,31 +180,41 @@ export class ReplyScanner {
         return this.element(R_NIL);
       case 0x24: // $ bulk string
       case 0x3d: // = verbatim string
-      case 0x21: { // ! bulk error
-        const len = parseIntAt(b, s + 1, eol);
-        if (len < 0) return this.element(R_NIL);
-        this.bulkKind = b[s] === 0x21 ? R_ERROR : R_OK;
-        if (this.bulkKind === R_ERROR) this.noteError('(bulk error)');
-        this.skip = len + 2;
-        this.capturedLen = this.capture && len <= CAPTURE_MAX ? len : -1;
-        this.capPos = 0;
-        return 0;
-      }
+        return this.bulk(parseIntAt(b, s + 1, eol), R_OK);
+      case 0x21: // ! bulk error
+        this.noteError('(bulk error)');
+        return this.bulk(parseIntAt(b, s + 1, eol), R_ERROR);
       case 0x2a: // * array
       case 0x7e: // ~ set
       case 0x3e: // > push
+        return this.aggregate(parseIntAt(b, s + 1, eol));
       case 0x25: { // % map
-        let n = parseIntAt(b, s + 1, eol);
-        if (n < 0) return this.element(R_NIL);
-        if (b[s] === 0x25) n *= 2;
-        if (n === 0) return this.element(R_OK);
-        if (this.depth === MAX_DEPTH) throw new Error('protocol error: replies nested too deep');
-        this.stack[this.depth++] = n;
-        return 0;
+        const n = parseIntAt(b, s + 1, eol);
+        return this.aggregate(n > 0 ? n * 2 : n);
       }
       default:
         throw new Error(`protocol error: unexpected reply type byte ${b[s]}`);
     }
+  }
+
+  /** A bulk string header of `len` bytes (-1: null). */
+  private bulk(len: number, kind: number): number {
+    if (len < 0) return this.element(R_NIL);
+    this.bulkKind = kind;
+    this.skip = len + 2;
+    const cap = this.capture > CAPTURE_MAX ? CAPTURE_MAX : this.capture;
+    this.capturedLen = cap > 0 && (this.depth === 0 || this.stack[this.depth - 1] === 1) ? (len < cap ? len : cap) : -1;
+    this.capPos = 0;
+    return 0;
+  }
+
+  /** An aggregate header of `n` elements (-1: null). */
+  private aggregate(n: number): number {
+    if (n < 0) return this.element(R_NIL);
+    if (n === 0) return this.element(R_OK);
+    if (this.depth === MAX_DEPTH) throw new Error('protocol error: replies nested too deep');
+    this.stack[this.depth++] = n;
+    return 0;
   }
 
   /** An element is complete; returns 1 if that completed a top-level reply. */

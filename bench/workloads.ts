@@ -27,6 +27,8 @@ export interface RoleSpec {
   name: string;
   /** Fraction of the connections (the last role takes the rest). */
   share: number;
+  /** Exactly this many connections instead (one publisher). */
+  count?: number;
   ops?: OpSpec[];
   /** A passive role: sends this once, then only counts the messages it receives. */
   subscribe?: string[];
@@ -226,14 +228,24 @@ export const WORKLOADS: WorkloadSpec[] = [
   },
   {
     name: 'pubsub', type: 'pubsub', default: true,
-    description: 'Fan-out: 80% of the connections SUBSCRIBE to one of 4 channels, 20% PUBLISH; delivery latency is measured end to end',
+    description: 'Fan-out: 80% of the connections SUBSCRIBE to one of 4 channels, 20% PUBLISH (a 16-digit timestamp then the value); delivery latency is measured end to end',
     vars: { c: { kind: 'rand', n: 4 }, sc: { kind: 'conn', n: 4 }, t: { kind: 'time' } },
     roles: [
       { name: 'subscriber', share: 0.8, subscribe: ['SUBSCRIBE', 'news:{sc}'] },
-      { name: 'publisher', share: 0.2, ops: single([['PUBLISH', 'news:{c}', '{t}']]) },
+      { name: 'publisher', share: 0.2, ops: single([['PUBLISH', 'news:{c}', '{t}{value}']]) },
     ],
     // SUBSCRIBE last: it turns the probe connection into a subscriber.
     probe: [['PUBLISH', 'news:probe', 'm'], ['SUBSCRIBE', 'news:probe']],
+  },
+  {
+    name: 'fanout', type: 'pubsub', default: false,
+    description: 'Wide fan-out: one connection PUBLISHes (keeping --pipeline in flight) to one channel every other connection subscribes to',
+    vars: { t: { kind: 'time' } },
+    roles: [
+      { name: 'subscriber', share: 1, subscribe: ['SUBSCRIBE', 'fanout'] },
+      { name: 'publisher', share: 0, count: 1, ops: single([['PUBLISH', 'fanout', '{t}{value}']]) },
+    ],
+    probe: [['PUBLISH', 'fanout:probe', 'm'], ['SUBSCRIBE', 'fanout:probe']],
   },
   {
     name: 'stream', type: 'stream', default: true,
@@ -345,6 +357,7 @@ export interface CompiledOp {
 export interface CompiledRole {
   name: string;
   share: number;
+  count?: number;
   ops: CompiledOp[];
   /** Cumulative weights of the ops chosen at random (followOnly ops have 0). */
   cumulative: Float64Array;
@@ -402,7 +415,7 @@ export function compileWorkload(spec: WorkloadSpec, opts: WorkloadOptions): Comp
     const cumulative = new Float64Array(ops.length);
     let acc = 0;
     ops.forEach((o, i) => { acc += o.weight; cumulative[i] = acc; });
-    return { name: r.name, share: r.share, ops, cumulative, subscribe: r.subscribe ? tpl([r.subscribe]) : null };
+    return { name: r.name, share: r.share, count: r.count, ops, cumulative, subscribe: r.subscribe ? tpl([r.subscribe]) : null };
   });
   let setup: CompiledWorkload['setup'] = null;
   if (spec.setup) {
@@ -423,10 +436,18 @@ export function compileWorkload(spec: WorkloadSpec, opts: WorkloadOptions): Comp
 
 /** Which role connection `c` of `n` plays: roles take consecutive shares. */
 export function roleOf(w: CompiledWorkload, c: number, n: number): number {
+  const counted = w.roles.reduce((a, r) => a + (r.count ?? 0), 0);
+  const rest = Math.max(0, n - counted);
+  let end = 0;
   let acc = 0;
   for (let r = 0; r < w.roles.length - 1; r++) {
-    acc += w.roles[r].share;
-    if (c < Math.round(acc * n)) return r;
+    const role = w.roles[r];
+    if (role.count !== undefined) end += role.count;
+    else {
+      acc += role.share;
+      end = Math.round(acc * rest) + w.roles.slice(0, r).reduce((a, x) => a + (x.count ?? 0), 0);
+    }
+    if (c < end) return r;
   }
   return w.roles.length - 1;
 }

@@ -48,7 +48,7 @@ const FIXTURES: [string, number, string[]][] = [
   ['%0\r\n', R_OK, []],
 ];
 
-function scan(chunks: Buffer[], capture = false): { kinds: number[]; errors: Map<string, number>; captured: string[] } {
+function scan(chunks: Buffer[], capture = 0): { kinds: number[]; errors: Map<string, number>; captured: string[] } {
   const s = new ReplyScanner();
   s.capture = capture;
   const kinds: number[] = [];
@@ -97,13 +97,17 @@ describe('ReplyScanner', () => {
     expect(n).toBe(2);
   });
 
-  it('captures a short bulk payload (a pub/sub message) only when asked', () => {
-    const msg = Buffer.from('*3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$16\r\n1700000000123456\r\n', 'latin1');
+  it('captures the start of a message payload (the last bulk of its array) only when asked', () => {
+    const msg = Buffer.from('*3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$20\r\n1700000000123456abcd\r\n', 'latin1');
     for (let i = 1; i < msg.length; i++) {
-      expect(scan([msg.subarray(0, i), msg.subarray(i)], true).captured).toEqual(['1700000000123456']);
+      expect(scan([msg.subarray(0, i), msg.subarray(i)], 16).captured).toEqual(['1700000000123456']);
     }
-    expect(scan([msg], false).captured).toEqual(['']);
-    expect(scan([Buffer.from(`$70\r\n${'x'.repeat(70)}\r\n`)], true).captured).toEqual(['']);
+    expect(scan([msg], 64).captured).toEqual(['1700000000123456abcd']);
+    expect(scan([msg], 0).captured).toEqual(['']);
+    // A subscribe confirmation ends in an integer: nothing captured.
+    expect(scan([Buffer.from('*3\r\n$9\r\nsubscribe\r\n$4\r\nnews\r\n:1\r\n')], 16).captured).toEqual(['']);
+    // A bulk string reply by itself, longer than the limit.
+    expect(scan([Buffer.from(`$70\r\n${'0123456789'.repeat(7)}\r\n`)], 100).captured).toEqual(['0123456789'.repeat(7).slice(0, 64)]);
   });
 
   it('rejects bytes that are not RESP', () => {
@@ -189,6 +193,21 @@ describe('workloads', () => {
       expect(shares.reduce((a, b) => a + b), spec.name).toBe(50);
       expect(shares.every((n) => n > 0), spec.name).toBe(true);
     }
+  });
+});
+
+describe('roles', () => {
+  const split = (name: string, n: number): number[] => {
+    const w = compileWorkload(workloadByName(name), { keyspace: 10, valueSize: 1 });
+    return w.roles.map((_, r) => Array.from({ length: n }, (__, c) => roleOf(w, c, n)).filter((x) => x === r).length);
+  };
+
+  it('share the connections, or take an exact count', () => {
+    expect(split('pubsub', 50)).toEqual([40, 10]);
+    expect(split('queue', 7)).toEqual([4, 3]);
+    expect(split('fanout', 51)).toEqual([50, 1]);
+    expect(split('fanout', 2)).toEqual([1, 1]);
+    expect(split('get', 3)).toEqual([3]);
   });
 });
 
