@@ -79,7 +79,9 @@ function settingsLine(r: BenchResults): string {
   const dist = s.distribution === 'zipf' ? `zipf θ=${s.zipfTheta}` : s.distribution;
   const amount = s.requests > 0 ? `${int(s.requests)} requests` : `${s.warmupMs / 1000} s warm-up + ${s.durationMs / 1000} s measured`;
   const mix = s.readRatio != null ? `, ${Math.round(s.readRatio * 100)}% reads in every mix` : '';
-  return `${s.connections} connections, pipeline ${s.pipelines.join(' and ')}, ${int(s.keyspace)} keys (${dist}), ${s.valueSize}-byte values${mix}, ` +
+  const ps = [...s.pipelines].sort((a, b) => a - b);
+  const pipes = ps.length > 1 ? `pipelines ${ps.slice(0, -1).join(', ')} and ${ps[ps.length - 1]}` : `pipeline ${ps[0]}`;
+  return `${s.connections} connections, ${pipes}, ${int(s.keyspace)} keys (${dist}), ${s.valueSize}-byte values${mix}, ` +
     `${amount}, median of ${s.repeats} runs alternating the targets' order, ${s.threads} generator thread${s.threads > 1 ? 's' : ''}`;
 }
 
