@@ -268,7 +268,13 @@ function loadCharts(r: BenchResults): { main: string[]; spectra: string[] } {
     s.lo = l.workloads.map((w) => w.results[i].median?.opsPerSecRange[0] ?? null);
     s.hi = l.workloads.map((w) => w.results[i].median?.opsPerSecRange[1] ?? null);
   });
-  main.push(barChart({ title: `Throughput (median of ${l.settings.repeats}; whiskers: lowest and highest run)`, unit: 'ops/s', categories: cats, series: tp }));
+  // A log scale when pipelined and unpipelined runs share the chart.
+  const ops = tp.flatMap((x) => x.values).filter((v): v is number => v !== null && v > 0);
+  const wide = ops.length > 0 && Math.max(...ops) / Math.min(...ops) > 30;
+  main.push(barChart({
+    title: `Throughput (median of ${l.settings.repeats}; whiskers: lowest and highest run${wide ? '; log scale' : ''})`,
+    unit: 'ops/s', categories: cats, series: tp, log: wide,
+  }));
   if (l.targets.length > 1) {
     main.push(barChart({
       title: `Throughput relative to ${l.targets[0].name}`, unit: `× ${l.targets[0].name}`, categories: cats, reference: 1,
@@ -355,7 +361,8 @@ export function renderHtml(r: BenchResults): string {
     if (o.length) parts.push(`<div class="cards">${o.map((x) => `<div class="card"><b>${x.ratio.toFixed(2)}×</b><span>${esc(x.target)} ops/s over ${esc(r.load!.targets[0].name)}, geometric mean of ${x.count} workloads</span></div>`).join('')}</div>`);
     const { main, spectra } = loadCharts(r);
     parts.push(`<p>${esc(settingsLine(r))}.</p>`);
-    parts.push(`<div class="charts">${main.map((s) => `<figure>${s}</figure>`).join('')}</div>`);
+    // Two charts a row while they stay legible; one a row for many workloads.
+    parts.push(`<div class="${r.load.workloads.length > 8 ? 'stack' : 'charts'}">${main.map((s) => `<figure>${s}</figure>`).join('')}</div>`);
     parts.push(`<h2>Latency by percentile, per workload</h2><div class="grid">${spectra.map((s) => `<figure>${s}</figure>`).join('')}</div>`);
   }
   if (r.memory) parts.push(`<figure>${memoryChart(r)}</figure>`);
