@@ -8,6 +8,7 @@ import { register as registerSet } from "./set";
 import { register as registerList } from "./list";
 import { register as registerHash } from "./hash";
 import { register as registerZset } from "./zset";
+import { register as registerSort } from "./sort";
 
 export function registerAll(): void {
   registerString();
@@ -19,4 +20,5 @@ export function registerAll(): void {
   registerList();
   registerHash();
   registerZset();
+  registerSort();
 }
