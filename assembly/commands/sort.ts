@@ -3,7 +3,7 @@
 // and return them, the values of GET patterns, or STORE them in a list.
 //
 // Follows Redis 7.0's sortCommandGeneric step by step: options parsed in
-// order (the first bad one is a syntax error), a missing key sorts as an
+// order (the first bad one is a syntax error) before the key is looked up, a missing key sorts as an
 // empty list, LIMIT clamped the same way, a BY pattern without '*' means
 // "do not sort" (except a set being STOREd, which is sorted ALPHA so the
 // result is deterministic), numeric sorting through strtod with ties broken
@@ -24,14 +24,14 @@ import { memAlloc, memFree, memRealloc } from "../ds/mem";
 import {
   Db, addDirty, dbLookup, dbLookupRead, dbDelete, dbAdd, dbReplaceEntry, newEntry, hashKey,
 } from "../db/db";
-import { typeOf, objPtrOf, setObj, TYPE_LIST, TYPE_SET, TYPE_ZSET, TYPE_HASH, TYPE_STRING, E_TYPE, E_LRU, ENC_QUICKLIST } from "../db/entry";
+import { typeOf, encOf, objPtrOf, setObj, ENC_LISTPACK, TYPE_LIST, TYPE_SET, TYPE_ZSET, TYPE_HASH, TYPE_STRING, E_TYPE, E_LRU, ENC_QUICKLIST } from "../db/entry";
 import { freeValue } from "../db/object";
 import { lfuMode } from "../db/lru";
 import { loadString, valPtr, valLen } from "../db/strval";
 import { qlNew, qlCount, qlPush, qlSeek, qlNextPos, qlPrevPos, qlPosLp, qlPosOff } from "../ds/quicklist";
 import { lpGetBytes, lpPtr, lpLen } from "../ds/listpack";
 import { setSize, setLoad, elemPtr, elemLen } from "../db/setval";
-import { zsetLength, zFirst, zNext, zPrev, zAtRank, zMemberAt, zmPtr, zmLen } from "../db/zsetval";
+import { zsetConvertToSkiplist, zsetLength, zFirst, zNext, zPrev, zAtRank, zMemberAt, zmPtr, zmLen } from "../db/zsetval";
 import { hashGet, hvPtr, hvLen } from "../db/hashval";
 import { listMaxListpackSize, listCompressDepth } from "../db/limits";
 import { strtodPrefix, dblValue, dblRange } from "../util/double";
@@ -235,14 +235,6 @@ function loadZsetRange(e: usize, start: i64, count: i64, desc: bool): void {
 /** Redis's sortCommandGeneric. */
 function sortGeneric(readonly: bool): void {
   const db = curDb();
-  const sortval = dbLookupRead(db, argPtr(1), argLen(1));
-  if (sortval != 0) {
-    const t = typeOf(sortval);
-    if (t != TYPE_SET && t != TYPE_LIST && t != TYPE_ZSET) {
-      replyError(E_WRONGTYPE);
-      return;
-    }
-  }
   let desc = false, alpha = false, dontsort = false;
   let limitStart: i64 = 0, limitCount: i64 = -1;
   let storeArg = -1, byArg = -1;
@@ -282,7 +274,20 @@ function sortGeneric(readonly: bool): void {
       return;
     }
   }
+  // The options first, then the key (a bad option wins over a wrong type).
+  const sortval = dbLookupRead(db, argPtr(1), argLen(1));
+  if (sortval != 0) {
+    const t = typeOf(sortval);
+    if (t != TYPE_SET && t != TYPE_LIST && t != TYPE_ZSET) {
+      replyError(E_WRONGTYPE);
+      memFree(gets);
+      return;
+    }
+  }
   const type = sortval == 0 ? TYPE_LIST : typeOf(sortval);
+  // Redis converts a small sorted set to a skiplist before sorting it (and
+  // it stays one): OBJECT ENCODING must agree afterwards.
+  if (type == TYPE_ZSET && encOf(sortval) == ENC_LISTPACK) zsetConvertToSkiplist(sortval);
   // A set has no order of its own: sorted ALPHA when stored, so the stored
   // list does not depend on the hash table.
   if (dontsort && type == TYPE_SET && storeArg >= 0) {

@@ -39,7 +39,7 @@ const cases: Arg[][] = [
   ['SORT', 'nokey', 'STORE', 'dest'], ['EXISTS', 'dest'], ['SORT', 'ss', 'STORE', 'dest2'], ['LRANGE', 'dest2', 0, -1],
   ['SORT', 'ss', 'BY', 'nosort', 'STORE', 'dest3'], ['LRANGE', 'dest3', 0, -1], ['SORT', 'l', 'GET', 'o_*', 'STORE', 'dest4'],
   ['LRANGE', 'dest4', 0, -1], ['SORT_RO', 'l', 'STORE', 'x'], ['SORT_RO', 'l', 'DESC', 'LIMIT', 0, 3], ['SORT', 'bad', 'STORE', 'dest5'],
-  ['EXISTS', 'dest5'], ['SORT', 'l', 'desc', 'alpha', 'limit', 0, 3], ['SORT'], ['SORT_RO'],
+  ['EXISTS', 'dest5'], ['SORT', 'l', 'desc', 'alpha', 'limit', 0, 3], ['OBJECT', 'ENCODING', 'z'], ['SORT'], ['SORT_RO'],
 ];
 
 const haveRedis = redisServerPath() !== null;
