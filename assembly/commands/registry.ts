@@ -5,6 +5,7 @@ import { register as registerKeys } from "./keys";
 import { register as registerServer } from "./server";
 import { register as registerMulti } from "./multi";
 import { register as registerSet } from "./set";
+import { register as registerMemory } from "./memory";
 
 export function registerAll(): void {
   registerString();
@@ -13,4 +14,5 @@ export function registerAll(): void {
   registerServer();
   registerMulti();
   registerSet();
+  registerMemory();
 }

@@ -9,7 +9,7 @@
 //   | db i32 | keyLen u32 | key bytes ... (padded to 4) |
 // Duplicates are allowed: the host deduplicates when it drains.
 
-import { memRealloc } from "../ds/mem";
+import { memRealloc, memFree } from "../ds/mem";
 
 export let readyWatch: bool = false;
 /** Set when a key was recorded since the host last drained the buffer. */
@@ -39,6 +39,14 @@ export function signalKeyAsReady(db: i32, keyPtr: usize, keyLen: usize): void {
 
 export function readyBufPtr(): usize { return bufPtr; }
 export function readyBufLen(): usize { return bufLen; }
+/** MEMORY PURGE: frees the buffer while it holds nothing (it grows back on demand). */
+export function readyShrink(): void {
+  if (bufLen == 0 && bufPtr != 0) {
+    memFree(bufPtr);
+    bufPtr = 0;
+    bufCap = 0;
+  }
+}
 export function readyReset(): void {
   bufLen = 0;
   readySignaled = false;

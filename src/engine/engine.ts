@@ -37,6 +37,7 @@ export const CF_MONITOR = 128;
 export const CF_NO_BLOCK = 256;
 export const CF_UNBLOCK_TIMEOUT = 512;
 export const CF_UNBLOCK_ERROR = 1024;
+export const CF_IN_EXEC = 16384;
 
 export interface EngineExports {
   memory: WebAssembly.Memory;
@@ -113,6 +114,33 @@ export interface EngineExports {
   setClientPause(mode: number): void;
   hostArg(n: number): number;
   debugObject(db: number, keyLen: number): number;
+  // Memory reporting and the heap ceiling (assembly/memapi.ts).
+  memStartup(): number;
+  memPeakBytes(): number;
+  memClients(): number;
+  memClient(id: number): number;
+  memDbMain(db: number): number;
+  memDbExpires(db: number): number;
+  heapStats(): number;
+  heapClasses(): number;
+  heapClassCount(fl: number): number;
+  heapClassBytes(fl: number): number;
+  heapLimitBytes(): number;
+  heapCeilingBytes(): number;
+  heapMarginBytes(): number;
+  heapRoomBytes(): number;
+  heapRefusingWrites(): number;
+  heapRefusedWrites(): number;
+  setHeapLimit(bytes: number): void;
+  inputRefusedForRoom(): number;
+  memoryPurge(): void;
+  prefixWalkStart(db: number, depth: number, sepLen: number, count: number): number;
+  prefixWalkStep(walk: number, budget: number): number;
+  prefixWalkOrder(walk: number): number;
+  prefixWalkOrderLen(walk: number): number;
+  prefixWalkKeys(walk: number): number;
+  prefixWalkBytes(walk: number): number;
+  prefixWalkFree(walk: number): void;
   [name: string]: any;
 }
 
@@ -151,6 +179,30 @@ export interface DebugObject {
   /** The bytes of a raw/embstr string (a copy); null otherwise. */
   bytes: Buffer | null;
 }
+
+/** The allocator's heap (assembly/memapi.ts heapStats): addresses and byte counts. */
+export interface HeapStats {
+  /** Linear memory size. */
+  linear: number;
+  /** Address of the first block, of the end of the last used block, of the heap's end. */
+  start: number;
+  highWater: number;
+  end: number;
+  freeBytes: number;
+  freeBlocks: number;
+  largestFree: number;
+  /** The free block between the last used block and the end (growth slack). */
+  topFree: number;
+  /** Blocks and bytes ds/mem.ts counts (the engine's own; the runtime's objects are not among them). */
+  engineBlocks: number;
+  engineBytes: number;
+  allocFailures: number;
+  /** The smallest size of the largest free block's class: any request up to it fits without growing. */
+  largestFreeClass: number;
+}
+
+/** One group of a MEMORY PREFIXES walk. */
+export interface PrefixGroup { prefix: Buffer; keys: number; bytes: number }
 
 const EMPTY_BATCH = new Int32Array(0);
 
@@ -336,6 +388,42 @@ export class Engine {
       lru: dv.getUint32(8, true), idle: dv.getUint32(12, true), intValue: dv.getBigInt64(16, true),
       bytes: valPtr ? Buffer.from(new Uint8Array(this.x.memory.buffer, valPtr, valLen)) : null,
     };
+  }
+
+  /** The allocator heap's figures (assembly/memapi.ts heapStats; walks the free lists). */
+  heapStats(): HeapStats {
+    const p = this.x.heapStats();
+    const v = new Float64Array(this.x.memory.buffer, p, 12);
+    return {
+      linear: v[0], start: v[1], highWater: v[2], end: v[3], freeBytes: v[4], freeBlocks: v[5],
+      largestFree: v[6], topFree: v[7], engineBlocks: v[8], engineBytes: v[9], allocFailures: v[10],
+      largestFreeClass: v[11],
+    };
+  }
+
+  /** Starts a MEMORY PREFIXES walk of `db` (assembly/db/prefixes.ts); returns its handle. */
+  prefixWalkStart(db: number, depth: number, sep: Buffer, count: number): number {
+    const p = this.x.hostArg(sep.length);
+    new Uint8Array(this.x.memory.buffer, p, sep.length).set(sep);
+    return this.x.prefixWalkStart(db, depth, sep.length, count);
+  }
+
+  /** A finished walk's groups, largest first (prefix bytes copied out). */
+  prefixWalkResult(walk: number): PrefixGroup[] {
+    const n = this.x.prefixWalkOrderLen(walk);
+    const order = this.x.prefixWalkOrder(walk);
+    const dv = new DataView(this.x.memory.buffer);
+    const out: PrefixGroup[] = [];
+    for (let i = 0; i < n; i++) {
+      const g = dv.getUint32(order + i * 4, true);
+      const len = dv.getUint32(g + 8, true);
+      out.push({
+        prefix: Buffer.from(new Uint8Array(this.x.memory.buffer, g + 32, len)),
+        keys: Number(dv.getBigUint64(g + 16, true)),
+        bytes: Number(dv.getBigUint64(g + 24, true)),
+      });
+    }
+    return out;
   }
 
   /** Reads an AssemblyScript string (UTF-16, length in the header). */

@@ -5,7 +5,7 @@ import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import {
   Engine, ST_HANDOFF, ST_CLOSE, ST_YIELD, ST_INPUT_FULL, ST_PAUSED, ST_BLOCKED, ST_READY, CF_REPLY_OFF, CF_REPLY_SKIP,
-  CF_UNBLOCK_TIMEOUT, CF_UNBLOCK_ERROR, PAUSE_NONE, PAUSE_WRITE, PAUSE_ALL,
+  CF_UNBLOCK_TIMEOUT, CF_UNBLOCK_ERROR, CF_IN_EXEC, PAUSE_NONE, PAUSE_WRITE, PAUSE_ALL,
 } from '../engine/engine.js';
 import { Blocking } from '../host/blocking.js';
 
@@ -25,6 +25,7 @@ import { Cron } from './cron.js';
 import { formatLogLine, logEnabled } from '../host/log.js';
 import { MonitorFeed } from '../host/monitor.js';
 import { noteCommandTime, noteEngineBatch, parseRequest, HOST_RUN } from '../host/timing.js';
+import { bytesToHuman as formatBytes } from '../host/cmd-info.js';
 
 export interface ServerOptions {
   config: Config;
@@ -104,6 +105,7 @@ export class Server implements HostServer {
     };
     registerHostCommands();
     this.applyEngineConfig();
+    this.warnAboutCeiling();
     this.config.onChange(() => this.applyEngineConfig());
     this.config.onChange((name) => {
       if ((name === 'port' || name === 'bind') && this.listening) void this.rebind(name);
@@ -124,6 +126,8 @@ export class Server implements HostServer {
     x.setKeyspaceEvents(this.config.keyspaceEventFlags());
     const maxmemory = Number(this.config.get('maxmemory'));
     x.setMaxmemory(maxmemory, EVICTION_POLICIES.indexOf(policy), this.config.getInt('maxmemory-samples'));
+    if (this.appliedMaxmemory !== undefined && maxmemory !== this.appliedMaxmemory) this.warnAboutCeiling();
+    this.appliedMaxmemory = maxmemory;
     // A shared integer cannot carry per-key access bits (Redis stops sharing).
     x.setSharedIntegers(maxmemory === 0 || !(policy.includes('lru') || policy.includes('lfu')) ? 1 : 0);
     // A lower limit applies at once, as Redis evicts on CONFIG SET.
@@ -135,6 +139,44 @@ export class Server implements HostServer {
     x.setEncodingLimits(n('list-max-listpack-size'), n('list-compress-depth'),
       n('hash-max-listpack-entries'), n('hash-max-listpack-value'), n('set-max-intset-entries'),
       n('zset-max-listpack-entries'), n('zset-max-listpack-value'));
+  }
+
+  /** maxmemory as last pushed to the engine (undefined before the first push). */
+  private appliedMaxmemory: number | undefined;
+  /** Whether the engine was refusing writes at its heap ceiling at the last cron tick. */
+  private heapRefusing = false;
+
+  /**
+   * One engine addresses 4 GiB at most (wasm32) and refuses writes near it
+   * (assembly/db/memstats.ts): say so when maxmemory does not keep the
+   * dataset beneath that, as Redis warns a 32-bit instance without a limit.
+   */
+  private warnAboutCeiling(): void {
+    const maxmemory = Number(this.config.get('maxmemory'));
+    const ceiling = this.engine.x.heapCeilingBytes();
+    const advice = `Set maxmemory to ${formatBytes(ceiling * 0.8)} or less (with an eviction policy for a cache).`;
+    if (maxmemory === 0) {
+      this.log('warning', `WARNING: no maxmemory set. One engine addresses at most ${formatBytes(this.engine.x.heapLimitBytes())} (wasm32) ` +
+        `and refuses writes with an OOM error once its data nears ${formatBytes(ceiling)}. ${advice}`);
+    } else if (maxmemory > ceiling) {
+      this.log('warning', `WARNING: maxmemory ${formatBytes(maxmemory)} is above what one engine can hold: it addresses at most ` +
+        `${formatBytes(this.engine.x.heapLimitBytes())} (wasm32) and refuses writes once its data nears ${formatBytes(ceiling)}. ${advice}`);
+    }
+  }
+
+  /** Cron: logs when the engine starts and stops refusing writes at its heap ceiling. */
+  watchHeapCeiling(): void {
+    const refusing = this.engine.x.heapRefusingWrites() !== 0;
+    if (refusing === this.heapRefusing) return;
+    this.heapRefusing = refusing;
+    const x = this.engine.x;
+    if (refusing) {
+      this.log('warning', `WARNING: the engine is near the end of its address space (${formatBytes(x.usedMemory())} in use, ` +
+        `${formatBytes(x.heapRoomBytes())} of contiguous room left, ceiling ${formatBytes(x.heapCeilingBytes())} of ` +
+        `${formatBytes(x.heapLimitBytes())}): write commands are refused with OOM until memory is freed. Set maxmemory to keep it lower.`);
+    } else {
+      this.log('notice', `The engine has room again (${formatBytes(x.usedMemory())} in use): write commands are accepted.`);
+    }
   }
 
   log(level: 'debug' | 'verbose' | 'notice' | 'warning', msg: string): void {
@@ -300,11 +342,9 @@ export class Server implements HostServer {
     try {
       // A blocked client's next commands wait in its input, unread, as in
       // Redis; the blocking command runs again when the client is woken.
-      if (c.blocked) {
-        if (engine.append(c.slot, chunk, n) === ST_INPUT_FULL || engine.x.clientQbuf(c.slot) > this.queryBufLimit) {
-          this.log('warning', `Closing client that reached max query buffer length: id=${c.id} addr=${c.addr}`);
-          this.closeClient(c);
-        }
+      if (c.blocked || c.suspended) {
+        const full = engine.append(c.slot, chunk, n) === ST_INPUT_FULL;
+        if (full || engine.x.clientQbuf(c.slot) > this.queryBufLimit) this.closeOverInput(c, full);
         return;
       }
       st = engine.feed(c.slot, chunk, now, n);
@@ -313,11 +353,21 @@ export class Server implements HostServer {
       return;
     }
     if (st === ST_INPUT_FULL || engine.x.clientQbuf(c.slot) > this.queryBufLimit) {
-      this.log('warning', `Closing client that reached max query buffer length: id=${c.id} addr=${c.addr}`);
-      this.closeClient(c);
+      this.closeOverInput(c, st === ST_INPUT_FULL);
       return;
     }
     this.drive(c, st, t0);
+  }
+
+  /** A client whose input the engine cannot (or may not) buffer: closed, as Redis closes one over its query buffer limit. */
+  private closeOverInput(c: HostClient, engineRefused: boolean): void {
+    if (engineRefused && this.engine.x.inputRefusedForRoom()) {
+      this.log('warning', `Closing client whose request does not fit in the engine's address space (wasm32, ` +
+        `${formatBytes(this.engine.x.heapRoomBytes())} of contiguous room left): id=${c.id} addr=${c.addr}`);
+    } else {
+      this.log('warning', `Closing client that reached max query buffer length: id=${c.id} addr=${c.addr}`);
+    }
+    this.closeClient(c);
   }
 
   /** Runs the client's input from an execute() status to the end of what can run now. */
@@ -334,7 +384,7 @@ export class Server implements HostServer {
         this.account(c, t0, st === ST_HANDOFF, out);
         if (st === ST_HANDOFF) {
           this.runHostCommand(c, out);
-          if (c.closeAfterReply || !c.socket) break;
+          if (c.closeAfterReply || !c.socket || c.suspended) break;
         } else if (st === ST_BLOCKED) {
           if (!c.blocked) {
             const { keys, deadline } = engine.blockedOn();
@@ -426,6 +476,29 @@ export class Server implements HostServer {
   }
 
   blockedCount(): number { return this.blocking.count; }
+
+  deferReply(c: HostClient): ((r: Reply) => void) | null {
+    const x = this.engine.x;
+    if (!c.socket || (x.clientFlags(c.slot) & CF_IN_EXEC) !== 0) return null;
+    // CLIENT REPLY OFF/SKIP applies to this command, whenever it answers.
+    const silent = (x.clientFlags(c.slot) & (CF_REPLY_OFF | CF_REPLY_SKIP)) !== 0;
+    c.suspended = true;
+    return (r: Reply) => {
+      if (!c.suspended) return;
+      c.suspended = false;
+      if (!c.socket || c.closeAfterReply) return;
+      if (!silent && !r.empty) this.write(c, [r.toBuffer()]);
+      const t0 = performance.now();
+      let st: number;
+      try {
+        st = this.engine.resume(c.slot, Date.now());
+      } catch (err) {
+        this.engineFailed(c, err);
+        return;
+      }
+      this.drive(c, st, t0);
+    };
+  }
 
   unblockClient(c: HostClient, withError: boolean): boolean {
     if (!c.blocked || !c.socket) return false;
