@@ -3,7 +3,9 @@
 // the replies out, the arguments of a handed-off command out.
 //
 // Views over memory.buffer go stale when the memory grows, so every accessor
-// re-reads `memory.buffer` instead of caching a view.
+// re-reads `memory.buffer` instead of caching a view. Addresses come back
+// from the engine as i32: past 2 GiB they are negative, so every one is
+// read with `>>> 0` (the batch records' addresses too, in requestBytes).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -254,7 +256,7 @@ export class Engine {
 
   /** Copies the first `n` bytes of `chunk` into client `id`'s input and runs what is complete. */
   feed(id: number, chunk: Uint8Array, nowMs: number, n = chunk.length): number {
-    const ptr = this.x.reserveInput(id, n);
+    const ptr = this.x.reserveInput(id, n) >>> 0;
     if (ptr === 0) return ST_INPUT_FULL;
     const mem = this.bytes();
     if (Buffer.isBuffer(chunk)) chunk.copy(mem, ptr, 0, n);
@@ -264,7 +266,7 @@ export class Engine {
 
   /** Copies input for a client that must not run it yet (blocked); ST_INPUT_FULL or ST_OK. */
   append(id: number, chunk: Uint8Array, n = chunk.length): number {
-    const ptr = this.x.reserveInput(id, n);
+    const ptr = this.x.reserveInput(id, n) >>> 0;
     if (ptr === 0) return ST_INPUT_FULL;
     const mem = this.bytes();
     if (Buffer.isBuffer(chunk)) chunk.copy(mem, ptr, 0, n);
@@ -288,7 +290,7 @@ export class Engine {
     const len = this.x.readyLen();
     if (len === 0) return [];
     const mem = this.bytes();
-    const base = this.x.readyPtr();
+    const base = this.x.readyPtr() >>> 0;
     const seen = new Set<string>();
     for (let at = 0; at < len;) {
       const db = mem.readInt32LE(base + at);
@@ -308,7 +310,7 @@ export class Engine {
     const len = this.x.notifyLen();
     if (len === 0) return [];
     const mem = this.bytes();
-    const base = this.x.notifyPtr();
+    const base = this.x.notifyPtr() >>> 0;
     const out: { db: number; event: string; key: Buffer }[] = [];
     for (let at = 0; at < len;) {
       const p = base + at;
@@ -333,7 +335,7 @@ export class Engine {
   takeOutput(): Buffer | null {
     const len = this.x.outputLen();
     if (len === 0) return null;
-    const ptr = this.x.outputPtr();
+    const ptr = this.x.outputPtr() >>> 0;
     const out = Buffer.allocUnsafe(len);
     this.bytes().copy(out, 0, ptr, ptr + len);
     return out;
@@ -342,12 +344,12 @@ export class Engine {
   /** The handed-off command's arguments, copied out. */
   handoffArgs(): Buffer[] {
     const argc = this.x.handoffArgc();
-    const argv = this.x.handoffArgv();
+    const argv = this.x.handoffArgv() >>> 0;
     const mem = this.x.memory.buffer;
     const spans = new Uint32Array(mem, argv, argc * 2);
     // Inline commands keep args in another buffer; handoffArgv gives offsets
     // relative to the base that bindArgs chose, exported as argBase.
-    const base = this.x.handoffBase();
+    const base = this.x.handoffBase() >>> 0;
     const out: Buffer[] = [];
     for (let i = 0; i < argc; i++) {
       out.push(Buffer.from(new Uint8Array(mem, base + spans[i * 2], spans[i * 2 + 1])));
@@ -365,20 +367,22 @@ export class Engine {
   batch(): Int32Array {
     const n = this.x.batchCount();
     if (n === 0) return EMPTY_BATCH;
-    const at = this.x.batchRecords() >> 2;
+    const at = this.x.batchRecords() >>> 2;
     return this.ints().subarray(at, at + n * 4);
   }
 
   /** Request bytes between two addresses of a batch record (for MONITOR/SLOWLOG): a copy. */
   requestBytes(start: number, end: number): Buffer {
+    start >>>= 0;
+    end >>>= 0;
     return Buffer.from(new Uint8Array(this.x.memory.buffer, start, end - start));
   }
 
   /** DEBUG OBJECT's facts about a key in `db`, or null if it does not exist. */
   debugObject(db: number, key: Buffer): DebugObject | null {
-    const p = this.x.hostArg(key.length);
+    const p = this.x.hostArg(key.length) >>> 0;
     new Uint8Array(this.x.memory.buffer, p, key.length).set(key);
-    const rec = this.x.debugObject(db, key.length);
+    const rec = this.x.debugObject(db, key.length) >>> 0;
     if (rec === 0) return null;
     const dv = new DataView(this.x.memory.buffer, rec, 32);
     const valPtr = dv.getUint32(24, true);
@@ -392,7 +396,7 @@ export class Engine {
 
   /** The allocator heap's figures (assembly/memapi.ts heapStats; walks the free lists). */
   heapStats(): HeapStats {
-    const p = this.x.heapStats();
+    const p = this.x.heapStats() >>> 0;
     const v = new Float64Array(this.x.memory.buffer, p, 12);
     return {
       linear: v[0], start: v[1], highWater: v[2], end: v[3], freeBytes: v[4], freeBlocks: v[5],
@@ -403,31 +407,28 @@ export class Engine {
 
   /** Starts a MEMORY PREFIXES walk of `db` (assembly/db/prefixes.ts); returns its handle. */
   prefixWalkStart(db: number, depth: number, sep: Buffer, count: number): number {
-    const p = this.x.hostArg(sep.length);
+    const p = this.x.hostArg(sep.length) >>> 0;
     new Uint8Array(this.x.memory.buffer, p, sep.length).set(sep);
     return this.x.prefixWalkStart(db, depth, sep.length, count);
   }
 
-  /** A finished walk's groups, largest first (prefix bytes copied out). */
-  prefixWalkResult(walk: number): PrefixGroup[] {
-    const n = this.x.prefixWalkOrderLen(walk);
-    const order = this.x.prefixWalkOrder(walk);
-    const dv = new DataView(this.x.memory.buffer);
+  /** Groups [from, to) of a finished walk's result, largest first (prefix bytes copied out). */
+  prefixWalkResult(walk: number, from = 0, to = this.x.prefixWalkOrderLen(walk)): PrefixGroup[] {
+    const order = this.x.prefixWalkOrder(walk) >>> 0;
+    const mem = this.bytes();
+    const u64 = (at: number) => mem.readUInt32LE(at) + mem.readUInt32LE(at + 4) * 2 ** 32;
     const out: PrefixGroup[] = [];
-    for (let i = 0; i < n; i++) {
-      const g = dv.getUint32(order + i * 4, true);
-      const len = dv.getUint32(g + 8, true);
-      out.push({
-        prefix: Buffer.from(new Uint8Array(this.x.memory.buffer, g + 32, len)),
-        keys: Number(dv.getBigUint64(g + 16, true)),
-        bytes: Number(dv.getBigUint64(g + 24, true)),
-      });
+    for (let i = from; i < to; i++) {
+      const g = mem.readUInt32LE(order + i * 4);
+      const len = mem.readUInt32LE(g + 8);
+      out.push({ prefix: Buffer.from(mem.subarray(g + 32, g + 32 + len)), keys: u64(g + 16), bytes: u64(g + 24) });
     }
     return out;
   }
 
   /** Reads an AssemblyScript string (UTF-16, length in the header). */
   readAsString(ptr: number): string {
+    ptr >>>= 0;
     if (!ptr) return '';
     const mem = this.x.memory.buffer;
     const len = new Uint32Array(mem, ptr - 4, 1)[0] >>> 1;
@@ -436,6 +437,7 @@ export class Engine {
 
   /** Reads a (u32 length, bytes) record. */
   readLenBytes(ptr: number): string {
+    ptr >>>= 0;
     const mem = this.x.memory.buffer;
     const n = new DataView(mem).getUint32(ptr, true);
     return this.decoder.decode(new Uint8Array(mem, ptr + 4, n));

@@ -217,6 +217,7 @@ export const PREFIXES_HELP = [
 // prefixWalkStep's statuses (assembly/db/prefixes.ts).
 const WALK_MORE = 0;
 const WALK_DONE = 1;
+const WALK_NO_ROOM = 2;
 const E_PREFIXES_NO_ROOM = 'ERR not enough memory left in the engine to group the keys';
 
 /** Keys walked per engine call, and the time one turn of the event loop may spend walking. */
@@ -254,10 +255,9 @@ function prefixOptions(args: Buffer[], r: Reply): PrefixOptions | null {
   return o;
 }
 
-function replyGroups(srv: HostServer, walk: number, r: Reply): void {
-  const groups = srv.engine.prefixWalkResult(walk);
-  r.array(groups.length);
-  for (const g of groups) {
+/** Writes groups [from, to) of a finished walk: each a map {prefix, keys, bytes}. */
+function replyGroups(srv: HostServer, walk: number, from: number, to: number, r: Reply): void {
+  for (const g of srv.engine.prefixWalkResult(walk, from, to)) {
     r.map(3);
     r.bulk('prefix');
     r.bulk(g.prefix);
@@ -267,6 +267,9 @@ function replyGroups(srv: HostServer, walk: number, r: Reply): void {
     r.int(g.bytes);
   }
 }
+
+/** Groups formatted per turn of the event loop once the walk is done. */
+const REPLY_CHUNK = 2000;
 
 // MEMORY PREFIXES [depth] [SEPARATOR sep] [COUNT count] — an array of maps
 // {prefix, keys, bytes}, largest first (ties in prefix byte order). O(N)
@@ -278,35 +281,58 @@ function cmdMemoryPrefixes(srv: HostServer, c: HostClient, args: Buffer[], r: Re
   const o = prefixOptions(args, r);
   if (!o) return;
   const engine = srv.engine;
-  const walk = engine.prefixWalkStart(engine.x.clientDb(c.slot), o.depth, o.sep, o.count);
-  const finish = (st: number, out: Reply): void => {
-    if (st === WALK_DONE) replyGroups(srv, walk, out);
-    else out.error(E_PREFIXES_NO_ROOM);
-    engine.x.prefixWalkFree(walk);
-  };
+  const x = engine.x;
+  const walk = engine.prefixWalkStart(x.clientDb(c.slot), o.depth, o.sep, o.count);
   const deliver = srv.deferReply?.(c) ?? null;
   if (!deliver) {
     let st = WALK_MORE;
-    while (st === WALK_MORE) st = engine.x.prefixWalkStep(walk, STEP_BUDGET);
-    finish(st, r);
+    while (st === WALK_MORE) st = x.prefixWalkStep(walk, STEP_BUDGET);
+    if (st === WALK_DONE) {
+      const n = x.prefixWalkOrderLen(walk);
+      r.array(n);
+      replyGroups(srv, walk, 0, n, r);
+    } else {
+      r.error(E_PREFIXES_NO_ROOM);
+    }
+    x.prefixWalkFree(walk);
     return;
   }
+  // Walk in slices, then format the reply in chunks: neither blocks the
+  // other clients for more than about SLICE_MS.
+  const out = new Reply(r.proto);
+  let total = -1;
+  let written = 0;
   const slice = (): void => {
     if (!c.socket) {
-      engine.x.prefixWalkFree(walk);
+      x.prefixWalkFree(walk);
       return;
     }
     const t0 = performance.now();
-    let st = WALK_MORE;
-    while (st === WALK_MORE && performance.now() - t0 < SLICE_MS) st = engine.x.prefixWalkStep(walk, STEP_BUDGET);
+    if (total < 0) {
+      let st = WALK_MORE;
+      while (st === WALK_MORE && performance.now() - t0 < SLICE_MS) st = x.prefixWalkStep(walk, STEP_BUDGET);
+      if (st === WALK_NO_ROOM) {
+        x.prefixWalkFree(walk);
+        out.error(E_PREFIXES_NO_ROOM);
+        srv.stats.hostErrors.set('ERR', (srv.stats.hostErrors.get('ERR') ?? 0) + 1);
+        deliver(out);
+        return;
+      }
+      if (st === WALK_DONE) {
+        total = x.prefixWalkOrderLen(walk);
+        out.array(total);
+      }
+    } else {
+      const to = Math.min(total, written + REPLY_CHUNK);
+      replyGroups(srv, walk, written, to, out);
+      written = to;
+    }
     srv.stats.commandUsec[CMD_MEMORY_PREFIXES] += (performance.now() - t0) * 1000;
-    if (st === WALK_MORE) {
+    if (total < 0 || written < total) {
       setImmediate(slice);
       return;
     }
-    const out = new Reply(r.proto);
-    finish(st, out);
-    if (out.errorCodes.length > 0) srv.stats.hostErrors.set('ERR', (srv.stats.hostErrors.get('ERR') ?? 0) + 1);
+    x.prefixWalkFree(walk);
     deliver(out);
   };
   setImmediate(slice);
