@@ -34,6 +34,10 @@ export const CF_DIRTY_EXEC: u32 = 4096;
 export const CF_DIRTY_CAS: u32 = 8192;
 /** EXEC is running the queued commands (the input is the queue). */
 export const CF_IN_EXEC: u32 = 16384;
+/** Set by the host while the client has any pub/sub subscription (Redis's
+ *  CLIENT_PUBSUB). In RESP2 it limits the client to the subscriber-mode
+ *  commands (dispatch.ts) and turns PING's reply into an array. */
+export const CF_PUBSUB: u32 = 32768;
 
 @unmanaged export class Client {
   inPtr: u32;

@@ -109,3 +109,11 @@ export const E_SET_LIMIT_NEGATIVE = "ERR LIMIT can't be negative";
 // ---- sorted set (commands/zset.ts) -----------------------------------------------
 
 // ---- sort (commands/sort.ts) -----------------------------------------------------
+
+// ---- pub/sub (subscriber mode: commands/dispatch.ts; the commands are the host's) --
+// A RESP2 subscriber runs anything else: the text wraps the command's full
+// name ("get", "client|info").
+export const E_PUBSUB_CONTEXT_BEFORE = "ERR Can't execute '";
+// Redis's execCommandAbort: a refused EXEC says so, and why.
+export const E_PUBSUB_CONTEXT_BEFORE_EXEC = "EXECABORT Transaction discarded because of: Can't execute '";
+export const E_PUBSUB_CONTEXT_AFTER = "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context";

@@ -6,10 +6,10 @@
 // re-reads `memory.buffer` instead of caching a view. Addresses come back
 // from the engine as i32: past 2 GiB they are negative, so every one is
 // read with `>>> 0` (the batch records' addresses too, in requestBytes).
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+//
+// No Node-only imports: the browser build loads this file too, passing the
+// .wasm bytes (or a compiled module) itself.
+import { nodeFs } from '../host/platform.js';
 
 export const ST_OK = 0;
 export const ST_HANDOFF = 1;
@@ -40,6 +40,7 @@ export const CF_NO_BLOCK = 256;
 export const CF_UNBLOCK_TIMEOUT = 512;
 export const CF_UNBLOCK_ERROR = 1024;
 export const CF_IN_EXEC = 16384;
+export const CF_PUBSUB = 32768;
 
 export interface EngineExports {
   memory: WebAssembly.Memory;
@@ -146,14 +147,14 @@ export interface EngineExports {
   [name: string]: any;
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
-
-/** Finds build/engine(.debug).wasm from src/engine or dist/src/engine. */
+/** Finds build/engine(.debug).wasm from src/engine or dist/src/engine (Node only). */
 export function wasmPath(debug = false): string {
   const file = debug ? 'engine.debug.wasm' : 'engine.wasm';
-  for (const up of ['../..', '../../..']) {
-    const p = join(here, up, 'build', file);
-    try { readFileSync(p, { flag: 'r' }).byteLength; return p; } catch { /* try next */ }
+  if (nodeFs) {
+    for (const up of ['../../build/', '../../../build/']) {
+      const url = new URL(up + file, import.meta.url);
+      if (nodeFs.existsSync(url)) return decodeURIComponent(url.pathname);
+    }
   }
   throw Object.assign(new Error(`engine not built: run npm run build (${file})`), { code: 'ENOENT_ENGINE' });
 }
@@ -164,7 +165,8 @@ export interface EngineOptions {
   /** Fixed seeds make runs reproducible (tests); random by default. */
   hashSeed?: number;
   randomSeed?: bigint;
-  wasm?: BufferSource;
+  /** The .wasm bytes or a compiled module; read from build/ when absent (Node only). */
+  wasm?: BufferSource | WebAssembly.Module;
 }
 
 /** A key's internals for DEBUG OBJECT (assembly/api.ts debugObject). */
@@ -213,8 +215,8 @@ export class Engine {
   private decoder = new TextDecoder();
 
   constructor(opts: EngineOptions = {}) {
-    const bytes = opts.wasm ?? readFileSync(wasmPath(opts.debug));
-    const module = new WebAssembly.Module(bytes);
+    const src = opts.wasm ?? nodeFs!.readFileSync(wasmPath(opts.debug));
+    const module = src instanceof WebAssembly.Module ? src : new WebAssembly.Module(src);
     const instance = new WebAssembly.Instance(module, {
       env: {
         abort: (msg: number, file: number, line: number, col: number) => {
@@ -224,11 +226,11 @@ export class Engine {
       },
     });
     this.x = instance.exports as unknown as EngineExports;
-    const seed = randomBytes(12);
+    const seed = new DataView(globalThis.crypto.getRandomValues(new Uint8Array(12)).buffer);
     this.x.init(
       opts.databases ?? 16,
-      opts.hashSeed ?? seed.readUInt32LE(0),
-      opts.randomSeed ?? seed.readBigUInt64LE(4),
+      opts.hashSeed ?? seed.getUint32(0, true),
+      opts.randomSeed ?? seed.getBigUint64(4, true),
     );
   }
 

@@ -3,9 +3,7 @@
 // host (clients, network, per-command time). Fields that describe machinery
 // this server does not have (forks, AOF rewrites, defrag, Lua) are present
 // with the value that is true here, usually 0.
-import os from 'node:os';
-import { readFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { nodeFs, nodeOs, nodeProcess, randomHex, pid } from './platform.js';
 import { registerHost, HostServer, HostClient } from './context.js';
 import { Reply } from './reply.js';
 import { COMMANDS, CMD_INFO } from '../engine/commands.gen.js';
@@ -16,7 +14,7 @@ import { memoryFigures, totalSystemMemory, fmt2f, ratio } from './memory-figures
 
 function packageVersion(): string {
   for (const up of ['../../package.json', '../../../package.json']) {
-    try { return JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')).version; } catch { /* next */ }
+    try { return JSON.parse(nodeFs!.readFileSync(new URL(up, import.meta.url), 'utf8')).version; } catch { /* next */ }
   }
   return '0.0.0';
 }
@@ -40,7 +38,7 @@ function stateOf(srv: HostServer): InfoState {
   let s = states.get(srv);
   if (!s) {
     const m = (): Metric => ({ lastTime: 0, lastValue: 0, samples: new Array(METRIC_SAMPLES).fill(0), idx: 0 });
-    s = { replid: randomBytes(20).toString('hex'), ops: m(), netIn: m(), netOut: m() };
+    s = { replid: randomHex(20), ops: m(), netIn: m(), netOut: m() };
     states.set(srv, s);
   }
   return s;
@@ -65,7 +63,7 @@ const metricAvg = (m: Metric) => m.samples.reduce((a, b) => a + b, 0) / METRIC_S
 /** Called from the cron: samples ops/sec and network rates. */
 export function infoCron(srv: HostServer): void {
   const s = stateOf(srv);
-  const now = Date.now();
+  const now = srv.clock.now();
   if (now - s.ops.lastTime >= 100) {
     sampleMetric(s.ops, now, totalCommands(srv));
     sampleMetric(s.netIn, now, srv.stats.netInputBytes);
@@ -97,7 +95,7 @@ function render(title: string, fields: Fields | string[]): string {
 // ---- sections -----------------------------------------------------------------------
 
 function serverSection(srv: HostServer): Fields {
-  const now = Date.now();
+  const now = srv.clock.now();
   const up = Math.floor((now - srv.startedAt) / 1000);
   const hz = srv.config.getInt('hz');
   return [
@@ -106,13 +104,14 @@ function serverSection(srv: HostServer): Fields {
     ['redis_git_dirty', 0],
     ['redis_build_id', '0'],
     ['redis_mode', 'standalone'],
-    ['os', `${os.type()} ${os.release()} ${os.machine()}`],
-    ['arch_bits', process.arch.includes('64') ? 64 : 32],
+    // In a browser: the engine's own word size (wasm32).
+    ['os', nodeOs ? `${nodeOs.type()} ${nodeOs.release()} ${nodeOs.machine()}` : 'browser'],
+    ['arch_bits', nodeProcess ? (nodeProcess.arch.includes('64') ? 64 : 32) : 32],
     ['monotonic_clock', 'process.hrtime'],
     ['multiplexing_api', 'libuv'],
     ['atomicvar_api', 'none'],
     ['gcc_version', '0.0.0'],
-    ['process_id', process.pid],
+    ['process_id', pid()],
     ['process_supervised', 'no'],
     ['run_id', srv.runId],
     ['tcp_port', srv.port],
@@ -123,7 +122,7 @@ function serverSection(srv: HostServer): Fields {
     ['configured_hz', hz],
     // Redis's LRU clock: seconds, 24 bits.
     ['lru_clock', Math.floor(now / 1000) & 0xffffff],
-    ['executable', process.argv[1] ?? process.execPath],
+    ['executable', nodeProcess ? nodeProcess.argv[1] ?? nodeProcess.execPath : ''],
     ['config_file', srv.configFile],
     ['io_threads_active', 0],
     ['vermilion_version', VERMILION_VERSION],
@@ -257,7 +256,8 @@ function statsSection(srv: HostServer): Fields {
     ['evicted_keys', srv.engine.x.evictedKeys()], ['evicted_clients', 0], ['total_eviction_exceeded_time', 0], ['current_eviction_exceeded_time', 0],
     ['keyspace_hits', x.keyspaceHits()],
     ['keyspace_misses', x.keyspaceMisses()],
-    ['pubsub_channels', 0], ['pubsub_patterns', 0], ['pubsubshard_channels', 0],
+    ['pubsub_channels', srv.pubsub.channelCount], ['pubsub_patterns', srv.pubsub.patternCount],
+    ['pubsubshard_channels', srv.pubsub.shardChannelCount],
     ['latest_fork_usec', 0], ['total_forks', 0], ['migrate_cached_sockets', 0], ['slave_expires_tracked_keys', 0],
     ['active_defrag_hits', 0], ['active_defrag_misses', 0], ['active_defrag_key_hits', 0], ['active_defrag_key_misses', 0],
     ['total_active_defrag_time', 0], ['current_active_defrag_time', 0],
@@ -282,7 +282,7 @@ function replicationSection(srv: HostServer): Fields {
 }
 
 function cpuSection(): Fields {
-  const u = process.cpuUsage();
+  const u = nodeProcess ? nodeProcess.cpuUsage() : { user: 0, system: 0 };
   const sec = (us: number) => (us / 1e6).toFixed(6);
   // Node runs commands on one thread: the main thread's figures are the process's.
   return [

@@ -220,6 +220,9 @@ const WALK_DONE = 1;
 const WALK_NO_ROOM = 2;
 const E_PREFIXES_NO_ROOM = 'ERR not enough memory left in the engine to group the keys';
 
+/** The next turn of the event loop: setImmediate in Node, a zero timeout in a page. */
+const nextTurn: (fn: () => void) => void = (globalThis as any).setImmediate ?? ((fn: () => void) => setTimeout(fn, 0));
+
 /** Keys walked per engine call, and the time one turn of the event loop may spend walking. */
 const STEP_BUDGET = 1000;
 const SLICE_MS = 2;
@@ -329,13 +332,13 @@ function cmdMemoryPrefixes(srv: HostServer, c: HostClient, args: Buffer[], r: Re
     }
     srv.stats.commandUsec[CMD_MEMORY_PREFIXES] += (performance.now() - t0) * 1000;
     if (total < 0 || written < total) {
-      setImmediate(slice);
+      nextTurn(slice);
       return;
     }
     x.prefixWalkFree(walk);
     deliver(out);
   };
-  setImmediate(slice);
+  nextTurn(slice);
 }
 
 export function register(): void {

@@ -4,7 +4,7 @@ import { Reply } from './reply.js';
 import { CMD_DEBUG, CMD_SHUTDOWN, CMD_TIME } from '../engine/commands.gen.js';
 import { DebugObject } from '../engine/engine.js';
 import { replyHelp, subcommandSyntaxError } from './cmd-client.js';
-import { nowMicros } from './monitor.js';
+import { clockMicros } from './clock.js';
 
 const E_SYNTAX = 'ERR syntax error';
 const E_NO_SUCH_KEY = 'ERR no such key';
@@ -19,8 +19,8 @@ const E_PUSH_RESP2 = 'ERR RESP2 is not supported by this command';
 // ---- TIME ------------------------------------------------------------------------
 
 // TIME — array of two bulk strings: unix seconds and the microseconds within.
-function cmdTime(_srv: HostServer, _c: HostClient, _args: Buffer[], r: Reply): void {
-  const t = nowMicros();
+function cmdTime(srv: HostServer, _c: HostClient, _args: Buffer[], r: Reply): void {
+  const t = clockMicros(srv.clock);
   r.array(2).bulk(String(t / 1000000n)).bulk(String(t % 1000000n));
 }
 

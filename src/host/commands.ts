@@ -7,6 +7,7 @@ import { register as info } from './cmd-info.js';
 import { register as command } from './cmd-command.js';
 import { register as slowlog } from './cmd-slowlog.js';
 import { register as latency } from './cmd-latency.js';
+import { register as pubsub } from './cmd-pubsub.js';
 import { register as memory } from './cmd-memory.js';
 
 let done = false;
@@ -21,5 +22,6 @@ export function registerHostCommands(): void {
   command();
   slowlog();
   latency();
+  pubsub();
   memory();
 }

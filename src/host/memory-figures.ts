@@ -3,7 +3,7 @@
 // the engine's exact block counts (assembly/db/memstats.ts), the allocator's
 // heap (assembly/ds/heap.ts) and the process. The README's "Memory" section
 // says what each one counts.
-import os from 'node:os';
+import { nodeOs, nodeProcess } from './platform.js';
 import type { HostServer } from './context.js';
 import type { HeapStats } from '../engine/engine.js';
 
@@ -84,7 +84,8 @@ export function memoryFigures(srv: HostServer): MemoryFigures {
     allocatorAllocated: heap.end - heap.start - heap.freeBytes - 4,
     allocatorActive: heap.highWater - heap.start,
     allocatorResident: heap.linear,
-    rss: process.memoryUsage.rss(),
+    // A page cannot see its process: its resident set is at least the engine's memory.
+    rss: nodeProcess ? nodeProcess.memoryUsage().rss : heap.linear,
   };
 }
 
@@ -108,4 +109,4 @@ export function fmt17g(v: number): string {
 /** printf("%.2f"). */
 export const fmt2f = (v: number): string => (Number.isFinite(v) ? v.toFixed(2) : v > 0 ? 'inf' : Number.isNaN(v) ? 'nan' : '-inf');
 
-export function totalSystemMemory(): number { return os.totalmem(); }
+export function totalSystemMemory(): number { return nodeOs ? nodeOs.totalmem() : 0; }

@@ -11,6 +11,11 @@ export class Reply {
   private chunks: Buffer[] = [];
   /** Codes ("ERR", "WRONGPASS"...) of the errors written, for INFO errorstats. */
   readonly errorCodes: string[] = [];
+  /**
+   * Sent even under CLIENT REPLY OFF/SKIP: pub/sub confirmations are
+   * pushes, which Redis 7.0 delivers whatever the reply mode.
+   */
+  sendWhenOff = false;
   constructor(public proto: number) {}
 
   private put(s: string): this {

@@ -1,6 +1,6 @@
 // Differential fuzzer: seeded random command sequences over every engine
-// command of the table (string, bitmap and generic key commands, plus PING
-// ECHO SELECT DBSIZE FLUSHDB FLUSHALL SWAPDB), valid and invalid (wrong
+// command of the table (string, bitmap, set and generic key commands, MULTI
+// EXEC DISCARD WATCH UNWATCH, PING ECHO SELECT DBSIZE FLUSHDB FLUSHALL SWAPDB), valid and invalid (wrong
 // arity, bad integers and floats, syntax errors, option mixes), over a small
 // key set so encodings and existence collide, sent to a real redis-server and
 // to Vermilion; raw replies are compared byte for byte.
@@ -64,6 +64,8 @@ class Gen {
   pick<T>(a: readonly T[]): T { return a[Math.floor(this.rnd() * a.length)]; }
 
   key(): string { return this.pick(KEYS); }
+  /** A collection member: integers (intset, listpack ints) and strings, colliding often. */
+  member(): string { return this.pick(MEMBERS); }
   keys(min = 1, max = 4): string[] { return Array.from({ length: this.int(min, max) }, () => this.key()); }
   value(): string {
     if (this.chance(0.05)) return 'x'.repeat(this.int(40, 70)); // across the embstr/raw line (44)
@@ -82,6 +84,8 @@ class Gen {
 }
 
 const KEYS = ['a', 'b', 'c', 'n', 'f', '{k}1'] as const;
+const MEMBERS = ['1', '2', '3', '-5', '100', '007', 'x', 'y', 'zz', '', '1.5', '9223372036854775807', 'abcdefghijklmnopqrstuvwxyz0123456789'] as const;
+const members = (g: Gen, min: number, max: number): string[] => Array.from({ length: g.int(min, max) }, () => g.member());
 const VALUES = ['', '0', '1', '-1', '10', '42', '-7', '3.5', '1e3', 'abc', 'foobar', 'hello world', ' 1', '1 ', '0x10',
   '9223372036854775807', '-9223372036854775808', '9223372036854775808', '12345678901234567890', 'inf', 'nan', '\u00ff\u0000\u0080',
   '007', '-0', '+5', 'ohmytext', 'mynewtext'] as const;
@@ -235,6 +239,41 @@ const GENERATORS: Record<string, G> = {
   TTL: (g) => [g.key()],
   TYPE: (g) => [g.key()],
   UNLINK: (g) => g.keys(),
+  // sets (random picks only with counts that take everything, so both
+  // servers stay in the same state; unordered replies are sorted)
+  SADD: (g) => [g.key(), ...members(g, 1, 4)],
+  SREM: (g) => [g.key(), ...members(g, 1, 3)],
+  SCARD: (g) => [g.key()],
+  SISMEMBER: (g) => [g.key(), g.member()],
+  SMISMEMBER: (g) => [g.key(), ...members(g, 1, 3)],
+  SMEMBERS: (g) => [g.key()],
+  SMOVE: (g) => [g.key(), g.key(), g.member()],
+  SPOP: (g) => [g.key(), g.chance(0.9) ? '1000' : g.pick(['0', '-1', 'abc'])],
+  SRANDMEMBER: (g) => [g.key(), g.chance(0.9) ? '1000' : g.pick(['0', 'abc', '9223372036854775808'])],
+  SINTER: (g) => g.keys(1, 3),
+  SINTERCARD: (g) => {
+    const ks = g.keys(1, 3);
+    const out = [g.chance(0.9) ? String(ks.length) : g.pick(['0', '-1', '5', 'x']), ...ks];
+    if (g.chance(0.4)) out.push('LIMIT', g.chance(0.8) ? String(g.int(0, 5)) : g.pick(['-1', 'x']));
+    return out;
+  },
+  SINTERSTORE: (g) => [g.key(), ...g.keys(1, 3)],
+  SUNION: (g) => g.keys(1, 3),
+  SUNIONSTORE: (g) => [g.key(), ...g.keys(1, 3)],
+  SDIFF: (g) => g.keys(1, 3),
+  SDIFFSTORE: (g) => [g.key(), ...g.keys(1, 3)],
+  SSCAN: (g) => {
+    const out = [g.key(), g.chance(0.9) ? '0' : g.pick(['abc', '-1'])];
+    if (g.chance(0.3)) out.push('MATCH', g.pick(['*', '1*', 'a*', '?']));
+    out.push('COUNT', g.chance(0.9) ? '1000' : g.pick(['0', '-1', 'abc']));
+    return out;
+  },
+  // transactions (one connection: its own writes invalidate its WATCH)
+  MULTI: () => [],
+  EXEC: () => [],
+  DISCARD: () => [],
+  WATCH: (g) => g.keys(1, 2),
+  UNWATCH: () => [],
   // connection and server
   PING: (g) => (g.chance(0.5) ? [] : g.chance(0.9) ? [g.value()] : [g.value(), g.value()]),
   ECHO: (g) => [g.value()],
@@ -247,7 +286,7 @@ const GENERATORS: Record<string, G> = {
 
 // How often each command is drawn: writes that build state more, the
 // database-wide wipes rarely so sequences grow some history.
-const WEIGHT: Record<string, number> = { SET: 8, SETBIT: 4, APPEND: 3, INCR: 2, FLUSHALL: 0.1, FLUSHDB: 0.2, SWAPDB: 0.5, SELECT: 1.5 };
+const WEIGHT: Record<string, number> = { SET: 8, SETBIT: 4, APPEND: 3, INCR: 2, SADD: 4, FLUSHALL: 0.1, FLUSHDB: 0.2, SWAPDB: 0.5, SELECT: 1.5, MULTI: 0.5, EXEC: 0.7, DISCARD: 0.2 };
 
 const OBJECT_SUBCOMMANDS = ['OBJECT|ENCODING', 'OBJECT|REFCOUNT', 'OBJECT|IDLETIME', 'OBJECT|FREQ', 'OBJECT|HELP'];
 
@@ -323,12 +362,22 @@ const asInt = (v: RespValue): bigint | null => (typeof v === 'number' ? BigInt(v
 const sortArr = (v: RespValue): RespValue => (Array.isArray(v) ? [...v].sort() : typeof v === 'object' && v && 'set' in v ? { set: [...v.set].sort() } : v);
 
 /** The normalizations listed at the top of this file; returns a comparable form. */
-function normalize(cmd: Cmd, raw: Buffer, peer: Buffer): string {
-  const name = cmd[0].toUpperCase();
+function normalize(cmd: Cmd, raw: Buffer, peer: Buffer, queued: Cmd[] | null = null): string {
   const parsed = parseReply(raw, 0);
   if (!parsed) return `unparsable:${raw.toString('latin1')}`;
-  const v = parsed[0];
   const other = parseReply(peer, 0)?.[0];
+  // EXEC: each queued command's reply is normalized as if sent alone.
+  if (cmd[0].toUpperCase() === 'EXEC' && queued && Array.isArray(parsed[0]) && parsed[0].length === queued.length) {
+    const mine = parsed[0];
+    const theirs = Array.isArray(other) ? other : [];
+    return JSON.stringify(mine.map((v, i) => normalizeValue(queued[i], v, theirs[i]) ?? JSON.stringify(v, big)));
+  }
+  return normalizeValue(cmd, parsed[0], other) ?? raw.toString('latin1');
+}
+
+/** The comparable form of one reply, or null when it is compared as it is. */
+function normalizeValue(cmd: Cmd, v: RespValue, other: RespValue | undefined): string | null {
+  const name = cmd[0].toUpperCase();
   const within = (tol: number) => {
     const a = asInt(v);
     const b = other === undefined ? null : asInt(other);
@@ -351,14 +400,38 @@ function normalize(cmd: Cmd, raw: Buffer, peer: Buffer): string {
       if (Array.isArray(v) && v.length === 2) return JSON.stringify([v[0], sortArr(v[1])], big);
       return JSON.stringify(v, big);
     case 'RANDOMKEY': return typeof v === 'string' ? 'some key' : JSON.stringify(v, big);
-    default: return raw.toString('latin1');
+    // Set members come in each hash table's order.
+    case 'SMEMBERS': case 'SINTER': case 'SUNION': case 'SDIFF': case 'SPOP': case 'SRANDMEMBER':
+      return JSON.stringify(sortArr(v), big);
+    case 'SSCAN':
+      if (Array.isArray(v) && v.length === 2 && cmd[2] !== '0') return 'scan page';
+      if (Array.isArray(v) && v.length === 2) return JSON.stringify([v[0], sortArr(v[1])], big);
+      return JSON.stringify(v, big);
+    default: return null;
   }
 }
 
 function big(_k: string, x: unknown): unknown { return typeof x === 'bigint' ? `${x}n` : x; }
 
+// The commands queued since MULTI on the reference connection, to normalize
+// the replies EXEC returns for them; null outside MULTI.
+let queue: Cmd[] | null = null;
+
+function trackMulti(cmd: Cmd, reply: Buffer): void {
+  const name = cmd[0].toUpperCase();
+  const text = reply.toString('latin1');
+  if (queue === null) {
+    if (name === 'MULTI' && text === '+OK\r\n') queue = [];
+  } else if (text === '+QUEUED\r\n') {
+    queue.push(cmd);
+  } else if (name === 'EXEC' || name === 'DISCARD' || name === 'RESET') {
+    queue = null;
+  }
+}
+
 /** Index of the first command whose replies differ, or -1. */
 function firstMismatch(cmds: Cmd[], ref: (Buffer | Error)[], got: (Buffer | Error)[]): number {
+  queue = null;
   for (let i = 0; i < cmds.length; i++) {
     const a = ref[i];
     const b = got[i];
@@ -366,8 +439,10 @@ function firstMismatch(cmds: Cmd[], ref: (Buffer | Error)[], got: (Buffer | Erro
       if (!(a instanceof Error && b instanceof Error)) return i;
       continue;
     }
+    const q = queue;
+    trackMulti(cmds[i], a);
     if (a.equals(b)) continue;
-    if (normalize(cmds[i], a, b) !== normalize(cmds[i], b, a)) return i;
+    if (normalize(cmds[i], a, b, q) !== normalize(cmds[i], b, a, q)) return i;
   }
   return -1;
 }
