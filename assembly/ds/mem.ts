@@ -82,7 +82,26 @@ export function memHasRoom(size: usize): bool {
   return !nearLimit() || heapCanAllocate(size, heapLimit);
 }
 
+/**
+ * The size actually requested from TLSF: above 128 bytes, rounded up to one
+ * of four classes per power of two (128, 160, 192, 224, 256, 320, ...), as
+ * jemalloc's size classes are. TLSF alone splits freed blocks into ever
+ * odder remainders under churn, which later requests of a slightly
+ * different size skip; with a few sizes per doubling a freed block is the
+ * exact size of many future requests. The cost is at most a quarter of the
+ * request (about a tenth on average), counted in the block's size.
+ */
+// @ts-ignore: decorator
+@inline export function sizeClass(size: usize): usize {
+  if (size <= 128) return size;
+  const step = <usize>1 << (29 - clz<u32>(<u32>(size - 1)));
+  const rounded = (size + step - 1) & ~(step - 1);
+  return rounded > MAX_BLOCK_PAYLOAD ? MAX_BLOCK_PAYLOAD : rounded;
+}
+const MAX_BLOCK_PAYLOAD: usize = (1 << 30) - 4;
+
 export function memAlloc(size: usize): usize {
+  size = sizeClass(size);
   if (nearLimit() && !heapCanAllocate(size, heapLimit)) noRoom();
   const ptr = heap.alloc(size);
   counted(ptr);
@@ -107,6 +126,7 @@ export function memFree(ptr: usize): void {
 /** Grows or shrinks a block, keeping its first min(old, new) bytes. */
 export function memRealloc(ptr: usize, size: usize): usize {
   if (ptr == 0) return memAlloc(size);
+  size = sizeClass(size);
   if (nearLimit() && !heapCanReallocate(ptr, size, heapLimit)) noRoom();
   usedBytes -= <u64>blockFootprint(ptr);
   const out = heap.realloc(ptr, size);
