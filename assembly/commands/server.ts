@@ -10,6 +10,7 @@ import { replySimple, replyBulk, replyInt, replyOk, replyError, replyArray, repl
 import { E_SYNTAX, E_DB_INDEX, E_INT_RANGE, E_SWAPDB_FIRST, E_SWAPDB_SECOND } from "../resp/errors";
 import { Db, numDbs, dbSize, dbEmpty, getDb, swapDbs, addDirty } from "../db/db";
 import { touchAllWatchedKeysInDb, touchAllWatchedKeys } from "../db/watch";
+import { signalDbAsReady } from "../db/ready";
 
 // PING [message] — simple "PONG" or the message as a bulk string; a RESP2
 // subscriber gets ["pong", message or ""], a reply its message reader can
@@ -106,6 +107,8 @@ function cmdSwapdb(): void {
     touchAllWatchedKeysInDb(<i32>a, getDb(<i32>a), getDb(<i32>b));
     touchAllWatchedKeysInDb(<i32>b, getDb(<i32>b), getDb(<i32>a));
     swapDbs(<i32>a, <i32>b);
+    signalDbAsReady(<i32>a);
+    signalDbAsReady(<i32>b);
     addDirty(1);
   }
   replyOk();

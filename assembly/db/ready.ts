@@ -7,7 +7,9 @@
 //
 // Record layout in the buffer, each record 4-aligned:
 //   | db i32 | keyLen u32 | key bytes ... (padded to 4) |
-// Duplicates are allowed: the host deduplicates when it drains.
+// A record with db = -1 - index and no key bytes stands for every key of
+// that database (SWAPDB). Duplicates are allowed: the host deduplicates
+// when it drains.
 
 import { memRealloc, memFree } from "../ds/mem";
 
@@ -35,6 +37,16 @@ export function signalKeyAsReady(db: i32, keyPtr: usize, keyLen: usize): void {
   memory.copy(bufPtr + bufLen + 8, keyPtr, keyLen);
   bufLen = need;
   readySignaled = true;
+}
+
+/**
+ * Every key of database `db` may now serve its waiters: SWAPDB brought in
+ * another database's keys, and Redis then serves the clients blocked on the
+ * keys that exist in their new database (scanDatabaseForReadyKeys).
+ */
+export function signalDbAsReady(db: i32): void {
+  if (!readyWatch) return;
+  signalKeyAsReady(-1 - db, 0, 0);
 }
 
 export function readyBufPtr(): usize { return bufPtr; }

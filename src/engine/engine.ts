@@ -52,6 +52,7 @@ export interface EngineExports {
   blockFirst(): number;
   blockCount(): number;
   blockTimeout(): number;
+  blockCmdLen(): number;
   setBlockedWatch(on: number): void;
   clientResetTx(id: number): void;
   setKeyspaceEvents(flags: number): void;
@@ -117,6 +118,7 @@ export interface EngineExports {
   setClientPause(mode: number): void;
   hostArg(n: number): number;
   debugObject(db: number, keyLen: number): number;
+  debugQuicklist(db: number, keyLen: number): number;
   // Memory reporting and the heap ceiling (assembly/memapi.ts).
   memStartup(): number;
   memPeakBytes(): number;
@@ -182,6 +184,8 @@ export interface DebugObject {
   intValue: bigint;
   /** The bytes of a raw/embstr string (a copy); null otherwise. */
   bytes: Buffer | null;
+  /** A list's quicklist: nodes, elements, fill, compress depth, listpack bytes; null otherwise. */
+  quicklist: { nodes: number; count: number; fill: number; compress: number; bytes: number } | null;
 }
 
 /** The allocator's heap (assembly/memapi.ts heapStats): addresses and byte counts. */
@@ -287,6 +291,7 @@ export class Engine {
   /**
    * The keys signalled ready since the last call, as "db:key" (key bytes
    * as latin1), deduplicated in first-signal order; clears the engine's list.
+   * A bare "db" (no colon) means every key of that database (SWAPDB).
    */
   takeReadyKeys(): string[] {
     const len = this.x.readyLen();
@@ -297,7 +302,7 @@ export class Engine {
     for (let at = 0; at < len;) {
       const db = mem.readInt32LE(base + at);
       const n = mem.readUInt32LE(base + at + 4);
-      seen.add(`${db}:${mem.toString('latin1', base + at + 8, base + at + 8 + n)}`);
+      seen.add(db < 0 ? `${-1 - db}` : `${db}:${mem.toString('latin1', base + at + 8, base + at + 8 + n)}`);
       at += 8 + ((n + 3) & ~3);
     }
     this.x.readyClear();
@@ -389,11 +394,21 @@ export class Engine {
     const dv = new DataView(this.x.memory.buffer, rec, 32);
     const valPtr = dv.getUint32(24, true);
     const valLen = dv.getUint32(28, true);
-    return {
+    const o: DebugObject = {
       addr: dv.getUint32(0, true), type: dv.getUint8(4), encoding: dv.getUint8(5),
       lru: dv.getUint32(8, true), idle: dv.getUint32(12, true), intValue: dv.getBigInt64(16, true),
       bytes: valPtr ? Buffer.from(new Uint8Array(this.x.memory.buffer, valPtr, valLen)) : null,
+      quicklist: null,
     };
+    const ql = this.x.debugQuicklist(db, key.length) >>> 0;
+    if (ql !== 0) {
+      const q = new DataView(this.x.memory.buffer, ql, 24);
+      o.quicklist = {
+        nodes: q.getUint32(0, true), count: q.getUint32(4, true), fill: q.getInt32(8, true),
+        compress: q.getInt32(12, true), bytes: q.getFloat64(16, true),
+      };
+    }
+    return o;
   }
 
   /** The allocator heap's figures (assembly/memapi.ts heapStats; walks the free lists). */

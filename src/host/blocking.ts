@@ -17,6 +17,14 @@ export interface BlockState {
   keys: string[];
   /** Unix ms; 0 waits forever. */
   deadline: number;
+  /** Bytes of the waiting command's arguments (CLIENT LIST argv-mem). */
+  argvMem: number;
+  /**
+   * Bytes of the waiting command itself, which stays unread in the input
+   * until it runs again: CLIENT LIST's qbuf leaves them out, as Redis has
+   * already parsed them.
+   */
+  cmdBytes: number;
   timer: unknown;
 }
 
@@ -29,14 +37,14 @@ export class Blocking {
   /** Clients blocked on keys (INFO blocked_clients). */
   get count(): number { return this.blockedCount; }
 
-  block(c: HostClient, db: number, keys: Buffer[], deadline: number): void {
+  block(c: HostClient, db: number, keys: Buffer[], deadline: number, argvMem = 0, cmdBytes = 0): void {
     const names = [...new Set(keys.map((k) => `${db}:${k.toString('latin1')}`))];
     for (const k of names) {
       const list = this.waiters.get(k);
       if (list) list.push(c);
       else this.waiters.set(k, [c]);
     }
-    c.blocked = { keys: names, deadline, timer: null };
+    c.blocked = { keys: names, deadline, argvMem, cmdBytes, timer: null };
     this.arm(c);
     if (this.blockedCount++ === 0) this.engine.x.setBlockedWatch(1);
   }
@@ -72,6 +80,12 @@ export class Blocking {
       this.engine.x.setBlockedWatch(0);
       this.engine.x.readyClear();
     }
+  }
+
+  /** The "db:key" names of database `db` that clients wait on. */
+  keysInDb(db: number): string[] {
+    const prefix = `${db}:`;
+    return [...this.waiters.keys()].filter((k) => k.startsWith(prefix));
   }
 
   /** The clients waiting on a key, first arrival first (a copy). */

@@ -86,9 +86,9 @@ function flagLetters(srv: HostServer, c: HostClient): string {
  */
 function clientLine(srv: HostServer, c: HostClient, self: HostClient | null, args: Buffer[], now: number): string {
   const x = srv.engine.x;
-  const qbuf = x.clientQbuf(c.slot);
+  const qbuf = x.clientQbuf(c.slot) - (c.blocked?.cmdBytes ?? 0);
   const qcap = x.clientQbufCap(c.slot);
-  const argvMem = c === self ? args.reduce((n, a) => n + a.length, 0) : 0;
+  const argvMem = c === self ? args.reduce((n, a) => n + a.length, 0) : (c.blocked?.argvMem ?? 0);
   const omem = c.pendingOut();
   const events = (c.socket && !c.socket.isPaused() ? 'r' : '') + (omem > 0 ? 'w' : '');
   // What this connection holds: its input buffer, the arguments being run

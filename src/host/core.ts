@@ -302,7 +302,11 @@ export abstract class HostCore implements HostServer {
         } else if (st === ST_BLOCKED) {
           if (!c.blocked) {
             const { keys, deadline } = engine.blockedOn();
-            this.blocking.block(c, engine.x.clientDb(c.slot), keys, deadline);
+            // As in Redis, a waiting client shows its command in CLIENT LIST
+            // (cmd=, argv-mem=) while it waits.
+            c.lastCmd = COMMANDS[engine.x.handoffCmd()].name;
+            const argvMem = engine.handoffArgs().reduce((n, a) => n + a.length, 0);
+            this.blocking.block(c, engine.x.clientDb(c.slot), keys, deadline, argvMem, engine.x.blockCmdLen());
           }
           break;
         } else if (st === ST_READY) {
@@ -363,8 +367,10 @@ export abstract class HostCore implements HostServer {
     this.servingReady = true;
     try {
       for (;;) {
-        const keys = this.engine.takeReadyKeys();
-        if (keys.length === 0) break;
+        const ready = this.engine.takeReadyKeys();
+        if (ready.length === 0) break;
+        // A bare db number (SWAPDB) readies every key waited on in that db.
+        const keys = ready.flatMap((k) => (k.includes(':') ? [k] : this.blocking.keysInDb(Number(k))));
         for (const k of keys) {
           for (const w of this.blocking.waitersOf(k)) {
             if (!w.blocked || !w.socket) continue;

@@ -13,6 +13,7 @@
 // set with EX 100 reads 100 in the same second on every runner), on client
 // ids, or on hash order.
 import { BITMAP_TABLES } from '../engine/bitmap.cases.js';
+import { ZSET_TABLES } from '../engine/zset.cases.js';
 
 export interface SharedTable {
   name: string;
@@ -273,4 +274,5 @@ const OWN_TABLES: SharedTable[] = [
 export const SHARED_TABLES: SharedTable[] = [
   ...OWN_TABLES,
   ...BITMAP_TABLES.map((t) => ({ name: `bitmap: ${t.name}`, setup: t.setup, rows: t.rows, latin1: true })),
+  ...ZSET_TABLES.map(([name, rows]) => ({ name: `zset: ${name}`, setup: [], rows })),
 ];

@@ -252,6 +252,7 @@ describe.skipIf(!haveCli)('redis-cli hints from our COMMAND DOCS', () => {
     const p = server.port;
     expect(await hint(p, 'SET ')).toBe('key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]');
     expect(await hint(p, 'GETEX ')).toBe('key [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|PERSIST]');
+    expect(await hint(p, 'LPUSH ')).toBe('key element [element ...]');
     // redis-cli has its own table of every Redis command; no hint for one
     // that is not in our table proves it read ours.
     const ref = JSON.parse(readFileSync(new URL('../../../shared/reference/redis-7.0-commands.json', import.meta.url), 'utf8'));
