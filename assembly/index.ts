@@ -18,6 +18,7 @@ import { initWatch, unwatchAllKeys } from "./db/watch";
 import { setCurrent } from "./commands/context";
 import { setSeeds } from "./ds/hash";
 import { registerAll } from "./commands/registry";
+import { markStartup } from "./db/memstats";
 
 export const ST_OK: i32 = 0;
 export const ST_HANDOFF: i32 = 1;
@@ -39,6 +40,7 @@ export function init(numDatabases: i32, hashSeed: u32, randomSeed: u64): void {
   initCommandLookup();
   initWatch();
   registerAll();
+  markStartup();
 }
 
 export function newClient(): u32 { return clientNew(); }
@@ -207,6 +209,7 @@ export function clientQbuf(id: u32): u32 { return clientQueryBufLen(clientGet(id
 export function clientQbufCap(id: u32): u32 { return clientQueryBufCap(clientGet(id)); }
 
 export * from "./api";
+export * from "./memapi";
 
 import { argBaseNow } from "./client";
 /** Base address the handoffArgv offsets are relative to. */

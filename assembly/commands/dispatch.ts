@@ -11,14 +11,15 @@ import {
 import {
   Client, CF_AUTHED, CF_MONITOR, CF_MULTI, CF_DIRTY_EXEC, CF_IN_EXEC, CF_PUBSUB, argPtr, argLen, curArgc,
 } from "../client";
-import { memCalloc } from "../ds/mem";
+import { memCalloc, memUsed } from "../ds/mem";
 import { hashBytes } from "../ds/hash";
 import { replyError, replyErrorBytes, replySimple, writeAscii, outMark } from "../resp/writer";
 import {
-  E_NOAUTH, E_MONITOR_KEYSPACE, E_NO_MULTI, E_OOM, E_PUBSUB_CONTEXT_BEFORE, E_PUBSUB_CONTEXT_BEFORE_EXEC,
+  E_NOAUTH, E_MONITOR_KEYSPACE, E_NO_MULTI, E_OOM, E_OOM_HEAP, E_PUBSUB_CONTEXT_BEFORE, E_PUBSUB_CONTEXT_BEFORE_EXEC,
   E_PUBSUB_CONTEXT_AFTER,
 } from "../resp/errors";
 import { maxmemory, performEvictions } from "../db/evict";
+import { heapWatch, heapRefusesCommand } from "../db/memstats";
 import { authRequired } from "../resp/reader";
 import { errorsSeen } from "../resp/stats";
 import { discardTransaction } from "./multi";
@@ -315,6 +316,13 @@ export function dispatch(c: Client): i32 {
       replyError(E_OOM);
       return refused(c);
     }
+  }
+  // wasm32's 4 GiB: refuse what would add data before the allocator runs
+  // out of room, whatever maxmemory says (db/memstats.ts, the heap ceiling).
+  if (memUsed() >= heapWatch && (c.flags & CF_IN_EXEC) == 0 && heapRefusesCommand(c, id)) {
+    statRejected[id]++;
+    replyError(E_OOM_HEAP);
+    return refused(c);
   }
   lastRejected = false;
   // The queued commands of an EXEC run as one: a pause holds the EXEC

@@ -9,6 +9,7 @@ import { register as registerList } from "./list";
 import { register as registerHash } from "./hash";
 import { register as registerZset } from "./zset";
 import { register as registerSort } from "./sort";
+import { register as registerMemory } from "./memory";
 
 export function registerAll(): void {
   registerString();
@@ -21,4 +22,5 @@ export function registerAll(): void {
   registerHash();
   registerZset();
   registerSort();
+  registerMemory();
 }

@@ -14,7 +14,7 @@
 // filled from the left):
 //   | idle u64 | keyPtr u32 (a copy owned by the pool, 0 = empty) | keyLen u32 | db i32 | pad |
 
-import { memAlloc, memFree, memUsed } from "../ds/mem";
+import { memAlloc, memFree, memUsed, blockFootprint } from "../ds/mem";
 import { randomBelow } from "../ds/hash";
 import { dictRandom, dictSize } from "../ds/dict";
 import { Db, getDb, numDbs, dbFindRaw, dbDeleteEntry, dbExpireIfNeeded } from "./db";
@@ -206,4 +206,21 @@ export function performEvictions(): bool {
     statEvictedKeys++;
   }
   return true;
+}
+
+/** Bytes of the candidate pool and the key copies it holds (MEMORY STATS). */
+export function evictPoolMemory(): u64 {
+  if (pool == 0) return 0;
+  let n = <u64>blockFootprint(pool);
+  for (let k = 0; k < POOL_SIZE; k++) {
+    const keyPtr = <usize>load<u32>(slot(k), 8);
+    if (keyPtr != 0) n += <u64>blockFootprint(keyPtr);
+  }
+  return n;
+}
+
+/** MEMORY PURGE: drops the pool's candidates (the next eviction samples afresh). */
+export function evictPoolClear(): void {
+  if (pool == 0) return;
+  for (let k = 0; k < POOL_SIZE; k++) slotClear(k);
 }

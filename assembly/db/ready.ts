@@ -11,7 +11,7 @@
 // that database (SWAPDB). Duplicates are allowed: the host deduplicates
 // when it drains.
 
-import { memRealloc } from "../ds/mem";
+import { memRealloc, memFree } from "../ds/mem";
 
 export let readyWatch: bool = false;
 /** Set when a key was recorded since the host last drained the buffer. */
@@ -51,6 +51,14 @@ export function signalDbAsReady(db: i32): void {
 
 export function readyBufPtr(): usize { return bufPtr; }
 export function readyBufLen(): usize { return bufLen; }
+/** MEMORY PURGE: frees the buffer while it holds nothing (it grows back on demand). */
+export function readyShrink(): void {
+  if (bufLen == 0 && bufPtr != 0) {
+    memFree(bufPtr);
+    bufPtr = 0;
+    bufCap = 0;
+  }
+}
 export function readyReset(): void {
   bufLen = 0;
   readySignaled = false;

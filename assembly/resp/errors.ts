@@ -89,6 +89,8 @@ export const E_NO_MULTI = "ERR Command not allowed inside a transaction";
 
 // ---- memory (db/evict.ts, dispatch.ts) ---------------------------------------------
 export const E_OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+// Not Redis's: the wasm32 engine's own limit (db/memstats.ts, the heap ceiling).
+export const E_OOM_HEAP = "OOM command not allowed when used memory is near the engine's 4 GiB address space limit (wasm32); set maxmemory below it.";
 
 // ---- list (commands/list.ts) -----------------------------------------------------
 // Also used there: E_SYNTAX, E_WRONGTYPE, E_NO_SUCH_KEY (LSET), E_OUT_OF_RANGE (LSET).

@@ -90,7 +90,8 @@ export class EmbeddedCore extends HostCore {
       this.account(c, t0, false, NO_OUTPUT);
       return;
     }
-    const rec = x.batchRecords() >> 2;
+    // Addresses past 2 GiB come back as negative i32: read them unsigned.
+    const rec = x.batchRecords() >>> 2;
     let i32 = this.i32;
     if (rec + 4 > i32.length) i32 = this.i32 = new Int32Array(x.memory.buffer);
     const id = i32[rec];
@@ -211,7 +212,7 @@ export class ApiClient implements ClientSocket {
     for (let i = 0; i < args.length; i++) texts[argc++] = argText(args[i]);
     if (argc === 0) throw new VermilionError('EINVAL', 'a command needs a name');
     const total = requestLength(texts, argc, this.lens);
-    const ptr = x.reserveInput(c.slot, total);
+    const ptr = x.reserveInput(c.slot, total) >>> 0;
     if (ptr === 0) throw new VermilionError('EINVAL', 'request larger than the engine can buffer');
     let mem = this.mem;
     if (mem.length < ptr + total) mem = this.mem = memView(x.memory.buffer);
@@ -233,7 +234,7 @@ export class ApiClient implements ClientSocket {
       // CLIENT REPLY OFF / SKIP: nothing to decode.
       if (len === 0) return undefined as unknown as ReplyValue;
       core.stats.netOutputBytes += len;
-      const p = x.outputPtr();
+      const p = x.outputPtr() >>> 0;
       mem = this.mem;
       if (mem.length < p + len) mem = this.mem = memView(x.memory.buffer);
       return decodeOne(this.decoder, mem, p, p + len, buffers);

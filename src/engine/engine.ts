@@ -3,7 +3,9 @@
 // the replies out, the arguments of a handed-off command out.
 //
 // Views over memory.buffer go stale when the memory grows, so every accessor
-// re-reads `memory.buffer` instead of caching a view.
+// re-reads `memory.buffer` instead of caching a view. Addresses come back
+// from the engine as i32: past 2 GiB they are negative, so every one is
+// read with `>>> 0` (the batch records' addresses too, in requestBytes).
 //
 // No Node-only imports: the browser build loads this file too, passing the
 // .wasm bytes (or a compiled module) itself.
@@ -117,6 +119,33 @@ export interface EngineExports {
   hostArg(n: number): number;
   debugObject(db: number, keyLen: number): number;
   debugQuicklist(db: number, keyLen: number): number;
+  // Memory reporting and the heap ceiling (assembly/memapi.ts).
+  memStartup(): number;
+  memPeakBytes(): number;
+  memClients(): number;
+  memClient(id: number): number;
+  memDbMain(db: number): number;
+  memDbExpires(db: number): number;
+  heapStats(): number;
+  heapClasses(): number;
+  heapClassCount(fl: number): number;
+  heapClassBytes(fl: number): number;
+  heapLimitBytes(): number;
+  heapCeilingBytes(): number;
+  heapMarginBytes(): number;
+  heapRoomBytes(): number;
+  heapRefusingWrites(): number;
+  heapRefusedWrites(): number;
+  setHeapLimit(bytes: number): void;
+  inputRefusedForRoom(): number;
+  memoryPurge(): void;
+  prefixWalkStart(db: number, depth: number, sepLen: number, count: number): number;
+  prefixWalkStep(walk: number, budget: number): number;
+  prefixWalkOrder(walk: number): number;
+  prefixWalkOrderLen(walk: number): number;
+  prefixWalkKeys(walk: number): number;
+  prefixWalkBytes(walk: number): number;
+  prefixWalkFree(walk: number): void;
   [name: string]: any;
 }
 
@@ -158,6 +187,30 @@ export interface DebugObject {
   /** A list's quicklist: nodes, elements, fill, compress depth, listpack bytes; null otherwise. */
   quicklist: { nodes: number; count: number; fill: number; compress: number; bytes: number } | null;
 }
+
+/** The allocator's heap (assembly/memapi.ts heapStats): addresses and byte counts. */
+export interface HeapStats {
+  /** Linear memory size. */
+  linear: number;
+  /** Address of the first block, of the end of the last used block, of the heap's end. */
+  start: number;
+  highWater: number;
+  end: number;
+  freeBytes: number;
+  freeBlocks: number;
+  largestFree: number;
+  /** The free block between the last used block and the end (growth slack). */
+  topFree: number;
+  /** Blocks and bytes ds/mem.ts counts (the engine's own; the runtime's objects are not among them). */
+  engineBlocks: number;
+  engineBytes: number;
+  allocFailures: number;
+  /** The smallest size of the largest free block's class: any request up to it fits without growing. */
+  largestFreeClass: number;
+}
+
+/** One group of a MEMORY PREFIXES walk. */
+export interface PrefixGroup { prefix: Buffer; keys: number; bytes: number }
 
 const EMPTY_BATCH = new Int32Array(0);
 
@@ -209,7 +262,7 @@ export class Engine {
 
   /** Copies the first `n` bytes of `chunk` into client `id`'s input and runs what is complete. */
   feed(id: number, chunk: Uint8Array, nowMs: number, n = chunk.length): number {
-    const ptr = this.x.reserveInput(id, n);
+    const ptr = this.x.reserveInput(id, n) >>> 0;
     if (ptr === 0) return ST_INPUT_FULL;
     const mem = this.bytes();
     if (Buffer.isBuffer(chunk)) chunk.copy(mem, ptr, 0, n);
@@ -219,7 +272,7 @@ export class Engine {
 
   /** Copies input for a client that must not run it yet (blocked); ST_INPUT_FULL or ST_OK. */
   append(id: number, chunk: Uint8Array, n = chunk.length): number {
-    const ptr = this.x.reserveInput(id, n);
+    const ptr = this.x.reserveInput(id, n) >>> 0;
     if (ptr === 0) return ST_INPUT_FULL;
     const mem = this.bytes();
     if (Buffer.isBuffer(chunk)) chunk.copy(mem, ptr, 0, n);
@@ -244,7 +297,7 @@ export class Engine {
     const len = this.x.readyLen();
     if (len === 0) return [];
     const mem = this.bytes();
-    const base = this.x.readyPtr();
+    const base = this.x.readyPtr() >>> 0;
     const seen = new Set<string>();
     for (let at = 0; at < len;) {
       const db = mem.readInt32LE(base + at);
@@ -264,7 +317,7 @@ export class Engine {
     const len = this.x.notifyLen();
     if (len === 0) return [];
     const mem = this.bytes();
-    const base = this.x.notifyPtr();
+    const base = this.x.notifyPtr() >>> 0;
     const out: { db: number; event: string; key: Buffer }[] = [];
     for (let at = 0; at < len;) {
       const p = base + at;
@@ -289,7 +342,7 @@ export class Engine {
   takeOutput(): Buffer | null {
     const len = this.x.outputLen();
     if (len === 0) return null;
-    const ptr = this.x.outputPtr();
+    const ptr = this.x.outputPtr() >>> 0;
     const out = Buffer.allocUnsafe(len);
     this.bytes().copy(out, 0, ptr, ptr + len);
     return out;
@@ -298,12 +351,12 @@ export class Engine {
   /** The handed-off command's arguments, copied out. */
   handoffArgs(): Buffer[] {
     const argc = this.x.handoffArgc();
-    const argv = this.x.handoffArgv();
+    const argv = this.x.handoffArgv() >>> 0;
     const mem = this.x.memory.buffer;
     const spans = new Uint32Array(mem, argv, argc * 2);
     // Inline commands keep args in another buffer; handoffArgv gives offsets
     // relative to the base that bindArgs chose, exported as argBase.
-    const base = this.x.handoffBase();
+    const base = this.x.handoffBase() >>> 0;
     const out: Buffer[] = [];
     for (let i = 0; i < argc; i++) {
       out.push(Buffer.from(new Uint8Array(mem, base + spans[i * 2], spans[i * 2 + 1])));
@@ -321,20 +374,22 @@ export class Engine {
   batch(): Int32Array {
     const n = this.x.batchCount();
     if (n === 0) return EMPTY_BATCH;
-    const at = this.x.batchRecords() >> 2;
+    const at = this.x.batchRecords() >>> 2;
     return this.ints().subarray(at, at + n * 4);
   }
 
   /** Request bytes between two addresses of a batch record (for MONITOR/SLOWLOG): a copy. */
   requestBytes(start: number, end: number): Buffer {
+    start >>>= 0;
+    end >>>= 0;
     return Buffer.from(new Uint8Array(this.x.memory.buffer, start, end - start));
   }
 
   /** DEBUG OBJECT's facts about a key in `db`, or null if it does not exist. */
   debugObject(db: number, key: Buffer): DebugObject | null {
-    const p = this.x.hostArg(key.length);
+    const p = this.x.hostArg(key.length) >>> 0;
     new Uint8Array(this.x.memory.buffer, p, key.length).set(key);
-    const rec = this.x.debugObject(db, key.length);
+    const rec = this.x.debugObject(db, key.length) >>> 0;
     if (rec === 0) return null;
     const dv = new DataView(this.x.memory.buffer, rec, 32);
     const valPtr = dv.getUint32(24, true);
@@ -345,7 +400,7 @@ export class Engine {
       bytes: valPtr ? Buffer.from(new Uint8Array(this.x.memory.buffer, valPtr, valLen)) : null,
       quicklist: null,
     };
-    const ql = this.x.debugQuicklist(db, key.length);
+    const ql = this.x.debugQuicklist(db, key.length) >>> 0;
     if (ql !== 0) {
       const q = new DataView(this.x.memory.buffer, ql, 24);
       o.quicklist = {
@@ -356,8 +411,41 @@ export class Engine {
     return o;
   }
 
+  /** The allocator heap's figures (assembly/memapi.ts heapStats; walks the free lists). */
+  heapStats(): HeapStats {
+    const p = this.x.heapStats() >>> 0;
+    const v = new Float64Array(this.x.memory.buffer, p, 12);
+    return {
+      linear: v[0], start: v[1], highWater: v[2], end: v[3], freeBytes: v[4], freeBlocks: v[5],
+      largestFree: v[6], topFree: v[7], engineBlocks: v[8], engineBytes: v[9], allocFailures: v[10],
+      largestFreeClass: v[11],
+    };
+  }
+
+  /** Starts a MEMORY PREFIXES walk of `db` (assembly/db/prefixes.ts); returns its handle. */
+  prefixWalkStart(db: number, depth: number, sep: Buffer, count: number): number {
+    const p = this.x.hostArg(sep.length) >>> 0;
+    new Uint8Array(this.x.memory.buffer, p, sep.length).set(sep);
+    return this.x.prefixWalkStart(db, depth, sep.length, count);
+  }
+
+  /** Groups [from, to) of a finished walk's result, largest first (prefix bytes copied out). */
+  prefixWalkResult(walk: number, from = 0, to = this.x.prefixWalkOrderLen(walk)): PrefixGroup[] {
+    const order = this.x.prefixWalkOrder(walk) >>> 0;
+    const mem = this.bytes();
+    const u64 = (at: number) => mem.readUInt32LE(at) + mem.readUInt32LE(at + 4) * 2 ** 32;
+    const out: PrefixGroup[] = [];
+    for (let i = from; i < to; i++) {
+      const g = mem.readUInt32LE(order + i * 4);
+      const len = mem.readUInt32LE(g + 8);
+      out.push({ prefix: Buffer.from(mem.subarray(g + 32, g + 32 + len)), keys: u64(g + 16), bytes: u64(g + 24) });
+    }
+    return out;
+  }
+
   /** Reads an AssemblyScript string (UTF-16, length in the header). */
   readAsString(ptr: number): string {
+    ptr >>>= 0;
     if (!ptr) return '';
     const mem = this.x.memory.buffer;
     const len = new Uint32Array(mem, ptr - 4, 1)[0] >>> 1;
@@ -366,6 +454,7 @@ export class Engine {
 
   /** Reads a (u32 length, bytes) record. */
   readLenBytes(ptr: number): string {
+    ptr >>>= 0;
     const mem = this.x.memory.buffer;
     const n = new DataView(mem).getUint32(ptr, true);
     return this.decoder.decode(new Uint8Array(mem, ptr + 4, n));

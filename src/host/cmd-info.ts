@@ -10,6 +10,7 @@ import { COMMANDS, CMD_INFO } from '../engine/commands.gen.js';
 import { REDIS_VERSION } from './cmd-connection.js';
 import { latencyStatsLines } from './cmd-latency.js';
 import { configOr } from './timing.js';
+import { memoryFigures, totalSystemMemory, fmt2f, ratio } from './memory-figures.js';
 
 function packageVersion(): string {
   for (const up of ['../../package.json', '../../../package.json']) {
@@ -30,14 +31,14 @@ const DEFAULT = new Set(['server', 'clients', 'memory', 'persistence', 'stats', 
 // instantaneous_*: Redis samples the counters every 100 ms into 16-slot rings.
 const METRIC_SAMPLES = 16;
 interface Metric { lastTime: number; lastValue: number; samples: number[]; idx: number }
-interface InfoState { peak: number; replid: string; ops: Metric; netIn: Metric; netOut: Metric }
+interface InfoState { replid: string; ops: Metric; netIn: Metric; netOut: Metric }
 const states = new WeakMap<HostServer, InfoState>();
 
 function stateOf(srv: HostServer): InfoState {
   let s = states.get(srv);
   if (!s) {
     const m = (): Metric => ({ lastTime: 0, lastValue: 0, samples: new Array(METRIC_SAMPLES).fill(0), idx: 0 });
-    s = { peak: 0, replid: randomHex(20), ops: m(), netIn: m(), netOut: m() };
+    s = { replid: randomHex(20), ops: m(), netIn: m(), netOut: m() };
     states.set(srv, s);
   }
   return s;
@@ -59,7 +60,7 @@ function sampleMetric(m: Metric, now: number, value: number): void {
 }
 const metricAvg = (m: Metric) => m.samples.reduce((a, b) => a + b, 0) / METRIC_SAMPLES;
 
-/** Called from the cron: samples ops/sec and network rates, tracks the memory peak. */
+/** Called from the cron: samples ops/sec and network rates. */
 export function infoCron(srv: HostServer): void {
   const s = stateOf(srv);
   const now = srv.clock.now();
@@ -68,7 +69,6 @@ export function infoCron(srv: HostServer): void {
     sampleMetric(s.netIn, now, srv.stats.netInputBytes);
     sampleMetric(s.netOut, now, srv.stats.netOutputBytes);
   }
-  s.peak = Math.max(s.peak, srv.engine.x.usedMemory());
 }
 
 // ---- formatting ---------------------------------------------------------------------
@@ -149,31 +149,25 @@ function clientsSection(srv: HostServer): Fields {
 }
 
 function memorySection(srv: HostServer): Fields {
-  const used = srv.engine.x.usedMemory();
-  const st = stateOf(srv);
-  st.peak = Math.max(st.peak, used);
-  const heap = srv.engine.memory.buffer.byteLength;
-  // A page cannot see its process: its resident set is at least the engine's memory.
-  const rss = nodeProcess ? nodeProcess.memoryUsage().rss : heap;
-  const total = nodeOs ? nodeOs.totalmem() : 0;
+  const m = memoryFigures(srv);
+  const total = totalSystemMemory();
   const maxmemory = Number(configOr(srv, 'maxmemory', '0'));
-  const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : '0.00');
+  const r2 = (a: number, b: number) => fmt2f(ratio(a, b));
   return [
-    ['used_memory', used],
-    ['used_memory_human', bytesToHuman(used)],
-    ['used_memory_rss', rss],
-    ['used_memory_rss_human', bytesToHuman(rss)],
-    ['used_memory_peak', st.peak],
-    ['used_memory_peak_human', bytesToHuman(st.peak)],
-    ['used_memory_peak_perc', `${st.peak ? ((used * 100) / st.peak).toFixed(2) : '0.00'}%`],
-    // The engine accounts the dataset's bytes only: no separate overhead figure.
-    ['used_memory_overhead', 0],
-    ['used_memory_startup', 0],
-    ['used_memory_dataset', used],
-    ['used_memory_dataset_perc', '100.00%'],
-    ['allocator_allocated', used],
-    ['allocator_active', heap],
-    ['allocator_resident', heap],
+    ['used_memory', m.used],
+    ['used_memory_human', bytesToHuman(m.used)],
+    ['used_memory_rss', m.rss],
+    ['used_memory_rss_human', bytesToHuman(m.rss)],
+    ['used_memory_peak', m.peak],
+    ['used_memory_peak_human', bytesToHuman(m.peak)],
+    ['used_memory_peak_perc', `${fmt2f(Math.fround(m.peakPerc))}%`],
+    ['used_memory_overhead', m.overhead],
+    ['used_memory_startup', m.startup],
+    ['used_memory_dataset', m.dataset],
+    ['used_memory_dataset_perc', `${fmt2f(Math.fround(m.datasetPerc))}%`],
+    ['allocator_allocated', m.allocatorAllocated],
+    ['allocator_active', m.allocatorActive],
+    ['allocator_resident', m.allocatorResident],
     ['total_system_memory', total],
     ['total_system_memory_human', bytesToHuman(total)],
     ['used_memory_lua', 0],
@@ -192,22 +186,22 @@ function memorySection(srv: HostServer): Fields {
     ['maxmemory', maxmemory],
     ['maxmemory_human', bytesToHuman(maxmemory)],
     ['maxmemory_policy', srv.config.get('maxmemory-policy')],
-    ['allocator_frag_ratio', ratio(heap, used)],
-    ['allocator_frag_bytes', heap - used],
-    ['allocator_rss_ratio', ratio(heap, heap)],
-    ['allocator_rss_bytes', 0],
-    ['rss_overhead_ratio', ratio(rss, heap)],
-    ['rss_overhead_bytes', rss - heap],
-    ['mem_fragmentation_ratio', ratio(rss, used)],
-    ['mem_fragmentation_bytes', rss - used],
+    ['allocator_frag_ratio', r2(m.allocatorActive, m.allocatorAllocated)],
+    ['allocator_frag_bytes', m.allocatorActive - m.allocatorAllocated],
+    ['allocator_rss_ratio', r2(m.allocatorResident, m.allocatorActive)],
+    ['allocator_rss_bytes', m.allocatorResident - m.allocatorActive],
+    ['rss_overhead_ratio', r2(m.rss, m.allocatorResident)],
+    ['rss_overhead_bytes', m.rss - m.allocatorResident],
+    ['mem_fragmentation_ratio', r2(m.rss, m.used)],
+    ['mem_fragmentation_bytes', m.rss - m.used],
     ['mem_not_counted_for_evict', 0],
     ['mem_replication_backlog', 0],
     ['mem_total_replication_buffers', 0],
     ['mem_clients_slaves', 0],
-    ['mem_clients_normal', 0],
+    ['mem_clients_normal', m.clientsNormal],
     ['mem_cluster_links', 0],
     ['mem_aof_buffer', 0],
-    ['mem_allocator', 'vermilion-wasm'],
+    ['mem_allocator', 'tlsf-assemblyscript'],
     ['active_defrag_running', 0],
     ['lazyfree_pending_objects', 0],
     ['lazyfreed_objects', 0],

@@ -8,6 +8,7 @@ import { register as command } from './cmd-command.js';
 import { register as slowlog } from './cmd-slowlog.js';
 import { register as latency } from './cmd-latency.js';
 import { register as pubsub } from './cmd-pubsub.js';
+import { register as memory } from './cmd-memory.js';
 
 let done = false;
 export function registerHostCommands(): void {
@@ -22,4 +23,5 @@ export function registerHostCommands(): void {
   slowlog();
   latency();
   pubsub();
+  memory();
 }

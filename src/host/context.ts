@@ -75,6 +75,8 @@ export interface HostClient {
   closeAsap?: boolean;
   /** Unix seconds since it has been over the soft output limit; 0 when under. */
   obufSoftSince?: number;
+  /** Set while a host command's reply is deferred (HostServer.deferReply): its next commands wait unread. */
+  suspended?: boolean;
 }
 
 export type HostHandler = (srv: HostServer, c: HostClient, args: Buffer[], r: Reply) => void;
@@ -109,6 +111,15 @@ export interface HostServer {
   log(level: 'debug' | 'verbose' | 'notice' | 'warning', msg: string): void;
   /** The pub/sub room: subscriptions and delivery. */
   pubsub: PubSub;
+  /**
+   * Lets a host command reply later, after work spread over several turns
+   * of the event loop (MEMORY PREFIXES): the client's next commands wait,
+   * other clients are served, and calling the returned function sends the
+   * reply and runs what the client sent meanwhile. Null when the reply must
+   * be written now (inside EXEC, or no socket): the command then does its
+   * work at once. Absent where the host cannot defer at all.
+   */
+  deferReply?(c: HostClient): ((r: Reply) => void) | null;
 }
 
 export interface ServerStats {

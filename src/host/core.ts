@@ -10,7 +10,7 @@
 // reply to its own command (MONITOR lines, woken blocked commands).
 import {
   Engine, ST_HANDOFF, ST_CLOSE, ST_YIELD, ST_INPUT_FULL, ST_PAUSED, ST_BLOCKED, ST_READY, CF_REPLY_OFF, CF_REPLY_SKIP,
-  CF_UNBLOCK_TIMEOUT, CF_UNBLOCK_ERROR, PAUSE_NONE, PAUSE_WRITE, PAUSE_ALL,
+  CF_UNBLOCK_TIMEOUT, CF_UNBLOCK_ERROR, CF_IN_EXEC, PAUSE_NONE, PAUSE_WRITE, PAUSE_ALL,
 } from '../engine/engine.js';
 import { Blocking } from './blocking.js';
 import { COMMANDS } from '../engine/commands.gen.js';
@@ -24,6 +24,7 @@ import { PubSub } from './pubsub.js';
 import { noteCommandTime, noteEngineBatch, parseRequest, HOST_RUN } from './timing.js';
 import { Clock, realClock } from './clock.js';
 import { randomHex } from './platform.js';
+import { bytesToHuman as formatBytes } from './cmd-info.js';
 
 // maxmemory-policy names in the engine's numbering (assembly/db/evict.ts POLICY_*).
 const EVICTION_POLICIES = ['noeviction', 'allkeys-lru', 'volatile-lru', 'allkeys-lfu', 'volatile-lfu',
@@ -91,6 +92,7 @@ export abstract class HostCore implements HostServer {
     };
     registerHostCommands();
     this.applyEngineConfig();
+    this.warnAboutCeiling();
     this.config.onChange(() => this.applyEngineConfig());
     this.cron = new Cron(this);
     this.blocking = new Blocking(this.engine, this.clock, (c) => this.unblockClient(c, false));
@@ -110,6 +112,8 @@ export abstract class HostCore implements HostServer {
     x.setKeyspaceEvents(this.config.keyspaceEventFlags());
     const maxmemory = Number(this.config.get('maxmemory'));
     x.setMaxmemory(maxmemory, EVICTION_POLICIES.indexOf(policy), this.config.getInt('maxmemory-samples'));
+    if (this.appliedMaxmemory !== undefined && maxmemory !== this.appliedMaxmemory) this.warnAboutCeiling();
+    this.appliedMaxmemory = maxmemory;
     // A shared integer cannot carry per-key access bits (Redis stops sharing).
     x.setSharedIntegers(maxmemory === 0 || !(policy.includes('lru') || policy.includes('lfu')) ? 1 : 0);
     // A lower limit applies at once, as Redis evicts on CONFIG SET.
@@ -125,6 +129,48 @@ export abstract class HostCore implements HostServer {
 
   log(level: LogLevel, msg: string): void {
     this.logSink(level, msg);
+  }
+
+  // ---- the 4 GiB ceiling ------------------------------------------------------------
+
+  /** maxmemory as last pushed to the engine (undefined before the first push). */
+  private appliedMaxmemory: number | undefined;
+  /** Whether the engine was refusing writes at its heap ceiling at the last cron tick. */
+  private heapRefusing = false;
+
+  /**
+   * One engine addresses 4 GiB at most (wasm32) and refuses writes near it
+   * (assembly/db/memstats.ts): say so when maxmemory does not keep the
+   * dataset beneath that, as Redis warns a 32-bit instance without a limit.
+   */
+  private warnAboutCeiling(): void {
+    const x = this.engine.x;
+    const maxmemory = Number(this.config.get('maxmemory'));
+    const ceiling = x.heapCeilingBytes();
+    const limit = formatBytes(x.heapLimitBytes());
+    const advice = `Set maxmemory to ${formatBytes(ceiling * 0.8)} or less (with an eviction policy for a cache).`;
+    if (maxmemory === 0) {
+      this.log('warning', `WARNING: no maxmemory set. One engine addresses at most ${limit} (wasm32) ` +
+        `and refuses writes with an OOM error once its data nears ${formatBytes(ceiling)}. ${advice}`);
+    } else if (maxmemory > ceiling) {
+      this.log('warning', `WARNING: maxmemory ${formatBytes(maxmemory)} is above what one engine can hold: it addresses at most ` +
+        `${limit} (wasm32) and refuses writes once its data nears ${formatBytes(ceiling)}. ${advice}`);
+    }
+  }
+
+  /** Cron: logs when the engine starts and stops refusing writes at its heap ceiling. */
+  watchHeapCeiling(): void {
+    const x = this.engine.x;
+    const refusing = x.heapRefusingWrites() !== 0;
+    if (refusing === this.heapRefusing) return;
+    this.heapRefusing = refusing;
+    if (refusing) {
+      this.log('warning', `WARNING: the engine is near the end of its address space (${formatBytes(x.usedMemory())} in use, ` +
+        `${formatBytes(x.heapRoomBytes())} of contiguous room left, ceiling ${formatBytes(x.heapCeilingBytes())} of ` +
+        `${formatBytes(x.heapLimitBytes())}): write commands are refused with OOM until memory is freed. Set maxmemory to keep it lower.`);
+    } else {
+      this.log('notice', `The engine has room again (${formatBytes(x.usedMemory())} in use): write commands are accepted.`);
+    }
   }
 
   /** True while CLIENT PAUSE holds commands (the cron expires nothing then). */
@@ -197,11 +243,10 @@ export abstract class HostCore implements HostServer {
     try {
       // A blocked client's next commands wait in its input, unread, as in
       // Redis; the blocking command runs again when the client is woken.
-      if (c.blocked) {
-        if (engine.append(c.slot, chunk, n) === ST_INPUT_FULL || engine.x.clientQbuf(c.slot) > this.queryBufLimit) {
-          this.log('warning', `Closing client that reached max query buffer length: id=${c.id} addr=${c.addr}`);
-          this.closeClient(c);
-        }
+      // So do the commands behind a host command that answers later (deferReply).
+      if (c.blocked || c.suspended) {
+        const full = engine.append(c.slot, chunk, n) === ST_INPUT_FULL;
+        if (full || engine.x.clientQbuf(c.slot) > this.queryBufLimit) this.closeOverInput(c, full);
         return;
       }
       st = engine.feed(c.slot, chunk, now, n);
@@ -218,11 +263,21 @@ export abstract class HostCore implements HostServer {
    */
   afterExecute(c: HostClient, st: number, t0: number): void {
     if (st === ST_INPUT_FULL || this.engine.x.clientQbuf(c.slot) > this.queryBufLimit) {
-      this.log('warning', `Closing client that reached max query buffer length: id=${c.id} addr=${c.addr}`);
-      this.closeClient(c);
+      this.closeOverInput(c, st === ST_INPUT_FULL);
       return;
     }
     this.drive(c, st, t0);
+  }
+
+  /** A client whose input the engine cannot (or may not) buffer: closed, as Redis closes one over its query buffer limit. */
+  private closeOverInput(c: HostClient, engineRefused: boolean): void {
+    if (engineRefused && this.engine.x.inputRefusedForRoom()) {
+      this.log('warning', `Closing client whose request does not fit in the engine's address space (wasm32, ` +
+        `${formatBytes(this.engine.x.heapRoomBytes())} of contiguous room left): id=${c.id} addr=${c.addr}`);
+    } else {
+      this.log('warning', `Closing client that reached max query buffer length: id=${c.id} addr=${c.addr}`);
+    }
+    this.closeClient(c);
   }
 
   /** Runs the client's input from an execute() status to the end of what can run now. */
@@ -243,7 +298,7 @@ export abstract class HostCore implements HostServer {
         this.account(c, t0, st === ST_HANDOFF, out);
         if (st === ST_HANDOFF) {
           this.runHostCommand(c, out);
-          if (c.closeAfterReply || !c.socket) break;
+          if (c.closeAfterReply || !c.socket || c.suspended) break;
         } else if (st === ST_BLOCKED) {
           if (!c.blocked) {
             const { keys, deadline } = engine.blockedOn();
@@ -343,6 +398,32 @@ export abstract class HostCore implements HostServer {
   }
 
   blockedCount(): number { return this.blocking.count; }
+
+  /** Whether a host command may answer this client later; the TCP server says yes (deferReply). */
+  protected canDefer(_c: HostClient): boolean { return false; }
+
+  deferReply(c: HostClient): ((r: Reply) => void) | null {
+    const x = this.engine.x;
+    if (!c.socket || !this.canDefer(c) || (x.clientFlags(c.slot) & CF_IN_EXEC) !== 0) return null;
+    // CLIENT REPLY OFF/SKIP applies to this command, whenever it answers.
+    const silent = (x.clientFlags(c.slot) & (CF_REPLY_OFF | CF_REPLY_SKIP)) !== 0;
+    c.suspended = true;
+    return (r: Reply) => {
+      if (!c.suspended) return;
+      c.suspended = false;
+      if (!c.socket || c.closeAfterReply) return;
+      if (!silent && !r.empty) this.write(c, [r.toBuffer()]);
+      const t0 = performance.now();
+      let st: number;
+      try {
+        st = this.engine.resume(c.slot, this.clock.now());
+      } catch (err) {
+        this.engineFailed(c, err);
+        return;
+      }
+      this.drive(c, st, t0);
+    };
+  }
 
   unblockClient(c: HostClient, withError: boolean): boolean {
     if (!c.blocked || !c.socket) return false;

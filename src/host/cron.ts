@@ -5,6 +5,7 @@
 import type { HostCore } from './core.js';
 import { latencyAddSampleIfNeeded } from './cmd-latency.js';
 import { infoCron } from './cmd-info.js';
+import { hostPendingBytes, samplePeak } from './memory-figures.js';
 
 // Redis gives active expiry 25% of each cron period.
 const EXPIRE_CPU_SHARE = 0.25;
@@ -70,9 +71,10 @@ export class Cron {
     infoCron(this.srv);
     // Replies waiting in sockets count against maxmemory, as Redis's client
     // output buffers do.
-    let pending = 0;
-    for (const c of this.srv.clients.values()) pending += c.pendingOut();
+    const pending = hostPendingBytes(this.srv);
     x.setHostBytes(pending);
+    samplePeak(this.srv, pending);
+    this.srv.watchHeapCeiling();
     const timeout = this.srv.config.getInt('timeout');
     if (timeout > 0) {
       for (const c of this.srv.clients.values()) {

@@ -188,6 +188,9 @@ export class Server extends HostCore {
     return !(addr === '::1' || addr.startsWith('127.') || addr === '');
   }
 
+  /** A socket can take a reply later: MEMORY PREFIXES walks in slices between other clients' reads. */
+  protected canDefer(_c: HostClient): boolean { return true; }
+
   /** Stops reading from a client that does not read its replies; 'drain' starts it again. */
   protected onBackpressure(c: HostClient): void {
     c.readPaused = true;
