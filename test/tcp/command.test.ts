@@ -7,7 +7,6 @@ import type { Server } from '../../src/server/server.js';
 import { COMMANDS } from '../../src/engine/commands.gen.js';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readFileSync } from 'node:fs';
 
 const NAMES = COMMANDS.map((m) => m.name);
 const TOP = COMMANDS.filter((m) => m.parent < 0).map((m) => m.name);
@@ -253,10 +252,8 @@ describe.skipIf(!haveCli)('redis-cli hints from our COMMAND DOCS', () => {
     expect(await hint(p, 'SET ')).toBe('key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]');
     expect(await hint(p, 'GETEX ')).toBe('key [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|PERSIST]');
     expect(await hint(p, 'LPUSH ')).toBe('key element [element ...]');
-    // redis-cli has its own table of every Redis command; no hint for one
-    // that is not in our table proves it read ours.
-    const ref = JSON.parse(readFileSync(new URL('../../../shared/reference/redis-7.0-commands.json', import.meta.url), 'utf8'));
-    const missing = Object.keys(ref).find((n) => !n.includes(' ') && !NAMES.includes(n.toLowerCase()) && ref[n].arity < -1);
-    if (missing) expect(await hint(p, `${missing} `)).toBe('');
+    // redis-cli has its own table for XADD (streams are not in ours yet); no
+    // hint proves it read ours.
+    expect(await hint(p, 'XADD ')).toBe('');
   }, 20000);
 });
