@@ -8,6 +8,7 @@ import { register as registerSet } from "./set";
 import { register as registerList } from "./list";
 import { register as registerHash } from "./hash";
 import { register as registerZset } from "./zset";
+import { register as registerSort } from "./sort";
 import { register as registerMemory } from "./memory";
 
 export function registerAll(): void {
@@ -20,5 +21,6 @@ export function registerAll(): void {
   registerList();
   registerHash();
   registerZset();
+  registerSort();
   registerMemory();
 }

@@ -194,7 +194,7 @@ function zsetFromListpack(lp: usize): ZSet {
 }
 
 /** Turns a listpack-encoded value into a skiplist one. */
-function zsetConvertToSkiplist(e: usize): void {
+export function zsetConvertToSkiplist(e: usize): void {
   if (encOf(e) != ENC_LISTPACK) return;
   const lp = objPtrOf(e);
   const z = zsetFromListpack(lp);

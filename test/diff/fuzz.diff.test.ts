@@ -413,6 +413,26 @@ const GENERATORS: Record<string, G> = {
     out.push('COUNT', g.chance(0.9) ? '1000' : g.pick(['0', '-1', 'abc']));
     return out;
   },
+  // hashes (HRANDFIELD only with counts that take everything)
+  HSET: (g) => { const out = [g.key()]; for (let i = g.int(1, 3); i > 0; i--) out.push(g.member(), g.value()); return out; },
+  HMSET: (g) => [g.key(), g.member(), g.value()],
+  HSETNX: (g) => [g.key(), g.member(), g.value()],
+  HGET: (g) => [g.key(), g.member()],
+  HMGET: (g) => [g.key(), ...members(g, 1, 3)],
+  HDEL: (g) => [g.key(), ...members(g, 1, 3)],
+  HEXISTS: (g) => [g.key(), g.member()],
+  HLEN: (g) => [g.key()],
+  HSTRLEN: (g) => [g.key(), g.member()],
+  HGETALL: (g) => [g.key()],
+  HKEYS: (g) => [g.key()],
+  HVALS: (g) => [g.key()],
+  HINCRBY: (g) => [g.key(), g.member(), g.intArg(-100, 100)],
+  HINCRBYFLOAT: (g) => [g.key(), g.member(), g.floatArg()],
+  HRANDFIELD: (g) => (g.chance(0.5) ? [g.key(), g.chance(0.9) ? '1000' : g.pick(['0', 'abc'])] : [g.key(), '1000', 'WITHVALUES']),
+  HSCAN: (g) => [g.key(), '0', 'COUNT', '1000'],
+  // SORT (numeric on mixed values gives the conversion error; ALPHA sorts anything)
+  SORT: (g) => { const out = [g.key()]; if (g.chance(0.6)) out.push('ALPHA'); if (g.chance(0.3)) out.push('DESC'); if (g.chance(0.3)) out.push('LIMIT', g.intArg(-1, 3), g.intArg(-1, 5)); if (g.chance(0.2)) out.push('STORE', g.key()); return out; },
+  SORT_RO: (g) => { const out = [g.key()]; if (g.chance(0.6)) out.push('ALPHA'); if (g.chance(0.3)) out.push('DESC'); return out; },
   // transactions (one connection: its own writes invalidate its WATCH)
   MULTI: () => [],
   EXEC: () => [],
@@ -562,7 +582,18 @@ function normalizeValue(cmd: Cmd, v: RespValue, other: RespValue | undefined): s
       return JSON.stringify(v, big);
     // Set members come in each hash table's order.
     case 'SMEMBERS': case 'SINTER': case 'SUNION': case 'SDIFF': case 'SPOP': case 'SRANDMEMBER':
+    case 'HKEYS': case 'HVALS':
       return JSON.stringify(sortArr(v), big);
+    // Field/value pairs in each table's order: compared as sorted pairs.
+    case 'HGETALL': case 'HRANDFIELD': case 'HSCAN': {
+      const arr = Array.isArray(v) ? (name === 'HSCAN' ? v[1] : v) : typeof v === 'object' && v && 'map' in v ? v.map.flat() : v;
+      if (!Array.isArray(arr)) return JSON.stringify(v, big);
+      if (name === 'HRANDFIELD' && cmd.length === 3) return JSON.stringify(sortArr(arr), big);
+      const pairs: string[] = [];
+      for (let i = 0; i + 1 < arr.length; i += 2) pairs.push(JSON.stringify([arr[i], arr[i + 1]], big));
+      if (arr.length && Array.isArray(arr[0])) return JSON.stringify(arr.map((p) => JSON.stringify(p, big)).sort());
+      return JSON.stringify(pairs.sort());
+    }
     case 'SSCAN':
       if (Array.isArray(v) && v.length === 2 && cmd[2] !== '0') return 'scan page';
       if (Array.isArray(v) && v.length === 2) return JSON.stringify([v[0], sortArr(v[1])], big);
