@@ -83,18 +83,20 @@ export function memHasRoom(size: usize): bool {
 }
 
 /**
- * The size actually requested from TLSF: above 128 bytes, rounded up to one
- * of four classes per power of two (128, 160, 192, 224, 256, 320, ...), as
- * jemalloc's size classes are. TLSF alone splits freed blocks into ever
- * odder remainders under churn, which later requests of a slightly
- * different size skip; with a few sizes per doubling a freed block is the
- * exact size of many future requests. The cost is at most a quarter of the
- * request (about a tenth on average), counted in the block's size.
+ * The size actually requested from TLSF: above 128 bytes, rounded up to the
+ * floor of one of TLSF's own second-level classes (sixteen per power of
+ * two). TLSF hands a freed block only to requests at least one class
+ * smaller (its search starts at the class above the request), and splits
+ * off the rest: with requests of any size the remainders are odd sizes that
+ * pile up as holes under churn. With every request on a class floor, every
+ * block is a class floor plus the header, so what a split leaves is a whole
+ * number of class steps, which later requests fit. The cost is under a
+ * sixteenth of the request, counted in the block's size.
  */
 // @ts-ignore: decorator
 @inline export function sizeClass(size: usize): usize {
   if (size <= 128) return size;
-  const step = <usize>1 << (29 - clz<u32>(<u32>(size - 1)));
+  const step = <usize>1 << (27 - clz<u32>(<u32>(size - 1)));
   const rounded = (size + step - 1) & ~(step - 1);
   return rounded > MAX_BLOCK_PAYLOAD ? MAX_BLOCK_PAYLOAD : rounded;
 }
