@@ -34,6 +34,9 @@ export const CF_DIRTY_EXEC: u32 = 4096;
 export const CF_DIRTY_CAS: u32 = 8192;
 /** EXEC is running the queued commands (the input is the queue). */
 export const CF_IN_EXEC: u32 = 16384;
+/** The hidden client a script's redis.call runs on (host/scripting): never
+ *  held by CLIENT PAUSE (the script's own command was) nor refused as BUSY. */
+export const CF_SCRIPT: u32 = 32768;
 
 @unmanaged export class Client {
   inPtr: u32;

@@ -5,13 +5,13 @@
 import {
   CMD_COUNT, CMD_NAMES, CMD_ARITY, CMD_FLAGS, CMD_HOST, CMD_CONTAINER, F_NO_AUTH,
   F_WRITE, F_READONLY, F_MAY_REPLICATE, F_NO_MULTI, CMD_EXEC, CMD_DISCARD, CMD_MULTI, CMD_WATCH,
-  CMD_QUIT, CMD_RESET,
+  CMD_QUIT, CMD_RESET, F_ALLOW_BUSY,
 } from "./table.gen";
-import { Client, CF_AUTHED, CF_MONITOR, CF_MULTI, CF_DIRTY_EXEC, CF_IN_EXEC, argPtr, argLen, curArgc } from "../client";
+import { Client, CF_AUTHED, CF_MONITOR, CF_MULTI, CF_DIRTY_EXEC, CF_IN_EXEC, CF_SCRIPT, argPtr, argLen, curArgc } from "../client";
 import { memCalloc } from "../ds/mem";
 import { hashBytes } from "../ds/hash";
 import { replyError, replyErrorBytes, replySimple, writeAscii, outMark } from "../resp/writer";
-import { E_NOAUTH, E_MONITOR_KEYSPACE, E_NO_MULTI } from "../resp/errors";
+import { E_NOAUTH, E_MONITOR_KEYSPACE, E_NO_MULTI, E_BUSY_EVAL, E_BUSY_FUNCTION } from "../resp/errors";
 import { authRequired } from "../resp/reader";
 import { errorsSeen } from "../resp/stats";
 import { discardTransaction } from "./multi";
@@ -202,6 +202,16 @@ export function setPauseMode(mode: i32): void { pauseMode = mode; }
   return pauseMode == PAUSE_ALL || (pauseMode == PAUSE_WRITE && (f & (F_WRITE | F_MAY_REPLICATE)) != 0);
 }
 
+// A script running past busy-reply-threshold (set by the host while it
+// lets other clients in): only ALLOW_BUSY commands run, the rest are
+// refused with BUSY, as Redis's processCommand does. Which error depends on
+// whether an EVAL or a function is running.
+export const BUSY_NONE: i32 = 0;
+export const BUSY_EVAL: i32 = 1;
+export const BUSY_FUNCTION: i32 = 2;
+export let busyMode: i32 = BUSY_NONE;
+export function setBusyMode(mode: i32): void { busyMode = mode; }
+
 /** The command id of the last dispatched command (subcommand id for containers). */
 export let lastCmd: i32 = -1;
 /** Whether the last command was refused before it ran (arity, auth, ...). */
@@ -270,10 +280,23 @@ export function dispatch(c: Client): i32 {
     replyError(E_NO_MULTI);
     return refused(c);
   }
+  if (busyMode != BUSY_NONE && (c.flags & CF_SCRIPT) == 0 && (CMD_FLAGS[id] & F_ALLOW_BUSY) == 0) {
+    statRejected[id]++;
+    const busy = busyMode == BUSY_EVAL ? E_BUSY_EVAL : E_BUSY_FUNCTION;
+    if (id == CMD_EXEC) {
+      // Redis's rejectCommand ends the transaction saying why (execCommandAbort).
+      replyError("EXECABORT Transaction discarded because of: " + busy);
+      if ((c.flags & CF_MULTI) != 0) discardTransaction(c);
+      return DISPATCH_DONE;
+    }
+    replyError(busy);
+    return refused(c);
+  }
   lastRejected = false;
   // The queued commands of an EXEC run as one: a pause holds the EXEC
-  // itself when the queue writes, never a command in the middle.
-  if (pauseMode != PAUSE_NONE && (c.flags & CF_IN_EXEC) == 0 && mustWait(id, c)) return DISPATCH_PAUSED;
+  // itself when the queue writes, never a command in the middle. A
+  // script's commands are not held either: its EVAL was.
+  if (pauseMode != PAUSE_NONE && (c.flags & (CF_IN_EXEC | CF_SCRIPT)) == 0 && mustWait(id, c)) return DISPATCH_PAUSED;
   if (inMulti && !runsInMulti(id)) {
     replySimple("QUEUED");
     return DISPATCH_QUEUED;

@@ -104,3 +104,9 @@ export const E_SET_LIMIT_NEGATIVE = "ERR LIMIT can't be negative";
 // ---- sorted set (commands/zset.ts) -----------------------------------------------
 
 // ---- sort (commands/sort.ts) -----------------------------------------------------
+
+// ---- scripting (dispatch.ts while a script is busy; the rest is host-side) -------
+// Redis's shared.slowevalerr / shared.slowscripterr: other clients' commands
+// while a script runs past busy-reply-threshold.
+export const E_BUSY_EVAL = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+export const E_BUSY_FUNCTION = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";

@@ -37,6 +37,13 @@ export const CF_MONITOR = 128;
 export const CF_NO_BLOCK = 256;
 export const CF_UNBLOCK_TIMEOUT = 512;
 export const CF_UNBLOCK_ERROR = 1024;
+/** The hidden client scripts run their commands on (never paused, never BUSY). */
+export const CF_SCRIPT = 32768;
+
+// setBusyScript modes (assembly/commands/dispatch.ts): which BUSY error other clients get.
+export const BUSY_NONE = 0;
+export const BUSY_EVAL = 1;
+export const BUSY_FUNCTION = 2;
 
 export interface EngineExports {
   memory: WebAssembly.Memory;
@@ -105,6 +112,7 @@ export interface EngineExports {
   cronRehash(): number;
   flushAllDbs(): void;
   setClientPause(mode: number): void;
+  setBusyScript(mode: number): void;
   hostArg(n: number): number;
   debugObject(db: number, keyLen: number): number;
   [name: string]: any;
