@@ -7,6 +7,7 @@ import { register as info } from './cmd-info.js';
 import { register as command } from './cmd-command.js';
 import { register as slowlog } from './cmd-slowlog.js';
 import { register as latency } from './cmd-latency.js';
+import { register as scripting } from './cmd-scripting.js';
 
 let done = false;
 export function registerHostCommands(): void {
@@ -20,4 +21,5 @@ export function registerHostCommands(): void {
   command();
   slowlog();
   latency();
+  scripting();
 }

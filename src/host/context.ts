@@ -5,6 +5,7 @@ import type { Engine } from '../engine/engine.js';
 import type { Config } from './config.js';
 import type { Reply } from './reply.js';
 import type { BlockState } from './blocking.js';
+import type { Scripting } from './scripting/index.js';
 
 export interface HostClient {
   /** Engine slot (reused after close). */
@@ -39,9 +40,24 @@ export interface HostClient {
   ssubCount?: number;
   /** Set while a blocking command waits for keys (host/blocking.ts). */
   blocked?: BlockState;
+  /**
+   * Set while this client's host command has not answered yet (a busy
+   * script): its further input is held, unread, as Redis stops reading a
+   * client whose script runs (protectClient).
+   */
+  held?: Buffer[];
 }
 
-export type HostHandler = (srv: HostServer, c: HostClient, args: Buffer[], r: Reply) => void;
+/**
+ * A host command that answers later: a script that ran past
+ * busy-reply-threshold and let the event loop serve other clients. Its reply
+ * is written to the same Reply; the client's next commands wait until then.
+ */
+export interface PendingReply {
+  onDone(cb: () => void): void;
+}
+
+export type HostHandler = (srv: HostServer, c: HostClient, args: Buffer[], r: Reply) => void | PendingReply;
 
 export interface HostServer {
   engine: Engine;
@@ -69,6 +85,9 @@ export interface HostServer {
    */
   unblockClient(c: HostClient, withError: boolean): boolean;
   log(level: 'debug' | 'verbose' | 'notice' | 'warning', msg: string): void;
+  /** EVAL, FUNCTION and their state; null until the Lua VM has loaded (scriptingReady). */
+  scripting: Scripting | null;
+  scriptingReady: Promise<Scripting>;
 }
 
 export interface ServerStats {
@@ -79,6 +98,8 @@ export interface ServerStats {
   commandUsec: Float64Array;
   commandHostCalls: Float64Array;
   commandHostFailed: Float64Array;
+  /** Host-side refusals per command (a script's redis.call of a NOSCRIPT command...): rejected_calls. */
+  commandHostRejected: Float64Array;
   hostErrors: Map<string, number>;
   /** Clients paused until this time (ms), and whether only writes are paused. */
   pausedUntil: number;
@@ -89,6 +110,8 @@ export interface MonitorFeedLike {
   add(c: HostClient): void;
   remove(c: HostClient): void;
   readonly active: boolean;
+  /** Shows a command that ran; `force` shows even SKIP_MONITOR ones (EVAL feeds itself before its script's commands). */
+  feed(c: HostClient, id: number, db: number, args: Buffer[], out: Buffer[], force?: boolean): void;
 }
 
 const handlers = new Map<number, HostHandler>();

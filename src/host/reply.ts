@@ -11,6 +11,11 @@ export class Reply {
   private chunks: Buffer[] = [];
   /** Codes ("ERR", "WRONGPASS"...) of the errors written, for INFO errorstats. */
   readonly errorCodes: string[] = [];
+  /**
+   * Errors were counted while the command ran even if its own reply is not
+   * one (a script whose redis.call failed): the command's failed_calls.
+   */
+  failed = false;
   constructor(public proto: number) {}
 
   private put(s: string): this {

@@ -33,8 +33,10 @@ export class Cron {
     const budgetMs = (1000 / hz) * EXPIRE_CPU_SHARE;
     const start = performance.now();
     // Redis expires nothing while clients are paused: the dataset must not
-    // change under a CLIENT PAUSE (used for failover).
-    if (!this.srv.paused) {
+    // change under a CLIENT PAUSE (used for failover), nor under a script
+    // that lets other clients in while it runs (it must look atomic).
+    const scriptRunning = this.srv.scriptSuspended();
+    if (!this.srv.paused && !scriptRunning) {
       while (x.cronExpire(Date.now(), 16) && performance.now() - start < budgetMs) { /* keep sampling */ }
       latencyAddSampleIfNeeded(this.srv, 'expire-cycle', performance.now() - start);
       // "expired" events of the keys the cycle removed.
@@ -46,7 +48,7 @@ export class Cron {
     }
     infoCron(this.srv);
     const timeout = this.srv.config.getInt('timeout');
-    if (timeout > 0) {
+    if (timeout > 0 && !scriptRunning) {
       const now = Date.now();
       for (const c of this.srv.clients.values()) {
         if (!c.monitor && !c.blocked && now - c.lastInteraction > timeout * 1000) c.kill();

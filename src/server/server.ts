@@ -15,7 +15,8 @@ const NOTIFY_KEYEVENT = 2;
 import { COMMANDS } from '../engine/commands.gen.js';
 import { Config } from '../host/config.js';
 import { Reply } from '../host/reply.js';
-import { HostClient, HostServer, ServerStats, hostHandler } from '../host/context.js';
+import { HostClient, HostServer, ServerStats, PendingReply, hostHandler } from '../host/context.js';
+import { Scripting } from '../host/scripting/index.js';
 import { registerHostCommands } from '../host/commands.js';
 import { Cron } from './cron.js';
 import { formatLogLine, logEnabled } from '../host/log.js';
@@ -84,6 +85,10 @@ export class Server implements HostServer {
   private servingReady = false;
   private pauseTimer: NodeJS.Timeout | null = null;
   onShutdown: (() => void) | null = null;
+  scripting: Scripting | null = null;
+  scriptingReady: Promise<Scripting>;
+  /** Work put off while a script is suspended, which must look atomic: blocked clients' wake-ups. */
+  private afterScript: (() => void)[] = [];
 
   constructor(opts: ServerOptions) {
     this.config = opts.config;
@@ -96,9 +101,15 @@ export class Server implements HostServer {
     this.stats = {
       totalConnections: 0, rejectedConnections: 0, netInputBytes: 0, netOutputBytes: 0,
       commandUsec: new Float64Array(n), commandHostCalls: new Float64Array(n),
-      commandHostFailed: new Float64Array(n), hostErrors: new Map(), pausedUntil: 0, pauseWritesOnly: false,
+      commandHostFailed: new Float64Array(n), commandHostRejected: new Float64Array(n), hostErrors: new Map(),
+      pausedUntil: 0, pauseWritesOnly: false,
     };
     registerHostCommands();
+    // The Lua VM loads asynchronously; listen() waits for it, and a script
+    // command that comes earlier waits for it too (cmd-scripting.ts).
+    this.scriptingReady = Scripting.create(this);
+    this.scriptingReady.then((sc) => { this.scripting = sc; },
+      (err) => this.log('warning', `Lua scripting is unavailable: ${err?.message ?? err}`));
     this.applyEngineConfig();
     this.config.onChange(() => this.applyEngineConfig());
     this.config.onChange((name) => {
@@ -129,6 +140,7 @@ export class Server implements HostServer {
   }
 
   async listen(port = this.config.getInt('port'), hosts?: string[]): Promise<number> {
+    await this.scriptingReady.catch(() => undefined);
     this.listenHosts = hosts;
     this.listening = true;
     const bound = await this.bindAll(port, hosts ?? this.config.bindAddresses());
@@ -284,6 +296,15 @@ export class Server implements HostServer {
     // command while the pause lasts.
     const t0 = performance.now();
     let st: number;
+    // While this client's script runs suspended, its next commands wait.
+    if (c.held) {
+      c.held.push(Buffer.from(chunk.subarray(0, n)));
+      if (c.held.reduce((a, b) => a + b.length, 0) > this.queryBufLimit) {
+        this.log('warning', `Closing client that reached max query buffer length: id=${c.id} addr=${c.addr}`);
+        this.closeClient(c);
+      }
+      return;
+    }
     try {
       // A blocked client's next commands wait in its input, unread, as in
       // Redis; the blocking command runs again when the client is woken.
@@ -308,10 +329,10 @@ export class Server implements HostServer {
   }
 
   /** Runs the client's input from an execute() status to the end of what can run now. */
-  private drive(c: HostClient, st: number, t0: number): void {
+  private drive(c: HostClient, st: number, t0: number, out: Buffer[] = []): void {
     const engine = this.engine;
-    const out: Buffer[] = [];
     let ready = false;
+    let suspended = false;
     try {
       // A woken client that did not block again is served: forget its wait.
       if (c.blocked && st !== ST_BLOCKED) this.blocking.unblock(c);
@@ -320,7 +341,10 @@ export class Server implements HostServer {
         if (o) out.push(o);
         this.account(c, t0, st === ST_HANDOFF, out);
         if (st === ST_HANDOFF) {
-          this.runHostCommand(c, out);
+          if (!this.runHostCommand(c, out)) {
+            suspended = true;
+            break;
+          }
           if (c.closeAfterReply || !c.socket) break;
         } else if (st === ST_BLOCKED) {
           if (!c.blocked) {
@@ -350,7 +374,47 @@ export class Server implements HostServer {
       return;
     }
     this.write(c, out);
+    if (suspended) return;
     if (ready || this.blocking.count > 0) this.serveReady();
+    this.publishKeyspaceEvents();
+  }
+
+  /**
+   * A script is in progress while something else runs: it went on past
+   * busy-reply-threshold and gave the event loop a turn. Nothing that could
+   * interleave with it (serving blocked clients, publishing its keyspace
+   * events, expiring keys) happens until it ends.
+   */
+  scriptSuspended(): boolean {
+    return this.scripting?.running != null;
+  }
+
+  /** A host command answered after a pause (a busy script): reply, then go on with the client's input. */
+  private hostCommandDone(c: HostClient, id: number, args: Buffer[], r: Reply, t0: number): void {
+    const held = c.held ?? [];
+    c.held = undefined;
+    if (c.socket) {
+      const out: Buffer[] = [];
+      this.finishHostCommand(c, id, args, r, t0, out);
+      const t1 = performance.now();
+      let st: number;
+      try {
+        st = this.engine.resume(c.slot, Date.now());
+      } catch (err) {
+        this.engineFailed(c, err);
+        return;
+      }
+      this.drive(c, st, t1, out);
+      for (const chunk of held) {
+        if (!c.socket || c.closeAfterReply) break;
+        this.onData(c, chunk, chunk.length);
+      }
+    }
+    if (this.scriptSuspended()) return;
+    const later = this.afterScript;
+    this.afterScript = [];
+    for (const f of later) f();
+    this.serveReady();
     this.publishKeyspaceEvents();
   }
 
@@ -359,6 +423,7 @@ export class Server implements HostServer {
    * on __keyspace@<db>__:<key> and __keyevent@<db>__:<event>, as configured.
    */
   publishKeyspaceEvents(): void {
+    if (this.scriptSuspended()) return;
     const events = this.engine.takeKeyspaceEvents();
     if (events.length === 0 || !this.publish) return;
     const flags = this.config.keyspaceEventFlags();
@@ -380,7 +445,7 @@ export class Server implements HostServer {
    * make more keys ready (BLMOVE pushes): loop until none are left.
    */
   private serveReady(): void {
-    if (this.servingReady) return;
+    if (this.servingReady || this.scriptSuspended()) return;
     this.servingReady = true;
     try {
       for (;;) {
@@ -401,6 +466,10 @@ export class Server implements HostServer {
 
   /** Runs a blocked client's command again (served, timed out or unblocked). */
   private wake(c: HostClient): void {
+    if (this.scriptSuspended()) {
+      this.afterScript.push(() => { if (c.blocked && c.socket) this.wake(c); });
+      return;
+    }
     const t0 = performance.now();
     let st: number;
     try {
@@ -481,7 +550,8 @@ export class Server implements HostServer {
   private readonly argsAt = (c: HostClient, start: number, end: number): Buffer[] =>
     parseRequest(this.engine.requestBytes(start, end));
 
-  private runHostCommand(c: HostClient, out: Buffer[]): void {
+  /** Runs the handed-off command; false if it answers later (PendingReply). */
+  private runHostCommand(c: HostClient, out: Buffer[]): boolean {
     const engine = this.engine;
     const id = engine.x.handoffCmd();
     const args = engine.handoffArgs();
@@ -491,21 +561,33 @@ export class Server implements HostServer {
     this.stats.commandHostCalls[id]++;
     // Set before running, as Redis does: CLIENT INFO reports itself.
     c.lastCmd = COMMANDS[id].name;
+    let pending: PendingReply | void = undefined;
     if (!fn) {
       r.error(`ERR command '${COMMANDS[id].name}' is not available`);
     } else {
       try {
-        fn(this, c, args, r);
+        pending = fn(this, c, args, r);
       } catch (err: any) {
         this.log('warning', `host command ${COMMANDS[id].name} failed: ${err?.stack ?? err}`);
         r.error(`ERR ${err?.message ?? err}`);
       }
     }
+    if (pending) {
+      c.held = [];
+      pending.onDone(() => this.hostCommandDone(c, id, args, r, t0));
+      return false;
+    }
+    this.finishHostCommand(c, id, args, r, t0, out);
+    return true;
+  }
+
+  private finishHostCommand(c: HostClient, id: number, args: Buffer[], r: Reply, t0: number, out: Buffer[]): void {
+    const engine = this.engine;
     const usec = (performance.now() - t0) * 1000;
     this.stats.commandUsec[id] += usec;
     // Host error replies count in INFO errorstats/commandstats like the engine's.
     for (const code of r.errorCodes) this.stats.hostErrors.set(code, (this.stats.hostErrors.get(code) ?? 0) + 1);
-    if (r.errorCodes.length > 0) this.stats.commandHostFailed[id]++;
+    if (r.errorCodes.length > 0 || r.failed) this.stats.commandHostFailed[id]++;
     noteCommandTime(this, c, id, usec, () => args);
     // The command closed its own connection (SHUTDOWN, CLIENT KILL of
     // itself): its engine slot is gone.
@@ -549,6 +631,7 @@ export class Server implements HostServer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.scripting?.abort();
     this.cron.stop();
     if (this.pauseTimer) clearTimeout(this.pauseTimer);
     for (const c of [...this.clients.values()]) this.closeClient(c);

@@ -1,0 +1,260 @@
+// redis.call / redis.pcall: a script's command goes through the same engine
+// as a client's (scriptCall in Redis's script.c). The arguments are copied
+// from the Lua VM's memory straight into the script client's input in the
+// engine as one RESP command, the engine runs it (handing host commands
+// back, which run through the same host handlers as for clients), and the
+// reply is read from the engine's output and converted into a Lua value.
+//
+// Before running, the checks Redis makes for scripts, in its order: the
+// command exists and its arity fits, it is allowed in scripts (no NOSCRIPT
+// flag), a read-only script does not write. Their errors, and the
+// command's own error replies, become {err=...} tables: raised by
+// redis.call, returned by redis.pcall (and by both when the arguments
+// themselves are wrong).
+import { COMMANDS, CommandMeta } from '../../engine/commands.gen.js';
+import { ST_OK, ST_HANDOFF, ST_READY, ST_YIELD } from '../../engine/engine.js';
+import { hostHandler } from '../context.js';
+import { Reply } from '../reply.js';
+import { lookupCommandMeta } from '../cmd-command.js';
+import { noteCommandTime } from '../timing.js';
+import { LUA_TNUMBER, LUA_TSTRING } from './lua.js';
+import { fmtG, errorText } from './convert.js';
+import type { ScriptRunner } from './runner.js';
+
+const F_WRITE = 1;
+const F_MAY_REPLICATE = 2;
+const F_NOSCRIPT = 4;
+const FLAGS = Uint8Array.from(COMMANDS, (m) => {
+  const f = m.command_flags ?? [];
+  return (f.includes('WRITE') ? F_WRITE : 0) | (f.includes('MAY_REPLICATE') ? F_MAY_REPLICATE : 0) |
+    (f.includes('NOSCRIPT') ? F_NOSCRIPT : 0);
+});
+
+const E_NO_ARGS = 'Please specify at least one argument for this redis lib call';
+const E_BAD_ARGS = 'Lua redis lib command arguments must be strings or integers';
+const E_UNKNOWN = 'Unknown Redis command called from script';
+const E_ARITY = 'Wrong number of args calling Redis command from script';
+const E_NOSCRIPT = 'This Redis command is not allowed from script';
+const E_READONLY = 'Write commands are not allowed from read-only scripts.';
+
+const CRLF = Buffer.from('\r\n');
+
+export class CommandBridge {
+  /** Argument spans of the call being made: Lua addresses or staged number texts. */
+  private ptrs: number[] = [];
+  private lens: number[] = [];
+  private nums: (Buffer | null)[] = [];
+  private chunks: Buffer[] = [];
+
+  constructor(private runner: ScriptRunner) {}
+
+  /**
+   * Reads the call's arguments (luaArgsToRedisArgv): strings as they are,
+   * numbers as "%.17g" (Lua's own formatting would lose precision).
+   * Returns the count, or an error text.
+   */
+  private readArgs(L: number): number | string {
+    const vm = this.runner.vm;
+    const api = vm.api;
+    const argc = api.lua_gettop(L);
+    if (argc === 0) return E_NO_ARGS;
+    this.ptrs.length = argc;
+    this.lens.length = argc;
+    this.nums.length = argc;
+    for (let i = 0; i < argc; i++) {
+      const t = api.lua_type(L, i + 1);
+      if (t === LUA_TNUMBER) {
+        const b = Buffer.from(fmtG(api.lua_tonumberx(L, i + 1, 0), 17), 'latin1');
+        this.nums[i] = b;
+        this.lens[i] = b.length;
+        this.ptrs[i] = 0;
+      } else if (t === LUA_TSTRING) {
+        this.ptrs[i] = vm.strPtr(L, i + 1);
+        this.lens[i] = vm.lastLen;
+        this.nums[i] = null;
+      } else {
+        return E_BAD_ARGS;
+      }
+    }
+    return argc;
+  }
+
+  private arg(i: number): Buffer {
+    const n = this.nums[i];
+    if (n) return n;
+    const p = this.ptrs[i];
+    return Buffer.from(this.runner.vm.mem().subarray(p, p + this.lens[i]));
+  }
+
+  private argText(i: number): string {
+    const n = this.nums[i];
+    if (n) return n.toString('latin1');
+    const p = this.ptrs[i];
+    return Buffer.from(this.runner.vm.mem().subarray(p, p + this.lens[i])).toString('latin1');
+  }
+
+  /** lookupCommand: a container's subcommand by the second argument. */
+  private lookup(argc: number): CommandMeta | undefined {
+    return lookupCommandMeta(this.argText(0), argc >= 2 ? this.argText(1) : undefined);
+  }
+
+  /** An error table for Lua: raised (redis.call) or returned (redis.pcall, or `raise` false). */
+  private fail(L: number, msg: string, raise: boolean, ignoreStats: boolean): number {
+    const vm = this.runner.vm;
+    const api = vm.api;
+    api.lua_settop(L, 0);
+    api.lua_createtable(L, 0, 2);
+    vm.pushString(L, errorText(msg));
+    vm.setfield(L, -2, 'err');
+    if (ignoreStats) {
+      api.lua_pushboolean(L, 1);
+      vm.setfield(L, -2, 'ignore_error_stats_update');
+    }
+    return raise ? api.lua_error(L) : 1;
+  }
+
+  /** A refusal before running (scriptCall's error path): counted as the command's rejected call. */
+  private reject(L: number, msg: string, meta: CommandMeta | undefined, raise: boolean): number {
+    const run = this.runner.running!;
+    const stats = this.runner.srv.stats;
+    stats.hostErrors.set('ERR', (stats.hostErrors.get('ERR') ?? 0) + 1);
+    if (meta) stats.commandHostRejected[meta.id]++;
+    run.errors++;
+    return this.fail(L, msg, raise, true);
+  }
+
+  call(L: number, raise: boolean): number {
+    const runner = this.runner;
+    const run = runner.running;
+    if (!run) return this.fail(L, 'redis.call/pcall can only be called inside a script invocation', true, false);
+    const argc = this.readArgs(L);
+    if (typeof argc === 'string') return this.fail(L, argc, raise, false);
+    const meta = this.lookup(argc);
+    if (!meta) return this.reject(L, E_UNKNOWN, undefined, raise);
+    if ((meta.arity > 0 && meta.arity !== argc) || argc < -meta.arity) return this.reject(L, E_ARITY, meta, raise);
+    const flags = FLAGS[meta.id];
+    if (flags & F_NOSCRIPT) return this.reject(L, E_NOSCRIPT, meta, raise);
+    if (run.call.readOnly && (flags & (F_WRITE | F_MAY_REPLICATE))) return this.reject(L, E_READONLY, meta, raise);
+    // Memory limits (allow-oom, maxmemory) are checked here once maxmemory is enforced.
+    if (flags & F_WRITE) run.writeDirty = true;
+
+    const reply = this.execute(argc, meta);
+    const srcStart = reply.start;
+    const isError = reply.src[srcStart] === 0x2d;
+    if (isError) run.errors++;
+    const api = runner.vm.api;
+    api.lua_settop(L, 0);
+    runner.toLua.push(L, reply.src, srcStart);
+    if (runner.effects && (flags & F_WRITE) && !isError) {
+      const argv: Buffer[] = [];
+      for (let i = 0; i < argc; i++) argv.push(this.arg(i));
+      runner.effects(runner.srv.engine.x.clientDb(runner.slot), argv, run.replFlags);
+    }
+    if (raise && isError) return api.lua_error(L);
+    return 1;
+  }
+
+  /** Runs the command on the script client; the reply's bytes (in engine memory when possible). */
+  private execute(argc: number, meta: CommandMeta): { src: Uint8Array; start: number } {
+    const runner = this.runner;
+    const srv = runner.srv;
+    const engine = srv.engine;
+    const x = engine.x;
+    const slot = runner.slot;
+    const run = runner.running!;
+
+    let total = 1 + String(argc).length + 2;
+    for (let i = 0; i < argc; i++) total += 1 + String(this.lens[i]).length + 2 + this.lens[i] + 2;
+    const dst = x.reserveInput(slot, total);
+    if (dst === 0) throw new Error('command too large for the engine');
+    const mem = engine.bytes();
+    const lua = runner.vm.mem();
+    let at = dst;
+    at += mem.write(`*${argc}\r\n`, at, 'latin1');
+    for (let i = 0; i < argc; i++) {
+      const n = this.lens[i];
+      at += mem.write(`$${n}\r\n`, at, 'latin1');
+      const num = this.nums[i];
+      if (num) num.copy(mem, at);
+      else mem.set(lua.subarray(this.ptrs[i], this.ptrs[i] + n), at);
+      at += n;
+      mem[at++] = 13;
+      mem[at++] = 10;
+    }
+
+    const t0 = performance.now();
+    let st = x.execute(slot, total, run.snapshotMs);
+    this.chunks.length = 0;
+    let hostRan = false;
+    for (;;) {
+      const len = x.outputLen();
+      if (len > 0 && (st !== ST_OK || this.chunks.length > 0)) this.chunks.push(engine.takeOutput()!);
+      if (st === ST_OK) break;
+      if (st === ST_HANDOFF) {
+        hostRan = true;
+        this.chunks.push(this.runHost(meta));
+      } else if (st !== ST_READY && st !== ST_YIELD) {
+        // ST_BLOCKED cannot happen (CF_NO_BLOCK), nor ST_PAUSED (CF_SCRIPT).
+        throw new Error(`unexpected engine status ${st} running a script command`);
+      }
+      st = x.execute(slot, 0, run.snapshotMs);
+    }
+    const usec = (performance.now() - t0) * 1000;
+    const id = meta.id;
+    if (!hostRan) {
+      srv.stats.commandUsec[id] += usec;
+      noteCommandTime(srv, runner.luaClient, id, usec, () => this.argv(argc));
+      if (srv.monitors.active) srv.monitors.feed(runner.luaClient, id, x.clientDb(slot), this.argv(argc), []);
+    }
+    if (this.chunks.length === 0) {
+      return { src: engine.bytes(), start: x.outputPtr() };
+    }
+    return { src: this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks), start: 0 };
+  }
+
+  private argv(argc: number): Buffer[] {
+    const out: Buffer[] = [];
+    for (let i = 0; i < argc; i++) out.push(this.arg(i));
+    return out;
+  }
+
+  /** A host command the engine handed back (INFO, TIME, COMMAND...), run as runHostCommand runs it. */
+  private runHost(meta: CommandMeta): Buffer {
+    const runner = this.runner;
+    const srv = runner.srv;
+    const engine = srv.engine;
+    const id = engine.x.handoffCmd();
+    const args = engine.handoffArgs();
+    const r = new Reply(engine.x.clientProto(runner.slot));
+    const fn = hostHandler(id);
+    const t0 = performance.now();
+    srv.stats.commandHostCalls[id]++;
+    if (!fn) {
+      r.error(`ERR command '${COMMANDS[id].name}' is not available`);
+    } else {
+      const pending = fn(srv, runner.luaClient, args, r);
+      if (pending) r.error(`ERR command '${COMMANDS[id].name}' cannot run inside a script`);
+    }
+    const usec = (performance.now() - t0) * 1000;
+    srv.stats.commandUsec[id] += usec;
+    for (const code of r.errorCodes) srv.stats.hostErrors.set(code, (srv.stats.hostErrors.get(code) ?? 0) + 1);
+    if (r.errorCodes.length > 0) srv.stats.commandHostFailed[id]++;
+    noteCommandTime(srv, runner.luaClient, id, usec, () => args);
+    if (srv.monitors.active) srv.monitors.feed(runner.luaClient, id, engine.x.clientDb(runner.slot), args, []);
+    void meta;
+    return r.empty ? Buffer.from('$-1\r\n') : r.toBuffer();
+  }
+
+  /** redis.acl_check_cmd: with the default user only, every existing command is allowed. */
+  aclCheck(L: number): number {
+    const argc = this.readArgs(L);
+    if (typeof argc === 'string') return this.fail(L, argc, true, false);
+    if (!this.lookup(argc)) return this.fail(L, 'Invalid command passed to redis.acl_check_cmd()', true, false);
+    const api = this.runner.vm.api;
+    api.lua_settop(L, 0);
+    api.lua_pushboolean(L, 1);
+    return 1;
+  }
+}
+
+export { CRLF };

@@ -1,0 +1,119 @@
+// EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (eval.c): the script cache
+// (SHA1 -> compiled function) in the EVAL Lua state.
+import { createHash } from 'node:crypto';
+import type { HostClient, PendingReply } from '../context.js';
+import type { Reply } from '../reply.js';
+import { parseStrictI64 } from '../cmd-client.js';
+import { LuaSandbox } from './sandbox.js';
+import type { ScriptRunner } from './runner.js';
+import type { LuaVM } from './lua.js';
+import { syntax51 } from './convert.js';
+import { shebangFlags, prepareError, runsReadOnly, FLAG_ALLOW_OOM, FLAG_EVAL_COMPAT } from './flags.js';
+
+const E_NOSCRIPT = 'NOSCRIPT No matching script. Please use EVAL.';
+const E_NOT_INTEGER = 'ERR value is not an integer or out of range';
+const E_NUMKEYS_ARGS = "ERR Number of keys can't be greater than number of args";
+const E_NUMKEYS_NEG = "ERR Number of keys can't be negative";
+
+interface CachedScript {
+  body: Buffer;
+  flags: number;
+  ref: number;
+}
+
+export class EvalScripts {
+  sandbox: LuaSandbox;
+  /** Lowercase SHA1 -> script (Redis compares them case-insensitively). */
+  private scripts = new Map<string, CachedScript>();
+  private bodyBytes = 0;
+
+  constructor(private vm: LuaVM, private runner: ScriptRunner) {
+    this.sandbox = new LuaSandbox(vm, 'eval', runner.natives);
+  }
+
+  get count(): number { return this.scripts.size; }
+
+  /** used_memory_scripts_eval: the cached bodies and their keys, plus the table's entries. */
+  get memory(): number { return this.bodyBytes + this.scripts.size * (40 + 48); }
+
+  has(sha: string): boolean { return this.scripts.has(sha.toLowerCase()); }
+
+  /** luaCreateFunction: the cached script for a body, compiling it on first sight. */
+  create(body: Buffer, r: Reply): { sha: string; script: CachedScript } | null {
+    const sha = createHash('sha1').update(body).digest('hex');
+    const known = this.scripts.get(sha);
+    if (known) return { sha, script: known };
+    const sb = shebangFlags(body);
+    if ('error' in sb) {
+      r.error(`ERR ${sb.error}`);
+      return null;
+    }
+    // The shebang line is skipped but its newline kept, so line numbers match the source.
+    const compiled = this.sandbox.compile(body.subarray(sb.skip), '@user_script');
+    if ('error' in compiled) {
+      r.error(`ERR Error compiling script (new function): ${syntax51(compiled.error)}`);
+      return null;
+    }
+    const script = { body: Buffer.from(body), flags: sb.flags, ref: compiled.ref };
+    this.scripts.set(sha, script);
+    this.bodyBytes += body.length;
+    return { sha, script };
+  }
+
+  /** EVAL script numkeys [key ...] [arg ...] and its SHA/_RO forms. */
+  eval(c: HostClient, args: Buffer[], r: Reply, bySha: boolean, ro: boolean): PendingReply | void {
+    if (bySha && args[1].length !== 40) {
+      r.error(E_NOSCRIPT);
+      return;
+    }
+    const numkeys = parseStrictI64(args[2]);
+    if (numkeys === null) {
+      r.error(E_NOT_INTEGER);
+      return;
+    }
+    if (numkeys > BigInt(args.length - 3)) {
+      r.error(E_NUMKEYS_ARGS);
+      return;
+    }
+    if (numkeys < 0n) {
+      r.error(E_NUMKEYS_NEG);
+      return;
+    }
+    let sha: string;
+    let script: CachedScript | undefined;
+    if (bySha) {
+      sha = args[1].toString('latin1').toLowerCase();
+      script = this.scripts.get(sha);
+      if (!script) {
+        r.error(E_NOSCRIPT);
+        return;
+      }
+    } else {
+      const made = this.create(args[1], r);
+      if (!made) return;
+      ({ sha, script } = made);
+    }
+    const refusal = prepareError(script.flags, ro);
+    if (refusal) {
+      r.error(refusal);
+      return;
+    }
+    const n = Number(numkeys);
+    return this.runner.start({
+      kind: 'eval', sandbox: this.sandbox, fnRef: script.ref, name: sha, caller: c, callerArgs: args,
+      keys: args.slice(3, 3 + n), args: args.slice(3 + n),
+      readOnly: runsReadOnly(script.flags, ro),
+      allowOom: !(script.flags & FLAG_EVAL_COMPAT) && (script.flags & FLAG_ALLOW_OOM) !== 0,
+      reply: r,
+    });
+  }
+
+  /** SCRIPT FLUSH: a new Lua state, an empty cache (scriptingReset). */
+  flush(): void {
+    const old = this.sandbox;
+    this.sandbox = new LuaSandbox(this.vm, 'eval', this.runner.natives);
+    old.close();
+    this.scripts.clear();
+    this.bodyBytes = 0;
+  }
+}
