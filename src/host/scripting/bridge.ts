@@ -183,9 +183,17 @@ export class CommandBridge {
     }
 
     const t0 = performance.now();
-    let st = x.execute(slot, total, run.snapshotMs);
     this.chunks.length = 0;
     let hostRan = false;
+    let st: number;
+    try {
+      st = x.execute(slot, total, run.snapshotMs);
+    } catch (err) {
+      // The engine gave up on the command (a bug, like a client's would be
+      // dropped for): the script's client starts afresh.
+      runner.resetSlot();
+      throw err;
+    }
     for (;;) {
       const len = x.outputLen();
       if (len > 0 && (st !== ST_OK || this.chunks.length > 0)) this.chunks.push(engine.takeOutput()!);

@@ -337,9 +337,10 @@ export class LuaToReply {
     return z < 0 ? b : b.subarray(0, z);
   }
 
-  private field(L: number, name: string): number {
+  /** rawget of `name` in the table at `idx` (counted before the key is pushed). */
+  private field(L: number, name: string, idx = -1): number {
     this.vm.pushString(L, name);
-    return this.vm.api.lua_rawget(L, -2);
+    return this.vm.api.lua_rawget(L, idx - 1);
   }
 
   private writeError(out: ByteOut, msg: Buffer, counted: boolean, onError: ReplyErrors): void {
@@ -438,7 +439,7 @@ export class LuaToReply {
     if (this.field(L, 'verbatim_string') === LUA_TTABLE) {
       if (this.field(L, 'format') === LUA_TSTRING) {
         const format = this.cstr(vm.bytes(L, -1)!);
-        if (this.field(L, 'string') === LUA_TSTRING) {
+        if (this.field(L, 'string', -2) === LUA_TSTRING) {
           const s = vm.bytes(L, -1)!;
           if (proto === 3) {
             out.ascii(`=${s.length + 4}\r\n`);
@@ -509,5 +510,8 @@ export class LuaToReply {
 
 /** Compiler messages Lua 5.4 words differently from Lua 5.1. */
 export function syntax51(msg: string): string {
-  return msg.replace(/ near <eof>/g, " near '<eof>'").replace(/syntax error near/g, "'=' expected near");
+  return msg
+    .replace(/(?<!')<(eof|name|string|number|integer)>(?!')/g, (_m, t: string) => `'<${t === 'integer' ? 'number' : t}>'`)
+    .replace(/'<name>' or '\.\.\.' expected/g, "<name> or '...' expected")
+    .replace(/syntax error near/g, "'=' expected near");
 }

@@ -249,6 +249,11 @@ export class LuaVM {
     return this.module.addFunction(fn, 'ii');
   }
 
+  /** A lua_KFunction (continuation of lua_callk after a yield) implemented in JavaScript. */
+  kfunction(fn: (L: number, status: number, ctx: number) => number): number {
+    return this.module.addFunction(fn, 'iiii');
+  }
+
   /** A lua_Hook implemented in JavaScript. */
   hookFunction(fn: (L: number, ar: number) => void): number {
     return this.module.addFunction(fn, 'vii');

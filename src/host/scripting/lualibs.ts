@@ -18,10 +18,10 @@ local spack, sunpack = string.pack, string.unpack
 
 -- barg(): the number's low 32 bits after adding 2^52+2^51, which rounds a
 -- double to an integer (half to even) and wraps it modulo 2^32.
-local function barg(v, i, name)
+local function barg(v, i, name, present)
   local n = tonumber(v)
   if n == nil then
-    error('bad argument #' .. i .. " to '" .. name .. "' (number expected, got " .. (v == nil and 'no value' or type(v)) .. ')')
+    error('bad argument #' .. i .. " to '" .. name .. "' (number expected, got " .. (present and type(v) or 'no value') .. ')')
   end
   if mtype(n) == 'integer' and n >= -2251799813685248 and n < 2251799813685248 then
     return n & 0xffffffff
@@ -35,52 +35,56 @@ local function ret(b)
 end
 
 local B = {}
-B.tobit = function(...) return ret(barg((...), 1, 'tobit')) end
-B.bnot = function(...) return ret(~barg((...), 1, 'bnot') & 0xffffffff) end
+-- Each argument as barg reads it, with "no value" for absent ones.
+local function arg(i, name, ...)
+  return barg((select(i, ...)), i, name, select('#', ...) >= i)
+end
+B.tobit = function(...) return ret(arg(1, 'tobit', ...)) end
+B.bnot = function(...) return ret(~arg(1, 'bnot', ...) & 0xffffffff) end
 B.band = function(...)
-  local b = barg((...), 1, 'band')
-  for i = 2, select('#', ...) do b = b & barg((select(i, ...)), i, 'band') end
+  local b = arg(1, 'band', ...)
+  for i = 2, select('#', ...) do b = b & arg(i, 'band', ...) end
   return ret(b)
 end
 B.bor = function(...)
-  local b = barg((...), 1, 'bor')
-  for i = 2, select('#', ...) do b = b | barg((select(i, ...)), i, 'bor') end
+  local b = arg(1, 'bor', ...)
+  for i = 2, select('#', ...) do b = b | arg(i, 'bor', ...) end
   return ret(b)
 end
 B.bxor = function(...)
-  local b = barg((...), 1, 'bxor')
-  for i = 2, select('#', ...) do b = b ~ barg((select(i, ...)), i, 'bxor') end
+  local b = arg(1, 'bxor', ...)
+  for i = 2, select('#', ...) do b = b ~ arg(i, 'bxor', ...) end
   return ret(b)
 end
-B.lshift = function(x, n)
-  local b, s = barg(x, 1, 'lshift'), barg(n, 2, 'lshift') & 31
+B.lshift = function(...)
+  local b, s = arg(1, 'lshift', ...), arg(2, 'lshift', ...) & 31
   return ret((b << s) & 0xffffffff)
 end
-B.rshift = function(x, n)
-  local b, s = barg(x, 1, 'rshift'), barg(n, 2, 'rshift') & 31
+B.rshift = function(...)
+  local b, s = arg(1, 'rshift', ...), arg(2, 'rshift', ...) & 31
   return ret(b >> s)
 end
-B.arshift = function(x, n)
-  local b, s = barg(x, 1, 'arshift'), barg(n, 2, 'arshift') & 31
+B.arshift = function(...)
+  local b, s = arg(1, 'arshift', ...), arg(2, 'arshift', ...) & 31
   -- ret(b) is sign-extended to 64 bits: the logical shift brings its ones down.
   return ret((ret(b) >> s) & 0xffffffff)
 end
-B.rol = function(x, n)
-  local b, s = barg(x, 1, 'rol'), barg(n, 2, 'rol') & 31
+B.rol = function(...)
+  local b, s = arg(1, 'rol', ...), arg(2, 'rol', ...) & 31
   return ret(((b << s) | (b >> (32 - s))) & 0xffffffff)
 end
-B.ror = function(x, n)
-  local b, s = barg(x, 1, 'ror'), barg(n, 2, 'ror') & 31
+B.ror = function(...)
+  local b, s = arg(1, 'ror', ...), arg(2, 'ror', ...) & 31
   return ret(((b >> s) | (b << (32 - s))) & 0xffffffff)
 end
-B.bswap = function(x)
-  local b = barg(x, 1, 'bswap')
+B.bswap = function(...)
+  local b = arg(1, 'bswap', ...)
   return ret(((b >> 24) & 0xff) | ((b >> 8) & 0xff00) | ((b & 0xff00) << 8) | ((b & 0xff) << 24))
 end
 B.tohex = function(...)
-  local b = barg((...), 1, 'tohex')
+  local b = arg(1, 'tohex', ...)
   local n = 8
-  if select('#', ...) >= 2 then n = ret(barg((select(2, ...)), 2, 'tohex')) end
+  if select('#', ...) >= 2 then n = ret(arg(2, 'tohex', ...)) end
   local digits = '0123456789abcdef'
   if n < 0 then n = -n; digits = '0123456789ABCDEF' end
   if n > 8 then n = 8 end
@@ -362,6 +366,8 @@ new = function()
     if x then e = x end
     local v = tonumber(ssub(s, i, e - 1))
     if v == nil then v = tonumber(ssub(s, j, e - 1)) * sign end
+    -- Lua reads "-0" as the integer 0; strtod keeps the sign.
+    if v == 0 and sign < 0 then v = -0.0 end
     if mtype(v) == 'integer' and (v >= 9007199254740992 or v <= -9007199254740992) then v = v + 0.0 end
     return v, e
   end
@@ -658,7 +664,7 @@ local function decodeArray(s, i, len)
   local t = {}
   for k = 1, len do
     local v, j = decode(s, i)
-    if j == nil then return nil, v end
+    if j == nil then return v, nil end
     t[k] = v
     i = j
   end
@@ -669,9 +675,9 @@ local function decodeMap(s, i, len)
   local t = {}
   for _ = 1, len do
     local k, j = decode(s, i)
-    if j == nil then return nil, k end
+    if j == nil then return k, nil end
     local v, j2 = decode(s, j)
-    if j2 == nil then return nil, v end
+    if j2 == nil then return v, nil end
     if k == nil then error('table index is nil', 0) end
     if k ~= k then error('table index is NaN', 0) end
     t[k] = v
@@ -881,7 +887,8 @@ S.pack = function(...)
   local h = { little = true, align = 1 }
   local out, total, arg, i = {}, 0, 2, 1
   local argt = { ... }
-  local function argv(k) return argt[k], k <= nargs end
+  -- b_pack pushes a nil at index 2 (its buffer marker): a missing first value reads as nil.
+  local function argv(k) return argt[k], k <= nargs or k == 2 end
   while i <= #fmt do
     local opt = ssub(fmt, i, i)
     i = i + 1
@@ -971,7 +978,7 @@ S.unpack = function(...)
     end
     pos = n - 1
   end
-  if pos < 0 or pos > ld then error("bad argument #3 to 'unpack' (offset must be 1 or greater)") end
+  if pos < 0 then error("bad argument #3 to 'unpack' (offset must be 1 or greater)") end
   local h = { little = true, align = 1 }
   local res, n, i = {}, 0, 1
   while i <= #fmt do

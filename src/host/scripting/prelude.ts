@@ -45,7 +45,10 @@ end
 
 local function tostring51(v)
   if type(v) == 'number' then return num2str(v) end
-  return tostring(v)
+  local s = tostring(v)
+  -- glibc prints a NULL %p as "(nil)" (cjson.null is one).
+  if s == 'userdata: 0' or s == 'userdata: 0x0' then return 'userdata: (nil)' end
+  return s
 end
 
 -- Lua 5.1's luaL_checkint: numbers (and numeric strings) are truncated, where
@@ -69,7 +72,8 @@ end
 -- Integral floats become integers where that is exact, so that they print
 -- as Lua 5.1 prints them.
 local function normnum(v)
-  if mtype(v) == 'float' and v == v and v > -9007199254740992 and v < 9007199254740992 and v == mfloor(v) then
+  if mtype(v) == 'float' and v == v and v > -9007199254740992 and v < 9007199254740992 and v == mfloor(v)
+    and (v ~= 0 or 1 / v > 0) then
     return mtointeger(v) or v
   end
   return v
@@ -83,7 +87,7 @@ local CFRAME = { what = 'C', source = '=[C]', short_src = '[C]', currentline = -
 local function collect(level, co)
   local out, n = {}, 0
   if co == nil then level = level + 1 end
-  while n < 60 do
+  while n < 1000000 do
     local i
     if co then i = getinfo(co, level, 'Sl') else i = getinfo(level, 'Sl') end
     if not i then break end
@@ -124,7 +128,8 @@ local function msg51(m)
 end
 
 -- A message raised here carries our position; luaL_error would have given
--- the position of whoever called the C function (none if that was C).
+-- the position of whoever called the C function (none if that was C, which
+-- also leaves luaL_argerror without the function's name).
 local function fixmsg(frames, m)
   local rest = smatch(m, '^%[vermilion%]:%d+: (.*)$')
   if rest then
@@ -132,7 +137,7 @@ local function fixmsg(frames, m)
     if frames[1] == CFRAME and caller and caller.what ~= 'C' and caller.currentline > 0 then
       m = caller.short_src .. ':' .. caller.currentline .. ': ' .. rest
     else
-      m = rest
+      m = sgsub(rest, "^(bad argument #%d+ to )'[^']*'", "%1'?'")
     end
   end
   return msg51(m)
@@ -168,10 +173,15 @@ local function error51(m, level)
   error(m, 0)
 end
 
--- Compiler messages Lua 5.4 words differently.
+-- Compiler messages Lua 5.4 words differently: 5.1 quotes <eof>, <name>...
+local TOKENS = { eof = true, name = true, string = true, number = true, integer = true }
 local function syntax51(m)
   if type(m) ~= 'string' then return m end
-  m = sgsub(m, ' near <eof>', " near '<eof>'")
+  m = sgsub(m, "(.?)<(%l+)>(.?)", function(a, t, b)
+    if a ~= "'" and b ~= "'" and TOKENS[t] then return a .. "'<" .. (t == 'integer' and 'number' or t) .. ">'" .. b end
+  end)
+  -- Lua 5.1 leaves this one unquoted.
+  m = sgsub(m, "'<name>' or '%.%.%.' expected", "<name> or '...' expected")
   return (sgsub(m, 'syntax error near', "'=' expected near"))
 end
 
@@ -193,7 +203,8 @@ local function pcallResult(ok, ...)
 end
 
 local function pcall51(...)
-  if select('#', ...) == 0 then error("bad argument #1 to 'pcall' (value expected)") end
+  -- Redis's pcall calls whatever is first, its own placeholder when nothing is.
+  if select('#', ...) == 0 then return false, 'attempt to call a boolean value' end
   local f = ...
   return pcallResult(xpcall(f, pcallHandler, select(2, ...)))
 end
@@ -258,9 +269,6 @@ G.rawequal = rawequal
 G.select = function(...)
   if select('#', ...) == 0 then return (select()) end
   local n = ...
-  if type(n) == 'number' and n < 0 then
-    error("bad argument #1 to 'select' (index out of range)")
-  end
   return select(toint(n), select(2, ...))
 end
 G.tonumber = function(...)
@@ -432,9 +440,16 @@ do
         if conv == 'd' or conv == 'i' or conv == 'o' or conv == 'u' or conv == 'x' or conv == 'X' or conv == 'c' then
           args[argi] = toint(v)
         elseif conv == 's' then
-          if type(v) == 'number' then args[argi] = num2str(v) end
+          -- luaL_checklstring: strings and numbers only.
+          if type(v) == 'number' then
+            args[argi] = num2str(v)
+          elseif type(v) ~= 'string' then
+            error('bad argument #' .. (argi + 1) .. " to 'format' (string expected, got " .. (argi >= nargs and 'no value' or type(v)) .. ')')
+          end
         elseif conv == 'q' then
           hasq = true
+        elseif not smatch(conv, '[eEfgG]') then
+          error("invalid option '%" .. conv .. "' to 'format'")
         end
       end
       pos = e + 1
@@ -556,7 +571,7 @@ T.concat = function(...)
     if type(v) == 'number' then
       v = num2str(v)
     elseif type(v) ~= 'string' then
-      error("invalid value (at index " .. k .. ") in table for 'concat'")
+      error('invalid value (' .. type(v) .. ') at index ' .. k .. " in table for 'concat'")
     end
     parts[#parts + 1] = v
   end

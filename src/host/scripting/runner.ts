@@ -118,7 +118,7 @@ export type EffectsSink = (db: number, argv: Buffer[], replFlags: number) => voi
 export class ScriptRunner {
   running: ScriptRun | null = null;
   /** Engine client slot every script's commands run on. */
-  readonly slot: number;
+  slot: number;
   readonly luaClient: HostClient;
   readonly natives: NativeFunctions;
   readonly toLua: ReplyToLua;
@@ -147,13 +147,16 @@ export class ScriptRunner {
     this.bridge = new CommandBridge(this);
     this.hook = vm.hookFunction((L) => this.onHook(L));
     const fn = (f: (L: number) => number) => vm.cfunction(this.guard(f));
-    // Calls its upvalue with its arguments: a C frame in front of a Lua function.
+    // Calls its upvalue with its arguments: a C frame in front of a Lua
+    // function. With a continuation, so that the busy-script hook can still
+    // suspend a script inside one of our Lua library functions.
     const api = vm.api;
+    const afterYield = vm.kfunction((L) => api.lua_gettop(L));
     const trampoline = vm.cfunction((L) => {
       const n = api.lua_gettop(L);
       api.lua_pushvalue(L, LUA_REGISTRYINDEX - 1);
       api.lua_rotate(L, 1, 1);
-      api.lua_callk(L, n, LUA_MULTRET, 0, 0);
+      api.lua_callk(L, n, LUA_MULTRET, 0, afterYield);
       return api.lua_gettop(L);
     });
     this.natives = {
@@ -173,6 +176,19 @@ export class ScriptRunner {
       srand48: fn((L) => this.srand48(L)),
       register_function: fn((L) => (this.loadCtx ? this.loadCtx.register(L) : this.raise(L, 'ERR redis.register_function can only be called on FUNCTION LOAD command'))),
     };
+  }
+
+  /** A new engine client for scripts, after the engine failed on the old one's command. */
+  resetSlot(): void {
+    const x = this.srv.engine.x;
+    const db = x.clientDb(this.slot);
+    const proto = x.clientProto(this.slot);
+    x.freeClient(this.slot);
+    this.slot = x.newClient();
+    x.setClientFlags(this.slot, CF_AUTHED | CF_NO_BLOCK | CF_SCRIPT);
+    x.setClientDb(this.slot, db);
+    x.setClientProto(this.slot, proto);
+    this.luaClient.slot = this.slot;
   }
 
   /**
