@@ -189,8 +189,10 @@ export class Engine {
 
   /** The byte view of linear memory (a Buffer, for copy()), fresh after any growth. */
   bytes(): Buffer {
-    const buf = this.x.memory.buffer;
-    if (this.u8View.buffer !== buf) {
+    // A grow detaches the old buffer, whose views then read as empty:
+    // cheaper to test than fetching memory.buffer on every access.
+    if (this.u8View.byteLength === 0) {
+      const buf = this.x.memory.buffer;
       this.u8View = Buffer.from(buf);
       this.i32View = new Int32Array(buf);
     }

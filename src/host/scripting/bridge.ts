@@ -37,14 +37,50 @@ const E_ARITY = 'Wrong number of args calling Redis command from script';
 const E_NOSCRIPT = 'This Redis command is not allowed from script';
 const E_READONLY = 'Write commands are not allowed from read-only scripts.';
 
-const CRLF = Buffer.from('\r\n');
+const CONTAINER = new Uint8Array(COMMANDS.length);
+for (const m of COMMANDS) if (m.parent >= 0) CONTAINER[m.parent] = 1;
+/** Command names as scripts spell them (any case) -> command; cleared when it grows past NAMES_MAX. */
+const BY_NAME = new Map<string, CommandMeta>();
+const NAMES_MAX = 4096;
+
+/**
+ * Last command found for a name at a Lua address. A script's constant
+ * strings ('INCR') keep their address between calls, so the usual lookup is
+ * an address compare plus a check that the bytes there are still the name.
+ */
+const PTR_SLOTS = 256;
+const ptrKey = new Int32Array(PTR_SLOTS);
+const ptrName: (Uint8Array | null)[] = new Array(PTR_SLOTS).fill(null);
+const ptrMeta: (CommandMeta | null)[] = new Array(PTR_SLOTS).fill(null);
+
+const digits = (n: number): number => (n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : String(n).length);
+
+/** Writes n's decimal digits at `at`; returns the position after them. */
+function writeInt(mem: Uint8Array, at: number, n: number): number {
+  if (n < 10) { mem[at] = 48 + n; return at + 1; }
+  const s = String(n);
+  for (let i = 0; i < s.length; i++) mem[at + i] = s.charCodeAt(i);
+  return at + s.length;
+}
+
+/** Copies n bytes; short spans byte by byte (cheaper than making a subarray view). */
+function copyBytes(dst: Uint8Array, at: number, src: Uint8Array, from: number, n: number): void {
+  if (n <= 32) {
+    for (let j = 0; j < n; j++) dst[at + j] = src[from + j];
+  } else {
+    dst.set(src.subarray(from, from + n), at);
+  }
+}
 
 export class CommandBridge {
   /** Argument spans of the call being made: Lua addresses or staged number texts. */
-  private ptrs: number[] = [];
-  private lens: number[] = [];
-  private nums: (Buffer | null)[] = [];
+  private ptrs = new Int32Array(16);
+  private lens = new Int32Array(16);
+  private nums: (string | null)[] = [];
   private chunks: Buffer[] = [];
+  private argc = 0;
+  /** The current call's arguments as buffers, for the slow log (made only if it keeps the entry). */
+  private readonly argvNow = (): Buffer[] => this.argv(this.argc);
 
   constructor(private runner: ScriptRunner) {}
 
@@ -58,15 +94,19 @@ export class CommandBridge {
     const api = vm.api;
     const argc = api.lua_gettop(L);
     if (argc === 0) return E_NO_ARGS;
-    this.ptrs.length = argc;
-    this.lens.length = argc;
-    this.nums.length = argc;
+    if (argc > this.ptrs.length) {
+      let cap = this.ptrs.length;
+      while (cap < argc) cap *= 2;
+      this.ptrs = new Int32Array(cap);
+      this.lens = new Int32Array(cap);
+    }
+    this.argc = argc;
     for (let i = 0; i < argc; i++) {
       const t = api.lua_type(L, i + 1);
       if (t === LUA_TNUMBER) {
-        const b = Buffer.from(fmtG(api.lua_tonumberx(L, i + 1, 0), 17), 'latin1');
-        this.nums[i] = b;
-        this.lens[i] = b.length;
+        const text = fmtG(api.lua_tonumberx(L, i + 1, 0), 17);
+        this.nums[i] = text;
+        this.lens[i] = text.length;
         this.ptrs[i] = 0;
       } else if (t === LUA_TSTRING) {
         this.ptrs[i] = vm.strPtr(L, i + 1);
@@ -81,21 +121,53 @@ export class CommandBridge {
 
   private arg(i: number): Buffer {
     const n = this.nums[i];
-    if (n) return n;
+    if (n) return Buffer.from(n, 'latin1');
     const p = this.ptrs[i];
     return Buffer.from(this.runner.vm.mem().subarray(p, p + this.lens[i]));
   }
 
   private argText(i: number): string {
     const n = this.nums[i];
-    if (n) return n.toString('latin1');
+    if (n) return n;
     const p = this.ptrs[i];
-    return Buffer.from(this.runner.vm.mem().subarray(p, p + this.lens[i])).toString('latin1');
+    return this.runner.vm.buf().toString('latin1', p, p + this.lens[i]);
   }
 
   /** lookupCommand: a container's subcommand by the second argument. */
   private lookup(argc: number): CommandMeta | undefined {
-    return lookupCommandMeta(this.argText(0), argc >= 2 ? this.argText(1) : undefined);
+    const top = this.lookupTop();
+    if (!top || argc < 2 || !CONTAINER[top.id]) return top;
+    return lookupCommandMeta(top.name, this.argText(1));
+  }
+
+  private lookupTop(): CommandMeta | undefined {
+    const p = this.ptrs[0];
+    const n = this.lens[0];
+    let slot = -1;
+    if (p !== 0) {
+      slot = (p >>> 3) & (PTR_SLOTS - 1);
+      const known = ptrName[slot];
+      if (ptrKey[slot] === p && known !== null && known.length === n) {
+        const mem = this.runner.vm.mem();
+        let j = 0;
+        while (j < n && mem[p + j] === known[j]) j++;
+        if (j === n) return ptrMeta[slot]!;
+      }
+    }
+    const name = this.argText(0);
+    let top = BY_NAME.get(name);
+    if (top === undefined) {
+      top = lookupCommandMeta(name);
+      if (!top) return undefined;
+      if (BY_NAME.size >= NAMES_MAX) BY_NAME.clear();
+      BY_NAME.set(name, top);
+    }
+    if (slot >= 0) {
+      ptrKey[slot] = p;
+      ptrName[slot] = this.runner.vm.mem().slice(p, p + n);
+      ptrMeta[slot] = top;
+    }
+    return top;
   }
 
   /** An error table for Lua: raised (redis.call) or returned (redis.pcall, or `raise` false). */
@@ -163,27 +235,33 @@ export class CommandBridge {
     const slot = runner.slot;
     const run = runner.running!;
 
-    let total = 1 + String(argc).length + 2;
-    for (let i = 0; i < argc; i++) total += 1 + String(this.lens[i]).length + 2 + this.lens[i] + 2;
+    let total = 1 + digits(argc) + 2;
+    for (let i = 0; i < argc; i++) total += 1 + digits(this.lens[i]) + 2 + this.lens[i] + 2;
     const dst = x.reserveInput(slot, total);
     if (dst === 0) throw new Error('command too large for the engine');
     const mem = engine.bytes();
     const lua = runner.vm.mem();
     let at = dst;
-    at += mem.write(`*${argc}\r\n`, at, 'latin1');
+    mem[at++] = 42; // '*'
+    at = writeInt(mem, at, argc);
+    mem[at++] = 13;
+    mem[at++] = 10;
     for (let i = 0; i < argc; i++) {
       const n = this.lens[i];
-      at += mem.write(`$${n}\r\n`, at, 'latin1');
+      mem[at++] = 36; // '$'
+      at = writeInt(mem, at, n);
+      mem[at++] = 13;
+      mem[at++] = 10;
       const num = this.nums[i];
-      if (num) num.copy(mem, at);
-      else mem.set(lua.subarray(this.ptrs[i], this.ptrs[i] + n), at);
+      if (num) for (let j = 0; j < n; j++) mem[at + j] = num.charCodeAt(j);
+      else copyBytes(mem, at, lua, this.ptrs[i], n);
       at += n;
       mem[at++] = 13;
       mem[at++] = 10;
     }
 
     const t0 = performance.now();
-    this.chunks.length = 0;
+    if (this.chunks.length > 0) this.chunks = [];
     let hostRan = false;
     let st: number;
     try {
@@ -211,7 +289,7 @@ export class CommandBridge {
     const id = meta.id;
     if (!hostRan) {
       srv.stats.commandUsec[id] += usec;
-      noteCommandTime(srv, runner.luaClient, id, usec, () => this.argv(argc));
+      noteCommandTime(srv, runner.luaClient, id, usec, this.argvNow);
       if (srv.monitors.active) srv.monitors.feed(runner.luaClient, id, x.clientDb(slot), this.argv(argc), []);
     }
     if (this.chunks.length === 0) {
@@ -265,4 +343,3 @@ export class CommandBridge {
   }
 }
 
-export { CRLF };

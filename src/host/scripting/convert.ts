@@ -36,6 +36,8 @@ const NEG_NAN = (() => {
  * what Redis shows for the NaNs scripts compute.
  */
 export function fmtG(d: number, p: number): string {
+  // Integers with at most p digits print as themselves (the common case).
+  if (Number.isInteger(d) && d < 1e15 && d > -1e15 && !Object.is(d, -0)) return String(d);
   if (Number.isNaN(d)) return NEG_NAN ? '-nan' : 'nan';
   if (!Number.isFinite(d)) return d > 0 ? 'inf' : '-inf';
   if (d === 0) return Object.is(d, -0) ? '-0' : '0';

@@ -15,6 +15,31 @@ const E_NOT_INTEGER = 'ERR value is not an integer or out of range';
 const E_NUMKEYS_ARGS = "ERR Number of keys can't be greater than number of args";
 const E_NUMKEYS_NEG = "ERR Number of keys can't be negative";
 
+/** EVAL's numkeys checked against the `rest` arguments after it; -1 after replying the error. */
+function numKeys(arg: Buffer, rest: number, r: Reply): number {
+  let n: number;
+  if (arg.length === 1 && arg[0] >= 0x30 && arg[0] <= 0x39) {
+    // One digit is the usual count: no BigInt parse for it.
+    n = arg[0] - 0x30;
+  } else {
+    const big = parseStrictI64(arg);
+    if (big === null) {
+      r.error(E_NOT_INTEGER);
+      return -1;
+    }
+    if (big < 0n) {
+      r.error(E_NUMKEYS_NEG);
+      return -1;
+    }
+    n = big > BigInt(rest) ? rest + 1 : Number(big);
+  }
+  if (n > rest) {
+    r.error(E_NUMKEYS_ARGS);
+    return -1;
+  }
+  return n;
+}
+
 interface CachedScript {
   body: Buffer;
   flags: number;
@@ -66,19 +91,8 @@ export class EvalScripts {
       r.error(E_NOSCRIPT);
       return;
     }
-    const numkeys = parseStrictI64(args[2]);
-    if (numkeys === null) {
-      r.error(E_NOT_INTEGER);
-      return;
-    }
-    if (numkeys > BigInt(args.length - 3)) {
-      r.error(E_NUMKEYS_ARGS);
-      return;
-    }
-    if (numkeys < 0n) {
-      r.error(E_NUMKEYS_NEG);
-      return;
-    }
+    const n = numKeys(args[2], args.length - 3, r);
+    if (n < 0) return;
     let sha: string;
     let script: CachedScript | undefined;
     if (bySha) {
@@ -98,7 +112,6 @@ export class EvalScripts {
       r.error(refusal);
       return;
     }
-    const n = Number(numkeys);
     return this.runner.start({
       kind: 'eval', sandbox: this.sandbox, fnRef: script.ref, name: sha, caller: c, callerArgs: args,
       keys: args.slice(3, 3 + n), args: args.slice(3 + n),

@@ -134,6 +134,7 @@ let shared: Promise<LuaVM> | null = null;
 
 export class LuaVM {
   private view = new Uint8Array(0);
+  private bufView = Buffer.alloc(0);
   /** A size_t out-parameter (lua_tolstring's length) and an int for lua_resume's result count. */
   private readonly outPtr: number;
   /** Scratch block for bytes pushed into Lua (grown on demand). */
@@ -152,10 +153,17 @@ export class LuaVM {
     return shared;
   }
 
+  /** The VM's memory as a Buffer (for latin1 decoding in place), fresh after growth. */
+  buf(): Buffer {
+    // Growing the memory detaches the old buffer (its views read as empty),
+    // which is cheaper to test than fetching memory.buffer on every access.
+    if (this.bufView.byteLength === 0) this.bufView = Buffer.from(this.api.memory.buffer);
+    return this.bufView;
+  }
+
   /** The VM's memory, fresh after growth. */
   mem(): Uint8Array {
-    const buf = this.api.memory.buffer;
-    if (this.view.buffer !== buf) this.view = new Uint8Array(buf);
+    if (this.view.byteLength === 0) this.view = new Uint8Array(this.api.memory.buffer);
     return this.view;
   }
 
@@ -185,8 +193,15 @@ export class LuaVM {
   stage(src: Uint8Array, start = 0, end = src.length): number {
     const n = end - start;
     this.grow(n + 1);
-    this.mem().set(start === 0 && end === src.length ? src : src.subarray(start, end), this.scratch);
-    return this.scratch;
+    const mem = this.mem();
+    const at = this.scratch;
+    if (n <= 32) {
+      // Short spans byte by byte: cheaper than making a subarray view.
+      for (let j = 0; j < n; j++) mem[at + j] = src[start + j];
+    } else {
+      mem.set(start === 0 && end === src.length ? src : src.subarray(start, end), at);
+    }
+    return at;
   }
 
   pushBytes(L: number, src: Uint8Array, start = 0, end = src.length): void {

@@ -117,6 +117,8 @@ export type EffectsSink = (db: number, argv: Buffer[], replFlags: number) => voi
 
 export class ScriptRunner {
   running: ScriptRun | null = null;
+  /** The reply being converted (reused: most replies are small). */
+  private out = new ByteOut();
   /** Engine client slot every script's commands run on. */
   slot: number;
   readonly luaClient: HostClient;
@@ -301,9 +303,12 @@ export class ScriptRunner {
       // xpcall's true, then the script's first result (or nil).
       if (vm.nres < 2) api.lua_pushnil(co);
       else api.lua_settop(co, 2);
-      const out = new ByteOut();
+      const out = this.out;
+      out.len = 0;
       this.toReply.write(co, out, r.proto, run.resp, onError);
       r.raw(out.take());
+      // Not kept large after a big reply.
+      if (out.buf.length > 65536) this.out = new ByteOut();
     } else if (st === LUA_OK && api.lua_type(co, 2) === LUA_TTABLE) {
       api.lua_settop(co, 2);
       this.replyErrorTable(co, run, onError);
