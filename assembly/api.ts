@@ -5,6 +5,7 @@ import { getDb, numDbs, dbSize, dbExpires, statExpiredKeys, statKeyspaceHits,
   statKeyspaceMisses, dirty, activeExpireCycle, rehashSome, resetStats, setActiveExpire,
   activeExpireEnabled, statExpiredStalePerc, dbEmpty } from "./db/db";
 import { memUsed } from "./ds/mem";
+import { qlNodes, qlCount, qlFill, qlCompress, qlListpackBytes } from "./ds/quicklist";
 import { setProtoMaxBulkLen, setAuthRequired } from "./resp/reader";
 import { setLfu } from "./db/lru";
 import { statCalls, statFailed, statRejected, statCommands, resetCommandStats } from "./commands/dispatch";
@@ -42,6 +43,7 @@ export function errorStatName(i: i32): usize {
 /** CONFIG RESETSTAT. */
 export function resetAllStats(): void {
   resetStats();
+  resetEvicted();
   resetCommandStats();
   resetErrorStats();
 }
@@ -86,7 +88,7 @@ export function setSharedIntegers(on: bool): void { setSharedInts(on); }
 // ---- CLIENT PAUSE and DEBUG OBJECT ------------------------------------------------
 
 import { setPauseMode } from "./commands/dispatch";
-import { E_LRU, E_VAL, typeOf, encOf, strPtrOf, strLenOf, ENC_INT, TYPE_STRING } from "./db/entry";
+import { E_LRU, E_VAL, typeOf, encOf, strPtrOf, strLenOf, objPtrOf, ENC_INT, TYPE_STRING, TYPE_LIST } from "./db/entry";
 import { dbLookupNoTouch } from "./db/db";
 import { idleSeconds } from "./db/lru";
 
@@ -133,4 +135,37 @@ export function debugObject(db: i32, keyLen: u32): usize {
   return DEBUG_OBJ;
 }
 
+// DEBUG OBJECT's quicklist fields of a list (Redis prints ql_nodes,
+// ql_avg_node, ql_listpack_max, ql_compressed, ql_uncompressed_size),
+// filled by debugQuicklist():
+//   0 nodes u32 | 4 elements u32 | 8 fill i32 | 12 compress depth i32 |
+//   16 bytes of all node listpacks f64
+const DEBUG_QL = memory.data(24);
+
+/** As debugObject, for a list's quicklist; 0 if the key is not a list. */
+export function debugQuicklist(db: i32, keyLen: u32): usize {
+  const e = dbLookupNoTouch(getDb(db), hostArgPtr, <usize>keyLen);
+  if (e == 0 || typeOf(e) != TYPE_LIST) return 0;
+  const ql = objPtrOf(e);
+  store<u32>(DEBUG_QL, qlNodes(ql));
+  store<u32>(DEBUG_QL, qlCount(ql), 4);
+  store<i32>(DEBUG_QL, qlFill(ql), 8);
+  store<i32>(DEBUG_QL, qlCompress(ql), 12);
+  store<f64>(DEBUG_QL, <f64>qlListpackBytes(ql), 16);
+  return DEBUG_QL;
+}
+
 export { setEncodingLimits } from "./db/limits";
+
+// ---- maxmemory -------------------------------------------------------------------------
+import { setMaxmemory as setMaxmem, setHostBytes as setHostMem, performEvictions, statEvictedKeys,
+  memoryForEviction, resetEvictionStats } from "./db/evict";
+/** maxmemory in bytes (0 = none), the policy (db/evict.ts POLICY_*), maxmemory-samples. */
+export function setMaxmemory(bytes: f64, policy: i32, samples: i32): void { setMaxmem(bytes, policy, samples); }
+/** Bytes the host holds for clients (replies waiting in sockets), counted against maxmemory. */
+export function setHostBytes(bytes: f64): void { setHostMem(bytes); }
+/** Evicts now (CONFIG SET maxmemory lower); false if still over the limit. */
+export function evictNow(): bool { return performEvictions(); }
+export function evictedKeys(): f64 { return <f64>statEvictedKeys; }
+export function memoryForMaxmemory(): f64 { return <f64>memoryForEviction(); }
+export function resetEvicted(): void { resetEvictionStats(); }

@@ -8,7 +8,7 @@
 //
 // argv array: argc pairs of u32 { offset, length }.
 
-import { memAlloc, memCalloc, memFree, memRealloc, MAX_BLOCK } from "./ds/mem";
+import { memAlloc, memCalloc, memFree, memRealloc, memHasRoom, blockFootprint, MAX_BLOCK } from "./ds/mem";
 
 export const CF_AUTHED: u32 = 1;
 export const CF_REPLY_OFF: u32 = 2;
@@ -34,9 +34,13 @@ export const CF_DIRTY_EXEC: u32 = 4096;
 export const CF_DIRTY_CAS: u32 = 8192;
 /** EXEC is running the queued commands (the input is the queue). */
 export const CF_IN_EXEC: u32 = 16384;
+/** Set by the host while the client has any pub/sub subscription (Redis's
+ *  CLIENT_PUBSUB). In RESP2 it limits the client to the subscriber-mode
+ *  commands (dispatch.ts) and turns PING's reply into an array. */
+export const CF_PUBSUB: u32 = 32768;
 /** The hidden client a script's redis.call runs on (host/scripting): never
  *  held by CLIENT PAUSE (the script's own command was) nor refused as BUSY. */
-export const CF_SCRIPT: u32 = 32768;
+export const CF_SCRIPT: u32 = 65536;
 
 @unmanaged export class Client {
   inPtr: u32;
@@ -132,6 +136,9 @@ export function clientFree(id: u32): void {
   freeSlots.push(id);
 }
 
+/** Whether the last clientReserve that returned 0 did so for lack of room in the address space. */
+export let inputNoRoom: bool = false;
+
 /**
  * Drops the consumed prefix and makes room for `n` more bytes at the end;
  * returns where the host should copy them, or 0 when the buffer cannot grow
@@ -155,6 +162,11 @@ export function clientReserve(c: Client, n: u32): usize {
     let cap = <u64>c.inCap * 2;
     while (cap < need) cap *= 2;
     if (cap > <u64>MAX_BLOCK) cap = <u64>MAX_BLOCK;
+    // Near the end of the address space a request that cannot be buffered
+    // closes its client, as one over the query buffer limit does, rather
+    // than abort the engine mid-read.
+    inputNoRoom = !memHasRoom(<usize>cap);
+    if (inputNoRoom) return 0;
     c.inPtr = <u32>memRealloc(<usize>c.inPtr, <usize>cap);
     c.inCap = <u32>cap;
   } else if (c.inCap > (1 << 16) && need < (c.inCap >> 2)) {
@@ -204,3 +216,45 @@ export function bindArgs(c: Client): void {
 }
 
 export function argBaseNow(): usize { return argBase; }
+
+// ---- memory (MEMORY STATS, INFO mem_clients_normal, MEMORY PURGE) ----------------------
+
+// @ts-ignore: decorator
+@inline function fp(ptr: u32): u64 { return ptr != 0 ? <u64>blockFootprint(<usize>ptr) : 0; }
+
+/**
+ * Bytes the engine holds for one connection: the struct, its input buffer
+ * (the real one while EXEC reads the queue), argument array, inline buffer,
+ * MULTI queue (and a finished EXEC's, until the next call) and WATCH list.
+ */
+export function clientMemory(c: Client): u64 {
+  const input = (c.flags & CF_IN_EXEC) != 0 ? c.savedInPtr : c.inPtr;
+  return fp(changetype<u32>(c)) + fp(input) + fp(c.argvPtr) + fp(c.inlinePtr) + fp(c.multiPtr) +
+    fp(c.multiOld) + fp(c.watchPtr);
+}
+
+/** clientMemory summed over every connection. O(clients). */
+export function clientsMemory(): u64 {
+  let n: u64 = 0;
+  for (let i = 0; i < slots.length; i++) {
+    if (slots[i] != 0) n += clientMemory(changetype<Client>(<usize>slots[i]));
+  }
+  return n;
+}
+
+/**
+ * MEMORY PURGE: shrinks every idle input buffer (nothing unread, not inside
+ * EXEC) that grew past its initial size back to it.
+ */
+export function clientsShrinkInput(): void {
+  for (let i = 0; i < slots.length; i++) {
+    if (slots[i] == 0) continue;
+    const c = changetype<Client>(<usize>slots[i]);
+    if ((c.flags & CF_IN_EXEC) != 0 || c.inLen != c.cmdStart || c.inCap <= INITIAL_INPUT) continue;
+    c.inPtr = <u32>memRealloc(<usize>c.inPtr, INITIAL_INPUT);
+    c.inCap = INITIAL_INPUT;
+    c.inLen = 0;
+    c.cmdStart = 0;
+    c.pos = 0;
+  }
+}

@@ -18,6 +18,7 @@ import { initWatch, unwatchAllKeys } from "./db/watch";
 import { setCurrent } from "./commands/context";
 import { setSeeds } from "./ds/hash";
 import { registerAll } from "./commands/registry";
+import { markStartup } from "./db/memstats";
 
 export const ST_OK: i32 = 0;
 export const ST_HANDOFF: i32 = 1;
@@ -39,6 +40,7 @@ export function init(numDatabases: i32, hashSeed: u32, randomSeed: u64): void {
   initCommandLookup();
   initWatch();
   registerAll();
+  markStartup();
 }
 
 export function newClient(): u32 { return clientNew(); }
@@ -109,6 +111,7 @@ export function execute(id: u32, n: u32, nowMs: f64): i32 {
       // EXEC has run its queue: back to what followed it, and serve the
       // clients its pushes made ready before anything else of this client.
       endExec(c);
+      if ((c.flags & CF_CLOSE) != 0) return ST_CLOSE;
       if (readySignaled) return ST_READY;
       continue;
     }
@@ -133,6 +136,7 @@ export function execute(id: u32, n: u32, nowMs: f64): i32 {
       // Nothing was written or changed; run it again when woken.
       clearBlockRequest();
       undoCallStats(lastCmd);
+      blockedCmdLen = c.pos - start;
       c.cmdStart = start;
       c.pos = start;
       return ST_BLOCKED;
@@ -155,6 +159,14 @@ export function execute(id: u32, n: u32, nowMs: f64): i32 {
     }
     batchPush(lastRejected ? -2 - lastCmd : lastCmd, c.db, <usize>c.inPtr + start, <usize>c.inPtr + c.pos);
     if (st == DISPATCH_HANDOFF) return ST_HANDOFF;
+    if ((c.flags & CF_CLOSE) != 0) {
+      // A command whose reply no output buffer could hold (HRANDFIELD with
+      // a huge negative count) asked to close the client, as Redis closes
+      // one past its output buffer limit: the replies not yet handed to
+      // the host go with it, and a transaction still runs to its end.
+      outTruncate(0);
+      if ((c.flags & CF_IN_EXEC) == 0) return ST_CLOSE;
+    }
     if ((c.flags & (CF_REPLY_OFF | CF_REPLY_SKIP)) != 0) {
       outTruncate(mark);
       c.flags &= ~CF_REPLY_SKIP;
@@ -200,6 +212,7 @@ export function clientQbuf(id: u32): u32 { return clientQueryBufLen(clientGet(id
 export function clientQbufCap(id: u32): u32 { return clientQueryBufCap(clientGet(id)); }
 
 export * from "./api";
+export * from "./memapi";
 
 import { argBaseNow } from "./client";
 /** Base address the handoffArgv offsets are relative to. */
@@ -210,6 +223,9 @@ export function handoffBase(): usize { return argBaseNow(); }
 /** After ST_BLOCKED: the keys to wait on are handoffArgv[first .. first+count). */
 export function blockFirst(): i32 { return blockKeyFirst; }
 export function blockCount(): i32 { return blockKeyCount; }
+/** After ST_BLOCKED: bytes of the waiting command, left unread in the client's input. */
+export function blockCmdLen(): u32 { return blockedCmdLen; }
+let blockedCmdLen: u32 = 0;
 /** After ST_BLOCKED: unix ms when the wait times out, 0 for never. */
 export function blockTimeout(): f64 { return <f64>blockDeadline; }
 
@@ -230,3 +246,4 @@ export function setKeyspaceEvents(flags: u32): void { setNotifyFlags(flags); }
 export function notifyPtr(): usize { return notifyBufPtr(); }
 export function notifyLen(): usize { return notifyBufLen(); }
 export function notifyClear(): void { notifyReset(); }
+export * from "./dstest-list";

@@ -33,7 +33,9 @@ for (const name of Object.keys(table).sort()) {
   const subs = table[name].subcommands ?? {};
   const parentId = rows.findIndex((r) => r.name === name);
   for (const sub of Object.keys(subs).sort()) {
-    rows.push({ name: `${name}|${sub}`, parent: parentId, spec: { ...subs[sub], handler: table[name].handler } });
+    // A subcommand runs where its container does unless it names its own
+    // handler (MEMORY USAGE in the engine, the other MEMORY subcommands in the host).
+    rows.push({ name: `${name}|${sub}`, parent: parentId, spec: { ...subs[sub], handler: subs[sub].handler ?? table[name].handler } });
   }
 }
 const ident = (n) => 'CMD_' + n.toUpperCase().replace(/[|\-]/g, '_');

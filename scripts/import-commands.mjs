@@ -6,7 +6,8 @@
 //   node scripts/import-commands.mjs engine|host NAME [NAME|"NAME SUB" ...]
 //
 // A container's subcommands are imported one by one ("CONFIG GET"); the
-// container itself is created on first use. Edit the table by hand after
+// container itself is created on first use, with the handler given then; a
+// subcommand imported later with the other handler records its own. Edit the table by hand after
 // that (summaries, complexity, our own notes): the generator reads only it.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +38,9 @@ for (const raw of names) {
   if (!table[top]) table[top] = { ...facts(top), handler };
   if (sub) {
     table[top].subcommands ??= {};
-    table[top].subcommands[sub] = facts(name);
+    // A subcommand imported for the other half than its container's keeps
+    // its own handler (gen-commands.mjs reads it).
+    table[top].subcommands[sub] = { ...facts(name), ...(handler !== table[top].handler ? { handler } : {}) };
   } else {
     table[top] = { ...facts(top), handler, ...(table[top].subcommands ? { subcommands: table[top].subcommands } : {}) };
   }

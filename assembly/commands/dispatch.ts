@@ -4,14 +4,22 @@
 
 import {
   CMD_COUNT, CMD_NAMES, CMD_ARITY, CMD_FLAGS, CMD_HOST, CMD_CONTAINER, F_NO_AUTH,
-  F_WRITE, F_READONLY, F_MAY_REPLICATE, F_NO_MULTI, CMD_EXEC, CMD_DISCARD, CMD_MULTI, CMD_WATCH,
-  CMD_QUIT, CMD_RESET, F_ALLOW_BUSY,
+  F_WRITE, F_READONLY, F_MAY_REPLICATE, F_NO_MULTI, F_DENYOOM, CMD_EXEC, CMD_DISCARD, CMD_MULTI, CMD_WATCH,
+  CMD_QUIT, CMD_RESET, CMD_PING, CMD_SUBSCRIBE, CMD_UNSUBSCRIBE, CMD_PSUBSCRIBE, CMD_PUNSUBSCRIBE,
+  CMD_SSUBSCRIBE, CMD_SUNSUBSCRIBE, F_ALLOW_BUSY,
 } from "./table.gen";
-import { Client, CF_AUTHED, CF_MONITOR, CF_MULTI, CF_DIRTY_EXEC, CF_IN_EXEC, CF_SCRIPT, argPtr, argLen, curArgc } from "../client";
-import { memCalloc } from "../ds/mem";
+import {
+  Client, CF_AUTHED, CF_MONITOR, CF_MULTI, CF_DIRTY_EXEC, CF_IN_EXEC, CF_PUBSUB, CF_SCRIPT, argPtr, argLen, curArgc,
+} from "../client";
+import { memCalloc, memUsed } from "../ds/mem";
 import { hashBytes } from "../ds/hash";
 import { replyError, replyErrorBytes, replySimple, writeAscii, outMark } from "../resp/writer";
-import { E_NOAUTH, E_MONITOR_KEYSPACE, E_NO_MULTI, E_BUSY_EVAL, E_BUSY_FUNCTION } from "../resp/errors";
+import {
+  E_NOAUTH, E_MONITOR_KEYSPACE, E_NO_MULTI, E_OOM, E_OOM_HEAP, E_PUBSUB_CONTEXT_BEFORE, E_PUBSUB_CONTEXT_BEFORE_EXEC,
+  E_PUBSUB_CONTEXT_AFTER, E_BUSY_EVAL, E_BUSY_FUNCTION,
+} from "../resp/errors";
+import { maxmemory, performEvictions } from "../db/evict";
+import { heapWatch, heapRefusesCommand } from "../db/memstats";
 import { authRequired } from "../resp/reader";
 import { errorsSeen } from "../resp/stats";
 import { discardTransaction } from "./multi";
@@ -167,8 +175,23 @@ function replyUnknownSubcommand(): void {
   replyErrorBytes(errBuf, errLen);
 }
 
+function replyPubsubContext(id: i32): void {
+  errLen = 0;
+  errPutAscii(id == CMD_EXEC ? E_PUBSUB_CONTEXT_BEFORE_EXEC : E_PUBSUB_CONTEXT_BEFORE);
+  errPutAscii(CMD_NAMES[id]);
+  errPutAscii(E_PUBSUB_CONTEXT_AFTER);
+  replyErrorBytes(errBuf, errLen);
+}
+
 export function replyWrongArity(id: i32): void {
   replyError("ERR wrong number of arguments for '" + CMD_NAMES[id] + "' command");
+}
+
+/** What a RESP2 client may run while it has subscriptions (Redis's list). */
+function allowedWhileSubscribed(id: i32): bool {
+  return id == CMD_PING || id == CMD_SUBSCRIBE || id == CMD_UNSUBSCRIBE || id == CMD_PSUBSCRIBE ||
+    id == CMD_PUNSUBSCRIBE || id == CMD_SSUBSCRIBE || id == CMD_SUNSUBSCRIBE || id == CMD_QUIT ||
+    id == CMD_RESET;
 }
 
 // @ts-ignore: decorator
@@ -269,6 +292,18 @@ export function dispatch(c: Client): i32 {
     replyError(E_NOAUTH);
     return refused(c);
   }
+  // RESP2 has no way to tell a message from a reply, so a subscriber may
+  // only manage its subscriptions; RESP3 pushes make any command safe. The
+  // commands of an EXEC are not checked again (Redis's exec calls them
+  // directly): a queued SUBSCRIBE does not refuse the commands after it.
+  if ((c.flags & (CF_PUBSUB | CF_IN_EXEC)) == CF_PUBSUB && c.proto == 2 && !allowedWhileSubscribed(id)) {
+    statRejected[id]++;
+    replyPubsubContext(id);
+    // A refused EXEC ends the transaction and forgets watched keys, in
+    // MULTI or not (execCommandAbort).
+    if (id == CMD_EXEC) discardTransaction(c);
+    return refused(c);
+  }
   if ((c.flags & CF_MONITOR) != 0 && (CMD_FLAGS[id] & (F_WRITE | F_READONLY | F_MAY_REPLICATE)) != 0) {
     statRejected[id]++;
     replyError(E_MONITOR_KEYSPACE);
@@ -278,6 +313,28 @@ export function dispatch(c: Client): i32 {
   if (inMulti && (CMD_FLAGS[id] & F_NO_MULTI) != 0) {
     statRejected[id]++;
     replyError(E_NO_MULTI);
+    return refused(c);
+  }
+  // maxmemory: evict first; if still over, refuse what would add data (and,
+  // inside MULTI, any queuing but EXEC/DISCARD/QUIT/RESET, as Redis). Not
+  // while a busy script holds the server (Redis skips it inside a yielding
+  // command), nor for a script's own commands: EVAL was checked, and a
+  // script's first write is checked by the host (scriptVerifyOOM).
+  if (maxmemory != 0 && (c.flags & (CF_IN_EXEC | CF_SCRIPT)) == 0 && busyMode == BUSY_NONE && !performEvictions()) {
+    const denyoom = (CMD_FLAGS[id] & F_DENYOOM) != 0 ||
+      (id == CMD_EXEC && (c.multiFlags & F_DENYOOM) != 0) ||
+      (inMulti && id != CMD_EXEC && id != CMD_DISCARD && id != CMD_QUIT && id != CMD_RESET);
+    if (denyoom) {
+      statRejected[id]++;
+      replyError(E_OOM);
+      return refused(c);
+    }
+  }
+  // wasm32's 4 GiB: refuse what would add data before the allocator runs
+  // out of room, whatever maxmemory says (db/memstats.ts, the heap ceiling).
+  if (memUsed() >= heapWatch && (c.flags & CF_IN_EXEC) == 0 && heapRefusesCommand(c, id)) {
+    statRejected[id]++;
+    replyError(E_OOM_HEAP);
     return refused(c);
   }
   if (busyMode != BUSY_NONE && (c.flags & CF_SCRIPT) == 0 && (CMD_FLAGS[id] & F_ALLOW_BUSY) == 0) {
@@ -307,6 +364,10 @@ export function dispatch(c: Client): i32 {
   const errorsBefore = errorsSeen;
   handlers[id]();
   if (errorsSeen != errorsBefore) statFailed[id]++;
+  // Evict again right away, so that the memory figure is back under the
+  // limit after every command, not only before the next one (not in the
+  // middle of a script, whose keys must stay until it ends).
+  if (maxmemory != 0 && (c.flags & CF_SCRIPT) == 0) performEvictions();
   return DISPATCH_DONE;
 }
 

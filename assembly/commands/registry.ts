@@ -5,6 +5,11 @@ import { register as registerKeys } from "./keys";
 import { register as registerServer } from "./server";
 import { register as registerMulti } from "./multi";
 import { register as registerSet } from "./set";
+import { register as registerList } from "./list";
+import { register as registerHash } from "./hash";
+import { register as registerZset } from "./zset";
+import { register as registerSort } from "./sort";
+import { register as registerMemory } from "./memory";
 
 export function registerAll(): void {
   registerString();
@@ -13,4 +18,9 @@ export function registerAll(): void {
   registerServer();
   registerMulti();
   registerSet();
+  registerList();
+  registerHash();
+  registerZset();
+  registerSort();
+  registerMemory();
 }

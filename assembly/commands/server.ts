@@ -5,16 +5,26 @@
 import { register as reg } from "./dispatch";
 import { CMD_PING, CMD_ECHO, CMD_SELECT, CMD_DBSIZE, CMD_FLUSHDB, CMD_FLUSHALL, CMD_SWAPDB } from "./table.gen";
 import { cur, curDb, argIs, parseLongOrReply, argInt, parseLongOrReplyMsg } from "./context";
-import { argPtr, argLen, curArgc } from "../client";
-import { replySimple, replyBulk, replyInt, replyOk, replyError } from "../resp/writer";
+import { argPtr, argLen, curArgc, CF_PUBSUB } from "../client";
+import { replySimple, replyBulk, replyInt, replyOk, replyError, replyArray, replyBulkAscii } from "../resp/writer";
 import { E_SYNTAX, E_DB_INDEX, E_INT_RANGE, E_SWAPDB_FIRST, E_SWAPDB_SECOND } from "../resp/errors";
 import { Db, numDbs, dbSize, dbEmpty, getDb, swapDbs, addDirty } from "../db/db";
 import { touchAllWatchedKeysInDb, touchAllWatchedKeys } from "../db/watch";
+import { signalDbAsReady } from "../db/ready";
 
-// PING [message] — simple "PONG" or the message as a bulk string. O(1).
+// PING [message] — simple "PONG" or the message as a bulk string; a RESP2
+// subscriber gets ["pong", message or ""], a reply its message reader can
+// tell apart from the simple string. O(1).
 function cmdPing(): void {
   if (curArgc > 2) {
     replyError("ERR wrong number of arguments for 'ping' command");
+    return;
+  }
+  if ((cur.flags & CF_PUBSUB) != 0 && cur.proto == 2) {
+    replyArray(2);
+    replyBulkAscii("pong");
+    if (curArgc == 1) replyBulkAscii("");
+    else replyBulk(argPtr(1), argLen(1));
     return;
   }
   if (curArgc == 1) replySimple("PONG");
@@ -97,6 +107,8 @@ function cmdSwapdb(): void {
     touchAllWatchedKeysInDb(<i32>a, getDb(<i32>a), getDb(<i32>b));
     touchAllWatchedKeysInDb(<i32>b, getDb(<i32>b), getDb(<i32>a));
     swapDbs(<i32>a, <i32>b);
+    signalDbAsReady(<i32>a);
+    signalDbAsReady(<i32>b);
     addDirty(1);
   }
   replyOk();

@@ -9,7 +9,7 @@
 // The K/E choice is the host's: the engine records an event when its class
 // is enabled and at least one of K or E is.
 
-import { memRealloc } from "../ds/mem";
+import { memRealloc, memFree } from "../ds/mem";
 
 // Redis's NOTIFY_* bits, which are also the host's parse of the flag letters.
 export const NOTIFY_KEYSPACE: u32 = 1;   // K
@@ -62,6 +62,14 @@ export function notifyKeyspaceEvent(type: u32, event: string, keyPtr: usize, key
 
 export function notifyBufPtr(): usize { return bufPtr; }
 export function notifyBufLen(): usize { return bufLen; }
+/** MEMORY PURGE: frees the buffer while it holds nothing (it grows back on demand). */
+export function notifyShrink(): void {
+  if (bufLen == 0 && bufPtr != 0) {
+    memFree(bufPtr);
+    bufPtr = 0;
+    bufCap = 0;
+  }
+}
 export function notifyReset(): void { bufLen = 0; }
 
 import { signalModifiedKey } from "./watch";

@@ -7,9 +7,11 @@
 //
 // Record layout in the buffer, each record 4-aligned:
 //   | db i32 | keyLen u32 | key bytes ... (padded to 4) |
-// Duplicates are allowed: the host deduplicates when it drains.
+// A record with db = -1 - index and no key bytes stands for every key of
+// that database (SWAPDB). Duplicates are allowed: the host deduplicates
+// when it drains.
 
-import { memRealloc } from "../ds/mem";
+import { memRealloc, memFree } from "../ds/mem";
 
 export let readyWatch: bool = false;
 /** Set when a key was recorded since the host last drained the buffer. */
@@ -37,8 +39,26 @@ export function signalKeyAsReady(db: i32, keyPtr: usize, keyLen: usize): void {
   readySignaled = true;
 }
 
+/**
+ * Every key of database `db` may now serve its waiters: SWAPDB brought in
+ * another database's keys, and Redis then serves the clients blocked on the
+ * keys that exist in their new database (scanDatabaseForReadyKeys).
+ */
+export function signalDbAsReady(db: i32): void {
+  if (!readyWatch) return;
+  signalKeyAsReady(-1 - db, 0, 0);
+}
+
 export function readyBufPtr(): usize { return bufPtr; }
 export function readyBufLen(): usize { return bufLen; }
+/** MEMORY PURGE: frees the buffer while it holds nothing (it grows back on demand). */
+export function readyShrink(): void {
+  if (bufLen == 0 && bufPtr != 0) {
+    memFree(bufPtr);
+    bufPtr = 0;
+    bufCap = 0;
+  }
+}
 export function readyReset(): void {
   bufLen = 0;
   readySignaled = false;

@@ -14,8 +14,8 @@
 // Costs: signalModifiedKey is one branch while nobody watches, otherwise a
 // dict lookup; FLUSHDB/SWAPDB walk the watched keys of the db.
 
-import { Dict, dictNew, dictFind, dictInsert, dictUnlink, dictForEach, dictSize } from "../ds/dict";
-import { memAlloc, memFree, memRealloc } from "../ds/mem";
+import { Dict, dictNew, dictFind, dictInsert, dictUnlink, dictForEach, dictSize, dictTableBytes } from "../ds/dict";
+import { memAlloc, memFree, memRealloc, blockFootprint } from "../ds/mem";
 import { hashBytes } from "../ds/hash";
 import { Client, clientGet, CF_DIRTY_CAS, setUnwatchHook } from "../client";
 import { Db, getDb, dbFindRaw, isExpired, numDbs } from "./db";
@@ -192,3 +192,18 @@ export function touchAllWatchedKeys(): void {
 }
 
 export function watchedKeyCount(): u32 { return dictSize(registry); }
+
+// ---- memory (MEMORY STATS, INFO mem_clients_normal) -------------------------------------
+
+function addRecordBytes(rec: usize, _ctx: usize): void {
+  const p = <usize>load<u32>(rec, W_CLIENTS);
+  watchBytes += <u64>blockFootprint(rec) + (p != 0 ? <u64>blockFootprint(p) : 0);
+}
+let watchBytes: u64 = 0;
+
+/** Bytes of the WATCH registry: its table, every record and record's client list, the probe buffer. */
+export function watchMemory(): u64 {
+  watchBytes = 0;
+  if (watchedKeys > 0) dictForEach(registry, addRecordBytes, 0);
+  return watchBytes + dictTableBytes(registry) + (probePtr != 0 ? <u64>blockFootprint(probePtr) : 0);
+}

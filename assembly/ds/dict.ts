@@ -18,9 +18,10 @@
 //
 // Dict header layout (a separate allocation, 40 bytes):
 //   0 t0 u32 | 4 mask0 u32 | 8 used0 u32 | 12 t1 u32 | 16 mask1 u32 |
-//   20 used1 u32 | 24 rehashIdx i32 | 28 keyOff u32 | 32 pauseResize u32
+//   20 used1 u32 | 24 rehashIdx i32 | 28 keyOff u32 | 32 pauseResize u32 |
+//   36 pauseShrink u32
 
-import { memCalloc, memFree, bytesEqual } from "./mem";
+import { memCalloc, memFree, bytesEqual, blockFootprint } from "./mem";
 import { randomBelow } from "./hash";
 
 export const ENTRY_NEXT: usize = 0;
@@ -39,6 +40,12 @@ const INITIAL_SIZE: u32 = 4;
   rehashIdx: i32;
   keyOff: u32;
   pauseResize: u32;
+  /**
+   * Non-zero while a long walk (MEMORY PREFIXES) holds a scan cursor over
+   * several calls: a shrink in between could make it see some keys twice, while
+   * growing never does.
+   */
+  pauseShrink: u32;
 }
 
 // @ts-ignore: decorator
@@ -75,6 +82,12 @@ export function dictIsRehashing(d: Dict): bool {
 /** Number of buckets over both tables (for INFO/DEBUG). */
 export function dictBuckets(d: Dict): u32 {
   return (d.t0 != 0 ? d.mask0 + 1 : 0) + (d.t1 != 0 ? d.mask1 + 1 : 0);
+}
+
+/** Bytes of the header and bucket arrays (both tables while rehashing); entries are the caller's. */
+export function dictTableBytes(d: Dict): u64 {
+  return <u64>blockFootprint(changetype<usize>(d)) +
+    (d.t0 != 0 ? <u64>blockFootprint(<usize>d.t0) : 0) + (d.t1 != 0 ? <u64>blockFootprint(<usize>d.t1) : 0);
 }
 
 function keyMatches(d: Dict, e: usize, hash: u32, keyPtr: usize, keyLen: usize): bool {
@@ -150,7 +163,7 @@ function expandIfNeeded(d: Dict): void {
  * cron does; called after deletions.
  */
 export function dictShrinkIfNeeded(d: Dict): void {
-  if (d.rehashIdx >= 0 || d.t0 == 0 || d.pauseResize != 0) return;
+  if (d.rehashIdx >= 0 || d.t0 == 0 || d.pauseResize != 0 || d.pauseShrink != 0) return;
   const size = d.mask0 + 1;
   if (size > INITIAL_SIZE && <u64>d.used0 * 10 < <u64>size) {
     startResize(d, d.used0 < INITIAL_SIZE ? INITIAL_SIZE : d.used0);

@@ -87,9 +87,32 @@ export const E_WATCH_IN_MULTI = "ERR WATCH inside MULTI is not allowed";
 export const E_EXECABORT = "EXECABORT Transaction discarded because of previous errors.";
 export const E_NO_MULTI = "ERR Command not allowed inside a transaction";
 
+// ---- memory (db/evict.ts, dispatch.ts) ---------------------------------------------
+export const E_OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+// Not Redis's: the wasm32 engine's own limit (db/memstats.ts, the heap ceiling).
+export const E_OOM_HEAP = "OOM command not allowed when used memory is near the engine's 4 GiB address space limit (wasm32); set maxmemory below it.";
+
 // ---- list (commands/list.ts) -----------------------------------------------------
+// Also used there: E_SYNTAX, E_WRONGTYPE, E_NO_SUCH_KEY (LSET), E_OUT_OF_RANGE (LSET).
+// getPositiveLongFromObjectOrReply's default (LPOP/RPOP count).
+export const E_LIST_POSITIVE = "ERR value is out of range, must be positive";
+export const E_LIST_RANK_ZERO = "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list";
+export const E_LIST_COUNT_NEGATIVE = "ERR COUNT can't be negative";
+export const E_LIST_MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative";
+export const E_LIST_NUMKEYS = "ERR numkeys should be greater than 0";
+export const E_LIST_MPOP_COUNT = "ERR count should be greater than 0";
 
 // ---- hash (commands/hash.ts) -----------------------------------------------------
+// Also used there: E_WRONGTYPE, E_SYNTAX, E_NOT_INTEGER, E_NOT_FLOAT, E_OVERFLOW,
+// E_INCR_NAN, E_INVALID_CURSOR (above).
+export const E_HASH_NOT_INTEGER = "ERR hash value is not an integer";
+export const E_HASH_NOT_FLOAT = "ERR hash value is not a float";
+// HINCRBYFLOAT with an infinite increment.
+export const E_HASH_INCR_NAN_INF = "ERR value is NaN or Infinity";
+// HRANDFIELD: a count outside [-LONG_MAX, LONG_MAX], or one whose doubled
+// length (WITHVALUES) would overflow.
+export const E_HRANDFIELD_COUNT_RANGE = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+export const E_HRANDFIELD_WITHVALUES_RANGE = "ERR value is out of range";
 
 // ---- set (commands/set.ts) -------------------------------------------------------
 // Also used there: E_SYNTAX, E_WRONGTYPE, E_NOT_INTEGER, E_INVALID_CURSOR (above).
@@ -102,8 +125,34 @@ export const E_SET_NUMKEYS_ARGS = "ERR Number of keys can't be greater than numb
 export const E_SET_LIMIT_NEGATIVE = "ERR LIMIT can't be negative";
 
 // ---- sorted set (commands/zset.ts) -----------------------------------------------
+// Also used there: E_SYNTAX, E_WRONGTYPE, E_NOT_FLOAT, E_INVALID_CURSOR (above).
+export const E_ZSET_MINMAX_FLOAT = "ERR min or max is not a float";
+export const E_ZSET_MINMAX_LEX = "ERR min or max not valid string range item";
+export const E_ZSET_NAN = "ERR resulting score is not a number (NaN)";
+export const E_ZADD_XX_NX = "ERR XX and NX options at the same time are not compatible";
+export const E_ZADD_GT_LT_NX = "ERR GT, LT, and/or NX options at the same time are not compatible";
+export const E_ZADD_INCR_PAIR = "ERR INCR option supports a single increment-element pair";
+export const E_ZSET_WEIGHT = "ERR weight value is not a float";
+export const E_ZSET_LIMIT_NEGATIVE = "ERR LIMIT can't be negative";
+export const E_ZSET_NUMKEYS = "ERR numkeys should be greater than 0";
+export const E_ZSET_COUNT = "ERR count should be greater than 0";
+export const E_ZSET_LIMIT_RANK = "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
+export const E_ZSET_WITHSCORES_BYLEX = "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
+export const E_ZSET_POSITIVE = "ERR value is out of range, must be positive";
+export const E_ZSET_RANDMEMBER_RANGE = "ERR value is out of range";
+export const E_ZSET_RANDMEMBER_LONG = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+// Followed by the command's name: built by replacing %s.
+export const E_ZSET_NEED_KEY = "ERR at least 1 input key is needed for '%s' command";
 
 // ---- sort (commands/sort.ts) -----------------------------------------------------
+
+// ---- pub/sub (subscriber mode: commands/dispatch.ts; the commands are the host's) --
+// A RESP2 subscriber runs anything else: the text wraps the command's full
+// name ("get", "client|info").
+export const E_PUBSUB_CONTEXT_BEFORE = "ERR Can't execute '";
+// Redis's execCommandAbort: a refused EXEC says so, and why.
+export const E_PUBSUB_CONTEXT_BEFORE_EXEC = "EXECABORT Transaction discarded because of: Can't execute '";
+export const E_PUBSUB_CONTEXT_AFTER = "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context";
 
 // ---- scripting (dispatch.ts while a script is busy; the rest is host-side) -------
 // Redis's shared.slowevalerr / shared.slowscripterr: other clients' commands

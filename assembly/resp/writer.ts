@@ -29,6 +29,13 @@ export function outReset(): void {
     outCap = 1 << 16;
   }
 }
+/** MEMORY PURGE: an empty buffer goes back to its initial size. */
+export function outShrink(): void {
+  if (outLen == 0 && outCap > (1 << 16)) {
+    outPtr = memRealloc(outPtr, 1 << 16);
+    outCap = 1 << 16;
+  }
+}
 /** Drops everything written after `len` (CLIENT REPLY OFF/SKIP). */
 export function outTruncate(len: usize): void { outLen = len; }
 

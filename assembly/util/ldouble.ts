@@ -12,12 +12,16 @@
 // Every step is exact big-integer arithmetic followed by one rounding, which
 // is what glibc and the FPU do. Values are (sign, mantissa, exponent) with
 // value = mant * 2^exp; mant == 0 is a zero, `inf` flags an infinity.
-// Big integers live in static limb buffers (little-endian u32): no managed
-// allocation, sized for the largest operands the format allows (a 5119-digit
-// argument divided by 10^10071 is about 33,500 bits).
+// Big integers live in static limb buffers (util/bigint.ts): no managed
+// allocation.
 //
 // Costs: parse and add are O(n) per quotient bit for 65 bits (n = operand
 // limbs, usually 1-3); formatting is O(d^2 / 9) for d output digits.
+
+import {
+  BX, BY, BT, limb, setLimb, bigNorm, bigSetU64, bigMulAdd, bigBitLen, bigShl, bigCmp, bigSub, bigAdd,
+  bigTestBit, bigAnyBelow, bigDivSmall, bigMulPow10, roundRatio, rMant, rExp, R_OK, R_OVERFLOW, R_UNDERFLOW,
+} from "./bigint";
 
 // ---- results ------------------------------------------------------------------
 
@@ -35,205 +39,15 @@ const DENORM_EXP: i32 = -16445; // exponent of a subnormal's mantissa LSB
 // Redis's MAX_LONG_DOUBLE_CHARS: longer arguments are rejected outright.
 const MAX_LONG_DOUBLE_CHARS: usize = 5 * 1024;
 
-// ---- big integers -----------------------------------------------------------------
+// Big integers and the final rounding live in util/bigint.ts (shared with
+// util/double.ts); this file fixes the format: 64 mantissa bits, exponents
+// EXP_MIN..EXP_MAX.
 
-const LIMBS: i32 = 1152;
-const BIG_BYTES: i32 = LIMBS * 4;
-const BX = memory.data(BIG_BYTES);
-const BY = memory.data(BIG_BYTES);
-const BT = memory.data(BIG_BYTES);
-
-// @ts-ignore: decorator
-@inline function limb(p: usize, i: i32): u32 { return load<u32>(p + (<usize>i << 2)); }
-// @ts-ignore: decorator
-@inline function setLimb(p: usize, i: i32, v: u32): void { store<u32>(p + (<usize>i << 2), v); }
-
-function bigNorm(p: usize, n: i32): i32 {
-  while (n > 0 && limb(p, n - 1) == 0) n--;
-  return n;
-}
-
-function bigSetU64(p: usize, v: u64): i32 {
-  setLimb(p, 0, <u32>v);
-  setLimb(p, 1, <u32>(v >> 32));
-  return bigNorm(p, 2);
-}
-
-/** p = p * m + add; returns the new length. */
-function bigMulAdd(p: usize, n: i32, m: u32, add: u32): i32 {
-  let carry: u64 = add;
-  for (let i = 0; i < n; i++) {
-    const v = <u64>limb(p, i) * <u64>m + carry;
-    setLimb(p, i, <u32>v);
-    carry = v >> 32;
-  }
-  if (carry != 0) { setLimb(p, n, <u32>carry); n++; }
-  return n;
-}
-
-function bigBitLen(p: usize, n: i32): i32 {
-  if (n == 0) return 0;
-  return (n - 1) * 32 + (32 - <i32>clz(limb(p, n - 1)));
-}
-
-/** dst = src << bits (dst may be src); returns the new length. */
-function bigShl(dst: usize, src: usize, n: i32, bits: i32): i32 {
-  if (n == 0) return 0;
-  const w = bits >> 5;
-  const b = bits & 31;
-  const out = n + w + 1;
-  assert(out <= LIMBS);
-  for (let i = n; i >= 0; i--) {
-    const hi: u32 = i < n ? limb(src, i) : 0;
-    const lo: u32 = i > 0 ? limb(src, i - 1) : 0;
-    setLimb(dst, i + w, b == 0 ? hi : (hi << b) | (lo >> (32 - b)));
-  }
-  for (let i = 0; i < w; i++) setLimb(dst, i, 0);
-  return bigNorm(dst, out);
-}
-
-/** p >>= 1 in place. */
-function bigShr1(p: usize, n: i32): i32 {
-  for (let i = 0; i < n; i++) {
-    const next: u32 = i + 1 < n ? limb(p, i + 1) : 0;
-    setLimb(p, i, (limb(p, i) >> 1) | (next << 31));
-  }
-  return bigNorm(p, n);
-}
-
-function bigCmp(a: usize, an: i32, b: usize, bn: i32): i32 {
-  if (an != bn) return an > bn ? 1 : -1;
-  for (let i = an - 1; i >= 0; i--) {
-    const x = limb(a, i), y = limb(b, i);
-    if (x != y) return x > y ? 1 : -1;
-  }
-  return 0;
-}
-
-/** a -= b (a >= b); returns the new length. */
-function bigSub(a: usize, an: i32, b: usize, bn: i32): i32 {
-  let borrow: i64 = 0;
-  for (let i = 0; i < an; i++) {
-    let v = <i64>limb(a, i) - borrow - (i < bn ? <i64>limb(b, i) : 0);
-    borrow = v < 0 ? 1 : 0;
-    if (v < 0) v += 0x100000000;
-    setLimb(a, i, <u32>v);
-  }
-  return bigNorm(a, an);
-}
-
-/** a += b; returns the new length. */
-function bigAdd(a: usize, an: i32, b: usize, bn: i32): i32 {
-  const n = an > bn ? an : bn;
-  let carry: u64 = 0;
-  for (let i = 0; i < n; i++) {
-    const v = <u64>(i < an ? limb(a, i) : 0) + <u64>(i < bn ? limb(b, i) : 0) + carry;
-    setLimb(a, i, <u32>v);
-    carry = v >> 32;
-  }
-  if (carry != 0) { setLimb(a, n, 1); return n + 1; }
-  return n;
-}
-
-function bigTestBit(p: usize, n: i32, bit: i32): bool {
-  const w = bit >> 5;
-  if (w >= n) return false;
-  return ((limb(p, w) >> (bit & 31)) & 1) != 0;
-}
-
-/** True if any bit below `bit` is set. */
-function bigAnyBelow(p: usize, n: i32, bit: i32): bool {
-  const w = bit >> 5;
-  for (let i = 0; i < w && i < n; i++) if (limb(p, i) != 0) return true;
-  if (w < n && (bit & 31) != 0 && (limb(p, w) & ((1 << (bit & 31)) - 1)) != 0) return true;
-  return false;
-}
-
-/** p /= d in place; returns the remainder. */
-function bigDivSmall(p: usize, n: i32, d: u32): u32 {
-  let rem: u64 = 0;
-  for (let i = n - 1; i >= 0; i--) {
-    const cur = (rem << 32) | <u64>limb(p, i);
-    setLimb(p, i, <u32>(cur / d));
-    rem = cur % d;
-  }
-  return <u32>rem;
-}
-
-/** p = p * 10^k; returns the new length. */
-function bigMulPow10(p: usize, n: i32, k: i32): i32 {
-  while (k >= 9) { n = bigMulAdd(p, n, 1000000000, 0); k -= 9; }
-  let m: u32 = 1;
-  while (k > 0) { m *= 10; k--; }
-  return m == 1 ? n : bigMulAdd(p, n, m, 0);
-}
-
-// ---- rounding an exact ratio ---------------------------------------------------------
-
-const R_OK: i32 = 0;
-const R_OVERFLOW: i32 = 1;
-const R_UNDERFLOW: i32 = 2; // a nonzero value that rounds to zero
-
-/**
- * Rounds (X / Y) * 2^b2 to the nearest extended value (ties to even), where
- * X = BX[0..xn) > 0 and Y = BY[0..yn) > 0; both buffers are clobbered.
- * Sets ldMant/ldExp (not the sign).
- */
-function roundRatio(xn: i32, yn: i32, b2: i32): i32 {
-  const lx = bigBitLen(BX, xn), ly = bigBitLen(BY, yn);
-  // k0 = floor(log2(X / Y)): either lx - ly or one less.
-  let k0 = lx - ly;
-  let less: bool;
-  if (k0 >= 0) {
-    const tn = bigShl(BT, BY, yn, k0);
-    less = bigCmp(BX, xn, BT, tn) < 0;
-  } else {
-    const tn = bigShl(BT, BX, xn, -k0);
-    less = bigCmp(BT, tn, BY, yn) < 0;
-  }
-  if (less) k0--;
-  let top = k0 + b2; // exponent of the value's leading bit
-  if (top > EXP_MAX) return R_OVERFLOW;
-  // Subnormals keep fewer mantissa bits.
-  let p: i32 = 64;
-  if (top < EXP_MIN) p = 64 - (EXP_MIN - top);
-  if (p < 0) return R_UNDERFLOW;
-  // q = floor(X * 2^s / Y) has exactly p bits.
-  const s = p - 1 - k0;
-  if (s > 0) xn = bigShl(BX, BX, xn, s);
-  else if (s < 0) yn = bigShl(BY, BY, yn, -s);
-  let q: u64 = 0;
-  if (p > 0) {
-    // Long division one bit at a time: T = Y << i for i = p-1 .. 0.
-    let tn = bigShl(BT, BY, yn, p - 1);
-    for (let i = p - 1; i >= 0; i--) {
-      if (bigCmp(BX, xn, BT, tn) >= 0) {
-        xn = bigSub(BX, xn, BT, tn);
-        q |= (<u64>1) << <u64>i;
-      }
-      if (i > 0) tn = bigShr1(BT, tn);
-    }
-  }
-  // BX now holds the remainder R; round on 2R against Y.
-  if (xn > 0) {
-    xn = bigShl(BX, BX, xn, 1);
-    const c = bigCmp(BX, xn, BY, yn);
-    if (c > 0 || (c == 0 && (q & 1) != 0)) {
-      q++;
-      if (p == 64 && q == 0) {
-        q = (<u64>1) << 63;
-        top++;
-        if (top > EXP_MAX) return R_OVERFLOW;
-        ldMant = q;
-        ldExp = top - 63;
-        return R_OK;
-      }
-    }
-  }
-  if (q == 0) return R_UNDERFLOW;
-  ldMant = q;
-  ldExp = top - p + 1;
-  return R_OK;
+/** Rounds X / Y * 2^b2 to an extended value; sets ldMant/ldExp (not the sign). */
+function roundRatioLd(xn: i32, yn: i32, b2: i32): i32 {
+  const r = roundRatio(xn, yn, b2, 64, EXP_MAX, EXP_MIN);
+  if (r == R_OK) { ldMant = rMant; ldExp = rExp; }
+  return r;
 }
 
 // ---- parsing (strtold as string2ld uses it) ------------------------------------------
@@ -336,7 +150,7 @@ function parseHex(p: usize, len: usize, start: usize): i32 {
   if (top > EXP_MAX + 1) return -1;
   if (top < DENORM_EXP - 2) return -1;
   const yn = bigSetU64(BY, 1);
-  return roundRatio(xn, yn, b2) == R_OK ? 1 : -1;
+  return roundRatioLd(xn, yn, b2) == R_OK ? 1 : -1;
 }
 
 function parseDecimal(p: usize, len: usize, start: usize): bool {
@@ -375,7 +189,7 @@ function parseDecimal(p: usize, len: usize, start: usize): bool {
   let yn = bigSetU64(BY, 1);
   if (e >= 0) xn = bigMulPow10(BX, xn, e);
   else yn = bigMulPow10(BY, yn, -e);
-  return roundRatio(xn, yn, 0) == R_OK;
+  return roundRatioLd(xn, yn, 0) == R_OK;
 }
 
 /** The exact long double of an int-encoded value. */
@@ -439,7 +253,7 @@ export function ldAdd(aNeg: bool, aMant: u64, aExp: i32, aInf: bool): void {
     }
   }
   const yn = bigSetU64(BY, 1);
-  const r = roundRatio(xn, yn, loExp);
+  const r = roundRatioLd(xn, yn, loExp);
   ldNeg = neg;
   if (r == R_OVERFLOW) { ldInf = true; return; }
   if (r == R_UNDERFLOW) { ldMant = 0; ldExp = 0; }

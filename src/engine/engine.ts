@@ -3,11 +3,13 @@
 // the replies out, the arguments of a handed-off command out.
 //
 // Views over memory.buffer go stale when the memory grows, so every accessor
-// re-reads `memory.buffer` instead of caching a view.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+// re-reads `memory.buffer` instead of caching a view. Addresses come back
+// from the engine as i32: past 2 GiB they are negative, so every one is
+// read with `>>> 0` (the batch records' addresses too, in requestBytes).
+//
+// No Node-only imports: the browser build loads this file too, passing the
+// .wasm bytes (or a compiled module) itself.
+import { nodeFs } from '../host/platform.js';
 
 export const ST_OK = 0;
 export const ST_HANDOFF = 1;
@@ -37,8 +39,10 @@ export const CF_MONITOR = 128;
 export const CF_NO_BLOCK = 256;
 export const CF_UNBLOCK_TIMEOUT = 512;
 export const CF_UNBLOCK_ERROR = 1024;
+export const CF_IN_EXEC = 16384;
+export const CF_PUBSUB = 32768;
 /** The hidden client scripts run their commands on (never paused, never BUSY). */
-export const CF_SCRIPT = 32768;
+export const CF_SCRIPT = 65536;
 
 // setBusyScript modes (assembly/commands/dispatch.ts): which BUSY error other clients get.
 export const BUSY_NONE = 0;
@@ -55,9 +59,16 @@ export interface EngineExports {
   blockFirst(): number;
   blockCount(): number;
   blockTimeout(): number;
+  blockCmdLen(): number;
   setBlockedWatch(on: number): void;
   clientResetTx(id: number): void;
   setKeyspaceEvents(flags: number): void;
+  setMaxmemory(bytes: number, policy: number, samples: number): void;
+  setHostBytes(bytes: number): void;
+  evictNow(): number;
+  evictedKeys(): number;
+  memoryForMaxmemory(): number;
+  setSharedIntegers(on: number): void;
   notifyPtr(): number;
   notifyLen(): number;
   notifyClear(): void;
@@ -115,17 +126,45 @@ export interface EngineExports {
   setBusyScript(mode: number): void;
   hostArg(n: number): number;
   debugObject(db: number, keyLen: number): number;
+  debugQuicklist(db: number, keyLen: number): number;
+  // Memory reporting and the heap ceiling (assembly/memapi.ts).
+  memStartup(): number;
+  memPeakBytes(): number;
+  memClients(): number;
+  memClient(id: number): number;
+  memDbMain(db: number): number;
+  memDbExpires(db: number): number;
+  heapStats(): number;
+  heapClasses(): number;
+  heapClassCount(fl: number): number;
+  heapClassBytes(fl: number): number;
+  heapLimitBytes(): number;
+  heapCeilingBytes(): number;
+  heapMarginBytes(): number;
+  heapRoomBytes(): number;
+  heapRefusingWrites(): number;
+  heapRefusedWrites(): number;
+  setHeapLimit(bytes: number): void;
+  inputRefusedForRoom(): number;
+  memoryPurge(): void;
+  prefixWalkStart(db: number, depth: number, sepLen: number, count: number): number;
+  prefixWalkStep(walk: number, budget: number): number;
+  prefixWalkOrder(walk: number): number;
+  prefixWalkOrderLen(walk: number): number;
+  prefixWalkKeys(walk: number): number;
+  prefixWalkBytes(walk: number): number;
+  prefixWalkFree(walk: number): void;
   [name: string]: any;
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
-
-/** Finds build/engine(.debug).wasm from src/engine or dist/src/engine. */
+/** Finds build/engine(.debug).wasm from src/engine or dist/src/engine (Node only). */
 export function wasmPath(debug = false): string {
   const file = debug ? 'engine.debug.wasm' : 'engine.wasm';
-  for (const up of ['../..', '../../..']) {
-    const p = join(here, up, 'build', file);
-    try { readFileSync(p, { flag: 'r' }).byteLength; return p; } catch { /* try next */ }
+  if (nodeFs) {
+    for (const up of ['../../build/', '../../../build/']) {
+      const url = new URL(up + file, import.meta.url);
+      if (nodeFs.existsSync(url)) return decodeURIComponent(url.pathname);
+    }
   }
   throw Object.assign(new Error(`engine not built: run npm run build (${file})`), { code: 'ENOENT_ENGINE' });
 }
@@ -136,7 +175,8 @@ export interface EngineOptions {
   /** Fixed seeds make runs reproducible (tests); random by default. */
   hashSeed?: number;
   randomSeed?: bigint;
-  wasm?: BufferSource;
+  /** The .wasm bytes or a compiled module; read from build/ when absent (Node only). */
+  wasm?: BufferSource | WebAssembly.Module;
 }
 
 /** A key's internals for DEBUG OBJECT (assembly/api.ts debugObject). */
@@ -152,7 +192,33 @@ export interface DebugObject {
   intValue: bigint;
   /** The bytes of a raw/embstr string (a copy); null otherwise. */
   bytes: Buffer | null;
+  /** A list's quicklist: nodes, elements, fill, compress depth, listpack bytes; null otherwise. */
+  quicklist: { nodes: number; count: number; fill: number; compress: number; bytes: number } | null;
 }
+
+/** The allocator's heap (assembly/memapi.ts heapStats): addresses and byte counts. */
+export interface HeapStats {
+  /** Linear memory size. */
+  linear: number;
+  /** Address of the first block, of the end of the last used block, of the heap's end. */
+  start: number;
+  highWater: number;
+  end: number;
+  freeBytes: number;
+  freeBlocks: number;
+  largestFree: number;
+  /** The free block between the last used block and the end (growth slack). */
+  topFree: number;
+  /** Blocks and bytes ds/mem.ts counts (the engine's own; the runtime's objects are not among them). */
+  engineBlocks: number;
+  engineBytes: number;
+  allocFailures: number;
+  /** The smallest size of the largest free block's class: any request up to it fits without growing. */
+  largestFreeClass: number;
+}
+
+/** One group of a MEMORY PREFIXES walk. */
+export interface PrefixGroup { prefix: Buffer; keys: number; bytes: number }
 
 const EMPTY_BATCH = new Int32Array(0);
 
@@ -161,8 +227,8 @@ export class Engine {
   private decoder = new TextDecoder();
 
   constructor(opts: EngineOptions = {}) {
-    const bytes = opts.wasm ?? readFileSync(wasmPath(opts.debug));
-    const module = new WebAssembly.Module(bytes);
+    const src = opts.wasm ?? nodeFs!.readFileSync(wasmPath(opts.debug));
+    const module = src instanceof WebAssembly.Module ? src : new WebAssembly.Module(src);
     const instance = new WebAssembly.Instance(module, {
       env: {
         abort: (msg: number, file: number, line: number, col: number) => {
@@ -172,11 +238,11 @@ export class Engine {
       },
     });
     this.x = instance.exports as unknown as EngineExports;
-    const seed = randomBytes(12);
+    const seed = new DataView(globalThis.crypto.getRandomValues(new Uint8Array(12)).buffer);
     this.x.init(
       opts.databases ?? 16,
-      opts.hashSeed ?? seed.readUInt32LE(0),
-      opts.randomSeed ?? seed.readBigUInt64LE(4),
+      opts.hashSeed ?? seed.getUint32(0, true),
+      opts.randomSeed ?? seed.getBigUint64(4, true),
     );
   }
 
@@ -206,7 +272,7 @@ export class Engine {
 
   /** Copies the first `n` bytes of `chunk` into client `id`'s input and runs what is complete. */
   feed(id: number, chunk: Uint8Array, nowMs: number, n = chunk.length): number {
-    const ptr = this.x.reserveInput(id, n);
+    const ptr = this.x.reserveInput(id, n) >>> 0;
     if (ptr === 0) return ST_INPUT_FULL;
     const mem = this.bytes();
     if (Buffer.isBuffer(chunk)) chunk.copy(mem, ptr, 0, n);
@@ -216,7 +282,7 @@ export class Engine {
 
   /** Copies input for a client that must not run it yet (blocked); ST_INPUT_FULL or ST_OK. */
   append(id: number, chunk: Uint8Array, n = chunk.length): number {
-    const ptr = this.x.reserveInput(id, n);
+    const ptr = this.x.reserveInput(id, n) >>> 0;
     if (ptr === 0) return ST_INPUT_FULL;
     const mem = this.bytes();
     if (Buffer.isBuffer(chunk)) chunk.copy(mem, ptr, 0, n);
@@ -235,17 +301,18 @@ export class Engine {
   /**
    * The keys signalled ready since the last call, as "db:key" (key bytes
    * as latin1), deduplicated in first-signal order; clears the engine's list.
+   * A bare "db" (no colon) means every key of that database (SWAPDB).
    */
   takeReadyKeys(): string[] {
     const len = this.x.readyLen();
     if (len === 0) return [];
     const mem = this.bytes();
-    const base = this.x.readyPtr();
+    const base = this.x.readyPtr() >>> 0;
     const seen = new Set<string>();
     for (let at = 0; at < len;) {
       const db = mem.readInt32LE(base + at);
       const n = mem.readUInt32LE(base + at + 4);
-      seen.add(`${db}:${mem.toString('latin1', base + at + 8, base + at + 8 + n)}`);
+      seen.add(db < 0 ? `${-1 - db}` : `${db}:${mem.toString('latin1', base + at + 8, base + at + 8 + n)}`);
       at += 8 + ((n + 3) & ~3);
     }
     this.x.readyClear();
@@ -260,7 +327,7 @@ export class Engine {
     const len = this.x.notifyLen();
     if (len === 0) return [];
     const mem = this.bytes();
-    const base = this.x.notifyPtr();
+    const base = this.x.notifyPtr() >>> 0;
     const out: { db: number; event: string; key: Buffer }[] = [];
     for (let at = 0; at < len;) {
       const p = base + at;
@@ -285,7 +352,7 @@ export class Engine {
   takeOutput(): Buffer | null {
     const len = this.x.outputLen();
     if (len === 0) return null;
-    const ptr = this.x.outputPtr();
+    const ptr = this.x.outputPtr() >>> 0;
     const out = Buffer.allocUnsafe(len);
     this.bytes().copy(out, 0, ptr, ptr + len);
     return out;
@@ -294,12 +361,12 @@ export class Engine {
   /** The handed-off command's arguments, copied out. */
   handoffArgs(): Buffer[] {
     const argc = this.x.handoffArgc();
-    const argv = this.x.handoffArgv();
+    const argv = this.x.handoffArgv() >>> 0;
     const mem = this.x.memory.buffer;
     const spans = new Uint32Array(mem, argv, argc * 2);
     // Inline commands keep args in another buffer; handoffArgv gives offsets
     // relative to the base that bindArgs chose, exported as argBase.
-    const base = this.x.handoffBase();
+    const base = this.x.handoffBase() >>> 0;
     const out: Buffer[] = [];
     for (let i = 0; i < argc; i++) {
       out.push(Buffer.from(new Uint8Array(mem, base + spans[i * 2], spans[i * 2 + 1])));
@@ -317,33 +384,78 @@ export class Engine {
   batch(): Int32Array {
     const n = this.x.batchCount();
     if (n === 0) return EMPTY_BATCH;
-    const at = this.x.batchRecords() >> 2;
+    const at = this.x.batchRecords() >>> 2;
     return this.ints().subarray(at, at + n * 4);
   }
 
   /** Request bytes between two addresses of a batch record (for MONITOR/SLOWLOG): a copy. */
   requestBytes(start: number, end: number): Buffer {
+    start >>>= 0;
+    end >>>= 0;
     return Buffer.from(new Uint8Array(this.x.memory.buffer, start, end - start));
   }
 
   /** DEBUG OBJECT's facts about a key in `db`, or null if it does not exist. */
   debugObject(db: number, key: Buffer): DebugObject | null {
-    const p = this.x.hostArg(key.length);
+    const p = this.x.hostArg(key.length) >>> 0;
     new Uint8Array(this.x.memory.buffer, p, key.length).set(key);
-    const rec = this.x.debugObject(db, key.length);
+    const rec = this.x.debugObject(db, key.length) >>> 0;
     if (rec === 0) return null;
     const dv = new DataView(this.x.memory.buffer, rec, 32);
     const valPtr = dv.getUint32(24, true);
     const valLen = dv.getUint32(28, true);
-    return {
+    const o: DebugObject = {
       addr: dv.getUint32(0, true), type: dv.getUint8(4), encoding: dv.getUint8(5),
       lru: dv.getUint32(8, true), idle: dv.getUint32(12, true), intValue: dv.getBigInt64(16, true),
       bytes: valPtr ? Buffer.from(new Uint8Array(this.x.memory.buffer, valPtr, valLen)) : null,
+      quicklist: null,
     };
+    const ql = this.x.debugQuicklist(db, key.length) >>> 0;
+    if (ql !== 0) {
+      const q = new DataView(this.x.memory.buffer, ql, 24);
+      o.quicklist = {
+        nodes: q.getUint32(0, true), count: q.getUint32(4, true), fill: q.getInt32(8, true),
+        compress: q.getInt32(12, true), bytes: q.getFloat64(16, true),
+      };
+    }
+    return o;
+  }
+
+  /** The allocator heap's figures (assembly/memapi.ts heapStats; walks the free lists). */
+  heapStats(): HeapStats {
+    const p = this.x.heapStats() >>> 0;
+    const v = new Float64Array(this.x.memory.buffer, p, 12);
+    return {
+      linear: v[0], start: v[1], highWater: v[2], end: v[3], freeBytes: v[4], freeBlocks: v[5],
+      largestFree: v[6], topFree: v[7], engineBlocks: v[8], engineBytes: v[9], allocFailures: v[10],
+      largestFreeClass: v[11],
+    };
+  }
+
+  /** Starts a MEMORY PREFIXES walk of `db` (assembly/db/prefixes.ts); returns its handle. */
+  prefixWalkStart(db: number, depth: number, sep: Buffer, count: number): number {
+    const p = this.x.hostArg(sep.length) >>> 0;
+    new Uint8Array(this.x.memory.buffer, p, sep.length).set(sep);
+    return this.x.prefixWalkStart(db, depth, sep.length, count);
+  }
+
+  /** Groups [from, to) of a finished walk's result, largest first (prefix bytes copied out). */
+  prefixWalkResult(walk: number, from = 0, to = this.x.prefixWalkOrderLen(walk)): PrefixGroup[] {
+    const order = this.x.prefixWalkOrder(walk) >>> 0;
+    const mem = this.bytes();
+    const u64 = (at: number) => mem.readUInt32LE(at) + mem.readUInt32LE(at + 4) * 2 ** 32;
+    const out: PrefixGroup[] = [];
+    for (let i = from; i < to; i++) {
+      const g = mem.readUInt32LE(order + i * 4);
+      const len = mem.readUInt32LE(g + 8);
+      out.push({ prefix: Buffer.from(mem.subarray(g + 32, g + 32 + len)), keys: u64(g + 16), bytes: u64(g + 24) });
+    }
+    return out;
   }
 
   /** Reads an AssemblyScript string (UTF-16, length in the header). */
   readAsString(ptr: number): string {
+    ptr >>>= 0;
     if (!ptr) return '';
     const mem = this.x.memory.buffer;
     const len = new Uint32Array(mem, ptr - 4, 1)[0] >>> 1;
@@ -352,6 +464,7 @@ export class Engine {
 
   /** Reads a (u32 length, bytes) record. */
   readLenBytes(ptr: number): string {
+    ptr >>>= 0;
     const mem = this.x.memory.buffer;
     const n = new DataView(mem).getUint32(ptr, true);
     return this.decoder.decode(new Uint8Array(mem, ptr + 4, n));

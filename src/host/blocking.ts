@@ -10,35 +10,41 @@
 // is blocked (setBlockedWatch).
 import type { Engine } from '../engine/engine.js';
 import type { HostClient } from './context.js';
+import type { Clock } from './clock.js';
 
 export interface BlockState {
   /** "db:key" (key bytes as latin1), as Engine.takeReadyKeys names them. */
   keys: string[];
   /** Unix ms; 0 waits forever. */
   deadline: number;
-  timer: NodeJS.Timeout | null;
+  /** Bytes of the waiting command's arguments (CLIENT LIST argv-mem). */
+  argvMem: number;
+  /**
+   * Bytes of the waiting command itself, which stays unread in the input
+   * until it runs again: CLIENT LIST's qbuf leaves them out, as Redis has
+   * already parsed them.
+   */
+  cmdBytes: number;
+  timer: unknown;
 }
-
-// setTimeout's limit; longer waits re-arm when it fires.
-const MAX_TIMER_MS = 0x7fffffff;
 
 export class Blocking {
   private waiters = new Map<string, HostClient[]>();
   private blockedCount = 0;
 
-  constructor(private engine: Engine, private onTimeout: (c: HostClient) => void) {}
+  constructor(private engine: Engine, private clock: Clock, private onTimeout: (c: HostClient) => void) {}
 
   /** Clients blocked on keys (INFO blocked_clients). */
   get count(): number { return this.blockedCount; }
 
-  block(c: HostClient, db: number, keys: Buffer[], deadline: number): void {
+  block(c: HostClient, db: number, keys: Buffer[], deadline: number, argvMem = 0, cmdBytes = 0): void {
     const names = [...new Set(keys.map((k) => `${db}:${k.toString('latin1')}`))];
     for (const k of names) {
       const list = this.waiters.get(k);
       if (list) list.push(c);
       else this.waiters.set(k, [c]);
     }
-    c.blocked = { keys: names, deadline, timer: null };
+    c.blocked = { keys: names, deadline, argvMem, cmdBytes, timer: null };
     this.arm(c);
     if (this.blockedCount++ === 0) this.engine.x.setBlockedWatch(1);
   }
@@ -46,15 +52,15 @@ export class Blocking {
   private arm(c: HostClient): void {
     const b = c.blocked;
     if (!b || b.deadline === 0) return;
-    const wait = Math.min(Math.max(0, b.deadline - Date.now()), MAX_TIMER_MS);
-    b.timer = setTimeout(() => {
+    // A timer can fire early (setTimeout's range is capped): re-arm then.
+    b.timer = this.clock.setTimer(() => {
       if (c.blocked !== b) return;
-      if (Date.now() < b.deadline) {
+      if (this.clock.now() < b.deadline) {
         this.arm(c);
         return;
       }
       this.onTimeout(c);
-    }, wait);
+    }, b.deadline - this.clock.now(), true);
   }
 
   /** Forgets the client's wait (served, timed out, unblocked or gone). */
@@ -62,7 +68,7 @@ export class Blocking {
     const b = c.blocked;
     if (!b) return;
     c.blocked = undefined;
-    if (b.timer) clearTimeout(b.timer);
+    if (b.timer) this.clock.clearTimer(b.timer);
     for (const k of b.keys) {
       const list = this.waiters.get(k);
       if (!list) continue;
@@ -74,6 +80,12 @@ export class Blocking {
       this.engine.x.setBlockedWatch(0);
       this.engine.x.readyClear();
     }
+  }
+
+  /** The "db:key" names of database `db` that clients wait on. */
+  keysInDb(db: number): string[] {
+    const prefix = `${db}:`;
+    return [...this.waiters.keys()].filter((k) => k.startsWith(prefix));
   }
 
   /** The clients waiting on a key, first arrival first (a copy). */

@@ -74,6 +74,7 @@ function flagLetters(srv: HostServer, c: HostClient): string {
   if (x.clientMultiCount(c.slot) >= 0) f += 'x';
   if (srv.isPaused(c) || c.blocked) f += 'b';
   if (c.closeAfterReply) f += 'c';
+  if (c.closeAsap) f += 'A';
   if (c.noEvict) f += 'e';
   return f === '' ? 'N' : f;
 }
@@ -83,11 +84,11 @@ function flagLetters(srv: HostServer, c: HostClient): string {
  * `self` is the client asking: its current command's arguments count as
  * argv-mem, as in Redis.
  */
-function clientLine(srv: HostServer, c: HostClient, self: HostClient, args: Buffer[], now: number): string {
+function clientLine(srv: HostServer, c: HostClient, self: HostClient | null, args: Buffer[], now: number): string {
   const x = srv.engine.x;
-  const qbuf = x.clientQbuf(c.slot);
+  const qbuf = x.clientQbuf(c.slot) - (c.blocked?.cmdBytes ?? 0);
   const qcap = x.clientQbufCap(c.slot);
-  const argvMem = c === self ? args.reduce((n, a) => n + a.length, 0) : 0;
+  const argvMem = c === self ? args.reduce((n, a) => n + a.length, 0) : (c.blocked?.argvMem ?? 0);
   const omem = c.pendingOut();
   const events = (c.socket && !c.socket.isPaused() ? 'r' : '') + (omem > 0 ? 'w' : '');
   // What this connection holds: its input buffer, the arguments being run
@@ -101,6 +102,11 @@ function clientLine(srv: HostServer, c: HostClient, self: HostClient, args: Buff
     // Replies go straight to the socket: there is no per-client reply buffer (rbs, rbp, obl).
     ` rbs=0 rbp=0 obl=0 oll=${omem > 0 ? 1 : 0} omem=${omem} tot-mem=${totMem} events=${events}` +
     ` cmd=${c.lastCmd} user=default redir=-1 resp=${x.clientProto(c.slot)}\n`;
+}
+
+/** Redis's catClientInfoString: the CLIENT LIST line without its newline (log lines). */
+export function clientInfoString(srv: HostServer, c: HostClient): string {
+  return clientLine(srv, c, null, [], Date.now()).slice(0, -1);
 }
 
 // ---- CLIENT ----------------------------------------------------------------------
@@ -301,7 +307,7 @@ function cmdClientPause(srv: HostServer, _c: HostClient, args: Buffer[], r: Repl
   const t = parseStrictI64(args[2]);
   if (t === null) { r.error(E_TIMEOUT_INT); return; }
   if (t < 0n) { r.error(E_TIMEOUT_NEG); return; }
-  srv.pauseClients(Date.now() + Number(t), writesOnly);
+  srv.pauseClients(srv.clock.now() + Number(t), writesOnly);
   r.ok();
 }
 

@@ -1,7 +1,7 @@
 // CONFIG GET / SET / RESETSTAT / REWRITE / HELP: the host side of
 // configuration. Values, validation and the rewrite algorithm live in
 // config.ts; this room turns them into replies.
-import { readFileSync, writeFileSync, renameSync, unlinkSync } from 'node:fs';
+import { requireFs, pid } from './platform.js';
 import { registerHost, HostServer, HostClient } from './context.js';
 import { Reply } from './reply.js';
 import { strerror } from './config.js';
@@ -64,6 +64,7 @@ function cmdConfigResetstat(srv: HostServer, _c: HostClient, _args: Buffer[], r:
   s.commandUsec.fill(0);
   s.commandHostCalls.fill(0);
   s.commandHostFailed.fill(0);
+  s.commandHostRejected.fill(0);
   s.hostErrors.clear();
   r.ok();
 }
@@ -86,6 +87,7 @@ function cmdConfigRewrite(srv: HostServer, _c: HostClient, _args: Buffer[], r: R
 }
 
 export function rewriteConfigFile(srv: HostServer, path: string): void {
+  const { readFileSync, writeFileSync, renameSync, unlinkSync } = requireFs();
   let old = '';
   try {
     old = readFileSync(path, 'utf8');
@@ -93,7 +95,7 @@ export function rewriteConfigFile(srv: HostServer, path: string): void {
     if (err?.code !== 'ENOENT') throw err;
   }
   const content = srv.config.rewrite(old);
-  const tmp = `${path}.${process.pid}.tmp`;
+  const tmp = `${path}.${pid()}.tmp`;
   try {
     writeFileSync(tmp, content, { mode: 0o644 });
     renameSync(tmp, path);

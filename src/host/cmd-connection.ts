@@ -3,14 +3,21 @@ import { registerHost, HostServer, HostClient } from './context.js';
 import { Reply } from './reply.js';
 import { CMD_HELLO, CMD_AUTH, CMD_QUIT, CMD_RESET } from '../engine/commands.gen.js';
 import { CF_AUTHED, CF_REPLY_OFF, CF_REPLY_SKIP, CF_REPLY_SKIP_NEXT } from '../engine/engine.js';
-import { timingSafeEqual, createHash } from 'node:crypto';
 
 export const REDIS_VERSION = '7.0.15';
 
 const E_WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
 
-function sha(s: Buffer | string): Buffer {
-  return createHash('sha256').update(s).digest();
+/**
+ * Compares without an early exit, so the time taken does not tell how many
+ * leading bytes of a guess were right (Redis compares SHA-256 digests with
+ * a time-independent strcmp for the same reason).
+ */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  const n = Math.max(a.length, b.length);
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < n; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
+  return diff === 0;
 }
 
 /** Checks a username/password against requirepass (the default user). */
@@ -18,7 +25,7 @@ export function checkPassword(srv: HostServer, user: Buffer | null, pass: Buffer
   if (user && user.toString() !== 'default') return false;
   const want = srv.config.get('requirepass');
   if (want === '') return true;
-  return timingSafeEqual(sha(pass), sha(want));
+  return sameBytes(pass, Buffer.from(want, 'utf8'));
 }
 
 function setAuthed(srv: HostServer, c: HostClient): void {
@@ -110,10 +117,13 @@ function cmdQuit(_srv: HostServer, c: HostClient, _args: Buffer[], r: Reply): vo
 }
 
 // RESET: back to a fresh connection's state (out of MULTI, no watched keys,
-// db 0, RESP2, no name, replies on, deauthenticated when a password is set).
+// no subscriptions, db 0, RESP2, no name, replies on, deauthenticated when a
+// password is set).
 function cmdReset(srv: HostServer, c: HostClient, _args: Buffer[], r: Reply): void {
   const x = srv.engine.x;
   x.clientResetTx(c.slot);
+  // Subscriptions end silently (no unsubscribe frames), CF_PUBSUB with them.
+  srv.pubsub.dropClient(c);
   x.setClientDb(c.slot, 0);
   x.setClientProto(c.slot, 2);
   r.proto = 2;

@@ -3,19 +3,18 @@
 // host (clients, network, per-command time). Fields that describe machinery
 // this server does not have (forks, AOF rewrites, defrag, Lua) are present
 // with the value that is true here, usually 0.
-import os from 'node:os';
-import { readFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { nodeFs, nodeOs, nodeProcess, randomHex, pid } from './platform.js';
 import { registerHost, HostServer, HostClient } from './context.js';
 import { Reply } from './reply.js';
 import { COMMANDS, CMD_INFO } from '../engine/commands.gen.js';
 import { REDIS_VERSION } from './cmd-connection.js';
 import { latencyStatsLines } from './cmd-latency.js';
 import { configOr } from './timing.js';
+import { memoryFigures, totalSystemMemory, fmt2f, ratio } from './memory-figures.js';
 
 function packageVersion(): string {
   for (const up of ['../../package.json', '../../../package.json']) {
-    try { return JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')).version; } catch { /* next */ }
+    try { return JSON.parse(nodeFs!.readFileSync(new URL(up, import.meta.url), 'utf8')).version; } catch { /* next */ }
   }
   return '0.0.0';
 }
@@ -32,14 +31,14 @@ const DEFAULT = new Set(['server', 'clients', 'memory', 'persistence', 'stats', 
 // instantaneous_*: Redis samples the counters every 100 ms into 16-slot rings.
 const METRIC_SAMPLES = 16;
 interface Metric { lastTime: number; lastValue: number; samples: number[]; idx: number }
-interface InfoState { peak: number; replid: string; ops: Metric; netIn: Metric; netOut: Metric }
+interface InfoState { replid: string; ops: Metric; netIn: Metric; netOut: Metric }
 const states = new WeakMap<HostServer, InfoState>();
 
 function stateOf(srv: HostServer): InfoState {
   let s = states.get(srv);
   if (!s) {
     const m = (): Metric => ({ lastTime: 0, lastValue: 0, samples: new Array(METRIC_SAMPLES).fill(0), idx: 0 });
-    s = { peak: 0, replid: randomBytes(20).toString('hex'), ops: m(), netIn: m(), netOut: m() };
+    s = { replid: randomHex(20), ops: m(), netIn: m(), netOut: m() };
     states.set(srv, s);
   }
   return s;
@@ -61,16 +60,15 @@ function sampleMetric(m: Metric, now: number, value: number): void {
 }
 const metricAvg = (m: Metric) => m.samples.reduce((a, b) => a + b, 0) / METRIC_SAMPLES;
 
-/** Called from the cron: samples ops/sec and network rates, tracks the memory peak. */
+/** Called from the cron: samples ops/sec and network rates. */
 export function infoCron(srv: HostServer): void {
   const s = stateOf(srv);
-  const now = Date.now();
+  const now = srv.clock.now();
   if (now - s.ops.lastTime >= 100) {
     sampleMetric(s.ops, now, totalCommands(srv));
     sampleMetric(s.netIn, now, srv.stats.netInputBytes);
     sampleMetric(s.netOut, now, srv.stats.netOutputBytes);
   }
-  s.peak = Math.max(s.peak, srv.engine.x.usedMemory());
 }
 
 // ---- formatting ---------------------------------------------------------------------
@@ -97,7 +95,7 @@ function render(title: string, fields: Fields | string[]): string {
 // ---- sections -----------------------------------------------------------------------
 
 function serverSection(srv: HostServer): Fields {
-  const now = Date.now();
+  const now = srv.clock.now();
   const up = Math.floor((now - srv.startedAt) / 1000);
   const hz = srv.config.getInt('hz');
   return [
@@ -106,13 +104,14 @@ function serverSection(srv: HostServer): Fields {
     ['redis_git_dirty', 0],
     ['redis_build_id', '0'],
     ['redis_mode', 'standalone'],
-    ['os', `${os.type()} ${os.release()} ${os.machine()}`],
-    ['arch_bits', process.arch.includes('64') ? 64 : 32],
+    // In a browser: the engine's own word size (wasm32).
+    ['os', nodeOs ? `${nodeOs.type()} ${nodeOs.release()} ${nodeOs.machine()}` : 'browser'],
+    ['arch_bits', nodeProcess ? (nodeProcess.arch.includes('64') ? 64 : 32) : 32],
     ['monotonic_clock', 'process.hrtime'],
     ['multiplexing_api', 'libuv'],
     ['atomicvar_api', 'none'],
     ['gcc_version', '0.0.0'],
-    ['process_id', process.pid],
+    ['process_id', pid()],
     ['process_supervised', 'no'],
     ['run_id', srv.runId],
     ['tcp_port', srv.port],
@@ -123,7 +122,7 @@ function serverSection(srv: HostServer): Fields {
     ['configured_hz', hz],
     // Redis's LRU clock: seconds, 24 bits.
     ['lru_clock', Math.floor(now / 1000) & 0xffffff],
-    ['executable', process.argv[1] ?? process.execPath],
+    ['executable', nodeProcess ? nodeProcess.argv[1] ?? nodeProcess.execPath : ''],
     ['config_file', srv.configFile],
     ['io_threads_active', 0],
     ['vermilion_version', VERMILION_VERSION],
@@ -150,33 +149,28 @@ function clientsSection(srv: HostServer): Fields {
 }
 
 function memorySection(srv: HostServer): Fields {
-  const used = srv.engine.x.usedMemory();
+  const m = memoryFigures(srv);
+  const total = totalSystemMemory();
   const lua = srv.scripting?.memory() ?? {
     vmEval: 0, scriptsEval: 0, cachedScripts: 0, vmFunctions: 0, functions: 0, libraries: 0, functionsMemory: 0,
   };
-  const st = stateOf(srv);
-  st.peak = Math.max(st.peak, used);
-  const rss = process.memoryUsage().rss;
-  const heap = srv.engine.memory.buffer.byteLength;
-  const total = os.totalmem();
   const maxmemory = Number(configOr(srv, 'maxmemory', '0'));
-  const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : '0.00');
+  const r2 = (a: number, b: number) => fmt2f(ratio(a, b));
   return [
-    ['used_memory', used],
-    ['used_memory_human', bytesToHuman(used)],
-    ['used_memory_rss', rss],
-    ['used_memory_rss_human', bytesToHuman(rss)],
-    ['used_memory_peak', st.peak],
-    ['used_memory_peak_human', bytesToHuman(st.peak)],
-    ['used_memory_peak_perc', `${st.peak ? ((used * 100) / st.peak).toFixed(2) : '0.00'}%`],
-    // The engine accounts the dataset's bytes only: no separate overhead figure.
-    ['used_memory_overhead', 0],
-    ['used_memory_startup', 0],
-    ['used_memory_dataset', used],
-    ['used_memory_dataset_perc', '100.00%'],
-    ['allocator_allocated', used],
-    ['allocator_active', heap],
-    ['allocator_resident', heap],
+    ['used_memory', m.used],
+    ['used_memory_human', bytesToHuman(m.used)],
+    ['used_memory_rss', m.rss],
+    ['used_memory_rss_human', bytesToHuman(m.rss)],
+    ['used_memory_peak', m.peak],
+    ['used_memory_peak_human', bytesToHuman(m.peak)],
+    ['used_memory_peak_perc', `${fmt2f(Math.fround(m.peakPerc))}%`],
+    ['used_memory_overhead', m.overhead],
+    ['used_memory_startup', m.startup],
+    ['used_memory_dataset', m.dataset],
+    ['used_memory_dataset_perc', `${fmt2f(Math.fround(m.datasetPerc))}%`],
+    ['allocator_allocated', m.allocatorAllocated],
+    ['allocator_active', m.allocatorActive],
+    ['allocator_resident', m.allocatorResident],
     ['total_system_memory', total],
     ['total_system_memory_human', bytesToHuman(total)],
     ['used_memory_lua', lua.vmEval],
@@ -195,22 +189,22 @@ function memorySection(srv: HostServer): Fields {
     ['maxmemory', maxmemory],
     ['maxmemory_human', bytesToHuman(maxmemory)],
     ['maxmemory_policy', srv.config.get('maxmemory-policy')],
-    ['allocator_frag_ratio', ratio(heap, used)],
-    ['allocator_frag_bytes', heap - used],
-    ['allocator_rss_ratio', ratio(heap, heap)],
-    ['allocator_rss_bytes', 0],
-    ['rss_overhead_ratio', ratio(rss, heap)],
-    ['rss_overhead_bytes', rss - heap],
-    ['mem_fragmentation_ratio', ratio(rss, used)],
-    ['mem_fragmentation_bytes', rss - used],
+    ['allocator_frag_ratio', r2(m.allocatorActive, m.allocatorAllocated)],
+    ['allocator_frag_bytes', m.allocatorActive - m.allocatorAllocated],
+    ['allocator_rss_ratio', r2(m.allocatorResident, m.allocatorActive)],
+    ['allocator_rss_bytes', m.allocatorResident - m.allocatorActive],
+    ['rss_overhead_ratio', r2(m.rss, m.allocatorResident)],
+    ['rss_overhead_bytes', m.rss - m.allocatorResident],
+    ['mem_fragmentation_ratio', r2(m.rss, m.used)],
+    ['mem_fragmentation_bytes', m.rss - m.used],
     ['mem_not_counted_for_evict', 0],
     ['mem_replication_backlog', 0],
     ['mem_total_replication_buffers', 0],
     ['mem_clients_slaves', 0],
-    ['mem_clients_normal', 0],
+    ['mem_clients_normal', m.clientsNormal],
     ['mem_cluster_links', 0],
     ['mem_aof_buffer', 0],
-    ['mem_allocator', 'vermilion-wasm'],
+    ['mem_allocator', 'tlsf-assemblyscript'],
     ['active_defrag_running', 0],
     ['lazyfree_pending_objects', 0],
     ['lazyfreed_objects', 0],
@@ -262,10 +256,11 @@ function statsSection(srv: HostServer): Fields {
     ['expired_stale_perc', x.expiredStalePerc().toFixed(2)],
     ['expired_time_cap_reached_count', 0],
     ['expire_cycle_cpu_milliseconds', 0],
-    ['evicted_keys', 0], ['evicted_clients', 0], ['total_eviction_exceeded_time', 0], ['current_eviction_exceeded_time', 0],
+    ['evicted_keys', srv.engine.x.evictedKeys()], ['evicted_clients', 0], ['total_eviction_exceeded_time', 0], ['current_eviction_exceeded_time', 0],
     ['keyspace_hits', x.keyspaceHits()],
     ['keyspace_misses', x.keyspaceMisses()],
-    ['pubsub_channels', 0], ['pubsub_patterns', 0], ['pubsubshard_channels', 0],
+    ['pubsub_channels', srv.pubsub.channelCount], ['pubsub_patterns', srv.pubsub.patternCount],
+    ['pubsubshard_channels', srv.pubsub.shardChannelCount],
     ['latest_fork_usec', 0], ['total_forks', 0], ['migrate_cached_sockets', 0], ['slave_expires_tracked_keys', 0],
     ['active_defrag_hits', 0], ['active_defrag_misses', 0], ['active_defrag_key_hits', 0], ['active_defrag_key_misses', 0],
     ['total_active_defrag_time', 0], ['current_active_defrag_time', 0],
@@ -290,7 +285,7 @@ function replicationSection(srv: HostServer): Fields {
 }
 
 function cpuSection(): Fields {
-  const u = process.cpuUsage();
+  const u = nodeProcess ? nodeProcess.cpuUsage() : { user: 0, system: 0 };
   const sec = (us: number) => (us / 1e6).toFixed(6);
   // Node runs commands on one thread: the main thread's figures are the process's.
   return [

@@ -14,7 +14,7 @@ import { replyHelp, subcommandSyntaxError } from './cmd-client.js';
 import { stringMatch } from './stringmatch.js';
 import type { Scripting } from './scripting/index.js';
 import { SCRIPT_FLAGS } from './scripting/flags.js';
-import { E_BUSY_EVAL } from './scripting/runner.js';
+import { E_BUSY_EVAL } from './scripting/flags.js';
 
 type ScriptingHandler = (s: Scripting, srv: HostServer, c: HostClient, args: Buffer[], r: Reply) => void | PendingReply;
 
@@ -25,6 +25,10 @@ type ScriptingHandler = (s: Scripting, srv: HostServer, c: HostClient, args: Buf
 function withScripting(fn: ScriptingHandler) {
   return (srv: HostServer, c: HostClient, args: Buffer[], r: Reply): void | PendingReply => {
     if (srv.scripting) return fn(srv.scripting, srv, c, args, r);
+    if (!srv.scriptingReady || !srv.canSuspend(c)) {
+      r.error('ERR Lua scripting is not available here');
+      return;
+    }
     let done = false;
     let waiter: (() => void) | null = null;
     const finish = () => { done = true; waiter?.(); };
@@ -52,8 +56,7 @@ function feedMonitors(srv: HostServer, c: HostClient, id: number, args: Buffer[]
 // its SHA1.
 function evalCommand(id: number, bySha: boolean, ro: boolean): ScriptingHandler {
   return (s, srv, c, args, r) => {
-    feedMonitors(srv, c, id, args);
-    return s.evals.eval(c, args, r, bySha, ro);
+    return s.evals.eval(c, args, r, bySha, ro, () => feedMonitors(srv, c, id, args));
   };
 }
 
@@ -257,8 +260,7 @@ const functionKill: ScriptingHandler = (s, _srv, _c, _args, r) => {
 // FCALL function numkeys [key ...] [arg ...] — the function's reply.
 function fcallCommand(id: number, ro: boolean): ScriptingHandler {
   return (s, srv, c, args, r) => {
-    feedMonitors(srv, c, id, args);
-    return s.functions.fcall(c, args, r, ro);
+    return s.functions.fcall(c, args, r, ro, () => feedMonitors(srv, c, id, args));
   };
 }
 

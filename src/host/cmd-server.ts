@@ -4,8 +4,8 @@ import { Reply } from './reply.js';
 import { CMD_DEBUG, CMD_SHUTDOWN, CMD_TIME } from '../engine/commands.gen.js';
 import { DebugObject } from '../engine/engine.js';
 import { replyHelp, subcommandSyntaxError } from './cmd-client.js';
-import { nowMicros } from './monitor.js';
-import { E_BUSY_EVAL, E_BUSY_FUNCTION } from './scripting/runner.js';
+import { E_BUSY_EVAL, E_BUSY_FUNCTION } from './scripting/flags.js';
+import { clockMicros } from './clock.js';
 
 const E_SYNTAX = 'ERR syntax error';
 const E_NO_SUCH_KEY = 'ERR no such key';
@@ -20,8 +20,8 @@ const E_PUSH_RESP2 = 'ERR RESP2 is not supported by this command';
 // ---- TIME ------------------------------------------------------------------------
 
 // TIME — array of two bulk strings: unix seconds and the microseconds within.
-function cmdTime(_srv: HostServer, _c: HostClient, _args: Buffer[], r: Reply): void {
-  const t = nowMicros();
+function cmdTime(srv: HostServer, _c: HostClient, _args: Buffer[], r: Reply): void {
+  const t = clockMicros(srv.clock);
   r.array(2).bulk(String(t / 1000000n)).bulk(String(t % 1000000n));
 }
 
@@ -126,7 +126,22 @@ function debugObject(srv: HostServer, c: HostClient, key: Buffer, r: Reply): voi
   const serialized = o.type === TYPE_STRING ? stringSerializedLength(o) : 0;
   r.simple(`Value at:0x${o.addr.toString(16)} refcount:${shared ? SHARED_REFCOUNT : 1} ` +
     `encoding:${ENCODING_NAMES[o.encoding] ?? 'unknown'} serializedlength:${serialized} ` +
-    `lru:${o.lru} lru_seconds_idle:${o.idle}`);
+    `lru:${o.lru} lru_seconds_idle:${o.idle}${o.quicklist ? quicklistFields(o.quicklist) : ''}`);
+}
+
+/** Redis's extra DEBUG OBJECT fields for a quicklist. */
+function quicklistFields(q: NonNullable<DebugObject['quicklist']>): string {
+  return ` ql_nodes:${q.nodes} ql_avg_node:${fixed2(q.count, q.nodes)} ql_listpack_max:${q.fill}` +
+    ` ql_compressed:${q.compress !== 0 ? 1 : 0} ql_uncompressed_size:${q.bytes}`;
+}
+
+/** printf's "%.2f" of a / b: to nearest, ties to even (toFixed breaks ties upward). */
+function fixed2(a: number, b: number): string {
+  const n = a * 100;
+  let q = Math.floor(n / b);
+  const r = n - q * b;
+  if (2 * r > b || (2 * r === b && q % 2 === 1)) q++;
+  return `${Math.floor(q / 100)}.${String(q % 100).padStart(2, '0')}`;
 }
 
 /** Blocks the whole process, as Redis's DEBUG SLEEP blocks its event loop. */

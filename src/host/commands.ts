@@ -7,6 +7,8 @@ import { register as info } from './cmd-info.js';
 import { register as command } from './cmd-command.js';
 import { register as slowlog } from './cmd-slowlog.js';
 import { register as latency } from './cmd-latency.js';
+import { register as pubsub } from './cmd-pubsub.js';
+import { register as memory } from './cmd-memory.js';
 import { register as scripting } from './cmd-scripting.js';
 
 let done = false;
@@ -21,5 +23,7 @@ export function registerHostCommands(): void {
   command();
   slowlog();
   latency();
+  pubsub();
+  memory();
   scripting();
 }

@@ -6,8 +6,7 @@
 // and turned into text only on the way out, so CONFIG GET prints exactly
 // what Redis prints (plain bytes for memory, "50%" for percentages, octal
 // for unixsocketperm) whatever spelling set them.
-import { mkdirSync, statSync, accessSync, readFileSync, readdirSync, constants as fsConst } from 'node:fs';
-import { resolve } from 'node:path';
+import { requireFs, nodeFs, cwd, resolvePath as resolve } from './platform.js';
 import {
   PARAMS, Param, NumParam, EnumParam, SpecialParam,
   IMMUTABLE, PROTECTED, HIDDEN, MULTI_ARG, DEPRECATED_DIRECTIVES,
@@ -52,7 +51,7 @@ const NKE_KEYEVENT = 1 << 1;
 const NKE_KEY_MISS = 1 << 11;
 const NKE_CLASSES: [string, number][] = [
   ['g', 1 << 2], ['$', 1 << 3], ['l', 1 << 4], ['s', 1 << 5], ['h', 1 << 6], ['z', 1 << 7],
-  ['x', 1 << 8], ['e', 1 << 9], ['t', 1 << 10], ['d', 1 << 12], ['n', 1 << 13],
+  ['x', 1 << 8], ['e', 1 << 9], ['t', 1 << 10], ['d', 1 << 13], ['n', 1 << 14],
 ];
 /** 'A': every class except K, E, m and n. */
 const NKE_ALL = NKE_CLASSES.filter(([c]) => c !== 'n').reduce((a, [, f]) => a | f, 0);
@@ -110,7 +109,7 @@ export class Config {
   private loading = false;
   private saveLoaded = false;
   /** Reads an included file; tests replace it. */
-  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8');
+  readFile: (path: string) => string = (path) => requireFs().readFileSync(path, 'utf8');
 
   constructor(overrides: Record<string, string> = {}) {
     for (const p of PARAMS) {
@@ -143,6 +142,12 @@ export class Config {
 
   /** notify-keyspace-events as bits (K=1, E=2, g=4, ...), Redis's layout. */
   keyspaceEventFlags(): number { return this.values.get('notify-keyspace-events') as number; }
+
+  /** client-output-buffer-limit of one class, in bytes and seconds (0 = no limit). */
+  outputBufferLimit(cls: 'normal' | 'slave' | 'pubsub'): { hard: number; soft: number; secs: number } {
+    const lim = (this.values.get('client-output-buffer-limit') as Record<string, ObufLimit>)[cls];
+    return { hard: Number(lim.hard), soft: Number(lim.soft), secs: lim.secs };
+  }
 
   /** The bind addresses as a list. */
   bindAddresses(): string[] { return [...(this.values.get('bind') as string[])]; }
@@ -302,7 +307,7 @@ export class Config {
         // (so `npm start` works on a fresh checkout with ./data); anything
         // else, and CONFIG SET, keeps Redis's chdir check.
         if (this.loading) {
-          try { mkdirSync(resolve(this.cwdForDir(), args[0])); } catch { /* checkDir says why */ }
+          try { requireFs().mkdirSync(resolve(this.cwdForDir(), args[0])); } catch { /* checkDir says why */ }
         }
         return checkDir(resolve(this.cwdForDir(), args[0]));
       }
@@ -387,9 +392,9 @@ export class Config {
   private cwdForDir(): string {
     const cur = this.values.get('dir') as string;
     try {
-      if (statSync(cur).isDirectory()) return cur;
+      if (nodeFs?.statSync(cur).isDirectory()) return cur;
     } catch { /* not created yet: the process cwd */ }
-    return process.cwd();
+    return cwd();
   }
 
   /** Typed value to CONFIG GET text. */
@@ -411,7 +416,7 @@ export class Config {
    * sdssplitargs quoting, `include`, deprecated directives skipped. Throws
    * ConfigLoadError naming the line.
    */
-  loadString(text: string, baseDir = process.cwd()): void {
+  loadString(text: string, baseDir = cwd()): void {
     const outer = this.loading;
     this.loading = true;
     try {
@@ -471,7 +476,7 @@ export class Config {
     }
     let names: string[] = [];
     try {
-      names = readdirSync(dir).filter((f) => globMatch(base, f, false)).sort();
+      names = requireFs().readdirSync(dir).filter((f) => globMatch(base, f, false)).sort();
     } catch { /* no such directory: nothing to include */ }
     for (const f of names) this.loadString(this.readIncluded(`${dir}/${f}`));
   }
@@ -666,6 +671,7 @@ export function strerror(err: any): string {
     case 'EISDIR': return 'Is a directory';
     case 'EROFS': return 'Read-only file system';
     case 'ENOSPC': return 'No space left on device';
+    case 'ENOTSUP': return 'Operation not supported';
     default: return String(err?.message ?? err);
   }
 }
@@ -673,8 +679,9 @@ export function strerror(err: any): string {
 /** What chdir(2) would say about `path`, or the path when it is usable. */
 function checkDir(path: string): string | { err: string } {
   try {
-    if (!statSync(path).isDirectory()) return { err: 'Not a directory' };
-    accessSync(path, fsConst.X_OK);
+    const fs = requireFs();
+    if (!fs.statSync(path).isDirectory()) return { err: 'Not a directory' };
+    fs.accessSync(path, fs.constants.X_OK);
     return path;
   } catch (err) {
     return { err: strerror(err) };

@@ -1,11 +1,29 @@
 // Host-side state shared by the server and the host commands: the clients
 // the host knows about and the registry of host command handlers.
-import type { Socket } from 'node:net';
 import type { Engine } from '../engine/engine.js';
 import type { Config } from './config.js';
 import type { Reply } from './reply.js';
 import type { BlockState } from './blocking.js';
 import type { Scripting } from './scripting/index.js';
+import type { ClientSubs, PubSub } from './pubsub.js';
+import type { Clock } from './clock.js';
+
+/**
+ * What the host needs of a client's connection: a TCP socket (net.Socket
+ * has this shape) or an in-process one (src/embedded/). Output written here
+ * outside a command's reply (MONITOR lines, and later pub/sub messages)
+ * reaches the client the same way its replies do.
+ */
+export interface ClientSocket {
+  /** False when the output is backed up: the host stops reading until 'drain'. */
+  write(data: Uint8Array | string): boolean;
+  /** Bytes written and not yet taken by the peer. */
+  readonly writableLength: number;
+  /** True while the host does not read the client's input (CLIENT LIST events). */
+  isPaused(): boolean;
+  end(): void;
+  destroy(): void;
+}
 
 export interface HostClient {
   /** Engine slot (reused after close). */
@@ -21,7 +39,8 @@ export interface HostClient {
   fd: number;
   createdAt: number;
   lastInteraction: number;
-  socket: Socket | null;
+  /** The connection; null once closed. */
+  socket: ClientSocket | null;
   /** Last command run, as "name" or "parent|sub" (CLIENT LIST cmd=). */
   lastCmd: string;
   monitor: boolean;
@@ -29,7 +48,7 @@ export interface HostClient {
   closeAfterReply: boolean;
   /** Reading is stopped until the socket drains (output backpressure). */
   readPaused?: boolean;
-  /** Bytes waiting in the socket's output (CLIENT LIST omem). */
+  /** Bytes waiting in the socket's output and in its message queue (CLIENT LIST omem). */
   pendingOut(): number;
   /** Ends the connection (CLIENT KILL, QUIT, timeout). */
   kill(): void;
@@ -40,10 +59,29 @@ export interface HostClient {
   ssubCount?: number;
   /** Set while a blocking command waits for keys (host/blocking.ts). */
   blocked?: BlockState;
+  /** The channels, patterns and shard channels it listens to (host/pubsub.ts). */
+  pubsub?: ClientSubs;
   /**
-   * Set while this client's host command has not answered yet (a busy
-   * script): its further input is held, unread, as Redis stops reading a
-   * client whose script runs (protectClient).
+   * While the server runs this client's commands: its replies not yet
+   * written. Anything sent to it meanwhile (a message it published to
+   * itself) joins them here, so the order on the wire is the order of events.
+   */
+  replyQueue?: Buffer[];
+  /** Messages for it not written yet, and their bytes (host/pubsub.ts flush). */
+  pushQueue?: Buffer[];
+  pushBytes?: number;
+  /** In the room's list of clients to flush. */
+  pushListed?: boolean;
+  /** Past its output buffer limit: closed on the next tick, written no more (flag A). */
+  closeAsap?: boolean;
+  /** Unix seconds since it has been over the soft output limit; 0 when under. */
+  obufSoftSince?: number;
+  /** Set while a host command's reply is deferred (HostServer.deferReply): its next commands wait unread. */
+  suspended?: boolean;
+  /**
+   * Set while this client's host command inside an EXEC has not answered
+   * yet (a busy script): its further input is held here, unread (the
+   * engine's input is the transaction's queue until EXEC ends).
    */
   held?: Buffer[];
 }
@@ -62,6 +100,8 @@ export type HostHandler = (srv: HostServer, c: HostClient, args: Buffer[], r: Re
 export interface HostServer {
   engine: Engine;
   config: Config;
+  /** The time the engine sees (expiry, TIME, timeouts): real, or a test's ManualClock. */
+  clock: Clock;
   clients: Map<number, HostClient>;
   startedAt: number;
   runId: string;
@@ -85,9 +125,26 @@ export interface HostServer {
    */
   unblockClient(c: HostClient, withError: boolean): boolean;
   log(level: 'debug' | 'verbose' | 'notice' | 'warning', msg: string): void;
-  /** EVAL, FUNCTION and their state; null until the Lua VM has loaded (scriptingReady). */
+  /** The pub/sub room: subscriptions and delivery. */
+  pubsub: PubSub;
+  /**
+   * Lets a host command reply later, after work spread over several turns
+   * of the event loop (MEMORY PREFIXES): the client's next commands wait,
+   * other clients are served, and calling the returned function sends the
+   * reply and runs what the client sent meanwhile. Null when the reply must
+   * be written now (inside EXEC, or no socket): the command then does its
+   * work at once. Absent where the host cannot defer at all.
+   */
+  deferReply?(c: HostClient): ((r: Reply) => void) | null;
+  /** EVAL, FUNCTION and their state; null until the Lua VM has loaded, and where there is none (embedded). */
   scripting: Scripting | null;
-  scriptingReady: Promise<Scripting>;
+  /** Resolves when scripting is ready; null where the host has no Lua (the embedded store). */
+  scriptingReady: Promise<Scripting> | null;
+  /**
+   * Whether a host command of this client may answer later (a script that
+   * runs past busy-reply-threshold yields to the event loop only then).
+   */
+  canSuspend(c: HostClient): boolean;
 }
 
 export interface ServerStats {

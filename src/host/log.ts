@@ -1,5 +1,6 @@
 // Log lines in Redis's format: "pid:M 26 Nov 2026 13:45:15.123 * message",
 // with Redis's level marks (. debug, - verbose, * notice, # warning).
+import { pid } from './platform.js';
 
 export const LEVELS = ['debug', 'verbose', 'notice', 'warning'] as const;
 export type LogLevel = (typeof LEVELS)[number];
@@ -17,5 +18,5 @@ export function formatLogLine(level: string, msg: string, now = new Date()): str
   const d = now;
   const stamp = `${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()} ` +
     `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
-  return `${process.pid}:M ${stamp} ${MARKS[LEVELS.indexOf(level as LogLevel)] ?? '*'} ${msg}\n`;
+  return `${pid()}:M ${stamp} ${MARKS[LEVELS.indexOf(level as LogLevel)] ?? '*'} ${msg}\n`;
 }

@@ -16,6 +16,13 @@ export class Reply {
    * one (a script whose redis.call failed): the command's failed_calls.
    */
   failed = false;
+  /** Refused before running (a script's DENYOOM over maxmemory): rejected_calls, not calls. */
+  rejected = false;
+  /**
+   * Sent even under CLIENT REPLY OFF/SKIP: pub/sub confirmations are
+   * pushes, which Redis 7.0 delivers whatever the reply mode.
+   */
+  sendWhenOff = false;
   constructor(public proto: number) {}
 
   private put(s: string): this {

@@ -57,10 +57,29 @@ export function noteEngineBatch(srv: HostServer, c: HostClient, batch: Int32Arra
   }
 }
 
+/**
+ * noteEngineBatch for a single engine command `id` that ran in
+ * [start, end) of the client's input: the embedded API's synchronous path,
+ * which makes one call per command and should not allocate for it.
+ */
+export function noteEngineCommand(srv: HostServer, c: HostClient, id: number, start: number, end: number, usec: number,
+  argsAt: (c: HostClient, start: number, end: number) => Buffer[], s: TimingSettings = settingsOf(srv)): void {
+  if (s.tracking) latencyTrackCommand(srv, id, usec);
+  if (SKIP_SLOWLOG[id]) return;
+  if (s.latencyMs > 0 && usec / 1000 >= s.latencyMs) {
+    latencyAddSampleIfNeeded(srv, FAST[id] ? 'fast-command' : 'command', usec / 1000);
+  }
+  if (s.slowUsec >= 0 && usec >= s.slowUsec) slowlogPush(srv, c, usec, () => redact(id, argsAt(c, start, end)));
+}
+
 // The settings read after every command, cached and refreshed on CONFIG SET
 // so the per-command path does no config lookups.
-interface Settings { tracking: boolean; latencyMs: number; slowUsec: number }
+export interface TimingSettings { tracking: boolean; latencyMs: number; slowUsec: number }
+type Settings = TimingSettings;
 const settings = new WeakMap<HostServer, Settings>();
+
+/** The live settings object for `srv` (kept up to date by CONFIG SET), for callers on hot paths. */
+export function timingSettings(srv: HostServer): TimingSettings { return settingsOf(srv); }
 
 function settingsOf(srv: HostServer): Settings {
   let s = settings.get(srv);
@@ -70,9 +89,11 @@ function settingsOf(srv: HostServer): Settings {
       latencyMs: Number(configOr(srv, 'latency-monitor-threshold', '0')),
       slowUsec: Number(configOr(srv, 'slowlog-log-slower-than', '10000')),
     });
-    s = read();
-    settings.set(srv, s);
-    srv.config.onChange(() => settings.set(srv, read()));
+    const live = read();
+    settings.set(srv, live);
+    // Updated in place, so a caller may keep the object (timingSettings).
+    srv.config.onChange(() => Object.assign(live, read()));
+    s = live;
   }
   return s;
 }

@@ -1,6 +1,7 @@
 // Differential fuzzer: seeded random command sequences over every engine
-// command of the table (string, bitmap and generic key commands, plus PING
-// ECHO SELECT DBSIZE FLUSHDB FLUSHALL SWAPDB), valid and invalid (wrong
+// command of the table (string, bitmap, list, set, sorted set and generic key
+// commands, MULTI EXEC DISCARD WATCH UNWATCH, PING ECHO SELECT DBSIZE FLUSHDB
+// FLUSHALL SWAPDB), valid and invalid (wrong
 // arity, bad integers and floats, syntax errors, option mixes), over a small
 // key set so encodings and existence collide, sent to a real redis-server and
 // to Vermilion; raw replies are compared byte for byte.
@@ -26,6 +27,10 @@
 //                     cursor is 0 on both. From any other accepted cursor (-1)
 //                     what comes back depends on the hash: only the shape counts.
 //   RANDOMKEY         a random pick: any key matches any key (nil only matches nil).
+//   ZRANDMEMBER       random picks: compared by count, nesting and distinctness
+//                     (the whole set, when asked for more, exactly).
+//   ZSCAN             a skiplist's hash order: (member, score) pairs sorted; from a
+//                     cursor other than 0 only the shape counts.
 //   HELLO             (RESP3 runs only) carries server name, version and id: ignored.
 // Everything else is compared byte for byte. TTLs are chosen so no key expires
 // by the clock during a run (relative TTLs of >= 100 s, absolute times far in
@@ -64,6 +69,8 @@ class Gen {
   pick<T>(a: readonly T[]): T { return a[Math.floor(this.rnd() * a.length)]; }
 
   key(): string { return this.pick(KEYS); }
+  /** A collection member: integers (intset, listpack ints) and strings, colliding often. */
+  member(): string { return this.pick(MEMBERS); }
   keys(min = 1, max = 4): string[] { return Array.from({ length: this.int(min, max) }, () => this.key()); }
   value(): string {
     if (this.chance(0.05)) return 'x'.repeat(this.int(40, 70)); // across the embstr/raw line (44)
@@ -82,6 +89,8 @@ class Gen {
 }
 
 const KEYS = ['a', 'b', 'c', 'n', 'f', '{k}1'] as const;
+const MEMBERS = ['1', '2', '3', '-5', '100', '007', 'x', 'y', 'zz', '', '1.5', '9223372036854775807', 'abcdefghijklmnopqrstuvwxyz0123456789'] as const;
+const members = (g: Gen, min: number, max: number): string[] => Array.from({ length: g.int(min, max) }, () => g.member());
 const VALUES = ['', '0', '1', '-1', '10', '42', '-7', '3.5', '1e3', 'abc', 'foobar', 'hello world', ' 1', '1 ', '0x10',
   '9223372036854775807', '-9223372036854775808', '9223372036854775808', '12345678901234567890', 'inf', 'nan', '\u00ff\u0000\u0080',
   '007', '-0', '+5', 'ohmytext', 'mynewtext'] as const;
@@ -113,6 +122,49 @@ const bitfieldOps = (g: Gen, readOnly: boolean): Arg[] => {
 };
 
 const rangeArgs = (g: Gen): Arg[] => [g.intArg(-8, 8), g.intArg(-8, 8)];
+
+const listValues = (g: Gen): Arg[] => Array.from({ length: g.int(1, 3) }, () => g.value());
+const listSide = (g: Gen): Arg => (g.chance(0.95) ? g.pick(['LEFT', 'RIGHT', 'left', 'right']) : g.pick(['UP', '']));
+/** Short waits only: 10 ms, 1 ms, or a timeout Redis refuses. */
+const blockTimeout = (g: Gen): Arg => (g.chance(0.85) ? g.pick(['0.01', '0.001']) : g.pick(['-1', 'abc', 'inf', '']));
+const mpopArgs = (g: Gen): Arg[] => {
+  const keys = g.keys(1, 3);
+  const numkeys = g.chance(0.9) ? String(keys.length) : g.pick(['0', '-1', 'x', String(keys.length + 1)]);
+  const out = [numkeys, ...keys, listSide(g)];
+  if (g.chance(0.5)) out.push('COUNT', g.intArg(-1, 5));
+  if (g.chance(0.03)) out.push(g.pick(['COUNT', 'FOO']));
+  return out;
+};
+
+// Sorted set arguments: members that collide with every value, scores that
+// stress parsing and printing, score and lex range ends valid or not.
+const zMember = (g: Gen): Arg => (g.chance(0.7) ? g.pick(['m1', 'm2', 'm3', 'a', 'b', '1', '-2', '']) : g.value());
+const zScore = (g: Gen): Arg => (g.chance(0.8)
+  ? g.pick(['1', '2', '-1', '0', '1.5', '0.1', '-0', '3e2', 'inf', '-inf', '1e17', '7'])
+  : g.pick(['abc', 'nan', '1e400', ' 1', '', '0x10', '1.1.1']));
+const zRange = (g: Gen): Arg => g.pick(['-inf', '+inf', '0', '1', '(1', '2', '(2', '1.5', 'x', '(', '', ' 1', 'inf']);
+const zLex = (g: Gen): Arg => g.pick(['-', '+', '[a', '(a', '[m2', '(m3', '[1', '[', 'a', '+x']);
+const zRangeOpts = (g: Gen, scores: boolean): Arg[] => {
+  const out: Arg[] = [];
+  if (scores && g.chance(0.4)) out.push('WITHSCORES');
+  if (g.chance(0.3)) out.push('LIMIT', g.intArg(-2, 5), g.intArg(-2, 5));
+  if (g.chance(0.03)) out.push('REV');
+  return out;
+};
+const zmpopArgs = (g: Gen): Arg[] => {
+  const keys = g.keys(1, 3);
+  const out = [g.chance(0.9) ? String(keys.length) : g.pick(['0', 'x', '9']), ...keys, g.chance(0.95) ? g.pick(['MIN', 'MAX', 'min']) : 'BOTH'];
+  if (g.chance(0.4)) out.push('COUNT', g.intArg(-1, 4));
+  return out;
+};
+const zsetOpArgs = (g: Gen, store: boolean, weighted: boolean): Arg[] => {
+  const keys = g.keys(1, 3);
+  const out = [...(store ? [g.key()] : []), g.chance(0.9) ? String(keys.length) : g.pick(['0', 'x', '9']), ...keys];
+  if (weighted && g.chance(0.3)) out.push('WEIGHTS', ...keys.map(() => g.pick(['1', '2', '0', '-1', '0.5', 'inf', 'x'])));
+  if (weighted && g.chance(0.3)) out.push('AGGREGATE', g.pick(['SUM', 'MIN', 'MAX', 'avg']));
+  if (!store && g.chance(0.4)) out.push('WITHSCORES');
+  return out;
+};
 
 const GENERATORS: Record<string, G> = {
   // strings
@@ -195,6 +247,36 @@ const GENERATORS: Record<string, G> = {
   },
   GETBIT: (g) => [g.key(), g.chance(0.9) ? String(g.int(0, 100)) : g.pick(['-1', 'abc', '4294967296', '4294967295'])],
   SETBIT: (g) => [g.key(), g.chance(0.9) ? String(g.int(0, 100)) : g.pick(['-1', 'abc', '4294967296']), g.chance(0.9) ? g.pick(['0', '1']) : g.pick(['2', '-1', 'x'])],
+  // lists (a blocking command's timeout is short or bad: it never waits long)
+  LPUSH: (g) => [g.key(), ...listValues(g)],
+  RPUSH: (g) => [g.key(), ...listValues(g)],
+  LPUSHX: (g) => [g.key(), ...listValues(g)],
+  RPUSHX: (g) => [g.key(), ...listValues(g)],
+  LINSERT: (g) => [g.key(), g.pick(['BEFORE', 'AFTER', 'before', 'after', 'MIDDLE']), g.value(), g.value()],
+  LLEN: (g) => [g.key()],
+  LINDEX: (g) => [g.key(), g.intArg(-6, 6)],
+  LRANGE: (g) => [g.key(), ...rangeArgs(g)],
+  LSET: (g) => [g.key(), g.intArg(-6, 6), g.value()],
+  LTRIM: (g) => [g.key(), ...rangeArgs(g)],
+  LREM: (g) => [g.key(), g.intArg(-3, 3), g.value()],
+  LPOS: (g) => {
+    const opts: Arg[][] = [];
+    if (g.chance(0.4)) opts.push(['RANK', g.intArg(-3, 3)]);
+    if (g.chance(0.4)) opts.push(['COUNT', g.intArg(-1, 4)]);
+    if (g.chance(0.3)) opts.push(['MAXLEN', g.intArg(-1, 10)]);
+    if (g.chance(0.05)) opts.push([g.pick(['FOO', 'RANK', 'rank'])]);
+    return [g.key(), g.value(), ...(g.chance(0.5) ? opts : opts.reverse()).flat()];
+  },
+  LPOP: (g) => (g.chance(0.5) ? [g.key()] : [g.key(), g.intArg(-1, 4)]),
+  RPOP: (g) => (g.chance(0.5) ? [g.key()] : [g.key(), g.intArg(-1, 4)]),
+  LMOVE: (g) => [g.key(), g.key(), listSide(g), listSide(g)],
+  RPOPLPUSH: (g) => [g.key(), g.key()],
+  LMPOP: (g) => mpopArgs(g),
+  BLPOP: (g) => [...g.keys(1, 3), blockTimeout(g)],
+  BRPOP: (g) => [...g.keys(1, 3), blockTimeout(g)],
+  BLMOVE: (g) => [g.key(), g.key(), listSide(g), listSide(g), blockTimeout(g)],
+  BRPOPLPUSH: (g) => [g.key(), g.key(), blockTimeout(g)],
+  BLMPOP: (g) => [blockTimeout(g), ...mpopArgs(g)],
   // generic keys
   COPY: (g) => {
     const out = [g.key(), g.key()];
@@ -235,6 +317,128 @@ const GENERATORS: Record<string, G> = {
   TTL: (g) => [g.key()],
   TYPE: (g) => [g.key()],
   UNLINK: (g) => g.keys(),
+  // sorted sets (keys shared with every other type, so WRONGTYPE comes up)
+  ZADD: (g) => {
+    const out = [g.key()];
+    for (const o of ['NX', 'XX', 'GT', 'LT', 'CH', 'INCR']) if (g.chance(0.1)) out.push(o);
+    const n = g.chance(0.9) ? g.int(1, 4) : 0;
+    for (let i = 0; i < n; i++) out.push(zScore(g), zMember(g));
+    if (g.chance(0.03)) out.push(zScore(g));
+    return out;
+  },
+  ZINCRBY: (g) => [g.key(), zScore(g), zMember(g)],
+  ZREM: (g) => [g.key(), zMember(g), ...(g.chance(0.5) ? [zMember(g)] : [])],
+  ZCARD: (g) => [g.key()],
+  ZSCORE: (g) => [g.key(), zMember(g)],
+  ZMSCORE: (g) => [g.key(), zMember(g), zMember(g)],
+  ZRANK: (g) => [g.key(), zMember(g)],
+  ZREVRANK: (g) => [g.key(), zMember(g)],
+  ZCOUNT: (g) => [g.key(), zRange(g), zRange(g)],
+  ZLEXCOUNT: (g) => [g.key(), zLex(g), zLex(g)],
+  ZRANGE: (g) => {
+    const kind = g.pick(['', 'BYSCORE', 'BYLEX']);
+    const out = kind === 'BYSCORE' ? [g.key(), zRange(g), zRange(g)] : kind === 'BYLEX' ? [g.key(), zLex(g), zLex(g)] : [g.key(), ...rangeArgs(g)];
+    if (kind) out.push(kind);
+    if (g.chance(0.3)) out.push('REV');
+    if (g.chance(0.3)) out.push('LIMIT', g.intArg(-2, 5), g.intArg(-2, 5));
+    if (g.chance(0.4)) out.push('WITHSCORES');
+    return out;
+  },
+  ZRANGEBYSCORE: (g) => [g.key(), zRange(g), zRange(g), ...zRangeOpts(g, true)],
+  ZREVRANGEBYSCORE: (g) => [g.key(), zRange(g), zRange(g), ...zRangeOpts(g, true)],
+  ZRANGEBYLEX: (g) => [g.key(), zLex(g), zLex(g), ...zRangeOpts(g, false)],
+  ZREVRANGEBYLEX: (g) => [g.key(), zLex(g), zLex(g), ...zRangeOpts(g, false)],
+  ZREVRANGE: (g) => [g.key(), ...rangeArgs(g), ...(g.chance(0.4) ? ['WITHSCORES'] : [])],
+  ZRANGESTORE: (g) => [g.key(), g.key(), ...(g.chance(0.5) ? rangeArgs(g) : [zRange(g), zRange(g), 'BYSCORE'])],
+  ZREMRANGEBYRANK: (g) => [g.key(), ...rangeArgs(g)],
+  ZREMRANGEBYSCORE: (g) => [g.key(), zRange(g), zRange(g)],
+  ZREMRANGEBYLEX: (g) => [g.key(), zLex(g), zLex(g)],
+  ZPOPMIN: (g) => [g.key(), ...(g.chance(0.5) ? [g.intArg(-1, 4)] : [])],
+  ZPOPMAX: (g) => [g.key(), ...(g.chance(0.5) ? [g.intArg(-1, 4)] : [])],
+  ZMPOP: (g) => zmpopArgs(g),
+  // Short timeouts only: a wait that nothing ends would stall both servers.
+  BZPOPMIN: (g) => [...g.keys(1, 2), g.pick(['0.01', '0.02', 'x', '-1'])],
+  BZPOPMAX: (g) => [...g.keys(1, 2), g.pick(['0.01', '0.02', 'x', '-1'])],
+  BZMPOP: (g) => [g.pick(['0.01', '0.02', 'x', '-1']), ...zmpopArgs(g)],
+  ZRANDMEMBER: (g) => {
+    if (g.chance(0.3)) return [g.key()];
+    const out = [g.key(), g.chance(0.9) ? String(g.int(-5, 12)) : g.pick(BAD_INTS)];
+    if (g.chance(0.4)) out.push(g.chance(0.9) ? 'WITHSCORES' : 'FOO');
+    return out;
+  },
+  ZSCAN: (g) => {
+    const out = [g.key(), g.chance(0.9) ? '0' : g.pick(['abc', '-1', ''])];
+    if (g.chance(0.3)) out.push('MATCH', g.pick(['*', 'a*', '?', 'm*']));
+    out.push('COUNT', g.chance(0.9) ? '1000' : g.pick(['0', 'abc']));
+    return out;
+  },
+  ZUNION: (g) => zsetOpArgs(g, false, true),
+  ZINTER: (g) => zsetOpArgs(g, false, true),
+  ZDIFF: (g) => zsetOpArgs(g, false, false),
+  ZUNIONSTORE: (g) => zsetOpArgs(g, true, true),
+  ZINTERSTORE: (g) => zsetOpArgs(g, true, true),
+  ZDIFFSTORE: (g) => zsetOpArgs(g, true, false),
+  ZINTERCARD: (g) => {
+    const keys = g.keys(1, 3);
+    const out = [g.chance(0.9) ? String(keys.length) : g.pick(['0', 'x', '9']), ...keys];
+    if (g.chance(0.4)) out.push('LIMIT', g.intArg(-1, 3));
+    return out;
+  },
+  // sets (random picks only with counts that take everything, so both
+  // servers stay in the same state; unordered replies are sorted)
+  SADD: (g) => [g.key(), ...members(g, 1, 4)],
+  SREM: (g) => [g.key(), ...members(g, 1, 3)],
+  SCARD: (g) => [g.key()],
+  SISMEMBER: (g) => [g.key(), g.member()],
+  SMISMEMBER: (g) => [g.key(), ...members(g, 1, 3)],
+  SMEMBERS: (g) => [g.key()],
+  SMOVE: (g) => [g.key(), g.key(), g.member()],
+  SPOP: (g) => [g.key(), g.chance(0.9) ? '1000' : g.pick(['0', '-1', 'abc'])],
+  SRANDMEMBER: (g) => [g.key(), g.chance(0.9) ? '1000' : g.pick(['0', 'abc', '9223372036854775808'])],
+  SINTER: (g) => g.keys(1, 3),
+  SINTERCARD: (g) => {
+    const ks = g.keys(1, 3);
+    const out = [g.chance(0.9) ? String(ks.length) : g.pick(['0', '-1', '5', 'x']), ...ks];
+    if (g.chance(0.4)) out.push('LIMIT', g.chance(0.8) ? String(g.int(0, 5)) : g.pick(['-1', 'x']));
+    return out;
+  },
+  SINTERSTORE: (g) => [g.key(), ...g.keys(1, 3)],
+  SUNION: (g) => g.keys(1, 3),
+  SUNIONSTORE: (g) => [g.key(), ...g.keys(1, 3)],
+  SDIFF: (g) => g.keys(1, 3),
+  SDIFFSTORE: (g) => [g.key(), ...g.keys(1, 3)],
+  SSCAN: (g) => {
+    const out = [g.key(), g.chance(0.9) ? '0' : g.pick(['abc', '-1'])];
+    if (g.chance(0.3)) out.push('MATCH', g.pick(['*', '1*', 'a*', '?']));
+    out.push('COUNT', g.chance(0.9) ? '1000' : g.pick(['0', '-1', 'abc']));
+    return out;
+  },
+  // hashes (HRANDFIELD only with counts that take everything)
+  HSET: (g) => { const out = [g.key()]; for (let i = g.int(1, 3); i > 0; i--) out.push(g.member(), g.value()); return out; },
+  HMSET: (g) => [g.key(), g.member(), g.value()],
+  HSETNX: (g) => [g.key(), g.member(), g.value()],
+  HGET: (g) => [g.key(), g.member()],
+  HMGET: (g) => [g.key(), ...members(g, 1, 3)],
+  HDEL: (g) => [g.key(), ...members(g, 1, 3)],
+  HEXISTS: (g) => [g.key(), g.member()],
+  HLEN: (g) => [g.key()],
+  HSTRLEN: (g) => [g.key(), g.member()],
+  HGETALL: (g) => [g.key()],
+  HKEYS: (g) => [g.key()],
+  HVALS: (g) => [g.key()],
+  HINCRBY: (g) => [g.key(), g.member(), g.intArg(-100, 100)],
+  HINCRBYFLOAT: (g) => [g.key(), g.member(), g.floatArg()],
+  HRANDFIELD: (g) => (g.chance(0.5) ? [g.key(), g.chance(0.9) ? '1000' : g.pick(['0', 'abc'])] : [g.key(), '1000', 'WITHVALUES']),
+  HSCAN: (g) => [g.key(), '0', 'COUNT', '1000'],
+  // SORT (numeric on mixed values gives the conversion error; ALPHA sorts anything)
+  SORT: (g) => { const out = [g.key()]; if (g.chance(0.6)) out.push('ALPHA'); if (g.chance(0.3)) out.push('DESC'); if (g.chance(0.3)) out.push('LIMIT', g.intArg(-1, 3), g.intArg(-1, 5)); if (g.chance(0.2)) out.push('STORE', g.key()); return out; },
+  SORT_RO: (g) => { const out = [g.key()]; if (g.chance(0.6)) out.push('ALPHA'); if (g.chance(0.3)) out.push('DESC'); return out; },
+  // transactions (one connection: its own writes invalidate its WATCH)
+  MULTI: () => [],
+  EXEC: () => [],
+  DISCARD: () => [],
+  WATCH: (g) => g.keys(1, 2),
+  UNWATCH: () => [],
   // connection and server
   PING: (g) => (g.chance(0.5) ? [] : g.chance(0.9) ? [g.value()] : [g.value(), g.value()]),
   ECHO: (g) => [g.value()],
@@ -247,7 +451,10 @@ const GENERATORS: Record<string, G> = {
 
 // How often each command is drawn: writes that build state more, the
 // database-wide wipes rarely so sequences grow some history.
-const WEIGHT: Record<string, number> = { SET: 8, SETBIT: 4, APPEND: 3, INCR: 2, FLUSHALL: 0.1, FLUSHDB: 0.2, SWAPDB: 0.5, SELECT: 1.5 };
+const WEIGHT: Record<string, number> = { SET: 8, SETBIT: 4, APPEND: 3, INCR: 2, SADD: 4, FLUSHALL: 0.1, FLUSHDB: 0.2, SWAPDB: 0.5, SELECT: 1.5, MULTI: 0.5, EXEC: 0.7, DISCARD: 0.2,
+  RPUSH: 3, LPUSH: 2 };
+
+const BLOCKING = new Set(['BZPOPMIN', 'BZPOPMAX', 'BZMPOP', 'BLPOP', 'BRPOP', 'BLMOVE', 'BRPOPLPUSH', 'BLMPOP']);
 
 const OBJECT_SUBCOMMANDS = ['OBJECT|ENCODING', 'OBJECT|REFCOUNT', 'OBJECT|IDLETIME', 'OBJECT|FREQ', 'OBJECT|HELP'];
 
@@ -271,8 +478,9 @@ function generate(seed: number, count: number, names: string[]): Cmd[] {
     for (const n of names) { x -= WEIGHT[n] ?? 1; if (x < 0) { name = n; break; } }
     let args = GENERATORS[name](g);
     if (name === 'OBJECT' && !engineHas(`OBJECT|${args[0].toUpperCase()}`) && args[0] !== 'NOPE') args = ['ENCODING', g.key()];
-    // Wrong arity now and then: one argument dropped or added.
-    if (g.chance(0.03)) args = g.chance(0.5) ? args.slice(0, -1) : [...args, g.value()];
+    // Wrong arity now and then: one argument dropped or added (not to the
+    // blocking pops, where it would become the timeout).
+    if (g.chance(0.03) && !BLOCKING.has(name)) args = g.chance(0.5) ? args.slice(0, -1) : [...args, g.value()];
     out.push([g.chance(0.1) ? name.toLowerCase() : name, ...args]);
   }
   return out;
@@ -323,12 +531,22 @@ const asInt = (v: RespValue): bigint | null => (typeof v === 'number' ? BigInt(v
 const sortArr = (v: RespValue): RespValue => (Array.isArray(v) ? [...v].sort() : typeof v === 'object' && v && 'set' in v ? { set: [...v.set].sort() } : v);
 
 /** The normalizations listed at the top of this file; returns a comparable form. */
-function normalize(cmd: Cmd, raw: Buffer, peer: Buffer): string {
-  const name = cmd[0].toUpperCase();
+function normalize(cmd: Cmd, raw: Buffer, peer: Buffer, queued: Cmd[] | null = null): string {
   const parsed = parseReply(raw, 0);
   if (!parsed) return `unparsable:${raw.toString('latin1')}`;
-  const v = parsed[0];
   const other = parseReply(peer, 0)?.[0];
+  // EXEC: each queued command's reply is normalized as if sent alone.
+  if (cmd[0].toUpperCase() === 'EXEC' && queued && Array.isArray(parsed[0]) && parsed[0].length === queued.length) {
+    const mine = parsed[0];
+    const theirs = Array.isArray(other) ? other : [];
+    return JSON.stringify(mine.map((v, i) => normalizeValue(queued[i], v, theirs[i]) ?? JSON.stringify(v, big)));
+  }
+  return normalizeValue(cmd, parsed[0], other) ?? raw.toString('latin1');
+}
+
+/** The comparable form of one reply, or null when it is compared as it is. */
+function normalizeValue(cmd: Cmd, v: RespValue, other: RespValue | undefined): string | null {
+  const name = cmd[0].toUpperCase();
   const within = (tol: number) => {
     const a = asInt(v);
     const b = other === undefined ? null : asInt(other);
@@ -351,14 +569,78 @@ function normalize(cmd: Cmd, raw: Buffer, peer: Buffer): string {
       if (Array.isArray(v) && v.length === 2) return JSON.stringify([v[0], sortArr(v[1])], big);
       return JSON.stringify(v, big);
     case 'RANDOMKEY': return typeof v === 'string' ? 'some key' : JSON.stringify(v, big);
-    default: return raw.toString('latin1');
+    case 'ZRANDMEMBER': return zrandmemberShape(cmd, v);
+    case 'ZSCAN':
+      // A skiplist's pairs come in hash order: compared sorted, as pairs.
+      if (Array.isArray(v) && v.length === 2 && Array.isArray(v[1])) {
+        if (cmd[2] !== '0') return 'zscan page';
+        const flat = v[1] as RespValue[];
+        const pairs: string[] = [];
+        for (let i = 0; i < flat.length; i += 2) pairs.push(JSON.stringify([flat[i], flat[i + 1]], big));
+        return JSON.stringify([v[0], pairs.sort()]);
+      }
+      return JSON.stringify(v, big);
+    // Set members come in each hash table's order.
+    case 'SMEMBERS': case 'SINTER': case 'SUNION': case 'SDIFF': case 'SPOP': case 'SRANDMEMBER':
+    case 'HKEYS': case 'HVALS':
+      return JSON.stringify(sortArr(v), big);
+    // Field/value pairs in each table's order: compared as sorted pairs.
+    case 'HGETALL': case 'HRANDFIELD': case 'HSCAN': {
+      const arr = Array.isArray(v) ? (name === 'HSCAN' ? v[1] : v) : typeof v === 'object' && v && 'map' in v ? v.map.flat() : v;
+      if (!Array.isArray(arr)) return JSON.stringify(v, big);
+      if (name === 'HRANDFIELD' && cmd.length === 3) return JSON.stringify(sortArr(arr), big);
+      const pairs: string[] = [];
+      for (let i = 0; i + 1 < arr.length; i += 2) pairs.push(JSON.stringify([arr[i], arr[i + 1]], big));
+      if (arr.length && Array.isArray(arr[0])) return JSON.stringify(arr.map((p) => JSON.stringify(p, big)).sort());
+      return JSON.stringify(pairs.sort());
+    }
+    case 'SSCAN':
+      if (Array.isArray(v) && v.length === 2 && cmd[2] !== '0') return 'scan page';
+      if (Array.isArray(v) && v.length === 2) return JSON.stringify([v[0], sortArr(v[1])], big);
+      return JSON.stringify(v, big);
+    default: return null;
   }
+}
+
+/**
+ * ZRANDMEMBER picks at random: a single pick matches any member, several
+ * match by count, nesting and (positive counts) distinctness. Fewer
+ * members than a positive count asked for is the whole set, in Redis's
+ * order: compared exactly.
+ */
+function zrandmemberShape(cmd: Cmd, v: RespValue): string {
+  if (typeof v === 'string') return 'some member';
+  if (!Array.isArray(v) || cmd.length < 3) return JSON.stringify(v, big);
+  const count = Number(cmd[2]);
+  const withScores = cmd.length >= 4;
+  const items = withScores && v.length > 0 && !Array.isArray(v[0]) ? v.filter((_, i) => i % 2 === 0) : v.map((r) => (Array.isArray(r) ? r[0] : r));
+  if (count > 0 && items.length < count) return JSON.stringify(v, big);
+  const nested = v.length > 0 && Array.isArray(v[0]);
+  if (count > 0) return `distinct ${v.length} ${new Set(items.map((x) => JSON.stringify(x))).size} ${nested}`;
+  return `picks ${v.length} ${nested}`;
 }
 
 function big(_k: string, x: unknown): unknown { return typeof x === 'bigint' ? `${x}n` : x; }
 
+// The commands queued since MULTI on the reference connection, to normalize
+// the replies EXEC returns for them; null outside MULTI.
+let queue: Cmd[] | null = null;
+
+function trackMulti(cmd: Cmd, reply: Buffer): void {
+  const name = cmd[0].toUpperCase();
+  const text = reply.toString('latin1');
+  if (queue === null) {
+    if (name === 'MULTI' && text === '+OK\r\n') queue = [];
+  } else if (text === '+QUEUED\r\n') {
+    queue.push(cmd);
+  } else if (name === 'EXEC' || name === 'DISCARD' || name === 'RESET') {
+    queue = null;
+  }
+}
+
 /** Index of the first command whose replies differ, or -1. */
 function firstMismatch(cmds: Cmd[], ref: (Buffer | Error)[], got: (Buffer | Error)[]): number {
+  queue = null;
   for (let i = 0; i < cmds.length; i++) {
     const a = ref[i];
     const b = got[i];
@@ -366,8 +648,10 @@ function firstMismatch(cmds: Cmd[], ref: (Buffer | Error)[], got: (Buffer | Erro
       if (!(a instanceof Error && b instanceof Error)) return i;
       continue;
     }
+    const q = queue;
+    trackMulti(cmds[i], a);
     if (a.equals(b)) continue;
-    if (normalize(cmds[i], a, b) !== normalize(cmds[i], b, a)) return i;
+    if (normalize(cmds[i], a, b, q) !== normalize(cmds[i], b, a, q)) return i;
   }
   return -1;
 }

@@ -238,7 +238,9 @@ describe('RESP reader: binary arguments quoted in errors', () => {
 const haveRedis = redisServerPath() !== null;
 if (process.env.CI && !haveRedis) throw new Error('redis-server is required in CI for the differential reader test');
 
-async function exchange(port: number, input: Buffer, settleMs = 250): Promise<{ reply: string; closed: boolean }> {
+// Waits up to `firstMs` for a first reply (the in-process server shares this
+// busy event loop), then until `settleMs` pass without more bytes.
+async function exchange(port: number, input: Buffer, settleMs = 250, firstMs = 2000): Promise<{ reply: string; closed: boolean }> {
   return new Promise((resolve) => {
     const s = net.connect(port, '127.0.0.1');
     let buf = Buffer.alloc(0);
@@ -251,8 +253,8 @@ async function exchange(port: number, input: Buffer, settleMs = 250): Promise<{ 
       s.destroy();
       resolve({ reply: buf.toString('latin1'), closed });
     };
-    const arm = () => { clearTimeout(timer); timer = setTimeout(() => finish(false), settleMs); };
-    s.on('connect', () => { s.write(input); arm(); });
+    const arm = (ms = settleMs) => { clearTimeout(timer); timer = setTimeout(() => finish(false), ms); };
+    s.on('connect', () => { s.write(input); arm(firstMs); });
     s.on('data', (d) => { buf = Buffer.concat([buf, d]); arm(); });
     s.on('end', () => finish(true));
     s.on('close', () => finish(true));

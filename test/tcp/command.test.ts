@@ -7,7 +7,6 @@ import type { Server } from '../../src/server/server.js';
 import { COMMANDS } from '../../src/engine/commands.gen.js';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readFileSync } from 'node:fs';
 
 const NAMES = COMMANDS.map((m) => m.name);
 const TOP = COMMANDS.filter((m) => m.parent < 0).map((m) => m.name);
@@ -72,9 +71,11 @@ describe('COMMAND (ours)', () => {
 const haveRedis = !!redisServerPath();
 
 // Commands taken from later Redis versions (CLIENT SETINFO, which clients
-// send on connect) have no 7.0 counterpart to compare with.
+// send on connect) and Vermilion's own (MEMORY PREFIXES) have no 7.0
+// counterpart to compare with.
 const isLater = (since: string) => since.localeCompare('7.1', undefined, { numeric: true }) > 0;
-const NAMES_70 = COMMANDS.filter((m) => !isLater(m.since)).map((m) => m.name);
+const notIn70 = (m: (typeof COMMANDS)[number]) => isLater(m.since) || !!m.notes?.startsWith("Vermilion's own");
+const NAMES_70 = COMMANDS.filter((m) => !notIn70(m)).map((m) => m.name);
 
 /** Sorts what Redis returns in hash order (subcommands) so replies compare. */
 function normInfo(v: RespValue): RespValue {
@@ -135,7 +136,7 @@ describe.skipIf(!haveRedis)('COMMAND vs redis-server 7.0', () => {
   });
 
   it('COMMAND INFO bytes match for commands without subcommands', async () => {
-    for (const m of COMMANDS.filter((c) => !isLater(c.since) && !COMMANDS.some((s) => s.parent === c.id))) {
+    for (const m of COMMANDS.filter((c) => !notIn70(c) && !COMMANDS.some((s) => s.parent === c.id))) {
       ours.send('COMMAND', 'INFO', m.name);
       ref.send('COMMAND', 'INFO', m.name);
       expect((await ours.readRaw()).toString(), m.name).toBe((await ref.readRaw()).toString());
@@ -250,10 +251,9 @@ describe.skipIf(!haveCli)('redis-cli hints from our COMMAND DOCS', () => {
     const p = server.port;
     expect(await hint(p, 'SET ')).toBe('key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]');
     expect(await hint(p, 'GETEX ')).toBe('key [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|PERSIST]');
-    // redis-cli has its own table of every Redis command; no hint for one
-    // that is not in our table proves it read ours.
-    const ref = JSON.parse(readFileSync(new URL('../../../shared/reference/redis-7.0-commands.json', import.meta.url), 'utf8'));
-    const missing = Object.keys(ref).find((n) => !n.includes(' ') && !NAMES.includes(n.toLowerCase()) && ref[n].arity < -1);
-    if (missing) expect(await hint(p, `${missing} `)).toBe('');
+    expect(await hint(p, 'LPUSH ')).toBe('key element [element ...]');
+    // redis-cli has its own table for XADD (streams are not in ours yet); no
+    // hint proves it read ours.
+    expect(await hint(p, 'XADD ')).toBe('');
   }, 20000);
 });

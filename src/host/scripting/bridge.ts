@@ -24,10 +24,11 @@ import type { ScriptRunner } from './runner.js';
 const F_WRITE = 1;
 const F_MAY_REPLICATE = 2;
 const F_NOSCRIPT = 4;
+const F_DENYOOM = 8;
 const FLAGS = Uint8Array.from(COMMANDS, (m) => {
   const f = m.command_flags ?? [];
   return (f.includes('WRITE') ? F_WRITE : 0) | (f.includes('MAY_REPLICATE') ? F_MAY_REPLICATE : 0) |
-    (f.includes('NOSCRIPT') ? F_NOSCRIPT : 0);
+    (f.includes('NOSCRIPT') ? F_NOSCRIPT : 0) | (f.includes('DENYOOM') ? F_DENYOOM : 0);
 });
 
 const E_NO_ARGS = 'Please specify at least one argument for this redis lib call';
@@ -36,6 +37,7 @@ const E_UNKNOWN = 'Unknown Redis command called from script';
 const E_ARITY = 'Wrong number of args calling Redis command from script';
 const E_NOSCRIPT = 'This Redis command is not allowed from script';
 const E_READONLY = 'Write commands are not allowed from read-only scripts.';
+const E_OOM = "-OOM command not allowed when used memory > 'maxmemory'.";
 
 const CONTAINER = new Uint8Array(COMMANDS.length);
 for (const m of COMMANDS) if (m.parent >= 0) CONTAINER[m.parent] = 1;
@@ -189,7 +191,8 @@ export class CommandBridge {
   private reject(L: number, msg: string, meta: CommandMeta | undefined, raise: boolean): number {
     const run = this.runner.running!;
     const stats = this.runner.srv.stats;
-    stats.hostErrors.set('ERR', (stats.hostErrors.get('ERR') ?? 0) + 1);
+    const code = msg.startsWith('-') ? msg.slice(1, msg.indexOf(' ')) : 'ERR';
+    stats.hostErrors.set(code, (stats.hostErrors.get(code) ?? 0) + 1);
     if (meta) stats.commandHostRejected[meta.id]++;
     run.errors++;
     return this.fail(L, msg, raise, true);
@@ -207,7 +210,11 @@ export class CommandBridge {
     const flags = FLAGS[meta.id];
     if (flags & F_NOSCRIPT) return this.reject(L, E_NOSCRIPT, meta, raise);
     if (run.call.readOnly && (flags & (F_WRITE | F_MAY_REPLICATE))) return this.reject(L, E_READONLY, meta, raise);
-    // Memory limits (allow-oom, maxmemory) are checked here once maxmemory is enforced.
+    // scriptVerifyOOM: over maxmemory when the script started, a command
+    // that may grow the dataset is refused until the script has written
+    // (after a write it cannot stop half-way).
+    const call = run.call;
+    if (call.oom && !call.allowOom && !run.writeDirty && (flags & F_DENYOOM)) return this.reject(L, E_OOM, meta, raise);
     if (flags & F_WRITE) run.writeDirty = true;
 
     const reply = this.execute(argc, meta);
@@ -314,7 +321,6 @@ export class CommandBridge {
     const r = new Reply(engine.x.clientProto(runner.slot));
     const fn = hostHandler(id);
     const t0 = performance.now();
-    srv.stats.commandHostCalls[id]++;
     if (!fn) {
       r.error(`ERR command '${COMMANDS[id].name}' is not available`);
     } else {
@@ -322,6 +328,7 @@ export class CommandBridge {
       if (pending) r.error(`ERR command '${COMMANDS[id].name}' cannot run inside a script`);
     }
     const usec = (performance.now() - t0) * 1000;
+    srv.stats.commandHostCalls[id]++;
     srv.stats.commandUsec[id] += usec;
     for (const code of r.errorCodes) srv.stats.hostErrors.set(code, (srv.stats.hostErrors.get(code) ?? 0) + 1);
     if (r.errorCodes.length > 0) srv.stats.commandHostFailed[id]++;

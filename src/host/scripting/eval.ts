@@ -86,28 +86,37 @@ export class EvalScripts {
   }
 
   /** EVAL script numkeys [key ...] [arg ...] and its SHA/_RO forms. */
-  eval(c: HostClient, args: Buffer[], r: Reply, bySha: boolean, ro: boolean): PendingReply | void {
+  eval(c: HostClient, args: Buffer[], r: Reply, bySha: boolean, ro: boolean, shown: () => void): PendingReply | void {
+    // The flags the command gets from its script before running
+    // (evalGetCommandFlags): the cached script's, else the body's shebang.
+    let sha = bySha && args[1].length === 40 ? args[1].toString('latin1').toLowerCase() : '';
+    let script = sha ? this.scripts.get(sha) : undefined;
+    let flags = FLAG_EVAL_COMPAT;
+    if (script) {
+      flags = script.flags;
+    } else if (!bySha) {
+      const sb = shebangFlags(args[1]);
+      if (!('error' in sb)) flags = sb.flags;
+    }
+    const oom = this.runner.oomState(c, flags, r);
+    if (oom === null) return;
+    shown();
     if (bySha && args[1].length !== 40) {
       r.error(E_NOSCRIPT);
       return;
     }
     const n = numKeys(args[2], args.length - 3, r);
     if (n < 0) return;
-    let sha: string;
-    let script: CachedScript | undefined;
-    if (bySha) {
-      sha = args[1].toString('latin1').toLowerCase();
-      script = this.scripts.get(sha);
-      if (!script) {
-        r.error(E_NOSCRIPT);
-        return;
-      }
-    } else {
+    if (!bySha) {
       const made = this.create(args[1], r);
       if (!made) return;
       ({ sha, script } = made);
     }
-    const refusal = prepareError(script.flags, ro);
+    if (!script) {
+      r.error(E_NOSCRIPT);
+      return;
+    }
+    const refusal = prepareError(script.flags, ro, oom);
     if (refusal) {
       r.error(refusal);
       return;
@@ -117,7 +126,7 @@ export class EvalScripts {
       keys: args.slice(3, 3 + n), args: args.slice(3 + n),
       readOnly: runsReadOnly(script.flags, ro),
       allowOom: !(script.flags & FLAG_EVAL_COMPAT) && (script.flags & FLAG_ALLOW_OOM) !== 0,
-      reply: r,
+      oom, reply: r,
     });
   }
 

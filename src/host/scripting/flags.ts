@@ -50,20 +50,40 @@ export function shebangFlags(body: Buffer): { flags: number; skip: number } | { 
  * or persistence errors yet): a script that may write run through a *_RO
  * command. Returns the error text, or null.
  */
-export function prepareError(flags: number, ro: boolean): string | null {
+export function prepareError(flags: number, ro: boolean, oom: boolean): string | null {
   if (flags & FLAG_EVAL_COMPAT) return null;
   if (!(flags & FLAG_NO_WRITES)) {
     // Redis also refuses here on a read-only replica, a disk error
     // (MISCONF) and too few good replicas; none of them exists yet.
     if (ro) return 'ERR Can not execute a script with write flag using *_ro command.';
   }
-  // And, once maxmemory is enforced: "-OOM allow-oom flag is not set on the
-  // script, can not run it when used memory > 'maxmemory'" unless
-  // allow-oom or no-writes.
+  // Reached over maxmemory only inside an EXEC: elsewhere deniesOom refused
+  // the command before it ran.
+  if (oom && deniesOom(flags)) return E_OOM_SCRIPT;
   return null;
 }
+
+/**
+ * The script makes its command DENYOOM (scriptFlagsToCmdFlags): declared
+ * flags without allow-oom or no-writes. Over maxmemory such an EVAL/FCALL
+ * is refused before running, as any DENYOOM command.
+ */
+export function deniesOom(flags: number): boolean {
+  return !(flags & FLAG_EVAL_COMPAT) && !(flags & (FLAG_ALLOW_OOM | FLAG_NO_WRITES));
+}
+
+/** Redis's shared.oomerr. */
+export const E_OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+export const E_OOM_SCRIPT = "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'";
 
 /** Whether the script runs read-only: *_RO, or declared no-writes. */
 export function runsReadOnly(flags: number, ro: boolean): boolean {
   return ro || (!(flags & FLAG_EVAL_COMPAT) && (flags & FLAG_NO_WRITES) !== 0);
 }
+
+// Replies about the running script (SCRIPT/FUNCTION KILL, other clients while it is busy).
+export const E_UNKILLABLE = 'UNKILLABLE Sorry the script already executed write commands against the dataset. ' +
+  'You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.';
+export const E_NOTBUSY = 'NOTBUSY No scripts in execution right now.';
+export const E_BUSY_EVAL = 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
+export const E_BUSY_FUNCTION = 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';

@@ -13,7 +13,7 @@ import type { ScriptRunner } from './runner.js';
 import {
   LuaVM, LUA_OK, LUA_TTABLE, LUA_TFUNCTION, LUA_TSTRING, LUA_TNUMBER, LUA_TNIL, LUA_REGISTRYINDEX,
 } from './lua.js';
-import { SCRIPT_FLAGS, prepareError, runsReadOnly, FLAG_ALLOW_OOM } from './flags.js';
+import { SCRIPT_FLAGS, prepareError, runsReadOnly, FLAG_ALLOW_OOM, FLAG_EVAL_COMPAT } from './flags.js';
 import { syntax51 } from './convert.js';
 import { rdbString, withPayloadFooter, verifyPayload, RdbReader } from '../rdbpayload.js';
 
@@ -364,10 +364,14 @@ export class FunctionLibraries {
   }
 
   /** FCALL / FCALL_RO function numkeys [key ...] [arg ...]. */
-  fcall(c: HostClient, args: Buffer[], r: Reply, ro: boolean): PendingReply | void {
+  fcall(c: HostClient, args: Buffer[], r: Reply, ro: boolean, shown: () => void): PendingReply | void {
     // The name as a C string.
     const fname = args[1].toString('latin1').split('\0')[0].toLowerCase();
     const f = this.current.functions.get(fname);
+    // The function's flags are the command's before it runs (fcallGetCommandFlags).
+    const oom = this.runner.oomState(c, f ? f.flags : FLAG_EVAL_COMPAT, r);
+    if (oom === null) return;
+    shown();
     if (!f) {
       r.error('ERR Function not found');
       return;
@@ -385,7 +389,7 @@ export class FunctionLibraries {
       r.error("ERR Number of keys can't be negative");
       return;
     }
-    const refusal = prepareError(f.flags, ro);
+    const refusal = prepareError(f.flags, ro, oom);
     if (refusal) {
       r.error(refusal);
       return;
@@ -394,7 +398,7 @@ export class FunctionLibraries {
     return this.runner.start({
       kind: 'function', sandbox: this.sandbox, fnRef: f.ref, name: f.name, caller: c, callerArgs: args,
       keys: args.slice(3, 3 + n), args: args.slice(3 + n),
-      readOnly: runsReadOnly(f.flags, ro), allowOom: (f.flags & FLAG_ALLOW_OOM) !== 0, reply: r,
+      readOnly: runsReadOnly(f.flags, ro), allowOom: (f.flags & FLAG_ALLOW_OOM) !== 0, oom, reply: r,
     });
   }
 }

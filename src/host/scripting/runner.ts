@@ -22,7 +22,7 @@
 import { createHash } from 'node:crypto';
 import type { HostServer, HostClient, PendingReply } from '../context.js';
 import type { Reply } from '../reply.js';
-import { CF_AUTHED, CF_NO_BLOCK, CF_SCRIPT, BUSY_NONE, BUSY_EVAL, BUSY_FUNCTION } from '../../engine/engine.js';
+import { CF_AUTHED, CF_NO_BLOCK, CF_SCRIPT, CF_IN_EXEC, BUSY_NONE, BUSY_EVAL, BUSY_FUNCTION } from '../../engine/engine.js';
 import {
   LuaVM, LUA_OK, LUA_YIELD, LUA_TTABLE, LUA_TSTRING, LUA_TNUMBER, LUA_TBOOLEAN, LUA_MASKCOUNT, LUA_MASKLINE,
   LUA_MULTRET, LUA_REGISTRYINDEX,
@@ -31,6 +31,7 @@ import type { LuaSandbox, NativeFunctions } from './sandbox.js';
 import { ByteOut, LuaToReply, ReplyToLua, errorCode } from './convert.js';
 import { CommandBridge } from './bridge.js';
 import { LEVELS } from '../log.js';
+import { E_UNKILLABLE, E_NOTBUSY, E_BUSY_EVAL, E_BUSY_FUNCTION, E_OOM, deniesOom } from './flags.js';
 
 /** Lua instructions between two looks at the clock (Redis's count hook uses the same). */
 const HOOK_COUNT = 100000;
@@ -39,11 +40,6 @@ const SLICE_MS = 10;
 /** FUNCTION LOAD's limit on a library's top-level code (function_lua.c LOAD_TIMEOUT_MS). */
 const LOAD_TIMEOUT_MS = 500;
 
-export const E_UNKILLABLE = 'UNKILLABLE Sorry the script already executed write commands against the dataset. ' +
-  'You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.';
-export const E_NOTBUSY = 'NOTBUSY No scripts in execution right now.';
-export const E_BUSY_EVAL = 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
-export const E_BUSY_FUNCTION = 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
 const KILLED = 'ERR Script killed by user with SCRIPT KILL...';
 
 // redis.set_repl flags (PROPAGATE_AOF | PROPAGATE_REPL).
@@ -64,6 +60,8 @@ export interface ScriptCall {
   readOnly: boolean;
   /** The allow-oom flag. */
   allowOom: boolean;
+  /** Over maxmemory when the script started (pre_command_oom_state): its first write is refused. */
+  oom: boolean;
   reply: Reply;
 }
 
@@ -83,6 +81,8 @@ export class ScriptRun {
   replFlags = REPL_ALL;
   /** Errors counted in INFO errorstats while running: the EVAL's failed_calls. */
   errors = 0;
+  /** The caller can be answered later: the script may pause for the event loop once busy. */
+  mayYield = false;
   /** Set when the script finishes after having been suspended. */
   private onDone: (() => void) | null = null;
   finished = false;
@@ -133,8 +133,14 @@ export class ScriptRunner {
   /** The PRNG behind math.random (redisLrand48's 48-bit state). */
   private rand = 0x1234abcd330e;
 
+  /** maxmemory, kept from CONFIG (0: none). */
+  private maxmemory = 0;
+
   constructor(readonly srv: HostServer, readonly vm: LuaVM) {
     const x = srv.engine.x;
+    const readMaxmemory = () => { this.maxmemory = Number(srv.config.get('maxmemory')) || 0; };
+    readMaxmemory();
+    srv.config.onChange((name) => { if (name === 'maxmemory') readMaxmemory(); });
     this.slot = x.newClient();
     x.setClientFlags(this.slot, CF_AUTHED | CF_NO_BLOCK | CF_SCRIPT);
     const now = Date.now();
@@ -178,6 +184,24 @@ export class ScriptRunner {
       srand48: fn((L) => this.srand48(L)),
       register_function: fn((L) => (this.loadCtx ? this.loadCtx.register(L) : this.raise(L, 'ERR redis.register_function can only be called on FUNCTION LOAD command'))),
     };
+  }
+
+  /**
+   * Over maxmemory now (the engine has already evicted what it could before
+   * handing the command over). A DENYOOM script (deniesOom) is then refused
+   * as processCommand refuses it, unless inside an EXEC (prepareError
+   * answers there): null after replying the refusal.
+   */
+  oomState(c: HostClient, flags: number, r: Reply): boolean | null {
+    if (this.maxmemory <= 0) return false;
+    const x = this.srv.engine.x;
+    const oom = x.memoryForMaxmemory() > this.maxmemory;
+    if (oom && deniesOom(flags) && (x.clientFlags(c.slot) & CF_IN_EXEC) === 0) {
+      r.error(E_OOM);
+      r.rejected = true;
+      return null;
+    }
+    return oom;
   }
 
   /** A new engine client for scripts, after the engine failed on the old one's command. */
@@ -224,6 +248,7 @@ export class ScriptRunner {
   /** Runs a script; its reply is written to call.reply now, or later through the pending reply. */
   start(call: ScriptCall): PendingReply | void {
     const run = new ScriptRun(call);
+    run.mayYield = this.srv.canSuspend(call.caller);
     const { vm, srv } = this;
     const api = vm.api;
     const x = srv.engine.x;
@@ -397,7 +422,9 @@ export class ScriptRunner {
     }
     // Only the script's own coroutine is suspended; inside a coroutine the
     // script created (or a C function that cannot yield) it goes on.
-    if (L === run.call.sandbox.thread && this.vm.api.lua_isyieldable(L)) this.vm.api.lua_yieldk(L, 0, 0, 0);
+    // Where the caller cannot be answered later (the embedded store's
+    // synchronous calls) it runs to the end without a pause.
+    if (run.mayYield && L === run.call.sandbox.thread && this.vm.api.lua_isyieldable(L)) this.vm.api.lua_yieldk(L, 0, 0, 0);
   }
 
   /**

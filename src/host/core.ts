@@ -1,0 +1,726 @@
+// The host core: one engine, its configuration, statistics, cron, and the
+// command loop that runs a client's input through the engine and the host
+// commands (hand-offs, blocking, CLIENT PAUSE, MONITOR, timing). The TCP
+// server (src/server/server.ts) drives it from sockets; the embedded store
+// (src/embedded/store.ts) drives it from API calls and in-process streams.
+// Neither adds command semantics of its own: both answer exactly alike.
+//
+// A client's connection is a ClientSocket (context.ts). Everything written
+// to a client goes through `socket.write`, including output that is not a
+// reply to its own command (MONITOR lines, woken blocked commands).
+import {
+  Engine, ST_HANDOFF, ST_CLOSE, ST_YIELD, ST_INPUT_FULL, ST_PAUSED, ST_BLOCKED, ST_READY, CF_REPLY_OFF, CF_REPLY_SKIP,
+  CF_UNBLOCK_TIMEOUT, CF_UNBLOCK_ERROR, CF_IN_EXEC, PAUSE_NONE, PAUSE_WRITE, PAUSE_ALL,
+} from '../engine/engine.js';
+import { Blocking } from './blocking.js';
+import { COMMANDS } from '../engine/commands.gen.js';
+import { Config } from './config.js';
+import { Reply } from './reply.js';
+import { ClientSocket, HostClient, HostServer, ServerStats, PendingReply, hostHandler } from './context.js';
+import type { Scripting } from './scripting/index.js';
+import { registerHostCommands } from './commands.js';
+import { Cron } from './cron.js';
+import { MonitorFeed } from './monitor.js';
+import { PubSub } from './pubsub.js';
+import { noteCommandTime, noteEngineBatch, parseRequest, HOST_RUN } from './timing.js';
+import { Clock, realClock } from './clock.js';
+import { randomHex } from './platform.js';
+import { bytesToHuman as formatBytes } from './cmd-info.js';
+
+// maxmemory-policy names in the engine's numbering (assembly/db/evict.ts POLICY_*).
+const EVICTION_POLICIES = ['noeviction', 'allkeys-lru', 'volatile-lru', 'allkeys-lfu', 'volatile-lfu',
+  'allkeys-random', 'volatile-random', 'volatile-ttl'];
+
+// notify-keyspace-events bits (assembly/db/notify.ts).
+const NOTIFY_KEYSPACE = 1;
+const NOTIFY_KEYEVENT = 2;
+
+/** setImmediate where there is one (Node), else a microtask (a browser). */
+const defer: (fn: () => void) => void = (globalThis as any).setImmediate ?? queueMicrotask;
+
+export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
+
+export interface CoreOptions {
+  config: Config;
+  configFile?: string;
+  engine?: Engine;
+  log?: (level: string, msg: string) => void;
+  clock?: Clock;
+}
+
+/** Where a new client comes from (CLIENT LIST addr/laddr/fd). */
+export interface ClientOrigin {
+  addr: string;
+  laddr: string;
+  fd: number;
+}
+
+export abstract class HostCore implements HostServer {
+  engine: Engine;
+  config: Config;
+  clock: Clock;
+  clients = new Map<number, HostClient>();
+  startedAt: number;
+  runId = randomHex(20);
+  port = 0;
+  configFile: string;
+  stats: ServerStats;
+  monitors: MonitorFeed;
+  pubsub: PubSub;
+  /** client-query-buffer-limit, cached: it is checked on every read. */
+  protected queryBufLimit = 1 << 30;
+  protected cron: Cron;
+  protected blocking: Blocking;
+  private logSink: (level: string, msg: string) => void;
+  private nextClientId = 1;
+  /** Clients whose next command waits for CLIENT UNPAUSE, in arrival order. */
+  private pausedClients: HostClient[] = [];
+  private servingReady = false;
+  private pauseTimer: unknown = null;
+  scripting: Scripting | null = null;
+  scriptingReady: Promise<Scripting> | null = null;
+  /** Work put off while a script is suspended, which must look atomic: blocked clients' wake-ups. */
+  private afterScript: (() => void)[] = [];
+
+  constructor(opts: CoreOptions) {
+    this.config = opts.config;
+    this.configFile = opts.configFile ?? '';
+    this.clock = opts.clock ?? realClock;
+    this.startedAt = this.clock.now();
+    this.engine = opts.engine ?? new Engine({ databases: this.config.getInt('databases') });
+    this.logSink = opts.log ?? (() => {});
+    const n = COMMANDS.length;
+    this.stats = {
+      totalConnections: 0, rejectedConnections: 0, netInputBytes: 0, netOutputBytes: 0,
+      commandUsec: new Float64Array(n), commandHostCalls: new Float64Array(n),
+      commandHostFailed: new Float64Array(n), commandHostRejected: new Float64Array(n), hostErrors: new Map(),
+      pausedUntil: 0, pauseWritesOnly: false,
+    };
+    registerHostCommands();
+    this.applyEngineConfig();
+    this.warnAboutCeiling();
+    this.config.onChange(() => this.applyEngineConfig());
+    this.cron = new Cron(this);
+    this.blocking = new Blocking(this.engine, this.clock, (c) => this.unblockClient(c, false));
+    this.monitors = new MonitorFeed(this);
+    this.pubsub = new PubSub(this);
+    this.publish = (channel, message) => this.pubsub.publish(channel, message);
+  }
+
+  /** Pushes the settings the engine enforces itself. */
+  protected applyEngineConfig(): void {
+    const x = this.engine.x;
+    this.queryBufLimit = this.config.getInt('client-query-buffer-limit');
+    x.setMaxBulkLen(this.config.getInt('proto-max-bulk-len'));
+    x.setRequirePass(this.config.get('requirepass') !== '' ? 1 : 0);
+    const policy = this.config.get('maxmemory-policy');
+    x.setEvictionBits(policy.includes('lfu') ? 1 : 0, this.config.getInt('lfu-log-factor'), this.config.getInt('lfu-decay-time'));
+    x.setKeyspaceEvents(this.config.keyspaceEventFlags());
+    const maxmemory = Number(this.config.get('maxmemory'));
+    x.setMaxmemory(maxmemory, EVICTION_POLICIES.indexOf(policy), this.config.getInt('maxmemory-samples'));
+    if (this.appliedMaxmemory !== undefined && maxmemory !== this.appliedMaxmemory) this.warnAboutCeiling();
+    this.appliedMaxmemory = maxmemory;
+    // A shared integer cannot carry per-key access bits (Redis stops sharing).
+    x.setSharedIntegers(maxmemory === 0 || !(policy.includes('lru') || policy.includes('lfu')) ? 1 : 0);
+    // A lower limit applies at once, as Redis evicts on CONFIG SET.
+    if (maxmemory > 0 && !x.evictNow()) {
+      this.log('warning', 'WARNING: the new maxmemory value set via CONFIG SET is smaller than the current memory usage and no key can be evicted');
+    }
+    this.publishKeyspaceEvents();
+    const n = (name: string) => this.config.getInt(name);
+    x.setEncodingLimits(n('list-max-listpack-size'), n('list-compress-depth'),
+      n('hash-max-listpack-entries'), n('hash-max-listpack-value'), n('set-max-intset-entries'),
+      n('zset-max-listpack-entries'), n('zset-max-listpack-value'));
+  }
+
+  /**
+   * Gives the core its Lua scripting (the Lua VM loads asynchronously:
+   * the TCP server attaches it and waits before listening; the embedded
+   * store has none, keeping Lua out of the browser bundle).
+   */
+  protected attachScripting(ready: Promise<Scripting>): void {
+    this.scriptingReady = ready;
+    ready.then((sc) => { this.scripting = sc; },
+      (err) => this.log('warning', `Lua scripting is unavailable: ${err?.message ?? err}`));
+  }
+
+  /**
+   * A script is in progress while something else runs: it went on past
+   * busy-reply-threshold and gave the event loop a turn. Nothing that could
+   * interleave with it (serving blocked clients, publishing its keyspace
+   * events, expiring keys, client timeouts) happens until it ends.
+   */
+  scriptSuspended(): boolean {
+    return this.scripting?.running != null;
+  }
+
+  canSuspend(c: HostClient): boolean {
+    return c.socket !== null && this.canDefer(c);
+  }
+
+  log(level: LogLevel, msg: string): void {
+    this.logSink(level, msg);
+  }
+
+  // ---- the 4 GiB ceiling ------------------------------------------------------------
+
+  /** maxmemory as last pushed to the engine (undefined before the first push). */
+  private appliedMaxmemory: number | undefined;
+  /** Whether the engine was refusing writes at its heap ceiling at the last cron tick. */
+  private heapRefusing = false;
+
+  /**
+   * One engine addresses 4 GiB at most (wasm32) and refuses writes near it
+   * (assembly/db/memstats.ts): say so when maxmemory does not keep the
+   * dataset beneath that, as Redis warns a 32-bit instance without a limit.
+   */
+  private warnAboutCeiling(): void {
+    const x = this.engine.x;
+    const maxmemory = Number(this.config.get('maxmemory'));
+    const ceiling = x.heapCeilingBytes();
+    const limit = formatBytes(x.heapLimitBytes());
+    const advice = `Set maxmemory to ${formatBytes(ceiling * 0.8)} or less (with an eviction policy for a cache).`;
+    if (maxmemory === 0) {
+      this.log('warning', `WARNING: no maxmemory set. One engine addresses at most ${limit} (wasm32) ` +
+        `and refuses writes with an OOM error once its data nears ${formatBytes(ceiling)}. ${advice}`);
+    } else if (maxmemory > ceiling) {
+      this.log('warning', `WARNING: maxmemory ${formatBytes(maxmemory)} is above what one engine can hold: it addresses at most ` +
+        `${limit} (wasm32) and refuses writes once its data nears ${formatBytes(ceiling)}. ${advice}`);
+    }
+  }
+
+  /** Cron: logs when the engine starts and stops refusing writes at its heap ceiling. */
+  watchHeapCeiling(): void {
+    const x = this.engine.x;
+    const refusing = x.heapRefusingWrites() !== 0;
+    if (refusing === this.heapRefusing) return;
+    this.heapRefusing = refusing;
+    if (refusing) {
+      this.log('warning', `WARNING: the engine is near the end of its address space (${formatBytes(x.usedMemory())} in use, ` +
+        `${formatBytes(x.heapRoomBytes())} of contiguous room left, ceiling ${formatBytes(x.heapCeilingBytes())} of ` +
+        `${formatBytes(x.heapLimitBytes())}): write commands are refused with OOM until memory is freed. Set maxmemory to keep it lower.`);
+    } else {
+      this.log('notice', `The engine has room again (${formatBytes(x.usedMemory())} in use): write commands are accepted.`);
+    }
+  }
+
+  /** True while CLIENT PAUSE holds commands (the cron expires nothing then). */
+  get paused(): boolean { return this.stats.pausedUntil > 0; }
+
+  // ---- clients -----------------------------------------------------------------
+
+  /** Registers a connection: a new engine client slot and CLIENT ID. */
+  protected addClient(socket: ClientSocket, origin: ClientOrigin): HostClient {
+    const slot = this.engine.x.newClient();
+    const now = this.clock.now();
+    const c: HostClient = {
+      slot, id: this.nextClientId++, name: '',
+      addr: origin.addr, laddr: origin.laddr, fd: origin.fd,
+      createdAt: now, lastInteraction: now, socket, lastCmd: 'NULL',
+      monitor: false, noEvict: false, closeAfterReply: false,
+      pendingOut: () => socket.writableLength + (c.pushBytes ?? 0),
+      kill: () => this.closeClient(c),
+    };
+    this.clients.set(c.id, c);
+    return c;
+  }
+
+  /** Forgets a client and frees its engine slot; its socket is destroyed. */
+  closeClient(c: HostClient): void {
+    if (!c.socket) return;
+    const s = c.socket;
+    c.socket = null;
+    this.clients.delete(c.id);
+    this.monitors.remove(c);
+    this.pubsub.dropClient(c);
+    this.blocking.unblock(c);
+    const waiting = this.pausedClients.indexOf(c);
+    if (waiting >= 0) this.pausedClients.splice(waiting, 1);
+    this.engine.x.freeClient(c.slot);
+    s.destroy();
+  }
+
+  /**
+   * After QUIT, a protocol error or CLIENT KILL of itself: ends the
+   * connection once its last output is written. The server overrides this
+   * to wait for the socket to flush.
+   */
+  protected endClient(c: HostClient): void {
+    c.socket?.end();
+    this.closeClient(c);
+  }
+
+  /** The client's socket did not take the output at once: stop reading it until it drains. */
+  protected onBackpressure(c: HostClient): void {
+    c.readPaused = true;
+  }
+
+  // ---- the command loop -----------------------------------------------------------
+
+  /** Runs `n` bytes of `chunk` that arrived from client `c`. */
+  onData(c: HostClient, chunk: Uint8Array, n: number): void {
+    // After QUIT or a protocol error nothing more is run, as in Redis; nor
+    // for a client being closed for its output buffer limit.
+    if (!c.socket || c.closeAfterReply || c.closeAsap) return;
+    const now = this.clock.now();
+    c.lastInteraction = now;
+    this.stats.netInputBytes += n;
+    const engine = this.engine;
+    // A paused client's bytes still go into its input (as Redis keeps
+    // reading into the query buffer); the engine stops again at the same
+    // command while the pause lasts.
+    const t0 = performance.now();
+    let st: number;
+    // Behind a suspended script inside an EXEC, input waits host-side (the
+    // engine's input is the transaction's queue until the EXEC ends).
+    if (c.held) {
+      c.held.push(Buffer.from(chunk.subarray(0, n)));
+      if (c.held.reduce((a, b) => a + b.length, 0) > this.queryBufLimit) this.closeOverInput(c, false);
+      return;
+    }
+    try {
+      // A blocked client's next commands wait in its input, unread, as in
+      // Redis; the blocking command runs again when the client is woken.
+      // So do the commands behind a host command that answers later (deferReply).
+      if (c.blocked || c.suspended) {
+        const full = engine.append(c.slot, chunk, n) === ST_INPUT_FULL;
+        if (full || engine.x.clientQbuf(c.slot) > this.queryBufLimit) this.closeOverInput(c, full);
+        return;
+      }
+      st = engine.feed(c.slot, chunk, now, n);
+    } catch (err) {
+      this.engineFailed(c, err);
+      return;
+    }
+    this.afterExecute(c, st, t0);
+  }
+
+  /**
+   * Goes on from an execute() status for input already in the client's
+   * engine buffer (the embedded API writes its commands there itself).
+   */
+  afterExecute(c: HostClient, st: number, t0: number): void {
+    if (st === ST_INPUT_FULL || this.engine.x.clientQbuf(c.slot) > this.queryBufLimit) {
+      this.closeOverInput(c, st === ST_INPUT_FULL);
+      return;
+    }
+    this.drive(c, st, t0);
+  }
+
+  /** A client whose input the engine cannot (or may not) buffer: closed, as Redis closes one over its query buffer limit. */
+  private closeOverInput(c: HostClient, engineRefused: boolean): void {
+    if (engineRefused && this.engine.x.inputRefusedForRoom()) {
+      this.log('warning', `Closing client whose request does not fit in the engine's address space (wasm32, ` +
+        `${formatBytes(this.engine.x.heapRoomBytes())} of contiguous room left): id=${c.id} addr=${c.addr}`);
+    } else {
+      this.log('warning', `Closing client that reached max query buffer length: id=${c.id} addr=${c.addr}`);
+    }
+    this.closeClient(c);
+  }
+
+  /** Runs the client's input from an execute() status to the end of what can run now. */
+  protected drive(c: HostClient, st: number, t0: number): void {
+    const engine = this.engine;
+    const out: Buffer[] = [];
+    // Messages already queued for c go first; those published to it while
+    // it runs queue behind its replies.
+    this.pubsub.takePending(c, out);
+    c.replyQueue = out;
+    let ready = false;
+    try {
+      // A woken client that did not block again is served: forget its wait.
+      if (c.blocked && st !== ST_BLOCKED) this.blocking.unblock(c);
+      for (;;) {
+        const o = engine.takeOutput();
+        if (o) out.push(o);
+        this.account(c, t0, st === ST_HANDOFF, out);
+        if (st === ST_HANDOFF) {
+          this.runHostCommand(c, out);
+          if (c.closeAfterReply || !c.socket || c.suspended) break;
+        } else if (st === ST_BLOCKED) {
+          if (!c.blocked) {
+            const { keys, deadline } = engine.blockedOn();
+            // As in Redis, a waiting client shows its command in CLIENT LIST
+            // (cmd=, argv-mem=) while it waits.
+            c.lastCmd = COMMANDS[engine.x.handoffCmd()].name;
+            const argvMem = engine.handoffArgs().reduce((n, a) => n + a.length, 0);
+            this.blocking.block(c, engine.x.clientDb(c.slot), keys, deadline, argvMem, engine.x.blockCmdLen());
+          }
+          break;
+        } else if (st === ST_READY) {
+          ready = true;
+          // Redis serves blocked clients after each command, before the
+          // next one of this client's pipeline runs.
+          this.write(c, out.splice(0));
+          this.serveReady();
+          if (!c.socket || c.closeAfterReply) break;
+        } else if (st !== ST_YIELD) {
+          if (st === ST_PAUSED && !this.pausedClients.includes(c)) this.pausedClients.push(c);
+          if (st === ST_CLOSE) c.closeAfterReply = true;
+          break;
+        }
+        // After a hand-off, or when the engine yielded with large output:
+        // each execute() is timed on its own.
+        t0 = performance.now();
+        st = engine.resume(c.slot, this.clock.now());
+      }
+    } catch (err) {
+      c.replyQueue = undefined;
+      this.engineFailed(c, err);
+      return;
+    }
+    c.replyQueue = undefined;
+    this.write(c, out);
+    if (ready || this.blocking.count > 0) this.serveReady();
+    this.publishKeyspaceEvents();
+  }
+
+  /**
+   * Publishes the keyspace events the engine recorded (notify-keyspace-events)
+   * on __keyspace@<db>__:<key> and __keyevent@<db>__:<event>, as configured.
+   */
+  publishKeyspaceEvents(): void {
+    if (this.scriptSuspended()) return;
+    const events = this.engine.takeKeyspaceEvents();
+    if (events.length === 0 || !this.publish) return;
+    const flags = this.config.keyspaceEventFlags();
+    for (const { db, event, key } of events) {
+      if (flags & NOTIFY_KEYSPACE) {
+        this.publish(Buffer.concat([Buffer.from(`__keyspace@${db}__:`), key]), Buffer.from(event));
+      }
+      if (flags & NOTIFY_KEYEVENT) this.publish(Buffer.from(`__keyevent@${db}__:${event}`), key);
+    }
+  }
+
+  /** Delivers a message to a channel's subscribers (set by the pub/sub room); returns receivers. */
+  publish: ((channel: Buffer, message: Buffer) => number) | null = null;
+
+  /**
+   * Retries the clients blocked on keys the engine signalled ready, first
+   * arrival first. A client that blocks again found all its keys empty, so
+   * the rest of that key's waiters are left waiting. Serving a client can
+   * make more keys ready (BLMOVE pushes): loop until none are left.
+   */
+  protected serveReady(): void {
+    if (this.servingReady || this.scriptSuspended()) return;
+    this.servingReady = true;
+    try {
+      for (;;) {
+        const ready = this.engine.takeReadyKeys();
+        if (ready.length === 0) break;
+        // A bare db number (SWAPDB) readies every key waited on in that db.
+        const keys = ready.flatMap((k) => (k.includes(':') ? [k] : this.blocking.keysInDb(Number(k))));
+        for (const k of keys) {
+          for (const w of this.blocking.waitersOf(k)) {
+            if (!w.blocked || !w.socket) continue;
+            this.wake(w);
+            if (w.blocked) break;
+          }
+        }
+      }
+    } finally {
+      this.servingReady = false;
+    }
+  }
+
+  /** Runs a blocked client's command again (served, timed out or unblocked). */
+  private wake(c: HostClient): void {
+    if (this.scriptSuspended()) {
+      this.afterScript.push(() => { if (c.blocked && c.socket) this.wake(c); });
+      return;
+    }
+    const t0 = performance.now();
+    let st: number;
+    try {
+      st = this.engine.resume(c.slot, this.clock.now());
+    } catch (err) {
+      this.engineFailed(c, err);
+      return;
+    }
+    this.drive(c, st, t0);
+  }
+
+  blockedCount(): number { return this.blocking.count; }
+
+  /** Whether a host command may answer this client later; the TCP server says yes (deferReply). */
+  protected canDefer(_c: HostClient): boolean { return false; }
+
+  deferReply(c: HostClient): ((r: Reply) => void) | null {
+    const x = this.engine.x;
+    if (!c.socket || !this.canDefer(c) || (x.clientFlags(c.slot) & CF_IN_EXEC) !== 0) return null;
+    // CLIENT REPLY OFF/SKIP applies to this command, whenever it answers.
+    const silent = (x.clientFlags(c.slot) & (CF_REPLY_OFF | CF_REPLY_SKIP)) !== 0;
+    c.suspended = true;
+    return (r: Reply) => {
+      if (!c.suspended) return;
+      c.suspended = false;
+      if (!c.socket || c.closeAfterReply) return;
+      if (!silent && !r.empty) this.write(c, [r.toBuffer()]);
+      const t0 = performance.now();
+      let st: number;
+      try {
+        st = this.engine.resume(c.slot, this.clock.now());
+      } catch (err) {
+        this.engineFailed(c, err);
+        return;
+      }
+      this.drive(c, st, t0);
+    };
+  }
+
+  unblockClient(c: HostClient, withError: boolean): boolean {
+    if (!c.blocked || !c.socket) return false;
+    const x = this.engine.x;
+    x.setClientFlags(c.slot, x.clientFlags(c.slot) | (withError ? CF_UNBLOCK_ERROR : CF_UNBLOCK_TIMEOUT));
+    // Answered after the current command (CLIENT UNBLOCK may run inside an
+    // EXEC, which nothing may interleave with), as Redis queues it for
+    // beforeSleep. If a push serves it first, the engine drops the request.
+    queueMicrotask(() => {
+      if (c.blocked && c.socket) this.wake(c);
+    });
+    return true;
+  }
+
+  /**
+   * Ends a client's wait at once with its timeout answer: for a caller
+   * that cannot wait (the embedded API's synchronous calls), outside any
+   * command, so nothing is interleaved.
+   */
+  timeOutNow(c: HostClient): void {
+    if (!c.blocked || !c.socket) return;
+    const x = this.engine.x;
+    x.setClientFlags(c.slot, x.clientFlags(c.slot) | CF_UNBLOCK_TIMEOUT);
+    this.wake(c);
+  }
+
+  /**
+   * The engine aborted: a bug, or a request it cannot hold (one reply over
+   * its largest output block). Log it and drop that client; the others
+   * keep being served.
+   */
+  protected engineFailed(c: HostClient, err: unknown): void {
+    this.log('warning', `Engine error while serving client id=${c.id} addr=${c.addr}: ${(err as Error)?.message ?? err}`);
+    this.closeClient(c);
+  }
+
+  /**
+   * Adds this execute() call's time to the engine commands it ran
+   * (commandstats, latency, slow log) and shows them to MONITOR clients.
+   * The engine does not time single commands, so each gets an equal share
+   * of the call: exact for one command, an average over a pipelined batch.
+   * Host command records are skipped for timing: a handed-off one is timed
+   * exactly by runHostCommand (which also shows it to MONITOR after it has
+   * run, as Redis does), any other was rejected before running.
+   */
+  protected account(c: HostClient, t0: number, handoff: boolean, out: Buffer[]): void {
+    const batch = this.engine.batch();
+    const n = batch.length >> 2;
+    if (n === 0) return;
+    let ran = 0;
+    let last = -1;
+    for (let i = 0; i < n; i++) {
+      const id = batch[i * 4];
+      if (id >= 0 && !HOST_RUN[id]) {
+        ran++;
+        last = id;
+      }
+    }
+    if (ran > 0) {
+      const usec = ((performance.now() - t0) * 1000) / ran;
+      const usecs = this.stats.commandUsec;
+      for (let i = 0; i < n; i++) {
+        const id = batch[i * 4];
+        if (id >= 0 && !HOST_RUN[id]) usecs[id] += usec;
+      }
+      c.lastCmd = COMMANDS[last].name;
+      noteEngineBatch(this, c, batch, n, usec, this.argsAt);
+    }
+    if (this.monitors.active) {
+      for (let i = 0; i < n; i++) {
+        if (handoff && i === n - 1) break;
+        this.monitors.feedRaw(c, batch[i * 4], batch[i * 4 + 1], batch[i * 4 + 2], batch[i * 4 + 3], out);
+      }
+    }
+  }
+
+  /** Re-reads a command's arguments from the client's input (slow log only). */
+  protected readonly argsAt = (c: HostClient, start: number, end: number): Buffer[] =>
+    parseRequest(this.engine.requestBytes(start, end));
+
+  protected runHostCommand(c: HostClient, out: Buffer[]): void {
+    const engine = this.engine;
+    const id = engine.x.handoffCmd();
+    const args = engine.handoffArgs();
+    const r = new Reply(engine.x.clientProto(c.slot));
+    const fn = hostHandler(id);
+    const t0 = performance.now();
+    // Set before running, as Redis does: CLIENT INFO reports itself.
+    c.lastCmd = COMMANDS[id].name;
+    let pending: PendingReply | void = undefined;
+    if (!fn) {
+      r.error(`ERR command '${COMMANDS[id].name}' is not available`);
+    } else {
+      try {
+        pending = fn(this, c, args, r);
+      } catch (err: any) {
+        this.log('warning', `host command ${COMMANDS[id].name} failed: ${err?.stack ?? err}`);
+        r.error(`ERR ${err?.message ?? err}`);
+      }
+    }
+    if (pending) {
+      // A script went on past busy-reply-threshold: the client's next
+      // commands wait (drive stops at `suspended`) until it answers.
+      c.suspended = true;
+      if ((engine.x.clientFlags(c.slot) & CF_IN_EXEC) !== 0) c.held = [];
+      pending.onDone(() => this.hostCommandDone(c, id, args, r, t0));
+      return;
+    }
+    this.finishHostCommand(c, id, args, r, t0, out);
+  }
+
+  /** Accounts a host command that has answered and queues its reply. */
+  private finishHostCommand(c: HostClient, id: number, args: Buffer[], r: Reply, t0: number, out: Buffer[]): void {
+    const engine = this.engine;
+    const usec = (performance.now() - t0) * 1000;
+    // Host error replies count in INFO errorstats/commandstats like the engine's.
+    for (const code of r.errorCodes) this.stats.hostErrors.set(code, (this.stats.hostErrors.get(code) ?? 0) + 1);
+    if (r.rejected) {
+      // Not run (processCommand's refusal): neither a call nor timed, nor shown to MONITOR.
+      this.stats.commandHostRejected[id]++;
+    } else {
+      // Counted once it has run, as Redis's call() does: INFO does not see
+      // itself, CONFIG RESETSTAT counts itself after the reset.
+      this.stats.commandHostCalls[id]++;
+      this.stats.commandUsec[id] += usec;
+      if (r.errorCodes.length > 0 || r.failed) this.stats.commandHostFailed[id]++;
+      noteCommandTime(this, c, id, usec, () => args);
+    }
+    // The command closed its own connection (SHUTDOWN, CLIENT KILL of
+    // itself): its engine slot is gone.
+    if (!c.socket) return;
+    const flags = engine.x.clientFlags(c.slot);
+    if ((flags & (CF_REPLY_OFF | CF_REPLY_SKIP)) !== 0) {
+      engine.x.setClientFlags(c.slot, flags & ~CF_REPLY_SKIP);
+      if (r.sendWhenOff && !r.empty) out.push(r.toBuffer());
+    } else if (!r.empty) {
+      out.push(r.toBuffer());
+    }
+    if (this.monitors.active && !r.rejected) this.monitors.feed(c, id, engine.x.clientDb(c.slot), args, out);
+  }
+
+  /** A host command that answered after a pause (a busy script): reply, then go on with the client's input. */
+  private hostCommandDone(c: HostClient, id: number, args: Buffer[], r: Reply, t0: number): void {
+    const held = c.held ?? [];
+    c.held = undefined;
+    c.suspended = false;
+    if (c.socket) {
+      const out: Buffer[] = [];
+      this.finishHostCommand(c, id, args, r, t0, out);
+      this.write(c, out);
+    }
+    if (c.socket && !c.closeAfterReply) {
+      const t1 = performance.now();
+      let st: number | null = null;
+      try {
+        st = this.engine.resume(c.slot, this.clock.now());
+      } catch (err) {
+        this.engineFailed(c, err);
+      }
+      if (st !== null) this.drive(c, st, t1);
+      for (const chunk of held) {
+        if (!c.socket || c.closeAfterReply || c.suspended) break;
+        this.onData(c, chunk, chunk.length);
+      }
+    }
+    if (this.scriptSuspended()) return;
+    const later = this.afterScript;
+    this.afterScript = [];
+    for (const f of later) f();
+    this.serveReady();
+    this.publishKeyspaceEvents();
+  }
+
+  protected write(c: HostClient, out: Buffer[]): void {
+    const s = c.socket;
+    if (!s || c.closeAsap) return;
+    if (out.length > 0) {
+      const buf = out.length === 1 ? out[0] : Buffer.concat(out);
+      this.stats.netOutputBytes += buf.length;
+      // Stop reading from a client that does not read its replies; its
+      // socket's 'drain' starts it again.
+      if (!s.write(buf)) this.onBackpressure(c);
+      this.pubsub.checkOutputLimit(c);
+    }
+    if (c.closeAfterReply) this.endClient(c);
+  }
+
+  // ---- CLIENT PAUSE ----------------------------------------------------------
+
+  /**
+   * CLIENT PAUSE: holds back all commands, or only writes, until `untilMs`.
+   * A second pause keeps the later end and the stricter mode, as Redis.
+   */
+  pauseClients(untilMs: number, writesOnly: boolean): void {
+    const st = this.stats;
+    const active = st.pausedUntil > 0;
+    st.pauseWritesOnly = active ? st.pauseWritesOnly && writesOnly : writesOnly;
+    st.pausedUntil = Math.max(active ? st.pausedUntil : 0, untilMs);
+    this.engine.x.setClientPause(st.pauseWritesOnly ? PAUSE_WRITE : PAUSE_ALL);
+    if (this.pauseTimer) this.clock.clearTimer(this.pauseTimer);
+    this.pauseTimer = this.clock.setTimer(() => this.pauseExpired(), st.pausedUntil - this.clock.now());
+  }
+
+  private pauseExpired(): void {
+    this.pauseTimer = null;
+    const left = this.stats.pausedUntil - this.clock.now();
+    if (left > 0) {
+      this.pauseTimer = this.clock.setTimer(() => this.pauseExpired(), left);
+      return;
+    }
+    this.unpauseClients();
+  }
+
+  /** CLIENT UNPAUSE (or the pause's end): runs the held commands in arrival order. */
+  unpauseClients(): void {
+    if (this.pauseTimer) this.clock.clearTimer(this.pauseTimer);
+    this.pauseTimer = null;
+    this.stats.pausedUntil = 0;
+    this.stats.pauseWritesOnly = false;
+    this.engine.x.setClientPause(PAUSE_NONE);
+    // Deferred so that the UNPAUSE reply goes out before the held commands'.
+    defer(() => this.resumePaused());
+  }
+
+  private resumePaused(): void {
+    const waiting = this.pausedClients;
+    this.pausedClients = [];
+    for (const c of waiting) {
+      if (!c.socket || c.closeAfterReply) continue;
+      // A command run here may pause again; the rest then queue up anew.
+      const t0 = performance.now();
+      let st: number;
+      try {
+        st = this.engine.resume(c.slot, this.clock.now());
+      } catch (err) {
+        this.engineFailed(c, err);
+        continue;
+      }
+      this.drive(c, st, t0);
+    }
+  }
+
+  /** Clients with a command held back by CLIENT PAUSE (CLIENT LIST flag b). */
+  isPaused(c: HostClient): boolean { return this.pausedClients.includes(c); }
+
+  /** Stops the cron and the pause timer and closes every client. */
+  protected stopCore(): void {
+    this.scripting?.abort();
+    this.cron.stop();
+    if (this.pauseTimer) this.clock.clearTimer(this.pauseTimer);
+    this.pauseTimer = null;
+    for (const c of [...this.clients.values()]) this.closeClient(c);
+  }
+
+  /** SHUTDOWN: what stopping means depends on who runs the core. */
+  abstract shutdown(): void;
+}
