@@ -125,6 +125,8 @@ export interface HostServer {
    */
   unblockClient(c: HostClient, withError: boolean): boolean;
   log(level: 'debug' | 'verbose' | 'notice' | 'warning', msg: string): void;
+  /** Publishes the keyspace events the engine has recorded (notify-keyspace-events). */
+  publishKeyspaceEvents(): void;
   /** The pub/sub room: subscriptions and delivery. */
   pubsub: PubSub;
   /**

@@ -147,8 +147,9 @@ export abstract class HostCore implements HostServer {
   /**
    * A script is in progress while something else runs: it went on past
    * busy-reply-threshold and gave the event loop a turn. Nothing that could
-   * interleave with it (serving blocked clients, publishing its keyspace
-   * events, expiring keys, client timeouts) happens until it ends.
+   * interleave with it (serving blocked clients, expiring keys, client
+   * timeouts) happens until it ends. Its keyspace events are published as
+   * its commands make them (CommandBridge), as Redis does.
    */
   scriptSuspended(): boolean {
     return this.scripting?.running != null;
@@ -380,7 +381,6 @@ export abstract class HostCore implements HostServer {
    * on __keyspace@<db>__:<key> and __keyevent@<db>__:<event>, as configured.
    */
   publishKeyspaceEvents(): void {
-    if (this.scriptSuspended()) return;
     const events = this.engine.takeKeyspaceEvents();
     if (events.length === 0 || !this.publish) return;
     const flags = this.config.keyspaceEventFlags();

@@ -224,6 +224,10 @@ export class CommandBridge {
     const api = runner.vm.api;
     api.lua_settop(L, 0);
     runner.toLua.push(L, reply.src, srcStart);
+    // Its keyspace events go out now, in order with what the script
+    // publishes itself (Redis writes them to subscribers at once).
+    const srv = runner.srv;
+    if (srv.engine.x.notifyLen() > 0) srv.publishKeyspaceEvents();
     if (runner.effects && (flags & F_WRITE) && !isError) {
       const argv: Buffer[] = [];
       for (let i = 0; i < argc; i++) argv.push(this.arg(i));

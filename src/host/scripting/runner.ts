@@ -9,16 +9,18 @@
 // clients get BUSY for everything but the ALLOW_BUSY commands) and yields:
 // the EVAL becomes a pending reply, the event loop serves other clients
 // (SCRIPT KILL, FUNCTION KILL, SHUTDOWN NOSAVE...), and the script resumes
-// on the next turn, yielding again every SLICE_MS. SCRIPT KILL marks the
+// on the next turn, yielding again every SLICE_MS (the hook then fires every
+// BUSY_HOOK_COUNT instructions: a loop of redis.call runs few instructions
+// per millisecond, and other clients should not wait long). SCRIPT KILL marks the
 // run killed and arms the hook to fire at once: the script ends with
 // Redis's "Script killed by user with SCRIPT KILL..." error.
 //
 // A script's commands run on one hidden engine client (CF_SCRIPT: never
 // paused nor BUSY; CF_NO_BLOCK: blocking commands answer as timed out) whose
 // db and protocol are set from the caller at each start, so SELECT inside a
-// script never changes the caller's db. Keys made ready and keyspace events
-// stay queued in the engine until the script ends (the server serves and
-// publishes them after the EVAL, as Redis does).
+// script never changes the caller's db. Keys made ready stay queued in the
+// engine until the script ends (the server serves blocked clients after the
+// EVAL, as Redis does); keyspace events are published as they happen.
 import { createHash } from 'node:crypto';
 import type { HostServer, HostClient, PendingReply } from '../context.js';
 import type { Reply } from '../reply.js';
@@ -35,6 +37,8 @@ import { E_UNKILLABLE, E_NOTBUSY, E_BUSY_EVAL, E_BUSY_FUNCTION, E_OOM, deniesOom
 
 /** Lua instructions between two looks at the clock (Redis's count hook uses the same). */
 const HOOK_COUNT = 100000;
+/** Instructions between two looks at the clock once the script is busy. */
+const BUSY_HOOK_COUNT = 1000;
 /** While busy, how long the script runs before giving the event loop a turn. */
 const SLICE_MS = 10;
 /** FUNCTION LOAD's limit on a library's top-level code (function_lua.c LOAD_TIMEOUT_MS). */
@@ -417,6 +421,7 @@ export class ScriptRunner {
         `Script name is: ${run.call.name}.`);
       run.busy = true;
       this.srv.engine.x.setBusyScript(eval_ ? BUSY_EVAL : BUSY_FUNCTION);
+      if (run.mayYield) this.vm.api.lua_sethook(L, this.hook, LUA_MASKCOUNT, BUSY_HOOK_COUNT);
     } else if (now - run.lastYield < SLICE_MS) {
       return;
     }
