@@ -5,7 +5,7 @@
 import type { HostCore } from './core.js';
 import { latencyAddSampleIfNeeded } from './cmd-latency.js';
 import { infoCron } from './cmd-info.js';
-import { hostPendingBytes, samplePeak } from './memory-figures.js';
+import { hostPendingBytes, samplePeak, scriptCaches } from './memory-figures.js';
 
 // Redis gives active expiry 25% of each cron period.
 const EXPIRE_CPU_SHARE = 0.25;
@@ -72,10 +72,11 @@ export class Cron {
     }
     infoCron(this.srv);
     // Replies waiting in sockets count against maxmemory, as Redis's client
-    // output buffers do.
-    const pending = hostPendingBytes(this.srv);
-    x.setHostBytes(pending);
-    samplePeak(this.srv, pending);
+    // output buffers do, and so do the script caches.
+    const caches = scriptCaches(this.srv);
+    const hostBytes = hostPendingBytes(this.srv) + caches.lua + caches.functions;
+    x.setHostBytes(hostBytes);
+    samplePeak(this.srv, hostBytes);
     this.srv.watchHeapCeiling();
     const timeout = this.srv.config.getInt('timeout');
     if (timeout > 0 && !scriptRunning) {

@@ -69,6 +69,21 @@ const statsCompare = (): Custom => ({
   },
 });
 
+/**
+ * INFO memory's script figures, computed from Redis's allocation sizes:
+ * equal as long as neither Redis dict is halfway through a rehash (so at
+ * most 4 scripts and 4 functions here).
+ */
+const cacheFigures = (): Custom => ({
+  custom: async (both) => {
+    const [a, b] = await both(['INFO', 'memory']);
+    const pick = (r: Buffer) => r.toString('latin1').split('\r\n')
+      .filter((l) => /^(used_memory_scripts_eval|number_of_cached_scripts|number_of_functions|number_of_libraries|used_memory_functions|used_memory_scripts|used_memory_scripts_human):/.test(l));
+    expect(pick(b)).toEqual(pick(a));
+    expect(pick(a).length).toBe(7);
+  },
+});
+
 const groups: Group[] = [
   ['math.random: Redis\'s own generator, shared by every script', [
     R('{math.random(1000), math.random(1000), tostring(math.random()), math.random(5, 10)}'),
@@ -498,6 +513,15 @@ const groups: Group[] = [
     E("return redis.pcall('incr', 'a')"), E("return {err='MYERR custom'}"), E('return x'), ['EVAL', 'syntax error', 0],
     ['FCALL', 'oomf', 'bad'], ['FUNCTION', 'FLUSH'],
     statsCompare(),
+  ]],
+  ['the script caches in INFO memory', [
+    ['SCRIPT', 'FLUSH'], ['FUNCTION', 'FLUSH'], cacheFigures(),
+    ['SCRIPT', 'LOAD', 'return 1'], cacheFigures(), E('return 2'), ['EVAL', `return '${'z'.repeat(60)}'`, 0],
+    ['SCRIPT', 'LOAD', `return '${'w'.repeat(400)}'`], cacheFigures(),
+    LIB('memlib', "redis.register_function('mf1', function() return 1 end)"), cacheFigures(),
+    LIB('memlib2', "redis.register_function('mf2', function() return 1 end) " +
+      "redis.register_function{function_name='mf3', callback=function() return 1 end, description='described'}"), cacheFigures(),
+    ['FUNCTION', 'DELETE', 'memlib'], cacheFigures(), ['FUNCTION', 'FLUSH'], ['SCRIPT', 'FLUSH'], cacheFigures(),
   ]],
   ['functions: DUMP and RESTORE', [
     ['FUNCTION', 'FLUSH'], ['FUNCTION', 'DUMP'],

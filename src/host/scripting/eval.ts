@@ -8,6 +8,7 @@ import { LuaSandbox } from './sandbox.js';
 import type { ScriptRunner } from './runner.js';
 import type { LuaVM } from './lua.js';
 import { syntax51 } from './convert.js';
+import { sdsSize, argStringSize, dictGrow, DICT_ENTRY, DICT_SLOT } from './memsize.js';
 import { shebangFlags, prepareError, runsReadOnly, FLAG_ALLOW_OOM, FLAG_EVAL_COMPAT } from './flags.js';
 
 const E_NOSCRIPT = 'NOSCRIPT No matching script. Please use EVAL.';
@@ -50,7 +51,10 @@ export class EvalScripts {
   sandbox: LuaSandbox;
   /** Lowercase SHA1 -> script (Redis compares them case-insensitively). */
   private scripts = new Map<string, CachedScript>();
-  private bodyBytes = 0;
+  /** Redis's lua_scripts_mem for the same scripts: each SHA1 sds and body string. */
+  private cacheBytes = 0;
+  /** The lua_scripts dict's table size. */
+  private tableSize = 0;
 
   constructor(private vm: LuaVM, private runner: ScriptRunner) {
     this.sandbox = new LuaSandbox(vm, 'eval', runner.natives);
@@ -58,8 +62,14 @@ export class EvalScripts {
 
   get count(): number { return this.scripts.size; }
 
-  /** used_memory_scripts_eval: the cached bodies and their keys, plus the table's entries. */
-  get memory(): number { return this.bodyBytes + this.scripts.size * (40 + 48); }
+  /**
+   * used_memory_scripts_eval as Redis 7.0 computes it (evalScriptsMemory):
+   * the SHA1 sds and body of each script, a dictEntry and a luaScript per
+   * script, the dict's table.
+   */
+  get memory(): number {
+    return this.cacheBytes + this.scripts.size * (DICT_ENTRY + 16) + this.tableSize * DICT_SLOT;
+  }
 
   has(sha: string): boolean { return this.scripts.has(sha.toLowerCase()); }
 
@@ -80,8 +90,9 @@ export class EvalScripts {
       return null;
     }
     const script = { body: Buffer.from(body), flags: sb.flags, ref: compiled.ref };
+    this.tableSize = dictGrow(this.tableSize, this.scripts.size);
     this.scripts.set(sha, script);
-    this.bodyBytes += body.length;
+    this.cacheBytes += sdsSize(40) + argStringSize(body.length);
     return { sha, script };
   }
 
@@ -136,6 +147,7 @@ export class EvalScripts {
     this.sandbox = new LuaSandbox(this.vm, 'eval', this.runner.natives);
     old.close();
     this.scripts.clear();
-    this.bodyBytes = 0;
+    this.cacheBytes = 0;
+    this.tableSize = 0;
   }
 }

@@ -16,6 +16,7 @@ import {
 import { SCRIPT_FLAGS, prepareError, runsReadOnly, FLAG_ALLOW_OOM, FLAG_EVAL_COMPAT } from './flags.js';
 import { syntax51 } from './convert.js';
 import { rdbString, withPayloadFooter, verifyPayload, RdbReader } from '../rdbpayload.js';
+import { sdsSize, dictGrow, DICT_ENTRY, DICT_SLOT } from './memsize.js';
 
 const RDB_OPCODE_FUNCTION2 = 245;
 const RDB_OPCODE_FUNCTION_PRE_GA = 246;
@@ -40,10 +41,15 @@ export interface Library {
 class LibrarySet {
   libraries = new Map<string, Library>();
   functions = new Map<string, LuaFunction>();
+  /** The functions dict's table size in Redis (it grows, never shrinks, until a flush). */
+  tableSize = 0;
 
   link(lib: Library): void {
     this.libraries.set(lib.name, lib);
-    for (const f of lib.functions.values()) this.functions.set(f.name.toLowerCase(), f);
+    for (const f of lib.functions.values()) {
+      this.tableSize = dictGrow(this.tableSize, this.functions.size);
+      this.functions.set(f.name.toLowerCase(), f);
+    }
   }
 
   unlink(lib: Library): void {
@@ -51,6 +57,15 @@ class LibrarySet {
     for (const f of lib.functions.values()) this.functions.delete(f.name.toLowerCase());
   }
 }
+
+// Redis 7.0's allocations for functions (64-bit, jemalloc-rounded): the
+// engines dict with the Lua engine's entry, the libraries context and the
+// engine's own structures; a functionLibInfo; a functionInfo; a Lua
+// function's context (its registry reference).
+const ENGINE_OVERHEAD = 200;
+const LIB_STRUCT = 32;
+const FUNCTION_STRUCT = 48;
+const LUA_FUNCTION_CTX = 8;
 
 function validName(name: string): boolean {
   return /^[a-zA-Z0-9_]+$/.test(name);
@@ -68,12 +83,20 @@ export class FunctionLibraries {
   get functionCount(): number { return this.current.functions.size; }
   get libraries(): Iterable<Library> { return this.current.libraries.values(); }
 
-  /** used_memory_functions: code, names and descriptions, with per-entry overhead. */
+  /**
+   * used_memory_functions as Redis 7.0 computes it (functionsMemoryOverhead):
+   * the Lua engine's entry, the functions dict, and per library its struct,
+   * name and code (libraryMallocSize), per function its struct, name,
+   * description and compiled-function handle (functionMallocSize).
+   */
   get memory(): number {
-    let n = 0;
-    for (const lib of this.current.libraries.values()) {
-      n += lib.code.length + lib.name.length + 64;
-      for (const f of lib.functions.values()) n += f.name.length + (f.desc?.length ?? 0) + 64;
+    const set = this.current;
+    let n = ENGINE_OVERHEAD + set.functions.size * DICT_ENTRY + set.tableSize * DICT_SLOT;
+    for (const lib of set.libraries.values()) {
+      n += LIB_STRUCT + sdsSize(lib.name.length) + sdsSize(lib.code.length);
+      for (const f of lib.functions.values()) {
+        n += FUNCTION_STRUCT + sdsSize(f.name.length) + (f.desc ? sdsSize(f.desc.length) : 0) + LUA_FUNCTION_CTX;
+      }
     }
     return n;
   }

@@ -47,6 +47,14 @@ export class Scripting {
     };
   }
 
+  /**
+   * The script caches Redis counts in used_memory (MEMORY STATS lua.caches
+   * and functions.caches): the EVAL scripts' bodies and the libraries.
+   */
+  caches(): { lua: number; functions: number } {
+    return { lua: this.evals.memory, functions: this.functions.memory };
+  }
+
   /** SHUTDOWN NOSAVE while a script runs: it never resumes. */
   abort(): void {
     this.runner.abort();
