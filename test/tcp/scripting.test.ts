@@ -126,7 +126,7 @@ describe('busy scripts' + (haveRedis ? ' (Vermilion and Redis 7.0 alike)' : ''),
       const b = await RawClient.connect(port);
       // One write: the script and what follows it, which waits for the script.
       a.write(Buffer.concat([
-        encode('EVAL', `redis.call('SET', 'w', 'v') ${spin(400)} return redis.call('INCR', 'n')`, 0),
+        encode('EVAL', `redis.call('SET', 'w', 'v') ${spin(1500)} return redis.call('INCR', 'n')`, 0),
         encode('INCR', 'n'), encode('GET', 'w'),
       ]));
       const log: unknown[] = [await untilBusy(b)];
@@ -164,7 +164,7 @@ describe('busy scripts' + (haveRedis ? ' (Vermilion and Redis 7.0 alike)' : ''),
       const a = await RawClient.connect(port);
       const b = await RawClient.connect(port);
       a.write(Buffer.concat([
-        encode('MULTI'), encode('SET', 'm', '1'), encode('EVAL', `${spin(300)} return redis.call('GET', 'm')`, 0),
+        encode('MULTI'), encode('SET', 'm', '1'), encode('EVAL', `${spin(1000)} return redis.call('GET', 'm')`, 0),
         encode('INCR', 'm'), encode('EXEC'), encode('GET', 'm'), encode('PING'),
       ]));
       const log: unknown[] = [await untilBusy(b)];
@@ -184,7 +184,7 @@ describe('busy scripts' + (haveRedis ? ' (Vermilion and Redis 7.0 alike)' : ''),
       const c = await RawClient.connect(port);
       c.send('BLPOP', 'q', 0);
       await sleep(100);
-      a.send('EVAL', `redis.call('RPUSH', 'q', 'v') ${spin(300)} return redis.call('LLEN', 'q')`, 0);
+      a.send('EVAL', `redis.call('RPUSH', 'q', 'v') ${spin(1000)} return redis.call('LLEN', 'q')`, 0);
       expect(await untilBusy(b)).toBe(BUSY_EVAL);
       // The script still sees its element at its end: the blocked client
       // was not served while the script let other clients in.
