@@ -263,9 +263,14 @@ export abstract class HostCore implements HostServer {
     // After QUIT or a protocol error nothing more is run, as in Redis; nor
     // for a client being closed for its output buffer limit.
     if (!c.socket || c.closeAfterReply || c.closeAsap) return;
-    const now = this.clock.now();
-    c.lastInteraction = now;
+    c.lastInteraction = this.clock.now();
     this.stats.netInputBytes += n;
+    this.runInput(c, chunk, n);
+  }
+
+  /** Runs input already accounted (a new read, or input held behind a script). */
+  private runInput(c: HostClient, chunk: Uint8Array, n: number): void {
+    const now = this.clock.now();
     const engine = this.engine;
     // A paused client's bytes still go into its input (as Redis keeps
     // reading into the query buffer); the engine stops again at the same
@@ -613,11 +618,10 @@ export abstract class HostCore implements HostServer {
     const held = c.held ?? [];
     c.held = undefined;
     c.suspended = false;
-    if (c.socket) {
-      const out: Buffer[] = [];
-      this.finishHostCommand(c, id, args, r, t0, out);
-      this.write(c, out);
-    }
+    // Accounted even if the client left meanwhile (its reply goes nowhere).
+    const out: Buffer[] = [];
+    this.finishHostCommand(c, id, args, r, t0, out);
+    if (c.socket) this.write(c, out);
     if (c.socket && !c.closeAfterReply) {
       const t1 = performance.now();
       let st: number | null = null;
@@ -627,9 +631,10 @@ export abstract class HostCore implements HostServer {
         this.engineFailed(c, err);
       }
       if (st !== null) this.drive(c, st, t1);
+      // Held again if a new script suspends.
       for (const chunk of held) {
-        if (!c.socket || c.closeAfterReply || c.suspended) break;
-        this.onData(c, chunk, chunk.length);
+        if (!c.socket || c.closeAfterReply || c.closeAsap) break;
+        this.runInput(c, chunk, chunk.length);
       }
     }
     if (this.scriptSuspended()) return;

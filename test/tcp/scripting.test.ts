@@ -163,18 +163,22 @@ describe('busy scripts' + (haveRedis ? ' (Vermilion and Redis 7.0 alike)' : ''),
     const out = await onBoth(async (port) => {
       const a = await RawClient.connect(port);
       const b = await RawClient.connect(port);
+      // A second busy transaction right behind the first, in the same write.
       a.write(Buffer.concat([
         encode('MULTI'), encode('SET', 'm', '1'), encode('EVAL', `${spin(1000)} return redis.call('GET', 'm')`, 0),
-        encode('INCR', 'm'), encode('EXEC'), encode('GET', 'm'), encode('PING'),
+        encode('INCR', 'm'), encode('EXEC'),
+        encode('MULTI'), encode('EVAL', `${spin(500)} return 'second'`, 0), encode('EXEC'),
+        encode('GET', 'm'), encode('PING'),
       ]));
       const log: unknown[] = [await untilBusy(b)];
       log.push(errText(await b.cmd('GET', 'm')));
-      for (let i = 0; i < 7; i++) log.push(JSON.stringify(await a.read()));
+      for (let i = 0; i < 10; i++) log.push(JSON.stringify(await a.read()));
       a.close();
       b.close();
       return log;
     });
-    expect(out).toEqual([BUSY_EVAL, BUSY_EVAL, '"OK"', '"QUEUED"', '"QUEUED"', '"QUEUED"', '["OK","1",2]', '"2"', '"PONG"']);
+    expect(out).toEqual([BUSY_EVAL, BUSY_EVAL, '"OK"', '"QUEUED"', '"QUEUED"', '"QUEUED"', '["OK","1",2]',
+      '"OK"', '"QUEUED"', '["second"]', '"2"', '"PONG"']);
   });
 
   it('a client blocked on a list the script pushed to is served after the script', async () => {
