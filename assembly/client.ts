@@ -38,6 +38,9 @@ export const CF_IN_EXEC: u32 = 16384;
  *  CLIENT_PUBSUB). In RESP2 it limits the client to the subscriber-mode
  *  commands (dispatch.ts) and turns PING's reply into an array. */
 export const CF_PUBSUB: u32 = 32768;
+/** The hidden client a script's redis.call runs on (host/scripting): never
+ *  held by CLIENT PAUSE (the script's own command was) nor refused as BUSY. */
+export const CF_SCRIPT: u32 = 65536;
 
 @unmanaged export class Client {
   inPtr: u32;

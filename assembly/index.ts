@@ -12,7 +12,7 @@ import { readySignaled, readyBufPtr, readyBufLen, readyReset, setReadyWatch } fr
 import { readCommand, READ_NEED_MORE, READ_ERROR, readError } from "./resp/reader";
 import { outInit, outReset, outBufferPtr, outBufferLen, outMark, outTruncate, setProto, replyError, OUT_YIELD } from "./resp/writer";
 import { initDbs, setNow } from "./db/db";
-import { dispatch, lastRejected, DISPATCH_HANDOFF, DISPATCH_PAUSED, DISPATCH_QUEUED, initCommandLookup, lastCmd, undoCallStats } from "./commands/dispatch";
+import { dispatch, lastRejected, DISPATCH_HANDOFF, DISPATCH_PAUSED, DISPATCH_QUEUED, initCommandLookup, lastCmd, undoCallStats, setBusyMode } from "./commands/dispatch";
 import { queueCommand, endExec, freeOldQueue, discardTransaction } from "./commands/multi";
 import { initWatch, unwatchAllKeys } from "./db/watch";
 import { setCurrent } from "./commands/context";
@@ -186,6 +186,9 @@ export function outputLen(): usize { return outBufferLen(); }
 export function handoffArgv(): usize { return curArgv; }
 export function handoffArgc(): i32 { return curArgc; }
 export function handoffCmd(): i32 { return lastCmd; }
+
+/** A script is running past busy-reply-threshold (BUSY_EVAL/BUSY_FUNCTION), or not (0). */
+export function setBusyScript(mode: i32): void { setBusyMode(mode); }
 
 /** RESET: leaves MULTI and drops the watches. */
 export function clientResetTx(id: u32): void { discardTransaction(clientGet(id)); }

@@ -6,17 +6,17 @@ import {
   CMD_COUNT, CMD_NAMES, CMD_ARITY, CMD_FLAGS, CMD_HOST, CMD_CONTAINER, F_NO_AUTH,
   F_WRITE, F_READONLY, F_MAY_REPLICATE, F_NO_MULTI, F_DENYOOM, CMD_EXEC, CMD_DISCARD, CMD_MULTI, CMD_WATCH,
   CMD_QUIT, CMD_RESET, CMD_PING, CMD_SUBSCRIBE, CMD_UNSUBSCRIBE, CMD_PSUBSCRIBE, CMD_PUNSUBSCRIBE,
-  CMD_SSUBSCRIBE, CMD_SUNSUBSCRIBE,
+  CMD_SSUBSCRIBE, CMD_SUNSUBSCRIBE, F_ALLOW_BUSY,
 } from "./table.gen";
 import {
-  Client, CF_AUTHED, CF_MONITOR, CF_MULTI, CF_DIRTY_EXEC, CF_IN_EXEC, CF_PUBSUB, argPtr, argLen, curArgc,
+  Client, CF_AUTHED, CF_MONITOR, CF_MULTI, CF_DIRTY_EXEC, CF_IN_EXEC, CF_PUBSUB, CF_SCRIPT, argPtr, argLen, curArgc,
 } from "../client";
 import { memCalloc, memUsed } from "../ds/mem";
 import { hashBytes } from "../ds/hash";
 import { replyError, replyErrorBytes, replySimple, writeAscii, outMark } from "../resp/writer";
 import {
   E_NOAUTH, E_MONITOR_KEYSPACE, E_NO_MULTI, E_OOM, E_OOM_HEAP, E_PUBSUB_CONTEXT_BEFORE, E_PUBSUB_CONTEXT_BEFORE_EXEC,
-  E_PUBSUB_CONTEXT_AFTER,
+  E_PUBSUB_CONTEXT_AFTER, E_BUSY_EVAL, E_BUSY_FUNCTION,
 } from "../resp/errors";
 import { maxmemory, performEvictions } from "../db/evict";
 import { heapWatch, heapRefusesCommand } from "../db/memstats";
@@ -225,6 +225,16 @@ export function setPauseMode(mode: i32): void { pauseMode = mode; }
   return pauseMode == PAUSE_ALL || (pauseMode == PAUSE_WRITE && (f & (F_WRITE | F_MAY_REPLICATE)) != 0);
 }
 
+// A script running past busy-reply-threshold (set by the host while it
+// lets other clients in): only ALLOW_BUSY commands run, the rest are
+// refused with BUSY, as Redis's processCommand does. Which error depends on
+// whether an EVAL or a function is running.
+export const BUSY_NONE: i32 = 0;
+export const BUSY_EVAL: i32 = 1;
+export const BUSY_FUNCTION: i32 = 2;
+export let busyMode: i32 = BUSY_NONE;
+export function setBusyMode(mode: i32): void { busyMode = mode; }
+
 /** The command id of the last dispatched command (subcommand id for containers). */
 export let lastCmd: i32 = -1;
 /** Whether the last command was refused before it ran (arity, auth, ...). */
@@ -306,8 +316,11 @@ export function dispatch(c: Client): i32 {
     return refused(c);
   }
   // maxmemory: evict first; if still over, refuse what would add data (and,
-  // inside MULTI, any queuing but EXEC/DISCARD/QUIT/RESET, as Redis).
-  if (maxmemory != 0 && (c.flags & CF_IN_EXEC) == 0 && !performEvictions()) {
+  // inside MULTI, any queuing but EXEC/DISCARD/QUIT/RESET, as Redis). Not
+  // while a busy script holds the server (Redis skips it inside a yielding
+  // command), nor for a script's own commands: EVAL was checked, and a
+  // script's first write is checked by the host (scriptVerifyOOM).
+  if (maxmemory != 0 && (c.flags & (CF_IN_EXEC | CF_SCRIPT)) == 0 && busyMode == BUSY_NONE && !performEvictions()) {
     const denyoom = (CMD_FLAGS[id] & F_DENYOOM) != 0 ||
       (id == CMD_EXEC && (c.multiFlags & F_DENYOOM) != 0) ||
       (inMulti && id != CMD_EXEC && id != CMD_DISCARD && id != CMD_QUIT && id != CMD_RESET);
@@ -324,10 +337,23 @@ export function dispatch(c: Client): i32 {
     replyError(E_OOM_HEAP);
     return refused(c);
   }
+  if (busyMode != BUSY_NONE && (c.flags & CF_SCRIPT) == 0 && (CMD_FLAGS[id] & F_ALLOW_BUSY) == 0) {
+    statRejected[id]++;
+    const busy = busyMode == BUSY_EVAL ? E_BUSY_EVAL : E_BUSY_FUNCTION;
+    if (id == CMD_EXEC) {
+      // Redis's rejectCommand ends the transaction saying why (execCommandAbort).
+      replyError("EXECABORT Transaction discarded because of: " + busy);
+      if ((c.flags & CF_MULTI) != 0) discardTransaction(c);
+      return DISPATCH_DONE;
+    }
+    replyError(busy);
+    return refused(c);
+  }
   lastRejected = false;
   // The queued commands of an EXEC run as one: a pause holds the EXEC
-  // itself when the queue writes, never a command in the middle.
-  if (pauseMode != PAUSE_NONE && (c.flags & CF_IN_EXEC) == 0 && mustWait(id, c)) return DISPATCH_PAUSED;
+  // itself when the queue writes, never a command in the middle. A
+  // script's commands are not held either: its EVAL was.
+  if (pauseMode != PAUSE_NONE && (c.flags & (CF_IN_EXEC | CF_SCRIPT)) == 0 && mustWait(id, c)) return DISPATCH_PAUSED;
   if (inMulti && !runsInMulti(id)) {
     replySimple("QUEUED");
     return DISPATCH_QUEUED;
@@ -339,8 +365,9 @@ export function dispatch(c: Client): i32 {
   handlers[id]();
   if (errorsSeen != errorsBefore) statFailed[id]++;
   // Evict again right away, so that the memory figure is back under the
-  // limit after every command, not only before the next one.
-  if (maxmemory != 0) performEvictions();
+  // limit after every command, not only before the next one (not in the
+  // middle of a script, whose keys must stay until it ends).
+  if (maxmemory != 0 && (c.flags & CF_SCRIPT) == 0) performEvictions();
   return DISPATCH_DONE;
 }
 

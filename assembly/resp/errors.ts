@@ -153,3 +153,9 @@ export const E_PUBSUB_CONTEXT_BEFORE = "ERR Can't execute '";
 // Redis's execCommandAbort: a refused EXEC says so, and why.
 export const E_PUBSUB_CONTEXT_BEFORE_EXEC = "EXECABORT Transaction discarded because of: Can't execute '";
 export const E_PUBSUB_CONTEXT_AFTER = "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context";
+
+// ---- scripting (dispatch.ts while a script is busy; the rest is host-side) -------
+// Redis's shared.slowevalerr / shared.slowscripterr: other clients' commands
+// while a script runs past busy-reply-threshold.
+export const E_BUSY_EVAL = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+export const E_BUSY_FUNCTION = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";

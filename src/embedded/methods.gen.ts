@@ -2,7 +2,7 @@
 import type { Arg } from './resp.js';
 
 /** Every top-level command, lowercase: the embedded API has a method for each. */
-export const METHOD_NAMES = ["append","auth","bitcount","bitfield","bitfield_ro","bitop","bitpos","blmove","blmpop","blpop","brpop","brpoplpush","bzmpop","bzpopmax","bzpopmin","client","command","config","copy","dbsize","debug","decr","decrby","del","discard","echo","exec","exists","expire","expireat","expiretime","flushall","flushdb","get","getbit","getdel","getex","getrange","getset","hdel","hello","hexists","hget","hgetall","hincrby","hincrbyfloat","hkeys","hlen","hmget","hmset","hrandfield","hscan","hset","hsetnx","hstrlen","hvals","incr","incrby","incrbyfloat","info","keys","latency","lcs","lindex","linsert","llen","lmove","lmpop","lpop","lpos","lpush","lpushx","lrange","lrem","lset","ltrim","memory","mget","monitor","move","mset","msetnx","multi","object","persist","pexpire","pexpireat","pexpiretime","ping","psetex","psubscribe","pttl","publish","pubsub","punsubscribe","quit","randomkey","rename","renamenx","reset","rpop","rpoplpush","rpush","rpushx","sadd","scan","scard","sdiff","sdiffstore","select","set","setbit","setex","setnx","setrange","shutdown","sinter","sintercard","sinterstore","sismember","slowlog","smembers","smismember","smove","sort","sort_ro","spop","spublish","srandmember","srem","sscan","ssubscribe","strlen","subscribe","substr","sunion","sunionstore","sunsubscribe","swapdb","time","touch","ttl","type","unlink","unsubscribe","unwatch","watch","zadd","zcard","zcount","zdiff","zdiffstore","zincrby","zinter","zintercard","zinterstore","zlexcount","zmpop","zmscore","zpopmax","zpopmin","zrandmember","zrange","zrangebylex","zrangebyscore","zrangestore","zrank","zrem","zremrangebylex","zremrangebyrank","zremrangebyscore","zrevrange","zrevrangebylex","zrevrangebyscore","zrevrank","zscan","zscore","zunion","zunionstore"] as const;
+export const METHOD_NAMES = ["append","auth","bitcount","bitfield","bitfield_ro","bitop","bitpos","blmove","blmpop","blpop","brpop","brpoplpush","bzmpop","bzpopmax","bzpopmin","client","command","config","copy","dbsize","debug","decr","decrby","del","discard","echo","eval","evalsha","evalsha_ro","eval_ro","exec","exists","expire","expireat","expiretime","fcall","fcall_ro","flushall","flushdb","function","get","getbit","getdel","getex","getrange","getset","hdel","hello","hexists","hget","hgetall","hincrby","hincrbyfloat","hkeys","hlen","hmget","hmset","hrandfield","hscan","hset","hsetnx","hstrlen","hvals","incr","incrby","incrbyfloat","info","keys","latency","lcs","lindex","linsert","llen","lmove","lmpop","lpop","lpos","lpush","lpushx","lrange","lrem","lset","ltrim","memory","mget","monitor","move","mset","msetnx","multi","object","persist","pexpire","pexpireat","pexpiretime","ping","psetex","psubscribe","pttl","publish","pubsub","punsubscribe","quit","randomkey","rename","renamenx","reset","rpop","rpoplpush","rpush","rpushx","sadd","scan","scard","script","sdiff","sdiffstore","select","set","setbit","setex","setnx","setrange","shutdown","sinter","sintercard","sinterstore","sismember","slowlog","smembers","smismember","smove","sort","sort_ro","spop","spublish","srandmember","srem","sscan","ssubscribe","strlen","subscribe","substr","sunion","sunionstore","sunsubscribe","swapdb","time","touch","ttl","type","unlink","unsubscribe","unwatch","watch","zadd","zcard","zcount","zdiff","zdiffstore","zincrby","zinter","zintercard","zinterstore","zlexcount","zmpop","zmscore","zpopmax","zpopmin","zrandmember","zrange","zrangebylex","zrangebyscore","zrangestore","zrank","zrem","zremrangebylex","zremrangebyrank","zremrangebyscore","zrevrange","zrevrangebylex","zrevrangebyscore","zrevrank","zscan","zscore","zunion","zunionstore"] as const;
 
 /** Each command's (and subcommand's, "config get") argument syntax, as redis-cli shows hints. */
 export const SYNTAX: Record<string, string> = {
@@ -57,13 +57,29 @@ export const SYNTAX: Record<string, string> = {
  "del": "key [key ...]",
  "discard": "",
  "echo": "message",
+ "eval": "script numkeys [key [key ...]] [arg [arg ...]]",
+ "evalsha": "sha1 numkeys [key [key ...]] [arg [arg ...]]",
+ "evalsha_ro": "sha1 numkeys [key [key ...]] [arg [arg ...]]",
+ "eval_ro": "script numkeys [key [key ...]] [arg [arg ...]]",
  "exec": "",
  "exists": "key [key ...]",
  "expire": "key seconds [NX|XX|GT|LT]",
  "expireat": "key unix-time-seconds [NX|XX|GT|LT]",
  "expiretime": "key",
+ "fcall": "function numkeys [key [key ...]] [arg [arg ...]]",
+ "fcall_ro": "function numkeys [key [key ...]] [arg [arg ...]]",
  "flushall": "[ASYNC|SYNC]",
  "flushdb": "[ASYNC|SYNC]",
+ "function": "",
+ "function delete": "library-name",
+ "function dump": "",
+ "function flush": "[ASYNC|SYNC]",
+ "function help": "",
+ "function kill": "",
+ "function list": "[LIBRARYNAME library-name-pattern] [WITHCODE]",
+ "function load": "[REPLACE] function-code",
+ "function restore": "serialized-value [FLUSH|APPEND|REPLACE]",
+ "function stats": "",
  "get": "key",
  "getbit": "key offset",
  "getdel": "key",
@@ -163,6 +179,12 @@ export const SYNTAX: Record<string, string> = {
  "sadd": "key member [member ...]",
  "scan": "cursor [MATCH pattern] [COUNT count] [TYPE type]",
  "scard": "key",
+ "script": "",
+ "script exists": "sha1 [sha1 ...]",
+ "script flush": "[ASYNC|SYNC]",
+ "script help": "",
+ "script kill": "",
+ "script load": "script",
  "sdiff": "key [key ...]",
  "sdiffstore": "destination key [key ...]",
  "select": "index",
@@ -295,6 +317,14 @@ export interface CommandMethods<R> {
   discard(...args: Arg[]): R;
   /** Returns its argument. `ECHO message` */
   echo(...args: Arg[]): R;
+  /** Runs a Lua script on the server, caching it by its SHA1 digest. `EVAL script numkeys [key [key ...]] [arg [arg ...]]` */
+  eval(...args: Arg[]): R;
+  /** Runs a cached Lua script given its SHA1 digest. `EVALSHA sha1 numkeys [key [key ...]] [arg [arg ...]]` */
+  evalsha(...args: Arg[]): R;
+  /** Runs a cached Lua script that may not write, given its SHA1 digest. `EVALSHA_RO sha1 numkeys [key [key ...]] [arg [arg ...]]` */
+  evalsha_ro(...args: Arg[]): R;
+  /** Runs a Lua script that may not write, caching it by its SHA1 digest. `EVAL_RO script numkeys [key [key ...]] [arg [arg ...]]` */
+  eval_ro(...args: Arg[]): R;
   /** Runs the commands queued since MULTI, atomically. `EXEC` */
   exec(...args: Arg[]): R;
   /** Counts how many of the given keys exist. `EXISTS key [key ...]` */
@@ -305,10 +335,16 @@ export interface CommandMethods<R> {
   expireat(...args: Arg[]): R;
   /** Returns the Unix time in seconds at which a key expires. `EXPIRETIME key` */
   expiretime(...args: Arg[]): R;
+  /** Calls a function of a loaded library. `FCALL function numkeys [key [key ...]] [arg [arg ...]]` */
+  fcall(...args: Arg[]): R;
+  /** Calls a function of a loaded library, refusing writes. `FCALL_RO function numkeys [key [key ...]] [arg [arg ...]]` */
+  fcall_ro(...args: Arg[]): R;
   /** Removes every key of every database. `FLUSHALL [ASYNC|SYNC]` */
   flushall(...args: Arg[]): R;
   /** Removes every key of the current database. `FLUSHDB [ASYNC|SYNC]` */
   flushdb(...args: Arg[]): R;
+  /** Container for the commands that manage function libraries. `FUNCTION DELETE|DUMP|FLUSH|HELP|KILL|LIST|LOAD|RESTORE|STATS ...` */
+  function(...args: Arg[]): R;
   /** Returns the string stored at a key. `GET key` */
   get(...args: Arg[]): R;
   /** Returns one bit of the string stored at a key. `GETBIT key offset` */
@@ -457,6 +493,8 @@ export interface CommandMethods<R> {
   scan(...args: Arg[]): R;
   /** Returns the number of members of a set. `SCARD key` */
   scard(...args: Arg[]): R;
+  /** Container for the commands that manage the Lua script cache. `SCRIPT EXISTS|FLUSH|HELP|KILL|LOAD ...` */
+  script(...args: Arg[]): R;
   /** Returns the members of the first set that are in none of the others. `SDIFF key [key ...]` */
   sdiff(...args: Arg[]): R;
   /** Stores the difference of sets in a key. `SDIFFSTORE destination key [key ...]` */

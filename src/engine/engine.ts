@@ -41,6 +41,13 @@ export const CF_UNBLOCK_TIMEOUT = 512;
 export const CF_UNBLOCK_ERROR = 1024;
 export const CF_IN_EXEC = 16384;
 export const CF_PUBSUB = 32768;
+/** The hidden client scripts run their commands on (never paused, never BUSY). */
+export const CF_SCRIPT = 65536;
+
+// setBusyScript modes (assembly/commands/dispatch.ts): which BUSY error other clients get.
+export const BUSY_NONE = 0;
+export const BUSY_EVAL = 1;
+export const BUSY_FUNCTION = 2;
 
 export interface EngineExports {
   memory: WebAssembly.Memory;
@@ -116,6 +123,7 @@ export interface EngineExports {
   cronRehash(): number;
   flushAllDbs(): void;
   setClientPause(mode: number): void;
+  setBusyScript(mode: number): void;
   hostArg(n: number): number;
   debugObject(db: number, keyLen: number): number;
   debugQuicklist(db: number, keyLen: number): number;
@@ -247,8 +255,10 @@ export class Engine {
 
   /** The byte view of linear memory (a Buffer, for copy()), fresh after any growth. */
   bytes(): Buffer {
-    const buf = this.x.memory.buffer;
-    if (this.u8View.buffer !== buf) {
+    // A grow detaches the old buffer, whose views then read as empty:
+    // cheaper to test than fetching memory.buffer on every access.
+    if (this.u8View.byteLength === 0) {
+      const buf = this.x.memory.buffer;
       this.u8View = Buffer.from(buf);
       this.i32View = new Int32Array(buf);
     }

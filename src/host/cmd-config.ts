@@ -64,6 +64,7 @@ function cmdConfigResetstat(srv: HostServer, _c: HostClient, _args: Buffer[], r:
   s.commandUsec.fill(0);
   s.commandHostCalls.fill(0);
   s.commandHostFailed.fill(0);
+  s.commandHostRejected.fill(0);
   s.hostErrors.clear();
   r.ok();
 }

@@ -151,6 +151,9 @@ function clientsSection(srv: HostServer): Fields {
 function memorySection(srv: HostServer): Fields {
   const m = memoryFigures(srv);
   const total = totalSystemMemory();
+  const lua = srv.scripting?.memory() ?? {
+    vmEval: 0, scriptsEval: 0, cachedScripts: 0, vmFunctions: 0, functions: 0, libraries: 0, functionsMemory: 0,
+  };
   const maxmemory = Number(configOr(srv, 'maxmemory', '0'));
   const r2 = (a: number, b: number) => fmt2f(ratio(a, b));
   return [
@@ -170,19 +173,19 @@ function memorySection(srv: HostServer): Fields {
     ['allocator_resident', m.allocatorResident],
     ['total_system_memory', total],
     ['total_system_memory_human', bytesToHuman(total)],
-    ['used_memory_lua', 0],
-    ['used_memory_vm_eval', 0],
-    ['used_memory_lua_human', '0B'],
-    ['used_memory_scripts_eval', 0],
-    ['number_of_cached_scripts', 0],
-    ['number_of_functions', 0],
-    ['number_of_libraries', 0],
-    ['used_memory_vm_functions', 0],
-    ['used_memory_vm_total', 0],
-    ['used_memory_vm_total_human', '0B'],
-    ['used_memory_functions', 0],
-    ['used_memory_scripts', 0],
-    ['used_memory_scripts_human', '0B'],
+    ['used_memory_lua', lua.vmEval],
+    ['used_memory_vm_eval', lua.vmEval],
+    ['used_memory_lua_human', bytesToHuman(lua.vmEval)],
+    ['used_memory_scripts_eval', lua.scriptsEval],
+    ['number_of_cached_scripts', lua.cachedScripts],
+    ['number_of_functions', lua.functions],
+    ['number_of_libraries', lua.libraries],
+    ['used_memory_vm_functions', lua.vmFunctions],
+    ['used_memory_vm_total', lua.vmEval + lua.vmFunctions],
+    ['used_memory_vm_total_human', bytesToHuman(lua.vmEval + lua.vmFunctions)],
+    ['used_memory_functions', lua.functionsMemory],
+    ['used_memory_scripts', lua.scriptsEval + lua.functionsMemory],
+    ['used_memory_scripts_human', bytesToHuman(lua.scriptsEval + lua.functionsMemory)],
     ['maxmemory', maxmemory],
     ['maxmemory_human', bytesToHuman(maxmemory)],
     ['maxmemory_policy', srv.config.get('maxmemory-policy')],
@@ -299,7 +302,7 @@ function commandstatsLines(srv: HostServer): string[] {
   for (const m of [...COMMANDS].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const calls = x.cmdCalls(m.id) + s.commandHostCalls[m.id];
     const failed = x.cmdFailed(m.id) + s.commandHostFailed[m.id];
-    const rejected = x.cmdRejected(m.id);
+    const rejected = x.cmdRejected(m.id) + s.commandHostRejected[m.id];
     if (!calls && !failed && !rejected) continue;
     const usec = Math.round(s.commandUsec[m.id]);
     const per = calls ? (s.commandUsec[m.id] / calls).toFixed(2) : '0.00';

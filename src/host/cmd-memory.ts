@@ -32,8 +32,8 @@ function cmdMemoryStats(srv: HostServer, _c: HostClient, _args: Buffer[], r: Rep
   int('clients.normal', m.clientsNormal);
   int('cluster.links', 0);
   int('aof.buffer', 0);
-  int('lua.caches', 0);
-  int('functions.caches', 0);
+  int('lua.caches', m.luaCaches);
+  int('functions.caches', m.functionsCaches);
   for (const d of m.dbs) {
     r.bulk(`db.${d.db}`);
     r.map(3);

@@ -4,6 +4,7 @@ import { Reply } from './reply.js';
 import { CMD_DEBUG, CMD_SHUTDOWN, CMD_TIME } from '../engine/commands.gen.js';
 import { DebugObject } from '../engine/engine.js';
 import { replyHelp, subcommandSyntaxError } from './cmd-client.js';
+import { E_BUSY_EVAL, E_BUSY_FUNCTION } from './scripting/flags.js';
 import { clockMicros } from './clock.js';
 
 const E_SYNTAX = 'ERR syntax error';
@@ -42,6 +43,12 @@ function cmdShutdown(srv: HostServer, _c: HostClient, args: Buffer[], r: Reply):
   }
   if ((abort && (save || nosave || other)) || (save && nosave)) { r.error(E_SYNTAX); return; }
   if (abort) { r.error(E_NO_SHUTDOWN); return; }
+  // While a script runs past busy-reply-threshold only SHUTDOWN NOSAVE may stop the server.
+  const script = srv.scripting?.running;
+  if (script && !nosave) {
+    r.error(script.call.kind === 'eval' ? E_BUSY_EVAL : E_BUSY_FUNCTION);
+    return;
+  }
   srv.shutdown();
 }
 

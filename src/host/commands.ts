@@ -9,6 +9,7 @@ import { register as slowlog } from './cmd-slowlog.js';
 import { register as latency } from './cmd-latency.js';
 import { register as pubsub } from './cmd-pubsub.js';
 import { register as memory } from './cmd-memory.js';
+import { register as scripting } from './cmd-scripting.js';
 
 let done = false;
 export function registerHostCommands(): void {
@@ -24,4 +25,5 @@ export function registerHostCommands(): void {
   latency();
   pubsub();
   memory();
+  scripting();
 }

@@ -4,6 +4,7 @@ import type { Engine } from '../engine/engine.js';
 import type { Config } from './config.js';
 import type { Reply } from './reply.js';
 import type { BlockState } from './blocking.js';
+import type { Scripting } from './scripting/index.js';
 import type { ClientSubs, PubSub } from './pubsub.js';
 import type { Clock } from './clock.js';
 
@@ -77,9 +78,24 @@ export interface HostClient {
   obufSoftSince?: number;
   /** Set while a host command's reply is deferred (HostServer.deferReply): its next commands wait unread. */
   suspended?: boolean;
+  /**
+   * Set while this client's host command inside an EXEC has not answered
+   * yet (a busy script): its further input is held here, unread (the
+   * engine's input is the transaction's queue until EXEC ends).
+   */
+  held?: Buffer[];
 }
 
-export type HostHandler = (srv: HostServer, c: HostClient, args: Buffer[], r: Reply) => void;
+/**
+ * A host command that answers later: a script that ran past
+ * busy-reply-threshold and let the event loop serve other clients. Its reply
+ * is written to the same Reply; the client's next commands wait until then.
+ */
+export interface PendingReply {
+  onDone(cb: () => void): void;
+}
+
+export type HostHandler = (srv: HostServer, c: HostClient, args: Buffer[], r: Reply) => void | PendingReply;
 
 export interface HostServer {
   engine: Engine;
@@ -109,6 +125,8 @@ export interface HostServer {
    */
   unblockClient(c: HostClient, withError: boolean): boolean;
   log(level: 'debug' | 'verbose' | 'notice' | 'warning', msg: string): void;
+  /** Publishes the keyspace events the engine has recorded (notify-keyspace-events). */
+  publishKeyspaceEvents(): void;
   /** The pub/sub room: subscriptions and delivery. */
   pubsub: PubSub;
   /**
@@ -120,6 +138,15 @@ export interface HostServer {
    * work at once. Absent where the host cannot defer at all.
    */
   deferReply?(c: HostClient): ((r: Reply) => void) | null;
+  /** EVAL, FUNCTION and their state; null until the Lua VM has loaded, and where there is none (embedded). */
+  scripting: Scripting | null;
+  /** Resolves when scripting is ready; null where the host has no Lua (the embedded store). */
+  scriptingReady: Promise<Scripting> | null;
+  /**
+   * Whether a host command of this client may answer later (a script that
+   * runs past busy-reply-threshold yields to the event loop only then).
+   */
+  canSuspend(c: HostClient): boolean;
 }
 
 export interface ServerStats {
@@ -130,6 +157,8 @@ export interface ServerStats {
   commandUsec: Float64Array;
   commandHostCalls: Float64Array;
   commandHostFailed: Float64Array;
+  /** Host-side refusals per command (a script's redis.call of a NOSCRIPT command...): rejected_calls. */
+  commandHostRejected: Float64Array;
   hostErrors: Map<string, number>;
   /** Clients paused until this time (ms), and whether only writes are paused. */
   pausedUntil: number;
@@ -140,6 +169,8 @@ export interface MonitorFeedLike {
   add(c: HostClient): void;
   remove(c: HostClient): void;
   readonly active: boolean;
+  /** Shows a command that ran; `force` shows even SKIP_MONITOR ones (EVAL feeds itself before its script's commands). */
+  feed(c: HostClient, id: number, db: number, args: Buffer[], out: Buffer[], force?: boolean): void;
 }
 
 const handlers = new Map<number, HostHandler>();

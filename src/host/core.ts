@@ -16,7 +16,8 @@ import { Blocking } from './blocking.js';
 import { COMMANDS } from '../engine/commands.gen.js';
 import { Config } from './config.js';
 import { Reply } from './reply.js';
-import { ClientSocket, HostClient, HostServer, ServerStats, hostHandler } from './context.js';
+import { ClientSocket, HostClient, HostServer, ServerStats, PendingReply, hostHandler } from './context.js';
+import type { Scripting } from './scripting/index.js';
 import { registerHostCommands } from './commands.js';
 import { Cron } from './cron.js';
 import { MonitorFeed } from './monitor.js';
@@ -76,6 +77,10 @@ export abstract class HostCore implements HostServer {
   private pausedClients: HostClient[] = [];
   private servingReady = false;
   private pauseTimer: unknown = null;
+  scripting: Scripting | null = null;
+  scriptingReady: Promise<Scripting> | null = null;
+  /** Work put off while a script is suspended, which must look atomic: blocked clients' wake-ups. */
+  private afterScript: (() => void)[] = [];
 
   constructor(opts: CoreOptions) {
     this.config = opts.config;
@@ -88,7 +93,8 @@ export abstract class HostCore implements HostServer {
     this.stats = {
       totalConnections: 0, rejectedConnections: 0, netInputBytes: 0, netOutputBytes: 0,
       commandUsec: new Float64Array(n), commandHostCalls: new Float64Array(n),
-      commandHostFailed: new Float64Array(n), hostErrors: new Map(), pausedUntil: 0, pauseWritesOnly: false,
+      commandHostFailed: new Float64Array(n), commandHostRejected: new Float64Array(n), hostErrors: new Map(),
+      pausedUntil: 0, pauseWritesOnly: false,
     };
     registerHostCommands();
     this.applyEngineConfig();
@@ -125,6 +131,32 @@ export abstract class HostCore implements HostServer {
     x.setEncodingLimits(n('list-max-listpack-size'), n('list-compress-depth'),
       n('hash-max-listpack-entries'), n('hash-max-listpack-value'), n('set-max-intset-entries'),
       n('zset-max-listpack-entries'), n('zset-max-listpack-value'));
+  }
+
+  /**
+   * Gives the core its Lua scripting (the Lua VM loads asynchronously:
+   * the TCP server attaches it and waits before listening; the embedded
+   * store has none, keeping Lua out of the browser bundle).
+   */
+  protected attachScripting(ready: Promise<Scripting>): void {
+    this.scriptingReady = ready;
+    ready.then((sc) => { this.scripting = sc; },
+      (err) => this.log('warning', `Lua scripting is unavailable: ${err?.message ?? err}`));
+  }
+
+  /**
+   * A script is in progress while something else runs: it went on past
+   * busy-reply-threshold and gave the event loop a turn. Nothing that could
+   * interleave with it (serving blocked clients, expiring keys, client
+   * timeouts) happens until it ends. Its keyspace events are published as
+   * its commands make them (CommandBridge), as Redis does.
+   */
+  scriptSuspended(): boolean {
+    return this.scripting?.running != null;
+  }
+
+  canSuspend(c: HostClient): boolean {
+    return c.socket !== null && this.canDefer(c);
   }
 
   log(level: LogLevel, msg: string): void {
@@ -231,15 +263,27 @@ export abstract class HostCore implements HostServer {
     // After QUIT or a protocol error nothing more is run, as in Redis; nor
     // for a client being closed for its output buffer limit.
     if (!c.socket || c.closeAfterReply || c.closeAsap) return;
-    const now = this.clock.now();
-    c.lastInteraction = now;
+    c.lastInteraction = this.clock.now();
     this.stats.netInputBytes += n;
+    this.runInput(c, chunk, n);
+  }
+
+  /** Runs input already accounted (a new read, or input held behind a script). */
+  private runInput(c: HostClient, chunk: Uint8Array, n: number): void {
+    const now = this.clock.now();
     const engine = this.engine;
     // A paused client's bytes still go into its input (as Redis keeps
     // reading into the query buffer); the engine stops again at the same
     // command while the pause lasts.
     const t0 = performance.now();
     let st: number;
+    // Behind a suspended script inside an EXEC, input waits host-side (the
+    // engine's input is the transaction's queue until the EXEC ends).
+    if (c.held) {
+      c.held.push(Buffer.from(chunk.subarray(0, n)));
+      if (c.held.reduce((a, b) => a + b.length, 0) > this.queryBufLimit) this.closeOverInput(c, false);
+      return;
+    }
     try {
       // A blocked client's next commands wait in its input, unread, as in
       // Redis; the blocking command runs again when the client is woken.
@@ -363,7 +407,7 @@ export abstract class HostCore implements HostServer {
    * make more keys ready (BLMOVE pushes): loop until none are left.
    */
   protected serveReady(): void {
-    if (this.servingReady) return;
+    if (this.servingReady || this.scriptSuspended()) return;
     this.servingReady = true;
     try {
       for (;;) {
@@ -386,6 +430,10 @@ export abstract class HostCore implements HostServer {
 
   /** Runs a blocked client's command again (served, timed out or unblocked). */
   private wake(c: HostClient): void {
+    if (this.scriptSuspended()) {
+      this.afterScript.push(() => { if (c.blocked && c.socket) this.wake(c); });
+      return;
+    }
     const t0 = performance.now();
     let st: number;
     try {
@@ -511,25 +559,47 @@ export abstract class HostCore implements HostServer {
     const r = new Reply(engine.x.clientProto(c.slot));
     const fn = hostHandler(id);
     const t0 = performance.now();
-    this.stats.commandHostCalls[id]++;
     // Set before running, as Redis does: CLIENT INFO reports itself.
     c.lastCmd = COMMANDS[id].name;
+    let pending: PendingReply | void = undefined;
     if (!fn) {
       r.error(`ERR command '${COMMANDS[id].name}' is not available`);
     } else {
       try {
-        fn(this, c, args, r);
+        pending = fn(this, c, args, r);
       } catch (err: any) {
         this.log('warning', `host command ${COMMANDS[id].name} failed: ${err?.stack ?? err}`);
         r.error(`ERR ${err?.message ?? err}`);
       }
     }
+    if (pending) {
+      // A script went on past busy-reply-threshold: the client's next
+      // commands wait (drive stops at `suspended`) until it answers.
+      c.suspended = true;
+      if ((engine.x.clientFlags(c.slot) & CF_IN_EXEC) !== 0) c.held = [];
+      pending.onDone(() => this.hostCommandDone(c, id, args, r, t0));
+      return;
+    }
+    this.finishHostCommand(c, id, args, r, t0, out);
+  }
+
+  /** Accounts a host command that has answered and queues its reply. */
+  private finishHostCommand(c: HostClient, id: number, args: Buffer[], r: Reply, t0: number, out: Buffer[]): void {
+    const engine = this.engine;
     const usec = (performance.now() - t0) * 1000;
-    this.stats.commandUsec[id] += usec;
     // Host error replies count in INFO errorstats/commandstats like the engine's.
     for (const code of r.errorCodes) this.stats.hostErrors.set(code, (this.stats.hostErrors.get(code) ?? 0) + 1);
-    if (r.errorCodes.length > 0) this.stats.commandHostFailed[id]++;
-    noteCommandTime(this, c, id, usec, () => args);
+    if (r.rejected) {
+      // Not run (processCommand's refusal): neither a call nor timed, nor shown to MONITOR.
+      this.stats.commandHostRejected[id]++;
+    } else {
+      // Counted once it has run, as Redis's call() does: INFO does not see
+      // itself, CONFIG RESETSTAT counts itself after the reset.
+      this.stats.commandHostCalls[id]++;
+      this.stats.commandUsec[id] += usec;
+      if (r.errorCodes.length > 0 || r.failed) this.stats.commandHostFailed[id]++;
+      noteCommandTime(this, c, id, usec, () => args);
+    }
     // The command closed its own connection (SHUTDOWN, CLIENT KILL of
     // itself): its engine slot is gone.
     if (!c.socket) return;
@@ -540,7 +610,39 @@ export abstract class HostCore implements HostServer {
     } else if (!r.empty) {
       out.push(r.toBuffer());
     }
-    if (this.monitors.active) this.monitors.feed(c, id, engine.x.clientDb(c.slot), args, out);
+    if (this.monitors.active && !r.rejected) this.monitors.feed(c, id, engine.x.clientDb(c.slot), args, out);
+  }
+
+  /** A host command that answered after a pause (a busy script): reply, then go on with the client's input. */
+  private hostCommandDone(c: HostClient, id: number, args: Buffer[], r: Reply, t0: number): void {
+    const held = c.held ?? [];
+    c.held = undefined;
+    c.suspended = false;
+    // Accounted even if the client left meanwhile (its reply goes nowhere).
+    const out: Buffer[] = [];
+    this.finishHostCommand(c, id, args, r, t0, out);
+    if (c.socket) this.write(c, out);
+    if (c.socket && !c.closeAfterReply) {
+      const t1 = performance.now();
+      let st: number | null = null;
+      try {
+        st = this.engine.resume(c.slot, this.clock.now());
+      } catch (err) {
+        this.engineFailed(c, err);
+      }
+      if (st !== null) this.drive(c, st, t1);
+      // Held again if a new script suspends.
+      for (const chunk of held) {
+        if (!c.socket || c.closeAfterReply || c.closeAsap) break;
+        this.runInput(c, chunk, chunk.length);
+      }
+    }
+    if (this.scriptSuspended()) return;
+    const later = this.afterScript;
+    this.afterScript = [];
+    for (const f of later) f();
+    this.serveReady();
+    this.publishKeyspaceEvents();
   }
 
   protected write(c: HostClient, out: Buffer[]): void {
@@ -617,6 +719,7 @@ export abstract class HostCore implements HostServer {
 
   /** Stops the cron and the pause timer and closes every client. */
   protected stopCore(): void {
+    this.scripting?.abort();
     this.cron.stop();
     if (this.pauseTimer) this.clock.clearTimer(this.pauseTimer);
     this.pauseTimer = null;

@@ -5,7 +5,7 @@
 import type { HostCore } from './core.js';
 import { latencyAddSampleIfNeeded } from './cmd-latency.js';
 import { infoCron } from './cmd-info.js';
-import { hostPendingBytes, samplePeak } from './memory-figures.js';
+import { hostPendingBytes, samplePeak, scriptCaches } from './memory-figures.js';
 
 // Redis gives active expiry 25% of each cron period.
 const EXPIRE_CPU_SHARE = 0.25;
@@ -57,8 +57,10 @@ export class Cron {
     const start = performance.now();
     const now = this.srv.clock.now();
     // Redis expires nothing while clients are paused: the dataset must not
-    // change under a CLIENT PAUSE (used for failover).
-    if (!this.srv.paused) {
+    // change under a CLIENT PAUSE (used for failover), nor under a script
+    // that lets other clients in while it runs (it must look atomic).
+    const scriptRunning = this.srv.scriptSuspended();
+    if (!this.srv.paused && !scriptRunning) {
       while (x.cronExpire(now, 16) && performance.now() - start < budgetMs) { /* keep sampling */ }
       latencyAddSampleIfNeeded(this.srv, 'expire-cycle', performance.now() - start);
       // "expired" events of the keys the cycle removed.
@@ -70,13 +72,14 @@ export class Cron {
     }
     infoCron(this.srv);
     // Replies waiting in sockets count against maxmemory, as Redis's client
-    // output buffers do.
-    const pending = hostPendingBytes(this.srv);
-    x.setHostBytes(pending);
-    samplePeak(this.srv, pending);
+    // output buffers do, and so do the script caches.
+    const caches = scriptCaches(this.srv);
+    const hostBytes = hostPendingBytes(this.srv) + caches.lua + caches.functions;
+    x.setHostBytes(hostBytes);
+    samplePeak(this.srv, hostBytes);
     this.srv.watchHeapCeiling();
     const timeout = this.srv.config.getInt('timeout');
-    if (timeout > 0) {
+    if (timeout > 0 && !scriptRunning) {
       for (const c of this.srv.clients.values()) {
         if (!c.monitor && !c.blocked && now - c.lastInteraction > timeout * 1000) c.kill();
       }

@@ -18,6 +18,9 @@ export interface MemoryFigures {
   startup: number;
   clientsNormal: number;
   dbs: DbOverhead[];
+  /** The script caches (host-side, counted as Redis counts its own: in used_memory, as overhead). */
+  luaCaches: number;
+  functionsCaches: number;
   overhead: number;
   keys: number;
   bytesPerKey: number;
@@ -45,9 +48,14 @@ export function hostPendingBytes(srv: HostServer): number {
   return n;
 }
 
-/** Called by the cron (which passes the pending bytes it summed): keeps the peak. */
-export function samplePeak(srv: HostServer, pending: number): void {
-  const used = srv.engine.x.usedMemory() + pending;
+/** The EVAL scripts' and the function libraries' bytes (none without scripting). */
+export function scriptCaches(srv: HostServer): { lua: number; functions: number } {
+  return srv.scripting?.caches() ?? { lua: 0, functions: 0 };
+}
+
+/** Called by the cron (which passes the host's bytes it summed: pending replies, script caches): keeps the peak. */
+export function samplePeak(srv: HostServer, hostBytes: number): void {
+  const used = srv.engine.x.usedMemory() + hostBytes;
   peaks.set(srv, Math.max(peaks.get(srv) ?? 0, used));
 }
 
@@ -55,14 +63,15 @@ export function memoryFigures(srv: HostServer): MemoryFigures {
   const x = srv.engine.x;
   const hostPending = hostPendingBytes(srv);
   const engineUsed = x.usedMemory();
-  const used = engineUsed + hostPending;
+  const caches = scriptCaches(srv);
+  const used = engineUsed + hostPending + caches.lua + caches.functions;
   const peak = Math.max(peaks.get(srv) ?? 0, x.memPeakBytes(), used);
   peaks.set(srv, peak);
   const startup = x.memStartup();
   const clientsNormal = x.memClients() + hostPending;
   const dbs: DbOverhead[] = [];
   let keys = 0;
-  let overhead = startup + clientsNormal;
+  let overhead = startup + clientsNormal + caches.lua + caches.functions;
   for (let db = 0; db < x.databases(); db++) {
     const n = x.keyCount(db);
     if (n === 0) continue;
@@ -75,7 +84,8 @@ export function memoryFigures(srv: HostServer): MemoryFigures {
   const net = used > startup ? used - startup : 1;
   const heap = srv.engine.heapStats();
   return {
-    used, engineUsed, hostPending, peak, startup, clientsNormal, dbs, overhead, keys,
+    used, engineUsed, hostPending, peak, startup, clientsNormal, dbs, luaCaches: caches.lua,
+    functionsCaches: caches.functions, overhead, keys,
     bytesPerKey: keys ? Math.floor(net / keys) : 0,
     dataset,
     datasetPerc: (dataset * 100) / net,

@@ -66,8 +66,8 @@ export class MonitorFeed implements MonitorFeedLike {
    * A command that ran, with its arguments. `out` is `c`'s pending output:
    * a client monitoring itself sees the line after the command's reply.
    */
-  feed(c: HostClient, id: number, db: number, args: Buffer[], out: Buffer[]): void {
-    if (id < 0 || HIDDEN[id]) return;
+  feed(c: HostClient, id: number, db: number, args: Buffer[], out: Buffer[], force = false): void {
+    if (id < 0 || (HIDDEN[id] && !force)) return;
     const t = nowMicros();
     const secs = t / 1000000n;
     const micros = String(t % 1000000n).padStart(6, '0');

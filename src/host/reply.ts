@@ -12,6 +12,13 @@ export class Reply {
   /** Codes ("ERR", "WRONGPASS"...) of the errors written, for INFO errorstats. */
   readonly errorCodes: string[] = [];
   /**
+   * Errors were counted while the command ran even if its own reply is not
+   * one (a script whose redis.call failed): the command's failed_calls.
+   */
+  failed = false;
+  /** Refused before running (a script's DENYOOM over maxmemory): rejected_calls, not calls. */
+  rejected = false;
+  /**
    * Sent even under CLIENT REPLY OFF/SKIP: pub/sub confirmations are
    * pushes, which Redis 7.0 delivers whatever the reply mode.
    */

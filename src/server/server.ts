@@ -9,6 +9,7 @@ import { Config } from '../host/config.js';
 import { HostClient } from '../host/context.js';
 import { HostCore } from '../host/core.js';
 import { formatLogLine, logEnabled } from '../host/log.js';
+import { Scripting } from '../host/scripting/index.js';
 
 export interface ServerOptions {
   config: Config;
@@ -63,9 +64,13 @@ export class Server extends HostCore {
     this.config.onChange((name) => {
       if ((name === 'port' || name === 'bind') && this.listening) void this.rebind(name);
     });
+    // The Lua VM loads asynchronously; listen() waits for it, and a script
+    // command that comes earlier waits for it too (cmd-scripting.ts).
+    this.attachScripting(Scripting.create(this));
   }
 
   async listen(port = this.config.getInt('port'), hosts?: string[]): Promise<number> {
+    await this.scriptingReady?.catch(() => undefined);
     this.listenHosts = hosts;
     this.listening = true;
     const bound = await this.bindAll(port, hosts ?? this.config.bindAddresses());
