@@ -48,6 +48,19 @@ const noNode = {
   },
 };
 
+/**
+ * The Lua VM (wasmoon, with Node-only loading code) stays out of the bundle:
+ * src/embedded/lua.ts never loads it without a file system, and this empty
+ * module stands in for the import it would make.
+ */
+const noLua = {
+  name: 'no-lua',
+  setup(b) {
+    b.onResolve({ filter: /host\/scripting\/index\.js$/ }, () => ({ path: 'scripting', namespace: 'no-lua' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-lua' }, () => ({ contents: 'export const Scripting = null;', loader: 'js' }));
+  },
+};
+
 export async function buildBrowser({ entry = join(root, 'src', 'embedded', 'browser.ts'), outdir = out, minify = true } = {}) {
   mkdirSync(outdir, { recursive: true });
   const common = {
@@ -61,8 +74,8 @@ export async function buildBrowser({ entry = join(root, 'src', 'embedded', 'brow
     inject: [join(root, 'scripts', 'browser-buffer.mjs')],
     logLevel: 'warning',
   };
-  await build({ ...common, outfile: join(outdir, 'vermilion.js'), plugins: [engineSource(false), noNode] });
-  await build({ ...common, outfile: join(outdir, 'vermilion.inline.js'), plugins: [engineSource(true), noNode] });
+  await build({ ...common, outfile: join(outdir, 'vermilion.js'), plugins: [engineSource(false), noNode, noLua] });
+  await build({ ...common, outfile: join(outdir, 'vermilion.inline.js'), plugins: [engineSource(true), noNode, noLua] });
   copyFileSync(wasmFile, join(outdir, 'engine.wasm'));
   const size = (f) => {
     const b = readFileSync(join(outdir, f));

@@ -15,6 +15,7 @@ import { HostCore, CoreOptions } from '../host/core.js';
 import { HOST_RUN, noteEngineCommand, timingSettings, TimingSettings } from '../host/timing.js';
 import { nodeProcess } from '../host/platform.js';
 import type { ClientSocket, HostClient } from '../host/context.js';
+import type { Scripting } from '../host/scripting/index.js';
 import { Arg, argText, requestLength, writeRequest, ReplyDecoder, ReplyValue, PushMessage, INCOMPLETE, utf8Text, copyBytes } from './resp.js';
 import { VermilionError } from './errors.js';
 
@@ -72,6 +73,18 @@ export class EmbeddedCore extends HostCore {
     // No address: Redis shows unix-socket clients as "/path:0"; ours have none.
     return this.addClient(socket, { addr: `${name}:0`, laddr: `${name}:0`, fd: -1 });
   }
+
+  /**
+   * Whether the call being run may be answered later: set while an
+   * asynchronous API call runs, so a scripting command can wait for the Lua
+   * VM to load, or a busy script can give the event loop turns, as on a socket.
+   */
+  deferrable = false;
+
+  protected canDefer(_c: HostClient): boolean { return this.deferrable; }
+
+  /** Gives the store Lua scripting once the VM has loaded (src/embedded/lua.ts). */
+  enableScripting(ready: Promise<Scripting>): void { this.attachScripting(ready); }
 
   /** Runs cron work (save points) owned by the embedding layer after each tick. */
   set onCronTick(fn: (() => void) | null) { this.cron.onTick = fn; }
@@ -240,15 +253,17 @@ export class ApiClient implements ClientSocket {
       return decodeOne(this.decoder, mem, p, p + len, buffers);
     }
     this.collecting = true;
+    core.deferrable = wait;
     try {
       core.afterExecute(c, st, t0);
       const out: ReplyValue[] = [];
       this.takeReplies(out, 1, buffers);
       if (out.length === 1) return out[0];
-      if (wait && c.socket && (c.blocked || core.isPaused(c))) return this.waitFor(1, buffers);
+      if (wait && c.socket && (c.blocked || c.suspended || core.isPaused(c))) return this.waitFor(1, buffers);
       return this.finishSync(out, 1, buffers)[0];
     } finally {
       this.collecting = false;
+      core.deferrable = false;
     }
   }
 
@@ -262,18 +277,20 @@ export class ApiClient implements ClientSocket {
       throw new VermilionError('EBUSY', 'an asynchronous call on this connection is still waiting (blocked or paused); use another handle');
     }
     this.collecting = true;
+    this.core.deferrable = wait;
     try {
       this.feed(this.encodeMany(cmds));
       const out: ReplyValue[] = [];
       this.takeReplies(out, cmds.length, buffers);
       if (out.length === cmds.length) return out;
-      if (wait && c.socket && (c.blocked || this.core.isPaused(c))) {
+      if (wait && c.socket && (c.blocked || c.suspended || this.core.isPaused(c))) {
         const w = this.waitFor(cmds.length - out.length, buffers);
         return w.then((rest) => out.concat(rest));
       }
       return this.finishSync(out, cmds.length, buffers);
     } finally {
       this.collecting = false;
+      this.core.deferrable = false;
     }
   }
 

@@ -9,6 +9,7 @@ import { Config } from '../host/config.js';
 import type { Clock } from '../host/clock.js';
 import { nodeFs } from '../host/platform.js';
 import { EmbeddedCore, ApiClient } from './store.js';
+import { loadScripting } from './lua.js';
 import { Arg, ReplyValue } from './resp.js';
 import { ReplyError, VermilionError } from './errors.js';
 import { METHOD_NAMES, CommandMethods } from './methods.gen.js';
@@ -41,6 +42,13 @@ export interface OpenOptions {
   /** Fixed hash and random seeds (reproducible runs); random by default. */
   hashSeed?: number;
   randomSeed?: bigint;
+  /**
+   * Lua scripting (EVAL, FUNCTION, FCALL). By default the Lua VM loads in
+   * the background after open: asynchronous calls that script wait for it,
+   * synchronous ones made before it is ready get an error. `true`: open()
+   * resolves only once it is loaded (Vermilion.open only). `false`: no VM.
+   */
+  lua?: boolean;
 
   // ---- persistence (see src/embedded/persist.ts) ----
   /** Snapshot bytes to load at open (RDB, once the serializer exists: issue 5). */
@@ -330,6 +338,7 @@ export class Vermilion extends VermilionBase {
     const db = Vermilion.build({ ...opts, wasm });
     const shared = db.shared;
     try {
+      if (opts.lua === true) await shared.core.scriptingReady;
       shared.persistence = persistenceFor(shared.core, opts);
       await shared.persistence?.load(db);
     } catch (err) {
@@ -361,6 +370,8 @@ export class Vermilion extends VermilionBase {
       hashSeed: opts.hashSeed, randomSeed: opts.randomSeed,
     });
     const core = new EmbeddedCore({ config, engine, clock: opts.clock, log: opts.log });
+    const lua = opts.lua === false ? null : loadScripting(core);
+    if (lua) core.enableScripting(lua);
     const shared: Shared = { core, persistence: null, handles: new Set(), options: opts, owner: null, servers: [], closing: null };
     const db: Vermilion = new (Vermilion as any)(shared, opts.db ?? 0);
     shared.owner = db;

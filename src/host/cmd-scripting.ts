@@ -25,8 +25,13 @@ type ScriptingHandler = (s: Scripting, srv: HostServer, c: HostClient, args: Buf
 function withScripting(fn: ScriptingHandler) {
   return (srv: HostServer, c: HostClient, args: Buffer[], r: Reply): void | PendingReply => {
     if (srv.scripting) return fn(srv.scripting, srv, c, args, r);
-    if (!srv.scriptingReady || !srv.canSuspend(c)) {
+    if (!srv.scriptingReady) {
       r.error('ERR Lua scripting is not available here');
+      return;
+    }
+    if (!srv.canSuspend(c)) {
+      // An embedded store's synchronous call in the moments after open.
+      r.error('ERR Lua scripting is still loading: call it asynchronously, or open the store with { lua: true }');
       return;
     }
     let done = false;
