@@ -16,6 +16,8 @@ export type { OpenOptions, CallOptions, PipelineResult } from './embedded/vermil
 export { ReplyError, VermilionError } from './embedded/errors.js';
 export type { VermilionErrorCode } from './embedded/errors.js';
 export { PushMessage } from './embedded/resp.js';
+export { Subscription } from './embedded/subscription.js';
+export type { Message, Listener, SubscriptionKind } from './embedded/subscription.js';
 export type { Arg, ReplyValue } from './embedded/resp.js';
 export { ManualClock, realClock } from './host/clock.js';
 export type { Clock } from './host/clock.js';

@@ -162,6 +162,8 @@ export class ApiClient implements ClientSocket {
   /** Set while a call collects its own replies from the inbox (the general path). */
   private collecting = false;
   onPush: ((msg: PushMessage) => void) | null = null;
+  /** Decode out-of-band pushes' bulk strings as bytes (a subscription's connection). */
+  pushBuffers = false;
   onClose: (() => void) | null = null;
 
   constructor(readonly core: EmbeddedCore, name = 'embedded') {
@@ -245,12 +247,18 @@ export class ApiClient implements ClientSocket {
       const len = x.outputLen();
       core.accountFast(c, t0);
       // CLIENT REPLY OFF / SKIP: nothing to decode.
-      if (len === 0) return undefined as unknown as ReplyValue;
+      if (len === 0) {
+        if (x.notifyLen() > 0) core.publishKeyspaceEvents();
+        return undefined as unknown as ReplyValue;
+      }
       core.stats.netOutputBytes += len;
       const p = x.outputPtr() >>> 0;
       mem = this.mem;
       if (mem.length < p + len) mem = this.mem = memView(x.memory.buffer);
-      return decodeOne(this.decoder, mem, p, p + len, buffers);
+      const v = decodeOne(this.decoder, mem, p, p + len, buffers);
+      // Keyspace events (notify-keyspace-events) go out as drive() sends them.
+      if (x.notifyLen() > 0) core.publishKeyspaceEvents();
+      return v;
     }
     this.collecting = true;
     core.deferrable = wait;
@@ -437,7 +445,7 @@ export class ApiClient implements ClientSocket {
     }
     // Out of band with nobody waiting: pushes only.
     for (;;) {
-      const v = this.nextFromInbox(false);
+      const v = this.nextFromInbox(this.pushBuffers);
       if (v === INCOMPLETE) return;
       if (v instanceof PushMessage) this.onPush?.(v);
     }

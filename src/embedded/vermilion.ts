@@ -10,6 +10,7 @@ import type { Clock } from '../host/clock.js';
 import { nodeFs } from '../host/platform.js';
 import { EmbeddedCore, ApiClient } from './store.js';
 import { loadScripting } from './lua.js';
+import { Subscription, SubscriptionKind, Listener } from './subscription.js';
 import { Arg, ReplyValue } from './resp.js';
 import { ReplyError, VermilionError } from './errors.js';
 import { METHOD_NAMES, CommandMethods } from './methods.gen.js';
@@ -244,6 +245,39 @@ class VermilionBase {
   /** Another handle (its own connection) on the same store, in database `db`. */
   database(db: number): Vermilion {
     return new (Vermilion as any)(this.shared, db);
+  }
+
+  // ---- pub/sub ---------------------------------------------------------------------
+
+  /**
+   * Subscribes to channels on a connection of its own; messages go to
+   * `listener` (if given), to `sub.on(fn)` listeners and to
+   * `for await (const { channel, message } of sub)`.
+   */
+  subscribe(channels: Arg | Arg[], listener?: Listener): Subscription {
+    return this.subscription('channel', channels, listener);
+  }
+
+  /** PSUBSCRIBE: messages of every channel matching the glob patterns (listener gets the pattern third). */
+  psubscribe(patterns: Arg | Arg[], listener?: Listener): Subscription {
+    return this.subscription('pattern', patterns, listener);
+  }
+
+  /** SSUBSCRIBE: shard channels (SPUBLISH). */
+  ssubscribe(channels: Arg | Arg[], listener?: Listener): Subscription {
+    return this.subscription('shard', channels, listener);
+  }
+
+  private subscription(kind: SubscriptionKind, names: Arg | Arg[], listener?: Listener): Subscription {
+    const sub = new Subscription<string>(this.shared.core, kind, this.buffers);
+    if (listener) sub.on(listener);
+    try {
+      sub.subscribe(...(Array.isArray(names) ? names : [names]));
+    } catch (err) {
+      sub.close();
+      throw err;
+    }
+    return sub;
   }
 
   /** Another handle on the same store, in database 0 (ioredis's duplicate()). */
