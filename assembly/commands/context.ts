@@ -2,10 +2,11 @@
 // the shared argument helpers that reply with Redis's error themselves and
 // return false ("...OrReply", as in Redis's object.c).
 
-import { Client } from "../client";
+import { Client, CF_CLOSE } from "../client";
 import { Db, getDb } from "../db/db";
 import { argPtr, argLen } from "../client";
-import { replyError } from "../resp/writer";
+import { replyError, outMark } from "../resp/writer";
+import { MAX_BLOCK } from "../ds/mem";
 import { parseI64Strict, PARSE_OK, parsedI64 } from "../util/num";
 import { E_NOT_INTEGER } from "../resp/errors";
 
@@ -53,4 +54,20 @@ export function argIs(i: i32, word: string): bool {
     if (<i32>b != word.charCodeAt(<i32>k)) return false;
   }
   return true;
+}
+
+// A reply that no output buffer can hold (a huge negative count to
+// SRANDMEMBER / HRANDFIELD / ZRANDMEMBER) closes the client, as Redis closes
+// one that passes its output buffer limit; the engine's largest reply is one
+// block. The engine loop (index.ts) drops the client's pending output and
+// returns ST_CLOSE after the command.
+export function closeForReplySize(): void {
+  cur.flags |= CF_CLOSE;
+}
+
+/** False (and the client closing) if `more` bytes would not fit the reply. */
+export function roomFor(more: u64): bool {
+  if (<u64>outMark() + more <= <u64>MAX_BLOCK - 64) return true;
+  closeForReplySize();
+  return false;
 }

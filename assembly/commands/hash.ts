@@ -17,7 +17,7 @@ import {
   CMD_HDEL, CMD_HEXISTS, CMD_HGET, CMD_HGETALL, CMD_HINCRBY, CMD_HINCRBYFLOAT, CMD_HKEYS, CMD_HLEN,
   CMD_HMGET, CMD_HMSET, CMD_HRANDFIELD, CMD_HSCAN, CMD_HSET, CMD_HSETNX, CMD_HSTRLEN, CMD_HVALS,
 } from "./table.gen";
-import { curDb, cur, parseLongOrReply, argInt } from "./context";
+import { curDb, cur, parseLongOrReply, argInt, closeForReplySize, roomFor } from "./context";
 import { argPtr, argLen, curArgc, CF_CLOSE } from "../client";
 import {
   replyBulk, replyNull, replyError, replyOk, replyInt, replyArray, replyMap, replyBulkU64,
@@ -333,20 +333,6 @@ function cmdHvals(): void { getAllGeneric(WANT_VALUES); }
 
 // ---- HRANDFIELD ------------------------------------------------------------------
 
-// A reply that no output buffer can hold (a huge negative count) closes the
-// client, as Redis closes one that passes its output buffer limit; the
-// engine's largest reply is one block. The engine loop (index.ts) drops the
-// client's pending output and returns ST_CLOSE after the command.
-function closeForReplySize(): void {
-  cur.flags |= CF_CLOSE;
-}
-
-/** False (and the client closing) if `more` bytes would not fit the reply. */
-function roomFor(more: u64): bool {
-  if (<u64>outMark() + more <= <u64>MAX_BLOCK - 64) return true;
-  closeForReplySize();
-  return false;
-}
 
 /** One field (and value) of an HRANDFIELD reply, in the protocol's shape. */
 function replyRandPair(fPtr: usize, fLen: usize, vPtr: usize, vLen: usize, withValues: bool): void {

@@ -24,10 +24,10 @@ import {
   CMD_SISMEMBER, CMD_SMEMBERS, CMD_SMISMEMBER, CMD_SMOVE, CMD_SPOP, CMD_SRANDMEMBER, CMD_SREM,
   CMD_SSCAN, CMD_SUNION, CMD_SUNIONSTORE,
 } from "./table.gen";
-import { curDb } from "./context";
+import { curDb, closeForReplySize, roomFor } from "./context";
 import { argPtr, argLen, curArgc } from "../client";
 import {
-  replyInt, replyError, replyNull, replyBulk, replyBulkU64, replyArray, replySet,
+  replyInt, replyError, replyNull, replyBulk, replyBulkU64, replyArray, replySet, outMark,
 } from "../resp/writer";
 import {
   E_WRONGTYPE, E_SYNTAX, E_NOT_INTEGER, E_INVALID_CURSOR, E_SET_COUNT_POSITIVE, E_SET_RANDMEMBER_RANGE,
@@ -461,13 +461,14 @@ function srandmemberWithCount(): void {
 
   if (!uniq) {
     // Every member's reply takes at least 6 bytes ("$0\r\n\r\n"): a count
-    // past this can never fit the engine's largest output block, so fail
-    // now (the host drops the client, as for any reply over 1 GiB) rather
-    // than after writing a gigabyte.
-    if (count > <u64>(MAX_BLOCK / 6)) abort("reply exceeds the engine's largest output block");
+    // past what the engine's largest output block can hold closes the
+    // client now rather than after writing a gigabyte; bigger members are
+    // checked as they are written.
+    if (count > (<u64>MAX_BLOCK - <u64>outMark()) / 6) { closeForReplySize(); return; }
     replyArray(<i64>count);
     for (let k: u64 = 0; k < count; k++) {
       setLoad(e, setRandomPos(e));
+      if (!roomFor(<u64>elemLen + 32)) return;
       replyBulk(elemPtr, elemLen);
     }
     return;

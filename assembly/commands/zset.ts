@@ -19,7 +19,7 @@ import {
   CMD_ZREVRANGE, CMD_ZREVRANGEBYLEX, CMD_ZREVRANGEBYSCORE, CMD_ZREVRANK, CMD_ZSCAN, CMD_ZSCORE,
   CMD_ZUNION, CMD_ZUNIONSTORE,
 } from "./table.gen";
-import { curDb, cur, parseLongOrReply, parseLongOrReplyMsg, argInt } from "./context";
+import { curDb, cur, parseLongOrReply, parseLongOrReplyMsg, argInt, closeForReplySize, roomFor } from "./context";
 import { parseTimeoutOrReply, blockForKeys } from "./blocking";
 import { argPtr, argLen, curArgc, CF_UNBLOCK_TIMEOUT, CF_UNBLOCK_ERROR } from "../client";
 import {
@@ -930,12 +930,16 @@ function allPositions(e: usize, n: u32): usize {
   return a;
 }
 
-function emitRandomPos(e: usize, p: u32, withScores: bool): void {
+/** Writes one pick; false (and the client closing) when the reply has no room left for it. */
+function emitRandomPos(e: usize, p: u32, withScores: bool): bool {
+  zMemberAt(e, p);
+  if (!roomFor(<u64>zmLen + 64)) return false;
   if (withScores && proto == 3) replyArray(2);
   const score = withScores ? zScoreAt(e, p) : 0;
   zMemberAt(e, p);
   replyBulk(zmPtr, zmLen);
   if (withScores) replyScore(score);
+  return true;
 }
 
 /** A uniform random index below n (n may exceed 32 bits in principle). */
@@ -952,16 +956,21 @@ function zrandmemberWithCount(l: i64, withScores: bool): void {
   // Repeats allowed (or a single pick): each pick uniform over the set.
   if (!uniq || count == 1) {
     // Redis would go on writing 2^63 members; no reply block can hold even
-    // the smallest ones ("$0\r\n\r\n"), so refuse before writing: the host
-    // drops the asking client, as for any reply over 1 GiB.
-    if (count > <u64>(MAX_BLOCK / 6)) abort("reply exceeds the engine's largest output block");
+    // the smallest ones ("$0\r\n\r\n"), so the client is closed before
+    // writing, as Redis closes one past its output buffer limit; bigger
+    // members are checked as they are written.
+    if (count > (<u64>MAX_BLOCK - <u64>outMark()) / 6) { closeForReplySize(); return; }
     replyArray(withScores && proto == 2 ? <i64>(count * 2) : <i64>count);
     if (encOf(e) == ENC_LISTPACK || count > <u64>size) {
       const a = allPositions(e, size);
-      for (let i: u64 = 0; i < count; i++) emitRandomPos(e, load<u32>(a + (<usize>randomIndex(size) << 2)), withScores);
+      for (let i: u64 = 0; i < count; i++) {
+        if (!emitRandomPos(e, load<u32>(a + (<usize>randomIndex(size) << 2)), withScores)) break;
+      }
       memFree(a);
     } else {
-      for (let i: u64 = 0; i < count; i++) emitRandomPos(e, zAtRank(e, <i64>randomIndex(size)), withScores);
+      for (let i: u64 = 0; i < count; i++) {
+        if (!emitRandomPos(e, zAtRank(e, <i64>randomIndex(size)), withScores)) break;
+      }
     }
     return;
   }

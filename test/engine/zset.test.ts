@@ -5,6 +5,8 @@
 // the same ground against a live one, in both protocols.
 import { describe, it, expect } from 'vitest';
 import { TestEngine } from '../helpers/engine.js';
+import { ST_CLOSE } from '../../src/engine/engine.js';
+import { encodeCommand } from '../helpers/resp.js';
 import { Prng } from '../helpers/prng.js';
 import { ZSET_TABLES } from './zset.cases.js';
 
@@ -365,13 +367,21 @@ describe('ZRANDMEMBER picks uniformly', () => {
     }
   }
 
-  it('a negative count no reply block can hold fails at once', () => {
-    // Redis would try to send 2^63 members; the engine refuses before
-    // writing (the host drops that client, as for any reply over 1 GiB).
+  it('a negative count no reply block can hold closes the client', () => {
+    // Redis would try to send 2^63 members and close the client at its
+    // output buffer limit; the engine closes it without writing (the count
+    // alone is too big), or when the members written reach the limit.
     const t = new TestEngine({ debug: false });
     t.cmd('ZADD', 'z', '1', 'a');
-    expect(() => t.cmd('ZRANDMEMBER', 'z', '-9223372036854775807')).toThrow(/largest output block/);
-  });
+    t.cmd('ZADD', 'big', '1', 'm'.repeat(4096), '2', 'n'.repeat(4096));
+    for (const args of [['ZRANDMEMBER', 'z', '-9223372036854775807'], ['ZRANDMEMBER', 'big', '-1000000', 'WITHSCORES']]) {
+      const c = t.newClient();
+      const st = t.engine.feed(c, Buffer.concat([encodeCommand(args), encodeCommand(['PING'])]), t.now);
+      expect(st).toBe(ST_CLOSE);
+      expect(t.engine.takeOutput() ?? Buffer.alloc(0)).toEqual(Buffer.alloc(0));
+    }
+    expect(t.cmd('ZCARD', 'big')).toBe(2);
+  }, 60_000);
 
   it('a count past the size returns the whole set from the highest score', () => {
     for (const entries of [128, 0]) {
