@@ -213,6 +213,7 @@ export function clientQbufCap(id: u32): u32 { return clientQueryBufCap(clientGet
 
 export * from "./api";
 export * from "./memapi";
+export * from "./persistapi";
 
 import { argBaseNow } from "./client";
 /** Base address the handoffArgv offsets are relative to. */

@@ -6,7 +6,7 @@ import {
   CMD_COUNT, CMD_NAMES, CMD_ARITY, CMD_FLAGS, CMD_HOST, CMD_CONTAINER, F_NO_AUTH,
   F_WRITE, F_READONLY, F_MAY_REPLICATE, F_NO_MULTI, F_DENYOOM, CMD_EXEC, CMD_DISCARD, CMD_MULTI, CMD_WATCH,
   CMD_QUIT, CMD_RESET, CMD_PING, CMD_SUBSCRIBE, CMD_UNSUBSCRIBE, CMD_PSUBSCRIBE, CMD_PUNSUBSCRIBE,
-  CMD_SSUBSCRIBE, CMD_SUNSUBSCRIBE, F_ALLOW_BUSY,
+  CMD_SSUBSCRIBE, CMD_SUNSUBSCRIBE, F_ALLOW_BUSY, F_LOADING,
 } from "./table.gen";
 import {
   Client, CF_AUTHED, CF_MONITOR, CF_MULTI, CF_DIRTY_EXEC, CF_IN_EXEC, CF_PUBSUB, CF_SCRIPT, argPtr, argLen, curArgc,
@@ -229,6 +229,13 @@ export function setPauseMode(mode: i32): void { pauseMode = mode; }
 // lets other clients in): only ALLOW_BUSY commands run, the rest are
 // refused with BUSY, as Redis's processCommand does. Which error depends on
 // whether an EVAL or a function is running.
+// Loading an RDB file at startup: what Redis lets run while it loads
+// (commands flagged `loading`: INFO, PING, CONFIG...) runs, the rest is
+// refused with LOADING.
+let loadingMode = false;
+export function setLoadingMode(on: bool): void { loadingMode = on; }
+const E_LOADING = "LOADING Redis is loading the dataset in memory";
+
 export const BUSY_NONE: i32 = 0;
 export const BUSY_EVAL: i32 = 1;
 export const BUSY_FUNCTION: i32 = 2;
@@ -335,6 +342,11 @@ export function dispatch(c: Client): i32 {
   if (memUsed() >= heapWatch && (c.flags & CF_IN_EXEC) == 0 && heapRefusesCommand(c, id)) {
     statRejected[id]++;
     replyError(E_OOM_HEAP);
+    return refused(c);
+  }
+  if (loadingMode && (CMD_FLAGS[id] & F_LOADING) == 0) {
+    statRejected[id]++;
+    replyError(E_LOADING);
     return refused(c);
   }
   if (busyMode != BUSY_NONE && (c.flags & CF_SCRIPT) == 0 && (CMD_FLAGS[id] & F_ALLOW_BUSY) == 0) {

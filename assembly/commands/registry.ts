@@ -10,6 +10,7 @@ import { register as registerHash } from "./hash";
 import { register as registerZset } from "./zset";
 import { register as registerSort } from "./sort";
 import { register as registerMemory } from "./memory";
+import { register as registerDump } from "./dump";
 
 export function registerAll(): void {
   registerString();
@@ -23,4 +24,5 @@ export function registerAll(): void {
   registerZset();
   registerSort();
   registerMemory();
+  registerDump();
 }

@@ -35,6 +35,11 @@ export const POLICY_VOLATILE_TTL: i32 = 7;
 /** 0: no limit. */
 export let maxmemory: u64 = 0;
 let policy: i32 = POLICY_NOEVICTION;
+
+/** Whether the policy evicts by LRU (RDB files then record each key's idle time). */
+export function evictPolicyIsLru(): bool {
+  return policy == POLICY_ALLKEYS_LRU || policy == POLICY_VOLATILE_LRU;
+}
 let samples: i32 = 5;
 /** Bytes the host holds on the engine's behalf (client output not yet sent). */
 let hostBytes: u64 = 0;

@@ -33,6 +33,11 @@ export function setLfu(on: bool, logFactor: u32, decayTime: u32): void {
   return <u32>(nowMs / 60000) & 0xFFFF;
 }
 
+/** An LFU stamp for a counter restored from a file or payload: now, with `counter`. */
+export function lfuStamp(counter: u32): u32 {
+  return (lfuTimeMinutes() << 8) | (counter & 0xFF);
+}
+
 export function lruInit(e: usize): void {
   store<u32>(e, lfuMode ? (lfuTimeMinutes() << 8) | LFU_INIT_VAL : lruClock(), E_LRU);
 }

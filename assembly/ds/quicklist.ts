@@ -198,11 +198,9 @@ function sizeMeetsLevel(sz: u64, fill: i32): bool {
 /** Whether an element of `len` bytes may join node `n` (Redis's _quicklistNodeAllowInsert). */
 function allowInsert(n: usize, fill: i32, len: usize): bool {
   if (n == 0) return false;
-  // Redis's estimate of the entry's overhead (kept from the ziplist days):
+  // Redis 7.0's estimate of what the entry adds (SIZE_ESTIMATE_OVERHEAD):
   // it overestimates, so a node stays under its limit.
-  let overhead: u64 = len < 254 ? 1 : 5;
-  overhead += len < 64 ? 1 : len < 16384 ? 2 : 5;
-  const newSz = <u64>lpBytes(nodeLp(n)) + <u64>len + overhead;
+  const newSz = <u64>lpBytes(nodeLp(n)) + <u64>len + 8;
   if (sizeMeetsLevel(newSz, fill)) return true;
   if (newSz > SIZE_SAFETY_LIMIT) return false;
   return <i32>nodeCount(n) < fill;

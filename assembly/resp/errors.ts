@@ -159,3 +159,11 @@ export const E_PUBSUB_CONTEXT_AFTER = "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE
 // while a script runs past busy-reply-threshold.
 export const E_BUSY_EVAL = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
 export const E_BUSY_FUNCTION = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+
+// ---- persistence
+export const E_BUSYKEY = "BUSYKEY Target key name already exists.";
+export const E_RESTORE_TTL = "ERR Invalid TTL value, must be >= 0";
+export const E_RESTORE_IDLETIME = "ERR Invalid IDLETIME value, must be >= 0";
+export const E_RESTORE_FREQ = "ERR Invalid FREQ value, must be >= 0 and <= 255";
+export const E_DUMP_PAYLOAD = "ERR DUMP payload version or checksum are wrong";
+export const E_BAD_DATA_FORMAT = "ERR Bad data format";

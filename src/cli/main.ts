@@ -154,12 +154,37 @@ export async function main(argv: string[]): Promise<void> {
   const port = await server.listen();
   const pidfile = config.get('pidfile');
   if (pidfile) writeFileSync(pidfile, `${process.pid}\n`);
+  // As Redis: connections are accepted while the RDB file loads; they get
+  // -LOADING for what cannot run yet.
+  try {
+    const loaded = await server.rdb.loadFileIfExists();
+    if (loaded) {
+      log('notice', `Done loading RDB, keys loaded: ${loaded.keys}, keys expired: ${loaded.expired}.`);
+      log('notice', `DB loaded from disk: ${(loaded.ms / 1000).toFixed(3)} seconds`);
+    }
+  } catch (err: any) {
+    log('warning', `Fatal error loading the DB (${config.get('dbfilename')}): ${err?.message ?? err}. Exiting.`);
+    process.exit(1);
+  }
   log('notice', `Vermilion ${VERSION} (Redis ${REDIS_VERSION} compatible) ready to accept connections on port ${port}`);
   server.onShutdown = () => {
     if (pidfile) { try { unlinkSync(pidfile); } catch { /* already gone */ } }
     process.exit(0);
   };
-  const stop = () => { server.shutdown(); };
+  // SIGTERM/SIGINT save first when save points are configured, as Redis
+  // does; if the save fails the server stays up (and says so).
+  const stop = () => {
+    if (server.rdb.hasSavePoints()) {
+      log('notice', 'Saving the final RDB snapshot before exiting.');
+      try {
+        server.rdb.saveSync();
+      } catch {
+        log('warning', 'Error trying to save the DB, can\'t exit.');
+        return;
+      }
+    }
+    server.shutdown();
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

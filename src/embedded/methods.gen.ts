@@ -2,12 +2,13 @@
 import type { Arg } from './resp.js';
 
 /** Every top-level command, lowercase: the embedded API has a method for each. */
-export const METHOD_NAMES = ["append","auth","bitcount","bitfield","bitfield_ro","bitop","bitpos","blmove","blmpop","blpop","brpop","brpoplpush","bzmpop","bzpopmax","bzpopmin","client","command","config","copy","dbsize","debug","decr","decrby","del","discard","echo","eval","evalsha","evalsha_ro","eval_ro","exec","exists","expire","expireat","expiretime","fcall","fcall_ro","flushall","flushdb","function","get","getbit","getdel","getex","getrange","getset","hdel","hello","hexists","hget","hgetall","hincrby","hincrbyfloat","hkeys","hlen","hmget","hmset","hrandfield","hscan","hset","hsetnx","hstrlen","hvals","incr","incrby","incrbyfloat","info","keys","latency","lcs","lindex","linsert","llen","lmove","lmpop","lpop","lpos","lpush","lpushx","lrange","lrem","lset","ltrim","memory","mget","monitor","move","mset","msetnx","multi","object","persist","pexpire","pexpireat","pexpiretime","ping","psetex","psubscribe","pttl","publish","pubsub","punsubscribe","quit","randomkey","rename","renamenx","reset","rpop","rpoplpush","rpush","rpushx","sadd","scan","scard","script","sdiff","sdiffstore","select","set","setbit","setex","setnx","setrange","shutdown","sinter","sintercard","sinterstore","sismember","slowlog","smembers","smismember","smove","sort","sort_ro","spop","spublish","srandmember","srem","sscan","ssubscribe","strlen","subscribe","substr","sunion","sunionstore","sunsubscribe","swapdb","time","touch","ttl","type","unlink","unsubscribe","unwatch","watch","zadd","zcard","zcount","zdiff","zdiffstore","zincrby","zinter","zintercard","zinterstore","zlexcount","zmpop","zmscore","zpopmax","zpopmin","zrandmember","zrange","zrangebylex","zrangebyscore","zrangestore","zrank","zrem","zremrangebylex","zremrangebyrank","zremrangebyscore","zrevrange","zrevrangebylex","zrevrangebyscore","zrevrank","zscan","zscore","zunion","zunionstore"] as const;
+export const METHOD_NAMES = ["append","auth","bgsave","bitcount","bitfield","bitfield_ro","bitop","bitpos","blmove","blmpop","blpop","brpop","brpoplpush","bzmpop","bzpopmax","bzpopmin","client","command","config","copy","dbsize","debug","decr","decrby","del","discard","dump","echo","eval","evalsha","evalsha_ro","eval_ro","exec","exists","expire","expireat","expiretime","fcall","fcall_ro","flushall","flushdb","function","get","getbit","getdel","getex","getrange","getset","hdel","hello","hexists","hget","hgetall","hincrby","hincrbyfloat","hkeys","hlen","hmget","hmset","hrandfield","hscan","hset","hsetnx","hstrlen","hvals","incr","incrby","incrbyfloat","info","keys","lastsave","latency","lcs","lindex","linsert","llen","lmove","lmpop","lpop","lpos","lpush","lpushx","lrange","lrem","lset","ltrim","memory","mget","monitor","move","mset","msetnx","multi","object","persist","pexpire","pexpireat","pexpiretime","ping","psetex","psubscribe","pttl","publish","pubsub","punsubscribe","quit","randomkey","rename","renamenx","reset","restore","rpop","rpoplpush","rpush","rpushx","sadd","save","scan","scard","script","sdiff","sdiffstore","select","set","setbit","setex","setnx","setrange","shutdown","sinter","sintercard","sinterstore","sismember","slowlog","smembers","smismember","smove","sort","sort_ro","spop","spublish","srandmember","srem","sscan","ssubscribe","strlen","subscribe","substr","sunion","sunionstore","sunsubscribe","swapdb","time","touch","ttl","type","unlink","unsubscribe","unwatch","watch","zadd","zcard","zcount","zdiff","zdiffstore","zincrby","zinter","zintercard","zinterstore","zlexcount","zmpop","zmscore","zpopmax","zpopmin","zrandmember","zrange","zrangebylex","zrangebyscore","zrangestore","zrank","zrem","zremrangebylex","zremrangebyrank","zremrangebyscore","zrevrange","zrevrangebylex","zrevrangebyscore","zrevrank","zscan","zscore","zunion","zunionstore"] as const;
 
 /** Each command's (and subcommand's, "config get") argument syntax, as redis-cli shows hints. */
 export const SYNTAX: Record<string, string> = {
  "append": "key value",
  "auth": "[username] password",
+ "bgsave": "[SCHEDULE]",
  "bitcount": "key [start end [BYTE|BIT]]",
  "bitfield": "key [GET encoding offset|[OVERFLOW WRAP|SAT|FAIL] SET encoding offset value|INCRBY encoding offset increment [GET encoding offset|[OVERFLOW WRAP|SAT|FAIL] SET encoding offset value|INCRBY encoding offset increment ...]]",
  "bitfield_ro": "key [GET encoding offset [GET encoding offset ...]]",
@@ -56,6 +57,7 @@ export const SYNTAX: Record<string, string> = {
  "decrby": "key decrement",
  "del": "key [key ...]",
  "discard": "",
+ "dump": "key",
  "echo": "message",
  "eval": "script numkeys [key [key ...]] [arg [arg ...]]",
  "evalsha": "sha1 numkeys [key [key ...]] [arg [arg ...]]",
@@ -108,6 +110,7 @@ export const SYNTAX: Record<string, string> = {
  "incrbyfloat": "key increment",
  "info": "[section [section ...]]",
  "keys": "pattern",
+ "lastsave": "",
  "latency": "",
  "latency doctor": "",
  "latency graph": "event",
@@ -172,11 +175,13 @@ export const SYNTAX: Record<string, string> = {
  "rename": "key newkey",
  "renamenx": "key newkey",
  "reset": "",
+ "restore": "key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]",
  "rpop": "key [count]",
  "rpoplpush": "source destination",
  "rpush": "key element [element ...]",
  "rpushx": "key element [element ...]",
  "sadd": "key member [member ...]",
+ "save": "",
  "scan": "cursor [MATCH pattern] [COUNT count] [TYPE type]",
  "scard": "key",
  "script": "",
@@ -269,6 +274,8 @@ export interface CommandMethods<R> {
   append(...args: Arg[]): R;
   /** Authenticates the connection. `AUTH [username] password` */
   auth(...args: Arg[]): R;
+  /** . `BGSAVE [SCHEDULE]` */
+  bgsave(...args: Arg[]): R;
   /** Counts the bits set to 1 in a string. `BITCOUNT key [start end [BYTE|BIT]]` */
   bitcount(...args: Arg[]): R;
   /** Runs integer reads, writes and increments on arbitrary bit fields of a string. `BITFIELD key [GET encoding offset|[OVERFLOW WRAP|SAT|FAIL] SET encoding offset value|INCRBY encoding offset increment [GET encoding offset|[OVERFLOW WRAP|SAT|FAIL] SET encoding offset value|INCRBY encoding offset increment ...]]` */
@@ -315,6 +322,8 @@ export interface CommandMethods<R> {
   del(...args: Arg[]): R;
   /** Drops the commands queued since MULTI. `DISCARD` */
   discard(...args: Arg[]): R;
+  /** . `DUMP key` */
+  dump(...args: Arg[]): R;
   /** Returns its argument. `ECHO message` */
   echo(...args: Arg[]): R;
   /** Runs a Lua script on the server, caching it by its SHA1 digest. `EVAL script numkeys [key [key ...]] [arg [arg ...]]` */
@@ -401,6 +410,8 @@ export interface CommandMethods<R> {
   info(...args: Arg[]): R;
   /** Returns every key matching a glob pattern. `KEYS pattern` */
   keys(...args: Arg[]): R;
+  /** . `LASTSAVE` */
+  lastsave(...args: Arg[]): R;
   /** Container for the latency monitor commands. `LATENCY DOCTOR|GRAPH|HELP|HISTOGRAM|HISTORY|LATEST|RESET ...` */
   latency(...args: Arg[]): R;
   /** Finds the longest common subsequence of two strings. `LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN]` */
@@ -479,6 +490,8 @@ export interface CommandMethods<R> {
   renamenx(...args: Arg[]): R;
   /** Returns the connection to its initial state. `RESET` */
   reset(...args: Arg[]): R;
+  /** . `RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]` */
+  restore(...args: Arg[]): R;
   /** Removes and returns the last elements of a list. `RPOP key [count]` */
   rpop(...args: Arg[]): R;
   /** Pops the last element of a list, pushes it to the head of another and returns it. `RPOPLPUSH source destination` */
@@ -489,6 +502,8 @@ export interface CommandMethods<R> {
   rpushx(...args: Arg[]): R;
   /** Adds members to a set, creating it when missing. `SADD key member [member ...]` */
   sadd(...args: Arg[]): R;
+  /** . `SAVE` */
+  save(...args: Arg[]): R;
   /** Iterates over the keys of the database with a cursor. `SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]` */
   scan(...args: Arg[]): R;
   /** Returns the number of members of a set. `SCARD key` */

@@ -77,6 +77,30 @@ export interface EngineExports {
   readyPtr(): number;
   readyLen(): number;
   readyClear(): void;
+  // RDB (assembly/persistapi.ts).
+  rdbSaveBegin(ctimeSec: number, usedMem: number, flags: number): void;
+  rdbSaveRaw(p: number, n: number): void;
+  rdbSaveStep(limit: number): number;
+  rdbOutPtr(): number;
+  rdbOutLen(): number;
+  rdbOutTaken(): void;
+  rdbOutRelease(): void;
+  rdbSavedKeys(): number;
+  rdbSkippedKeys(): number;
+  rdbLoadBegin(nowMs: number, flags: number): void;
+  rdbLoadFeed(p: number, n: number, final: number): number;
+  rdbLoadDone(): number;
+  rdbLoadedKeys(): number;
+  rdbExpiredOnLoad(): number;
+  rdbEmptyOnLoad(): number;
+  rdbFunctionsPtr(): number;
+  rdbFunctionsLen(): number;
+  rdbErrorPtr(): number;
+  rdbErrorLen(): number;
+  rdbAlloc(n: number): number;
+  rdbFree(p: number): void;
+  setRdbCompression(on: number): void;
+  setLoading(on: number): void;
   setEncodingLimits(listSize: number, listDepth: number, hashEntries: number, hashValue: number,
     setIntset: number, zsetEntries: number, zsetValue: number): void;
   execute(id: number, n: number, nowMs: number): number;

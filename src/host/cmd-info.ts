@@ -212,15 +212,19 @@ function memorySection(srv: HostServer): Fields {
 }
 
 function persistenceSection(srv: HostServer): Fields {
+  const rdb = srv.rdb;
+  const now = Date.now();
   return [
-    ['loading', 0], ['async_loading', 0], ['current_cow_peak', 0], ['current_cow_size', 0],
+    ['loading', rdb.loading ? 1 : 0], ['async_loading', 0], ['current_cow_peak', 0], ['current_cow_size', 0],
     ['current_cow_size_age', 0], ['current_fork_perc', '0.00'], ['current_save_keys_processed', 0],
     ['current_save_keys_total', 0],
-    ['rdb_changes_since_last_save', srv.engine.x.dirtyCount()],
-    ['rdb_bgsave_in_progress', 0],
-    ['rdb_last_save_time', Math.floor(srv.startedAt / 1000)],
-    ['rdb_last_bgsave_status', 'ok'], ['rdb_last_bgsave_time_sec', -1], ['rdb_current_bgsave_time_sec', -1],
-    ['rdb_saves', 0], ['rdb_last_cow_size', 0], ['rdb_last_load_keys_expired', 0], ['rdb_last_load_keys_loaded', 0],
+    ['rdb_changes_since_last_save', rdb.changesSinceSave()],
+    ['rdb_bgsave_in_progress', rdb.bgsaveInProgress ? 1 : 0],
+    ['rdb_last_save_time', rdb.lastSave],
+    ['rdb_last_bgsave_status', rdb.lastBgsaveOk ? 'ok' : 'err'], ['rdb_last_bgsave_time_sec', rdb.lastBgsaveSec],
+    ['rdb_current_bgsave_time_sec', rdb.bgsaveInProgress ? Math.floor((now - rdb.bgsaveStartedAt) / 1000) : -1],
+    ['rdb_saves', rdb.saves], ['rdb_last_cow_size', 0],
+    ['rdb_last_load_keys_expired', rdb.lastLoadExpired], ['rdb_last_load_keys_loaded', rdb.lastLoadKeys],
     ['aof_enabled', configOr(srv, 'appendonly', 'no') === 'yes' ? 1 : 0],
     ['aof_rewrite_in_progress', 0], ['aof_rewrite_scheduled', 0], ['aof_last_rewrite_time_sec', -1],
     ['aof_current_rewrite_time_sec', -1], ['aof_last_bgrewrite_status', 'ok'], ['aof_rewrites', 0],

@@ -6,6 +6,7 @@ import { DebugObject } from '../engine/engine.js';
 import { replyHelp, subcommandSyntaxError } from './cmd-client.js';
 import { E_BUSY_EVAL, E_BUSY_FUNCTION } from './scripting/flags.js';
 import { clockMicros } from './clock.js';
+import { debugReload } from './cmd-persist.js';
 
 const E_SYNTAX = 'ERR syntax error';
 const E_NO_SUCH_KEY = 'ERR no such key';
@@ -30,7 +31,7 @@ function cmdTime(srv: HostServer, _c: HostClient, _args: Buffer[], r: Reply): vo
 // SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT] — no reply: the server stops
 // and every connection closes. ABORT only cancels a shutdown that waits for
 // replicas, which never happens without replication, so it always errors.
-// SAVE has nothing to write while there is no persistence.
+// SAVE (or save points without NOSAVE) writes dump.rdb first.
 function cmdShutdown(srv: HostServer, _c: HostClient, args: Buffer[], r: Reply): void {
   let save = false, nosave = false, other = false, abort = false;
   for (let i = 1; i < args.length; i++) {
@@ -48,6 +49,18 @@ function cmdShutdown(srv: HostServer, _c: HostClient, args: Buffer[], r: Reply):
   if (script && !nosave) {
     r.error(script.call.kind === 'eval' ? E_BUSY_EVAL : E_BUSY_FUNCTION);
     return;
+  }
+  // A save first when asked, or when save points are configured (Redis's
+  // prepareForShutdown); if it fails the server stays up.
+  if (!nosave && (save || srv.rdb.hasSavePoints())) {
+    srv.log('notice', 'Saving the final RDB snapshot before exiting.');
+    try {
+      srv.rdb.saveSync();
+    } catch {
+      srv.log('warning', 'Error trying to save the DB, can\'t exit.');
+      r.error('ERR Errors trying to SHUTDOWN. Check logs.');
+      return;
+    }
   }
   srv.shutdown();
 }
@@ -326,6 +339,8 @@ function cmdDebug(srv: HostServer, c: HostClient, args: Buffer[], r: Reply): voi
     r.error(args[2].toString('latin1'));
   } else if (sub === 'protocol' && argc === 3) {
     debugProtocol(args[2].toString('latin1').toLowerCase(), r);
+  } else if (sub === 'reload') {
+    debugReload(srv, args, r);
   } else {
     subcommandSyntaxError(r, 'DEBUG', args[1]);
   }

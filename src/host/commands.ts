@@ -10,6 +10,7 @@ import { register as latency } from './cmd-latency.js';
 import { register as pubsub } from './cmd-pubsub.js';
 import { register as memory } from './cmd-memory.js';
 import { register as scripting } from './cmd-scripting.js';
+import { register as persist } from './cmd-persist.js';
 
 let done = false;
 export function registerHostCommands(): void {
@@ -26,4 +27,5 @@ export function registerHostCommands(): void {
   pubsub();
   memory();
   scripting();
+  persist();
 }

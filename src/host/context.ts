@@ -4,6 +4,7 @@ import type { Engine } from '../engine/engine.js';
 import type { Config } from './config.js';
 import type { Reply } from './reply.js';
 import type { BlockState } from './blocking.js';
+import type { RdbState } from '../persistence/rdb.js';
 import type { Scripting } from './scripting/index.js';
 import type { ClientSubs, PubSub } from './pubsub.js';
 import type { Clock } from './clock.js';
@@ -140,6 +141,8 @@ export interface HostServer {
   deferReply?(c: HostClient): ((r: Reply) => void) | null;
   /** EVAL, FUNCTION and their state; null until the Lua VM has loaded, and where there is none (embedded). */
   scripting: Scripting | null;
+  /** RDB snapshots: SAVE, BGSAVE, save points, loading (src/persistence/rdb.ts). */
+  rdb: RdbState;
   /** Resolves when scripting is ready; null where the host has no Lua (the embedded store). */
   scriptingReady: Promise<Scripting> | null;
   /**

@@ -18,6 +18,7 @@ import { Config } from './config.js';
 import { Reply } from './reply.js';
 import { ClientSocket, HostClient, HostServer, ServerStats, PendingReply, hostHandler } from './context.js';
 import type { Scripting } from './scripting/index.js';
+import { RdbState } from '../persistence/rdb.js';
 import { registerHostCommands } from './commands.js';
 import { Cron } from './cron.js';
 import { MonitorFeed } from './monitor.js';
@@ -78,6 +79,7 @@ export abstract class HostCore implements HostServer {
   private servingReady = false;
   private pauseTimer: unknown = null;
   scripting: Scripting | null = null;
+  rdb: RdbState;
   scriptingReady: Promise<Scripting> | null = null;
   /** Work put off while a script is suspended, which must look atomic: blocked clients' wake-ups. */
   private afterScript: (() => void)[] = [];
@@ -97,6 +99,7 @@ export abstract class HostCore implements HostServer {
       pausedUntil: 0, pauseWritesOnly: false,
     };
     registerHostCommands();
+    this.rdb = new RdbState(this);
     this.applyEngineConfig();
     this.warnAboutCeiling();
     this.config.onChange(() => this.applyEngineConfig());
@@ -127,6 +130,7 @@ export abstract class HostCore implements HostServer {
       this.log('warning', 'WARNING: the new maxmemory value set via CONFIG SET is smaller than the current memory usage and no key can be evicted');
     }
     this.publishKeyspaceEvents();
+    x.setRdbCompression(this.config.getBool('rdbcompression') ? 1 : 0);
     const n = (name: string) => this.config.getInt(name);
     x.setEncodingLimits(n('list-max-listpack-size'), n('list-compress-depth'),
       n('hash-max-listpack-entries'), n('hash-max-listpack-value'), n('set-max-intset-entries'),

@@ -67,6 +67,8 @@ export class Server extends HostCore {
     // The Lua VM loads asynchronously; listen() waits for it, and a script
     // command that comes earlier waits for it too (cmd-scripting.ts).
     this.attachScripting(Scripting.create(this));
+    // Save points (`save <seconds> <changes>`): the server's own dump.rdb.
+    this.cron.onTick = () => this.rdb.cron();
   }
 
   async listen(port = this.config.getInt('port'), hosts?: string[]): Promise<number> {

@@ -298,6 +298,12 @@ export class FunctionLibraries {
     return true;
   }
 
+  /** Loads a library's code as an RDB file's FUNCTION2 record does; the error text, or null. */
+  loadCode(code: Buffer): string | null {
+    const res = this.create(code, false, this.current);
+    return 'error' in res ? res.error : null;
+  }
+
   /** FUNCTION DELETE library-name. */
   delete(name: Buffer, r: Reply): boolean {
     const lib = this.current.libraries.get(name.toString('latin1'));

@@ -1,0 +1,52 @@
+// The RDB boundary (persist/rdb.ts) as the host calls it: saving in steps
+// into an output buffer the host drains, loading from chunks of the file,
+// and the counters the host logs. Times cross as f64 (no BigInt in JS).
+
+import {
+  rdbSaveBegin as saveBegin, rdbSaveRaw as saveRaw, rdbSaveStep as saveStep, rdbOutPtr as outPtr,
+  rdbOutLen as outLen, rdbOutTaken as outTaken, rdbOutRelease as outRelease, savedKeys, skippedKeys,
+  rdbLoadBegin as loadBegin, rdbLoadFeed as loadFeed, rdbLoadDone as loadDone, rdbErrorText,
+  rdbFunctionsPtr as functionsPtr, rdbFunctionsLen as functionsLen, loadedKeys, expiredOnLoad, emptyOnLoad,
+  setRdbCompression as setCompression,
+} from "./persist/rdb";
+import { memAlloc } from "./ds/mem";
+import { setLoadingMode } from "./commands/dispatch";
+
+/** Startup loading: commands without the `loading` flag answer LOADING. */
+export function setLoading(on: bool): void { setLoadingMode(on); }
+
+export function rdbSaveBegin(ctimeSec: f64, usedMem: f64, flags: u32): void { saveBegin(<i64>ctimeSec, <u64>usedMem, flags); }
+export function rdbSaveRaw(p: usize, n: usize): void { saveRaw(p, n); }
+export function rdbSaveStep(limit: u32): i32 { return saveStep(limit); }
+export function rdbOutPtr(): usize { return outPtr(); }
+export function rdbOutLen(): usize { return outLen(); }
+export function rdbOutTaken(): void { outTaken(); }
+export function rdbOutRelease(): void { outRelease(); }
+export function rdbSavedKeys(): f64 { return <f64>savedKeys; }
+export function rdbSkippedKeys(): f64 { return <f64>skippedKeys; }
+
+export function rdbLoadBegin(nowMs: f64, flags: u32): void { loadBegin(<i64>nowMs, flags); }
+export function rdbLoadFeed(p: usize, n: usize, final: bool): i32 { return loadFeed(p, n, final); }
+export function rdbLoadDone(): bool { return loadDone(); }
+export function rdbLoadedKeys(): f64 { return <f64>loadedKeys; }
+export function rdbExpiredOnLoad(): f64 { return <f64>expiredOnLoad; }
+export function rdbEmptyOnLoad(): f64 { return <f64>emptyOnLoad; }
+export function rdbFunctionsPtr(): usize { return functionsPtr(); }
+export function rdbFunctionsLen(): usize { return functionsLen(); }
+export function setRdbCompression(on: bool): void { setCompression(on); }
+
+// The error text as latin1 bytes in a scratch block (ptr, then length at rdbErrorLen).
+let errBuf: usize = 0;
+let errLen: usize = 0;
+export function rdbErrorPtr(): usize {
+  const s = rdbErrorText;
+  errLen = <usize>s.length;
+  errBuf = memAlloc(errLen + 1);
+  for (let i = 0; i < s.length; i++) store<u8>(errBuf + i, <u8>s.charCodeAt(i));
+  return errBuf;
+}
+export function rdbErrorLen(): usize { return errLen; }
+
+/** A host-owned scratch block in engine memory (the loader's input window). */
+export function rdbAlloc(n: usize): usize { return memAlloc(n); }
+export { memFree as rdbFree } from "./ds/mem";

@@ -1,0 +1,89 @@
+// SAVE, BGSAVE and LASTSAVE: the RDB snapshot commands (src/persistence/rdb.ts
+// does the work), and DEBUG RELOAD's save-flush-load.
+import { registerHost, HostServer, HostClient } from './context.js';
+import { Reply } from './reply.js';
+import { CMD_SAVE, CMD_BGSAVE, CMD_LASTSAVE } from '../engine/commands.gen.js';
+import { CF_IN_EXEC } from '../engine/engine.js';
+
+const E_BGSAVE_RUNNING = 'ERR Background save already in progress';
+const E_SYNTAX = 'ERR syntax error';
+
+// SAVE — OK once dump.rdb is written (clients wait meanwhile).
+function cmdSave(srv: HostServer, _c: HostClient, _args: Buffer[], r: Reply): void {
+  if (srv.rdb.bgsaveInProgress) { r.error(E_BGSAVE_RUNNING); return; }
+  try {
+    srv.rdb.saveSync();
+    r.ok();
+  } catch {
+    r.error('ERR');
+  }
+}
+
+// BGSAVE [SCHEDULE] — "Background saving started": the point-in-time copy
+// is taken now, the file is written in the background.
+function cmdBgsave(srv: HostServer, c: HostClient, args: Buffer[], r: Reply): void {
+  let schedule = false;
+  if (args.length > 1) {
+    if (args.length === 2 && args[1].toString('latin1').toLowerCase() === 'schedule') schedule = true;
+    else { r.error(E_SYNTAX); return; }
+  }
+  const rdb = srv.rdb;
+  if (rdb.bgsaveInProgress) {
+    if (schedule) {
+      rdb.schedule();
+      r.simple('Background saving scheduled');
+    } else {
+      r.error(E_BGSAVE_RUNNING);
+    }
+    return;
+  }
+  // Inside a transaction Redis defers the save to after it (server.in_exec).
+  if ((srv.engine.x.clientFlags(c.slot) & CF_IN_EXEC) !== 0) {
+    rdb.schedule();
+    r.simple('Background saving scheduled');
+    return;
+  }
+  rdb.bgsave();
+  r.simple('Background saving started');
+}
+
+// LASTSAVE — unix time of the last successful save.
+function cmdLastsave(srv: HostServer, _c: HostClient, _args: Buffer[], r: Reply): void {
+  r.int(srv.rdb.lastSave);
+}
+
+/** DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty the keyspace, load the file back. */
+export function debugReload(srv: HostServer, args: Buffer[], r: Reply): void {
+  let flush = true, save = true, merge = false;
+  for (let i = 2; i < args.length; i++) {
+    const opt = args[i].toString('latin1').toLowerCase();
+    if (opt === 'merge') merge = true;
+    else if (opt === 'noflush') flush = false;
+    else if (opt === 'nosave') save = false;
+    else { r.error('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.'); return; }
+  }
+  void merge;
+  const rdb = srv.rdb;
+  try {
+    if (save) rdb.saveSync();
+  } catch {
+    r.error('ERR Error trying to save the DB.');
+    return;
+  }
+  if (flush) srv.engine.x.flushAllDbs();
+  try {
+    rdb.loadFileSync(rdb.filePath());
+  } catch (err: any) {
+    r.error(`ERR Error trying to load the RDB dump, check server logs.`);
+    srv.log('warning', `DEBUG RELOAD: ${err?.message ?? err}`);
+    return;
+  }
+  srv.log('notice', 'DB reloaded by DEBUG RELOAD');
+  r.ok();
+}
+
+export function register(): void {
+  registerHost(CMD_SAVE, cmdSave);
+  registerHost(CMD_BGSAVE, cmdBgsave);
+  registerHost(CMD_LASTSAVE, cmdLastsave);
+}

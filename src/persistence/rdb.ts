@@ -1,0 +1,471 @@
+// RDB snapshots on the host side: the engine serializes and loads (the
+// RDB boundary in assembly/persistapi.ts); this module moves the bytes to and
+// from files as Redis does, and keeps what INFO persistence, LASTSAVE and
+// the save points need.
+//
+//   SAVE          serializes and writes temp-<pid>.rdb, fsyncs it, renames it
+//                 over dbfilename and fsyncs the directory: a crash at any
+//                 moment leaves the old file or the new one, never half of one.
+//   BGSAVE        serializes at once (the point-in-time copy; clients wait
+//                 while it runs, see `lastBgsavePauseMs`), then writes the
+//                 file off the event loop's critical path with async I/O.
+//   load          at startup and DEBUG RELOAD: the file is fed to the engine
+//                 in chunks, with progress lines for big files.
+import type { HostServer } from '../host/context.js';
+import { nodeFs, nodePath, pid } from '../host/platform.js';
+
+/** Output handed to the host per serializer step. */
+const STEP_BYTES = 4 << 20;
+/** Input window the loader starts with (grown for a record that does not fit). */
+const LOAD_WINDOW = 4 << 20;
+const RDB_COMPRESS = 1;
+const RDB_CHECKSUM = 2;
+const RDB_AOF_BASE = 4;
+const LOAD_CHECKSUM = 1;
+
+export class RdbError extends Error {}
+
+export interface LoadResult {
+  keys: number;
+  expired: number;
+  empty: number;
+  ms: number;
+}
+
+/** A dataset serialized: the file's bytes in chunks, and how many keys went in. */
+export interface Snapshot {
+  chunks: Buffer[];
+  bytes: number;
+  keys: number;
+  skipped: number;
+}
+
+export class RdbState {
+  /** Unix seconds of the last successful save (LASTSAVE); the start time until one happens. */
+  lastSave: number;
+  /** The engine's dirty counter at the last save (or load). */
+  dirtyAtSave = 0;
+  lastBgsaveOk = true;
+  lastBgsaveSec = -1;
+  bgsaveStartedAt = 0;
+  bgsaveInProgress = false;
+  bgsaveScheduled = false;
+  /** The longest time clients waited while a BGSAVE took its point-in-time copy. */
+  lastBgsavePauseMs = 0;
+  saves = 0;
+  loading = false;
+  lastLoadKeys = 0;
+  lastLoadExpired = 0;
+  /** The last failed save's reason (stop-writes-on-bgsave-error). */
+  lastError = '';
+  private lastSaveAttempt = 0;
+
+  constructor(private readonly srv: HostServer) {
+    this.lastSave = Math.floor(srv.startedAt / 1000);
+  }
+
+  changesSinceSave(): number {
+    return this.srv.engine.x.dirtyCount() - this.dirtyAtSave;
+  }
+
+  filePath(): string { return this.path(); }
+
+  private path(): string {
+    const file = this.srv.config.get('dbfilename');
+    return nodePath ? nodePath.resolve(this.srv.config.get('dir'), file) : file;
+  }
+
+  // ---- serializing ------------------------------------------------------------------
+
+  /** The whole dataset as RDB bytes, now (nothing else runs meanwhile). */
+  serialize(opts: { aofBase?: boolean } = {}): Snapshot {
+    const srv = this.srv;
+    const engine = srv.engine;
+    const x = engine.x;
+    const compress = srv.config.getBool('rdbcompression');
+    const flags = (compress ? RDB_COMPRESS : 0) | (srv.config.getBool('rdbchecksum') ? RDB_CHECKSUM : 0) |
+      (opts.aofBase ? RDB_AOF_BASE : 0);
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    const take = () => {
+      const p = x.rdbOutPtr() >>> 0;
+      const n = x.rdbOutLen() >>> 0;
+      if (n > 0) {
+        chunks.push(Buffer.from(engine.bytes().subarray(p, p + n)));
+        bytes += n;
+      }
+      x.rdbOutTaken();
+    };
+    try {
+      x.rdbSaveBegin(Math.floor(srv.clock.now() / 1000), x.usedMemory(), flags);
+      const fns = srv.scripting?.functions.dump(compress);
+      // The FUNCTION2 records: FUNCTION DUMP's payload without its footer.
+      if (fns && fns.length > 10) this.withEngineCopy(fns.subarray(0, fns.length - 10), (p, n) => x.rdbSaveRaw(p, n));
+      for (;;) {
+        const more = x.rdbSaveStep(STEP_BYTES);
+        take();
+        if (!more) break;
+      }
+    } finally {
+      x.rdbOutRelease();
+    }
+    return { chunks, bytes, keys: x.rdbSavedKeys(), skipped: x.rdbSkippedKeys() };
+  }
+
+  private withEngineCopy(data: Uint8Array, fn: (p: number, n: number) => void): void {
+    const x = this.srv.engine.x;
+    const p = x.rdbAlloc(data.length) >>> 0;
+    try {
+      this.srv.engine.bytes().set(data, p);
+      fn(p, data.length);
+    } finally {
+      x.rdbFree(p);
+    }
+  }
+
+  // ---- files -------------------------------------------------------------------------
+
+  /** SAVE: serializes and writes the file before returning. Throws with the reason on failure. */
+  saveSync(): void {
+    const fs = requireFs();
+    const start = Date.now();
+    const snap = this.serialize();
+    const target = this.path();
+    const tmp = nodePath!.join(nodePath!.dirname(target), `temp-${pid()}.rdb`);
+    try {
+      const fd = fs.openSync(tmp, 'w');
+      try {
+        for (const c of snap.chunks) writeAllSync(fs, fd, c);
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      fs.renameSync(tmp, target);
+      fsyncDir(fs, nodePath!.dirname(target));
+    } catch (err: any) {
+      try { fs.unlinkSync(tmp); } catch { /* not created */ }
+      this.lastError = err?.message ?? String(err);
+      this.srv.log('warning', `Failed opening the temp RDB file ${nodePath!.basename(tmp)} (in server root dir ${process.cwd()}) for saving: ${this.lastError}`);
+      throw new RdbError(this.lastError);
+    }
+    this.saved(snap);
+    this.srv.log('notice', `DB saved on disk (${snap.keys} keys, ${snap.bytes} bytes, ${Date.now() - start} ms)`);
+  }
+
+  private saved(snap: Snapshot): void {
+    this.lastSave = Math.floor(this.srv.clock.now() / 1000);
+    this.dirtyAtSave = this.srv.engine.x.dirtyCount();
+    this.saves++;
+    this.lastError = '';
+    if (snap.skipped > 0) {
+      this.srv.log('warning', `${snap.skipped} keys of types this build cannot write yet (streams) were left out of the RDB file`);
+    }
+  }
+
+  /**
+   * BGSAVE: the point-in-time copy is taken now (the dirty count that
+   * counts as saved is this moment's), the file is written asynchronously.
+   * False when one is already running.
+   */
+  bgsave(): boolean {
+    if (this.bgsaveInProgress) return false;
+    const fs = requireFs();
+    const t0 = performance.now();
+    this.bgsaveInProgress = true;
+    this.bgsaveStartedAt = Date.now();
+    this.lastSaveAttempt = Date.now();
+    const dirty = this.srv.engine.x.dirtyCount();
+    let snap: Snapshot;
+    try {
+      snap = this.serialize();
+    } catch (err: any) {
+      this.bgsaveInProgress = false;
+      this.bgsaveFailed(err);
+      return true;
+    }
+    this.lastBgsavePauseMs = performance.now() - t0;
+    this.srv.log('notice', `Background saving started (the point-in-time copy took ${this.lastBgsavePauseMs.toFixed(1)} ms)`);
+    const target = this.path();
+    const tmp = nodePath!.join(nodePath!.dirname(target), `temp-${pid()}.rdb`);
+    const write = async () => {
+      const fh = await fs.promises.open(tmp, 'w');
+      try {
+        for (const c of snap.chunks) await fh.write(c);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await fs.promises.rename(tmp, target);
+      fsyncDir(fs, nodePath!.dirname(target));
+    };
+    write().then(() => {
+      this.bgsaveInProgress = false;
+      this.lastBgsaveOk = true;
+      this.lastBgsaveSec = Math.round((Date.now() - this.bgsaveStartedAt) / 1000);
+      this.saved(snap);
+      this.dirtyAtSave = dirty;
+      this.srv.log('notice', 'DB saved on disk');
+      this.srv.log('notice', 'Background saving terminated with success');
+      this.runScheduled();
+    }, (err) => {
+      this.bgsaveInProgress = false;
+      fs.promises.unlink(tmp).catch(() => undefined);
+      this.bgsaveFailed(err);
+      this.runScheduled();
+    });
+    return true;
+  }
+
+  private bgsaveFailed(err: any): void {
+    this.lastBgsaveOk = false;
+    this.lastBgsaveSec = Math.round((Date.now() - this.bgsaveStartedAt) / 1000);
+    this.lastError = err?.message ?? String(err);
+    this.srv.log('warning', `Background saving error: ${this.lastError}`);
+  }
+
+  private runScheduled(): void {
+    if (!this.bgsaveScheduled) return;
+    this.bgsaveScheduled = false;
+    this.bgsave();
+  }
+
+  /** BGSAVE SCHEDULE, or BGSAVE inside a transaction: after the running one. */
+  schedule(): void {
+    this.bgsaveScheduled = true;
+  }
+
+  /** stop-writes-on-bgsave-error: whether writes must be refused (MISCONF). */
+  writesRefused(): boolean {
+    return !this.lastBgsaveOk && this.srv.config.getBool('stop-writes-on-bgsave-error') &&
+      this.srv.config.get('save') !== '';
+  }
+
+  /** The cron's look at the save points (`save <seconds> <changes>`), as serverCron does. */
+  cron(): void {
+    if (this.bgsaveInProgress || this.loading || !nodeFs) {
+      return;
+    }
+    if (this.bgsaveScheduled) { this.runScheduled(); return; }
+    const points = parseSavePoints(this.srv.config.get('save'));
+    if (points.length === 0) return;
+    const now = Date.now();
+    const changes = this.changesSinceSave();
+    const since = now / 1000 - this.lastSave;
+    // After a failed BGSAVE Redis retries only every CONFIG_BGSAVE_RETRY_DELAY (5 s).
+    const retryOk = this.lastBgsaveOk || now - this.lastSaveAttempt > 5000;
+    for (const [secs, min] of points) {
+      if (changes >= min && since > secs && retryOk) {
+        this.srv.log('notice', `${min} changes in ${secs} seconds. Saving...`);
+        this.bgsave();
+        return;
+      }
+    }
+  }
+
+  /** Whether SHUTDOWN (without SAVE/NOSAVE) saves: when save points are configured. */
+  hasSavePoints(): boolean {
+    return parseSavePoints(this.srv.config.get('save')).length > 0;
+  }
+
+  // ---- loading -----------------------------------------------------------------------
+
+  /** Loads dbfilename if it exists (startup); null when there is no file. */
+  async loadFileIfExists(): Promise<LoadResult | null> {
+    const fs = nodeFs;
+    if (!fs) return null;
+    const path = this.path();
+    if (!fs.existsSync(path)) return null;
+    return this.loadFile(path);
+  }
+
+  /**
+   * Loads an RDB file at startup, giving the event loop a turn between
+   * chunks: clients connected meanwhile get -LOADING (the engine refuses
+   * what Redis refuses while loading) and INFO shows loading:1. Waits for
+   * the Lua VM first, which the file's functions need.
+   */
+  async loadFile(path: string): Promise<LoadResult> {
+    if (this.srv.scriptingReady) await this.srv.scriptingReady.catch(() => null);
+    const fs = requireFs();
+    const size = fs.statSync(path).size;
+    const fd = fs.openSync(path, 'r');
+    const x = this.srv.engine.x;
+    x.setLoading(1);
+    try {
+      let pos = 0;
+      const read = (buf: Buffer): number => {
+        const n = fs.readSync(fd, buf, 0, buf.length, pos);
+        pos += n;
+        return n;
+      };
+      const steps = this.loadSteps(read, size, this.srv.scripting != null);
+      for (;;) {
+        const r = steps.next();
+        if (r.done) return r.value;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      x.setLoading(0);
+      fs.closeSync(fd);
+    }
+  }
+
+  /** Loads an RDB file into the keyspace now. Throws RdbError with Redis's reason. */
+  loadFileSync(path: string): LoadResult {
+    const fs = requireFs();
+    const size = fs.statSync(path).size;
+    const fd = fs.openSync(path, 'r');
+    try {
+      let pos = 0;
+      const read = (buf: Buffer): number => {
+        const n = fs.readSync(fd, buf, 0, buf.length, pos);
+        pos += n;
+        return n;
+      };
+      return this.loadFrom(read, size, this.srv.scripting != null);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /** Loads RDB bytes already in memory (DEBUG RELOAD, the embedded store). */
+  loadBytes(bytes: Uint8Array): LoadResult {
+    let pos = 0;
+    const read = (buf: Buffer): number => {
+      const n = Math.min(buf.length, bytes.length - pos);
+      buf.set(bytes.subarray(pos, pos + n), 0);
+      pos += n;
+      return n;
+    };
+    return this.loadFrom(read, bytes.length, this.srv.scripting != null);
+  }
+
+  private loadFrom(read: (buf: Buffer) => number, size: number, withFunctions: boolean): LoadResult {
+    const steps = this.loadSteps(read, size, withFunctions);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+    }
+  }
+
+  /** The loader, pausing (yield) after each window of input. */
+  private *loadSteps(read: (buf: Buffer) => number, size: number, withFunctions: boolean): Generator<void, LoadResult> {
+    const srv = this.srv;
+    const engine = srv.engine;
+    const x = engine.x;
+    const start = Date.now();
+    this.loading = true;
+    let cap = LOAD_WINDOW;
+    let win = x.rdbAlloc(cap) >>> 0;
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    let have = 0;
+    let fed = 0;
+    let eof = false;
+    let lastLog = start;
+    x.rdbLoadBegin(srv.clock.now(), srv.config.getBool('rdbchecksum') ? LOAD_CHECKSUM : 0);
+    try {
+      for (;;) {
+        // Fill the window.
+        while (!eof && have < cap) {
+          const want = Math.min(chunk.length, cap - have);
+          const n = read(want === chunk.length ? chunk : chunk.subarray(0, want));
+          if (n === 0) { eof = true; break; }
+          engine.bytes().set(chunk.subarray(0, n), win + have);
+          have += n;
+        }
+        const used = x.rdbLoadFeed(win, have, eof ? 1 : 0);
+        if (used < 0) throw new RdbError(this.engineError());
+        fed += used;
+        if (used > 0) {
+          engine.bytes().copyWithin(win, win + used, win + have);
+          have -= used;
+        }
+        if (x.rdbLoadDone() && (used > 0 || have === 0)) {
+          if (have > 0 && used === 0) continue;
+          break;
+        }
+        if (eof && used === 0) throw new RdbError('Short read or OOM loading DB. Unrecoverable error, aborting now.');
+        if (used === 0 && have === cap) {
+          // A record bigger than the window: grow it.
+          const bigger = x.rdbAlloc(cap * 2) >>> 0;
+          engine.bytes().copyWithin(bigger, win, win + have);
+          x.rdbFree(win);
+          win = bigger;
+          cap *= 2;
+        }
+        yield;
+        const now = Date.now();
+        if (now - lastLog >= 2000) {
+          lastLog = now;
+          const keys = x.rdbLoadedKeys();
+          const rate = Math.round(keys / ((now - start) / 1000));
+          srv.log('notice', `Loading RDB: ${keys} keys loaded, ${size ? ((100 * fed) / size).toFixed(1) : '100.0'}% of ${size} bytes, ${rate} keys/sec`);
+        }
+      }
+      if (withFunctions) this.loadFunctions();
+    } finally {
+      x.rdbFree(win);
+      this.loading = false;
+    }
+    const result: LoadResult = {
+      keys: x.rdbLoadedKeys(), expired: x.rdbExpiredOnLoad(), empty: x.rdbEmptyOnLoad(), ms: Date.now() - start,
+    };
+    this.lastLoadKeys = result.keys;
+    this.lastLoadExpired = result.expired;
+    this.dirtyAtSave = x.dirtyCount();
+    return result;
+  }
+
+  private engineError(): string {
+    const x = this.srv.engine.x;
+    const p = x.rdbErrorPtr() >>> 0;
+    const n = x.rdbErrorLen() >>> 0;
+    const text = this.srv.engine.bytes().toString('latin1', p, p + n);
+    x.rdbFree(p);
+    return text;
+  }
+
+  /** The FUNCTION2 records the loader kept: each library's code, loaded as FUNCTION LOAD would. */
+  private loadFunctions(): void {
+    const srv = this.srv;
+    const x = srv.engine.x;
+    const n = x.rdbFunctionsLen() >>> 0;
+    if (n === 0 || !srv.scripting) return;
+    const p = x.rdbFunctionsPtr() >>> 0;
+    const all = Buffer.from(srv.engine.bytes().subarray(p, p + n));
+    for (let at = 0; at < all.length;) {
+      const len = all.readUInt32LE(at);
+      const code = all.subarray(at + 4, at + 4 + len);
+      at += 4 + len;
+      const err = srv.scripting.functions.loadCode(code);
+      if (err) throw new RdbError(`Failed loading library: ${err}`);
+    }
+  }
+}
+
+function requireFs(): NonNullable<typeof nodeFs> {
+  if (!nodeFs || !nodePath) throw new RdbError('no file system here');
+  return nodeFs;
+}
+
+function writeAllSync(fs: NonNullable<typeof nodeFs>, fd: number, buf: Buffer): void {
+  for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off, buf.length - off);
+}
+
+/** Makes a rename durable (the directory entry), where the platform allows it. */
+function fsyncDir(fs: NonNullable<typeof nodeFs>, dir: string): void {
+  try {
+    const fd = fs.openSync(dir, 'r');
+    try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
+  } catch {
+    // Not every platform opens directories (Windows).
+  }
+}
+
+/** `save` as pairs of (seconds, changes). */
+export function parseSavePoints(save: string): [number, number][] {
+  const parts = save.trim().split(/\s+/).filter((s) => s.length > 0);
+  const out: [number, number][] = [];
+  for (let i = 0; i + 1 < parts.length; i += 2) out.push([Number(parts[i]), Number(parts[i + 1])]);
+  return out;
+}
