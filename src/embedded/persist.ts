@@ -4,11 +4,7 @@
 //
 // What the bytes are is the codec's business. The default codec is RDB,
 // Redis's own format, so that a file written embedded loads in the server
-// and in real Redis and back; this build has no RDB serializer yet
-// (issue 5), and RDB_CODEC below is the single place where it plugs in.
-// Until then, configuring persistence with the default codec fails at open
-// with ENOTSUP_RDB instead of writing something that only looks like RDB;
-// a caller may pass its own `snapshot` codec meanwhile.
+// and in real Redis and back; a caller may pass a `snapshot` codec of its own.
 import type { Vermilion, OpenOptions } from './vermilion.js';
 import type { EmbeddedCore } from './store.js';
 import { VermilionError } from './errors.js';
@@ -34,22 +30,36 @@ export interface SnapshotStore {
   write(bytes: Uint8Array): Promise<void>;
 }
 
-/** True once the engine can serialize RDB (issue 5 flips this with the integration below). */
-export const RDB_AVAILABLE = false;
+/** The default codec is Redis's RDB, written and read by the engine (assembly/persist/rdb.ts). */
+export const RDB_AVAILABLE = true;
+
+/** The core behind a handle (the codec needs the engine, which handles keep to themselves). */
+function coreOf(db: Vermilion): EmbeddedCore {
+  return (db as unknown as { shared: { core: EmbeddedCore } }).shared.core;
+}
 
 /**
- * RDB, Redis's format: what SAVE, DUMP and the server's dump.rdb use.
- * INTEGRATION POINT (issue 5): encode() calls the RDB serializer over the
- * engine's keyspace (db.engine via the core), decode() the RDB loader;
- * then set RDB_AVAILABLE. Nothing else in the embedded layer changes.
+ * RDB, Redis's format: what SAVE, DUMP and the server's dump.rdb use, so a
+ * snapshot taken embedded loads in the server and in real Redis, and back.
  */
 export const RDB_CODEC: SnapshotCodec = {
   name: 'rdb',
-  encode(): Uint8Array {
-    throw new VermilionError('ENOTSUP_RDB', 'this build has no RDB serializer yet (issue 5): pass a `snapshot` codec of your own');
+  encode(db: Vermilion): Uint8Array {
+    const snap = coreOf(db).rdb.serialize();
+    const out = new Uint8Array(snap.bytes);
+    let at = 0;
+    for (const c of snap.chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
   },
-  decode(): void {
-    throw new VermilionError('ENOTSUP_RDB', 'this build has no RDB loader yet (issue 5): pass a `snapshot` codec of your own');
+  decode(db: Vermilion, bytes: Uint8Array): void {
+    try {
+      coreOf(db).rdb.loadBytes(bytes);
+    } catch (err: any) {
+      throw new VermilionError('EINVAL', `the snapshot is not a valid RDB file: ${err?.message ?? err}`);
+    }
   },
 };
 
@@ -234,9 +244,6 @@ export class Persistence {
 export function persistenceFor(core: EmbeddedCore, opts: OpenOptions): Persistence | null {
   if (!opts.rdb && !opts.dir && !opts.persist && !opts.store && !opts.snapshot) return null;
   const codec = opts.snapshot ?? RDB_CODEC;
-  if (codec === RDB_CODEC && !RDB_AVAILABLE) {
-    throw new VermilionError('ENOTSUP_RDB', 'persistence needs the RDB serializer, which this build does not have yet (issue 5): pass a `snapshot` codec of your own meanwhile');
-  }
   let store: SnapshotStore | null = opts.store ?? null;
   if (!store && opts.dir) {
     nodeFs?.mkdirSync(opts.dir, { recursive: true });

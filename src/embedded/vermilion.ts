@@ -14,7 +14,7 @@ import { Subscription, SubscriptionKind, Listener } from './subscription.js';
 import { Arg, ReplyValue } from './resp.js';
 import { ReplyError, VermilionError } from './errors.js';
 import { METHOD_NAMES, CommandMethods } from './methods.gen.js';
-import { Persistence, SnapshotCodec, SnapshotStore, persistenceFor } from './persist.js';
+import { Persistence, SnapshotCodec, SnapshotStore, persistenceFor, RDB_CODEC } from './persist.js';
 import { EmbeddedSocket, openConnection, ioredisConnector, listenIpc } from './connection.js';
 
 export interface OpenOptions {
@@ -319,20 +319,19 @@ class VermilionBase {
 
   // ---- persistence ---------------------------------------------------------------
 
-  /** The dataset as snapshot bytes (RDB once issue 5's serializer exists). */
+  /** The dataset as snapshot bytes: RDB, or the configured `snapshot` codec's format. */
   async snapshot(): Promise<Uint8Array> {
-    return this.persistence().snapshot(this as unknown as Vermilion);
-  }
-
-  /** Writes a snapshot where the store keeps them (dir, IndexedDB); returns its bytes. */
-  async save(): Promise<Uint8Array> {
-    return this.persistence().save(this as unknown as Vermilion);
-  }
-
-  private persistence(): Persistence {
     const p = this.shared.persistence;
-    if (!p) throw new VermilionError('EINVAL', 'no persistence configured');
-    return p;
+    return p ? p.snapshot(this as unknown as Vermilion) : RDB_CODEC.encode(this as unknown as Vermilion);
+  }
+
+  /**
+   * Writes a snapshot where the store keeps them (dir, IndexedDB) and
+   * returns its bytes; with nowhere configured, just the RDB bytes.
+   */
+  async save(): Promise<Uint8Array> {
+    const p = this.shared.persistence;
+    return p ? p.save(this as unknown as Vermilion) : RDB_CODEC.encode(this as unknown as Vermilion);
   }
 
   // ---- closing ---------------------------------------------------------------------

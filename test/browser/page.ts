@@ -44,14 +44,17 @@ async function persistRead(): Promise<unknown> {
   return out;
 }
 
-/** The default codec is RDB, which this build cannot write yet: it must refuse, not fake it. */
-async function rdbRefused(): Promise<string> {
-  try {
-    await Vermilion.open({ persist: 'indexeddb', name: 'x' });
-    return 'opened';
-  } catch (err: any) {
-    return err.code;
-  }
+/** The default codec, RDB, in the browser: snapshot bytes that load back (the server reads the same). */
+async function rdbRoundTrip(): Promise<unknown> {
+  const db = await Vermilion.open({});
+  await db.set('k', 'v');
+  await db.rpush('l', 'a', 'b');
+  const bytes = await db.snapshot();
+  await db.close();
+  const again = await Vermilion.open({ rdb: bytes });
+  const out = { magic: String.fromCharCode(...bytes.subarray(0, 9)), k: await again.get('k'), l: await again.lrange('l', 0, -1) };
+  await again.close();
+  return out;
 }
 
 /** A few API facts in the browser: RESP3 values, TIME, INFO, the engine source. */
@@ -68,4 +71,4 @@ async function basics(): Promise<unknown> {
   return res;
 }
 
-Object.assign(globalThis, { runShared, persistWrite, persistRead, rdbRefused, basics, pageReady: true });
+Object.assign(globalThis, { runShared, persistWrite, persistRead, rdbRoundTrip, basics, pageReady: true });

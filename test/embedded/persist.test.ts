@@ -1,10 +1,11 @@
-// Persistence plumbing of the embedded store: loading at open, save(),
-// save points on the cron, the last save at close, the file store's atomic
-// write. The RDB serializer does not exist yet (issue 5), so the default
-// codec refuses (ENOTSUP_RDB) and these tests use a codec of their own
-// (test/shared/test-codec.ts: a fixture, not a format the product writes).
+// Persistence of the embedded store: loading at open, save(), save points
+// on the cron, the last save at close, the file store's atomic write. The
+// default codec is RDB; the plumbing tests also run with a codec of their
+// own (test/shared/test-codec.ts: a fixture, not a format the product
+// writes) to show the codec is the only thing that decides the bytes.
 import { describe, it, expect, afterEach } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Vermilion, ManualClock, VermilionError } from '../../src/index.js';
@@ -21,19 +22,49 @@ afterEach(async () => {
   for (const db of opened.splice(0)) await db.close();
 });
 const tmp = () => mkdtempSync(join(tmpdir(), 'vermilion-embed-'));
+const redisCheckRdb = (): boolean => {
+  try { execFileSync('which', ['redis-check-rdb']); return true; } catch { return !!process.env.CI; }
+};
 
-describe('without an RDB serializer', () => {
-  it('refuses persistence with the default codec instead of writing another format', async () => {
-    for (const opts of [{ dir: tmp() }, { rdb: new Uint8Array([1]) }]) {
-      const err = await Vermilion.open({ debug: true, ...opts }).catch((e) => e);
-      expect(err).toBeInstanceOf(VermilionError);
-      expect(err.code).toBe('ENOTSUP_RDB');
-    }
+describe('the default codec: RDB', () => {
+  it('save() writes an RDB file that redis-check-rdb accepts; open loads it', async () => {
+    const dir = tmp();
+    const db = await open({ dir });
+    db.sync.set('a', '1');
+    db.sync.rpush('l', 'x', 'y');
+    db.sync.hset('h', 'f', 'v');
+    db.sync.zadd('z', 1.5, 'm');
+    db.sync.sadd('s', '7');
+    db.sync.set('ttl', 'v', 'PXAT', 4102444800000);
+    const bytes = await db.save();
+    expect(Buffer.from(bytes.subarray(0, 9)).toString()).toBe('REDIS0010');
+    await db.close();
+    if (redisCheckRdb()) expect(execFileSync('redis-check-rdb', [join(dir, 'dump.rdb')]).toString()).toContain('RDB looks OK');
+    const again = await open({ dir });
+    expect(again.sync.get('a')).toBe('1');
+    expect(again.sync.lrange('l', 0, -1)).toEqual(['x', 'y']);
+    expect(again.sync.hgetall('h')).toEqual(['f', 'v']);
+    expect(again.sync.zscore('z', 'm')).toBe('1.5');
+    expect(again.sync.smembers('s')).toEqual(['7']);
+    expect(again.sync.pexpiretime('ttl')).toBe(4102444800000);
+    const copy = await open({ rdb: bytes });
+    expect(copy.sync.dbsize()).toBe(6);
   });
 
-  it('has no persistence to save to when none is configured', async () => {
+  it('refuses bytes that are not RDB with a clear error', async () => {
+    const err = await Vermilion.open({ debug: true, rdb: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]) }).catch((e) => e);
+    expect(err).toBeInstanceOf(VermilionError);
+    expect(err.message).toContain('Wrong signature');
+  });
+
+  it('save() with nowhere configured returns the RDB bytes, which open({ rdb }) loads', async () => {
     const db = await open({});
-    await expect(db.save()).rejects.toMatchObject({ code: 'EINVAL' });
+    db.sync.set('k', 'v');
+    const bytes = await db.save();
+    // The same file but for the ctime aux field.
+    expect(bytes.length).toBe((await db.snapshot()).length);
+    const copy = await open({ rdb: bytes });
+    expect(copy.sync.get('k')).toBe('v');
   });
 });
 
