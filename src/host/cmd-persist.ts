@@ -28,13 +28,11 @@ function cmdBgsave(srv: HostServer, c: HostClient, args: Buffer[], r: Reply): vo
     else { r.error(E_SYNTAX); return; }
   }
   const rdb = srv.rdb;
+  // SCHEDULE waits out another kind of background job (an AOF rewrite);
+  // a running BGSAVE is refused either way, as Redis does.
+  void schedule;
   if (rdb.bgsaveInProgress) {
-    if (schedule) {
-      rdb.schedule();
-      r.simple('Background saving scheduled');
-    } else {
-      r.error(E_BGSAVE_RUNNING);
-    }
+    r.error(E_BGSAVE_RUNNING);
     return;
   }
   // Inside a transaction Redis defers the save to after it (server.in_exec).
