@@ -32,7 +32,7 @@ function freePort() {
 }
 
 function cli(port, ...argv) {
-  return execFileSync('redis-cli', ['-p', String(port), ...argv], { maxBuffer: 1 << 26 }).toString().trim();
+  return execFileSync('redis-cli', ['-p', String(port), ...argv], { maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
 }
 
 async function waitReady(port) {
@@ -46,7 +46,7 @@ async function waitReady(port) {
 }
 
 function startRedis(dir, port) {
-  const log = join(dir, 'redis.log');
+  const log = join(dir, `redis-${Date.now()}.log`);
   const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
     '--dir', dir, '--logfile', log], { stdio: 'ignore' });
   return { proc, log: () => readFileSync(log, 'utf8') };
@@ -137,7 +137,13 @@ async function main() {
     for (let i = 0; i < REPEATS; i++) {
       s = servers[name](dir, port);
       await waitReady(port);
-      const m = /DB loaded from disk: ([\d.]+) seconds/.exec(s.log().split('\n').filter((l) => l.includes('DB loaded')).pop() ?? '');
+      let m = null;
+      for (let k = 0; k < 200 && !m; k++) {
+        // The log line may trail the server's readiness by a moment (a pipe, a log file).
+        const lines = s.log().split('\n').filter((l) => l.includes('DB loaded'));
+        if (lines.length > 0) m = /DB loaded from disk: ([\d.]+) seconds/.exec(lines[lines.length - 1]);
+        else await new Promise((r) => setTimeout(r, 10));
+      }
       if (!m) throw new Error(`${name} logged no load time`);
       loads.push(Number(m[1]) * 1000);
       if (Number(cli(port, 'DBSIZE')) !== KEYS) throw new Error(`${name} loaded ${cli(port, 'DBSIZE')} keys`);
