@@ -155,6 +155,29 @@ describe('RDB through the server process', () => {
   }, 30_000);
 });
 
+describe('DEBUG RELOAD', () => {
+  it('saves, empties and loads back: keys, TTLs and function libraries', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'persist-'));
+    const { server, port } = await startServer({ dir, 'enable-debug-command': 'yes' });
+    try {
+      await server.scriptingReady;
+      const c = await RawClient.connect(port);
+      expect(await c.cmd('FUNCTION', 'LOAD', "#!lua name=l1\nredis.register_function('f1', function() return 7 end)")).toBe('l1');
+      expect(await c.cmd('SET', 'a', '1', 'EX', 1000)).toBe('OK');
+      expect(await c.cmd('RPUSH', 'l', 'x', 'y')).toBe(2);
+      expect(await c.cmd('DEBUG', 'RELOAD')).toBe('OK');
+      expect(await c.cmd('MGET', 'a', 'l')).toEqual(['1', null]);
+      expect(await c.cmd('LRANGE', 'l', 0, -1)).toEqual(['x', 'y']);
+      expect(Number(await c.cmd('TTL', 'a'))).toBeGreaterThan(990);
+      expect(await c.cmd('FCALL', 'f1', 0)).toBe(7);
+      expect(await c.cmd('DEBUG', 'RELOAD', 'BOGUS')).toEqual({ error: 'ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.' });
+      c.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('while loading', () => {
   it('commands without the loading flag get -LOADING (PING too, as in Redis); INFO and CONFIG run', async () => {
     const { server, port } = await startServer();
