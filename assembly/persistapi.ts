@@ -10,7 +10,10 @@ import {
   setRdbCompression as setCompression,
 } from "./persist/rdb";
 import { memAlloc } from "./ds/mem";
-import { setLoadingMode } from "./commands/dispatch";
+import { setLoadingMode, setDiskError as setDiskErrorMode } from "./commands/dispatch";
+
+/** stop-writes-on-bgsave-error after a failed save: writes answer MISCONF. */
+export function setDiskError(on: bool): void { setDiskErrorMode(on); }
 
 /** Startup loading: commands without the `loading` flag answer LOADING. */
 export function setLoading(on: bool): void { setLoadingMode(on); }

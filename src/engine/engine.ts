@@ -101,6 +101,7 @@ export interface EngineExports {
   rdbFree(p: number): void;
   setRdbCompression(on: number): void;
   setLoading(on: number): void;
+  setDiskError(on: number): void;
   setEncodingLimits(listSize: number, listDepth: number, hashEntries: number, hashValue: number,
     setIntset: number, zsetEntries: number, zsetValue: number): void;
   execute(id: number, n: number, nowMs: number): number;

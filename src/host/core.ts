@@ -131,6 +131,7 @@ export abstract class HostCore implements HostServer {
     }
     this.publishKeyspaceEvents();
     x.setRdbCompression(this.config.getBool('rdbcompression') ? 1 : 0);
+    this.rdb?.applyDiskError();
     const n = (name: string) => this.config.getInt(name);
     x.setEncodingLimits(n('list-max-listpack-size'), n('list-compress-depth'),
       n('hash-max-listpack-entries'), n('hash-max-listpack-value'), n('set-max-intset-entries'),
