@@ -12,6 +12,7 @@ import { register as registerSort } from "./sort";
 import { register as registerMemory } from "./memory";
 import { register as registerDump } from "./dump";
 import { register as registerHll } from "./hll";
+import { register as registerGeo } from "./geo";
 
 export function registerAll(): void {
   registerString();
@@ -27,4 +28,5 @@ export function registerAll(): void {
   registerMemory();
   registerDump();
   registerHll();
+  registerGeo();
 }

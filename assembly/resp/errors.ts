@@ -166,6 +166,9 @@ export const E_HLL_CORRUPT = "INVALIDOBJ Corrupted HLL object detected";
 export const E_HLL_NO_KEY = "ERR The specified key does not exist";
 export const E_HLL_NOT_SPARSE = "ERR HLL encoding is not sparse";
 
+// ---- geo (commands/geo.ts) ----------------------------------------------------------
+export const E_GEO_UNIT = "ERR unsupported unit provided. please use M, KM, FT, MI";
+
 // ---- persistence
 export const E_BUSYKEY = "BUSYKEY Target key name already exists.";
 export const E_RESTORE_TTL = "ERR Invalid TTL value, must be >= 0";
