@@ -199,6 +199,20 @@ export const WORKLOADS: WorkloadSpec[] = [
     probe: [['PFADD', 'hll:probe', 'x'], ['PFCOUNT', 'hll:probe']],
   },
   {
+    name: 'geoadd', type: 'geo', default: false,
+    description: 'GEOADD of random points into 16 geo sets, GEOPOS and GEODIST reads (GEOSEARCH is not implemented yet)',
+    vars: { g: { kind: 'rand', n: 16 }, lon: { kind: 'num', min: -179, max: 179 }, lat: { kind: 'num', min: -84, max: 84 }, p: { kind: 'rand', n: 100000 }, q: { kind: 'rand', n: 100000 } },
+    roles: [{
+      name: 'client', share: 1,
+      ops: [
+        { name: 'GEOADD', weight: 50, cmds: [['GEOADD', 'geo:{g}', '{lon}.{p}', '{lat}.{q}', 'pt:{p}']] },
+        { name: 'GEOPOS', weight: 25, read: true, cmds: [['GEOPOS', 'geo:{g}', 'pt:{p}', 'pt:{q}']] },
+        { name: 'GEODIST', weight: 25, read: true, cmds: [['GEODIST', 'geo:{g}', 'pt:{p}', 'pt:{q}', 'km']] },
+      ],
+    }],
+    probe: [['GEOADD', 'geo:probe', '1', '2', 'x'], ['GEOPOS', 'geo:probe', 'x']],
+  },
+  {
     name: 'queue', type: 'list', default: true,
     description: 'Job queues (16 lists): half the connections LPUSH, half BRPOP (1 s timeout)',
     vars: { q: { kind: 'rand', n: 16 } },
