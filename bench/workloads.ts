@@ -201,7 +201,7 @@ export const WORKLOADS: WorkloadSpec[] = [
   {
     name: 'geoadd', type: 'geo', default: false,
     description: 'GEOADD of random points into 16 geo sets, GEOPOS and GEODIST reads (GEOSEARCH is not implemented yet)',
-    vars: { g: { kind: 'rand', n: 16 }, lon: { kind: 'num', min: -179, max: 179 }, lat: { kind: 'num', min: -84, max: 84 }, p: { kind: 'rand', n: 100000 }, q: { kind: 'rand', n: 100000 } },
+    vars: { g: { kind: 'rand', n: 16 }, lon: { kind: 'rand', n: 180 }, lat: { kind: 'rand', n: 85 }, p: { kind: 'rand', n: 100000 }, q: { kind: 'rand', n: 100000 } },
     roles: [{
       name: 'client', share: 1,
       ops: [
