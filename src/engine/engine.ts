@@ -105,6 +105,7 @@ export interface EngineExports {
   rdbSerializedLength(db: number, keyPtr: number, keyLen: number): number;
   setEncodingLimits(listSize: number, listDepth: number, hashEntries: number, hashValue: number,
     setIntset: number, zsetEntries: number, zsetValue: number): void;
+  setHllSparseMaxBytes(n: number): void;
   execute(id: number, n: number, nowMs: number): number;
   outputPtr(): number;
   outputLen(): number;
