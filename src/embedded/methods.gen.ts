@@ -83,7 +83,7 @@ export const SYNTAX: Record<string, string> = {
  "function restore": "serialized-value [FLUSH|APPEND|REPLACE]",
  "function stats": "",
  "geoadd": "key [NX|XX] [CH] longitude latitude member [longitude latitude member ...]",
- "geodist": "key member1 member2 [m|km|ft|mi]",
+ "geodist": "key member1 member2 [M|KM|FT|MI]",
  "geohash": "key member [member ...]",
  "geopos": "key member [member ...]",
  "get": "key",
@@ -363,13 +363,13 @@ export interface CommandMethods<R> {
   flushdb(...args: Arg[]): R;
   /** Container for the commands that manage function libraries. `FUNCTION DELETE|DUMP|FLUSH|HELP|KILL|LIST|LOAD|RESTORE|STATS ...` */
   function(...args: Arg[]): R;
-  /** . `GEOADD key [NX|XX] [CH] longitude latitude member [longitude latitude member ...]` */
+  /** Adds one or more members to a geospatial index, creating the key when it does not exist. `GEOADD key [NX|XX] [CH] longitude latitude member [longitude latitude member ...]` */
   geoadd(...args: Arg[]): R;
-  /** . `GEODIST key member1 member2 [m|km|ft|mi]` */
+  /** Returns the distance between two members of a geospatial index. `GEODIST key member1 member2 [M|KM|FT|MI]` */
   geodist(...args: Arg[]): R;
-  /** . `GEOHASH key member [member ...]` */
+  /** Returns members from a geospatial index as geohash strings. `GEOHASH key member [member ...]` */
   geohash(...args: Arg[]): R;
-  /** . `GEOPOS key member [member ...]` */
+  /** Returns the longitude and latitude of members from a geospatial index. `GEOPOS key member [member ...]` */
   geopos(...args: Arg[]): R;
   /** Returns the string stored at a key. `GET key` */
   get(...args: Arg[]): R;
@@ -483,15 +483,15 @@ export interface CommandMethods<R> {
   pexpireat(...args: Arg[]): R;
   /** Returns the Unix time in milliseconds at which a key expires. `PEXPIRETIME key` */
   pexpiretime(...args: Arg[]): R;
-  /** . `PFADD key [element [element ...]]` */
+  /** Adds elements to a HyperLogLog key, creating it when it does not exist. `PFADD key [element [element ...]]` */
   pfadd(...args: Arg[]): R;
-  /** . `PFCOUNT key [key ...]` */
+  /** Returns the approximated cardinality of the set(s) observed by the HyperLogLog key(s). `PFCOUNT key [key ...]` */
   pfcount(...args: Arg[]): R;
-  /** . `PFDEBUG subcommand key` */
+  /** Internal commands for debugging HyperLogLog values. `PFDEBUG subcommand key` */
   pfdebug(...args: Arg[]): R;
-  /** . `PFMERGE destkey sourcekey [sourcekey ...]` */
+  /** Merges one or more HyperLogLog values into a single key. `PFMERGE destkey sourcekey [sourcekey ...]` */
   pfmerge(...args: Arg[]): R;
-  /** . `PFSELFTEST` */
+  /** An internal command for testing HyperLogLog values. `PFSELFTEST` */
   pfselftest(...args: Arg[]): R;
   /** Checks that the server answers. `PING [message]` */
   ping(...args: Arg[]): R;

@@ -59,6 +59,13 @@ type Cmd = Arg[];
 
 // ---- generator -----------------------------------------------------------------
 
+/** A longitude/latitude pair: mostly valid, sometimes out of range or not a number. */
+function geoPoint(g: Gen): [string, string] {
+  if (g.chance(0.05)) return [g.pick(['181', '-180.5', 'abc', 'inf']), String(g.int(-85, 85))];
+  if (g.chance(0.05)) return [String(g.int(-180, 180)), g.pick(['86', '-85.06', 'x'])];
+  return [(g.int(-1800000, 1800000) / 10000).toString(), (g.int(-850000, 850000) / 10000).toString()];
+}
+
 /**
  * RESTORE payloads whose every byte (CRC-64 included) is ASCII, so they pass
  * through the generator's text arguments unchanged: a string, a set and a
@@ -323,6 +330,26 @@ const GENERATORS: Record<string, G> = {
   },
   PERSIST: (g) => [g.key()],
   DUMP: (g) => [g.key()],
+  PFADD: (g) => [g.key(), ...Array.from({ length: g.int(0, 6) }, () => g.chance(0.5) ? g.member() : `e${g.int(0, 3000)}`)],
+  PFCOUNT: (g) => g.keys(1, 3),
+  PFMERGE: (g) => g.keys(1, 4),
+  PFDEBUG: (g) => [g.pick(['GETREG', 'ENCODING', 'TODENSE', 'DECODE', 'NOPE']), g.key()],
+  PFSELFTEST: () => [],
+  GEOADD: (g) => {
+    const out = [g.key()];
+    for (const o of ['NX', 'XX', 'CH']) if (g.chance(0.1)) out.push(o);
+    const n = g.chance(0.9) ? g.int(1, 3) : 0;
+    for (let i = 0; i < n; i++) out.push(...geoPoint(g), g.member());
+    if (g.chance(0.03)) out.push('1');
+    return out;
+  },
+  GEODIST: (g) => {
+    const out = [g.key(), g.member(), g.member()];
+    if (g.chance(0.5)) out.push(g.pick(['m', 'KM', 'ft', 'mi', 'yards']));
+    return out;
+  },
+  GEOHASH: (g) => [g.key(), ...Array.from({ length: g.int(0, 3) }, () => g.member())],
+  GEOPOS: (g) => [g.key(), ...Array.from({ length: g.int(0, 3) }, () => g.member())],
   RESTORE: (g) => {
     const args = [g.key(), g.chance(0.7) ? '0' : g.pick([g.ttlMs(), '-1', 'abc', '1']), g.pick(RESTORE_PAYLOADS)];
     for (const opt of ['REPLACE', 'ABSTTL', 'IDLETIME', 'FREQ', 'BOGUS']) {
