@@ -11,6 +11,7 @@ import { register as registerZset } from "./zset";
 import { register as registerSort } from "./sort";
 import { register as registerMemory } from "./memory";
 import { register as registerDump } from "./dump";
+import { register as registerStream } from "./stream";
 
 export function registerAll(): void {
   registerString();
@@ -25,4 +26,5 @@ export function registerAll(): void {
   registerSort();
   registerMemory();
   registerDump();
+  registerStream();
 }

@@ -103,6 +103,7 @@ export interface EngineExports {
   setLoading(on: number): void;
   setEncodingLimits(listSize: number, listDepth: number, hashEntries: number, hashValue: number,
     setIntset: number, zsetEntries: number, zsetValue: number): void;
+  setStreamNodeLimits(maxBytes: number, maxEntries: number): void;
   execute(id: number, n: number, nowMs: number): number;
   outputPtr(): number;
   outputLen(): number;

@@ -135,6 +135,7 @@ export abstract class HostCore implements HostServer {
     x.setEncodingLimits(n('list-max-listpack-size'), n('list-compress-depth'),
       n('hash-max-listpack-entries'), n('hash-max-listpack-value'), n('set-max-intset-entries'),
       n('zset-max-listpack-entries'), n('zset-max-listpack-value'));
+    x.setStreamNodeLimits(n('stream-node-max-bytes'), n('stream-node-max-entries'));
   }
 
   /**

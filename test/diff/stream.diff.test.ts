@@ -1,0 +1,170 @@
+// Differential test of the stream family: the same commands go to a real
+// redis-server and to Vermilion over TCP, and the raw replies must be byte
+// for byte equal. Auto IDs depend on each server's clock, so the scripts use
+// explicit IDs (and `ms-*`) wherever an ID is replied; auto-ID XADDs are
+// compared by shape only. Each script runs with the default node bounds and
+// with tiny ones (stream-node-max-entries 2 / max-bytes 60) so that nodes
+// split, empty and get trimmed whole, in RESP2 and RESP3.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { startServer, startRedis, redisServerPath, RawClient } from '../helpers/server.js';
+import type { Server } from '../../src/server/server.js';
+
+type Arg = string | number | Buffer;
+type Cmd = Arg[];
+const c = (s: string): Cmd => s.split(' ');
+const haveRedis = redisServerPath() !== null;
+
+const MAX = '18446744073709551615';
+
+const GROUPS: Record<string, Cmd[]> = {
+  'XADD IDs and errors': [
+    c('XADD s 0-0 a 1'), c('XADD s 0 a 1'), c('XADD s 5 a'), c('XADD s abc a 1'), c('XADD s 5-x a 1'),
+    c('XADD s 1-1 a 1'), c('XADD s 1-1 a 1'), c('XADD s 1-0 a 1'), c('XADD s 1-* a 1'), c('XADD s 1-* b 2 c 3'),
+    c('XADD s 2-* a 1'), c('XADD s 00005 a 1'), c('XADD s +6 a 1'), [' XADD'.trim(), 's', ' 7-1', 'a', '1'],
+    c('XADD s -1 a 1'), c('XADD s - a 1'), c('XADD s + a 1'), c('XADD s 8- a 1'), c('XADD s -8 a 1'),
+    c('XADD s 9-*x a 1'), ['XADD', 's', '9'.repeat(130), 'a', '1'], c('XADD s 18446744073709551616 a 1'),
+    c('XADD s 10-18446744073709551615 a 1'), c('XADD s 10-* a 1'), c('XADD s 10 f v'),
+    c(`XADD s ${MAX}-${MAX} x y`), c('XADD s * a 1'), c(`XADD s ${MAX}-* a 1`), c(`XADD s ${MAX} a 1`),
+    c('XLEN s'), c('XRANGE s - +'), c('XREVRANGE s + -'), c('TYPE s'), c('OBJECT ENCODING s'),
+    c('XADD s2 0-* a 1'), c('XADD s2 0-* a 1'), c('XRANGE s2 - +'),
+    c('XADD n NOMKSTREAM * a 1'), c('XADD n NOMKSTREAM 1-1 a 1'), c('EXISTS n'),
+    c('XADD n nomkstream MAXLEN 5'), c('XADD n NOMKSTREAM'),
+    c('SET str x'), c('XADD str 1-1 a 1'), c('XADD str bad a 1'), c('XLEN str'), c('XRANGE str - +'),
+    c('XDEL str 1-1'), c('XTRIM str MAXLEN 1'), c('XADD s'), c('XADD s *'), c('XADD s * a'), c('XLEN'),
+    c('XLEN a b'),
+  ],
+  'XADD trimming options': [
+    c('XADD t maxlen -1 1-1 a 1'), c('XADD t maxlen abc 1-1 a 1'), c('XADD t limit 5 maxlen 3 1-1 a 1'),
+    c('XADD t maxlen ~ 3 limit -1 1-1 a 1'), c('XADD t maxlen ~ 3 limit x 1-1 a 1'), c('XADD t limit 0 1-1 a 1'),
+    c('XADD t limit 1 1-1 a 1'), c('XADD t maxlen 1 minid 1 1-1 a 1'), c('XADD t minid 1 maxlen 1 1-1 a 1'),
+    c('XADD t minid abc 1-1 a 1'), c('XADD t minid - 1-1 a 1'), c('XADD t minid + 1-1 a 1'),
+    c('XADD t MAXLEN 3 1-1 a 1'), c('XADD t MAXLEN 3 1-2 a 1'), c('XADD t MAXLEN = 3 1-3 a 1'),
+    c('XADD t maxlen 3 1-4 a 1'), c('XADD t MAXLEN 3 1-5 b 2'), c('XRANGE t - +'), c('XLEN t'),
+    c('XADD t MINID 1-4 2-1 a 1'), c('XRANGE t - +'), c('XADD t MINID = 2-1 2-2 a 1'), c('XRANGE t - +'),
+    c('XADD t MAXLEN ~ 1 2-3 a 1'), c('XLEN t'), c('XADD t MAXLEN ~ 0 LIMIT 1 2-4 a 1'), c('XLEN t'),
+    c('XADD t MAXLEN ~ 0 LIMIT 100 2-5 a 1'), c('XLEN t'), c('XADD t MINID ~ 3 LIMIT 0 2-6 a 1'), c('XLEN t'),
+    c('XADD t MAXLEN 0 3-1 a 1'), c('XLEN t'), c('XRANGE t - +'), c('EXISTS t'), c('XADD t MAXLEN 0'),
+    c('XADD t MAXLEN'), c('XADD t MAXLEN ~'), c('XADD t MAXLEN 1 LIMIT'),
+  ],
+  'XTRIM': [
+    c('XTRIM s'), c('XTRIM s foo 1'), c('XTRIM s maxlen 1 x'), c('XTRIM s maxlen 0 minid 0'), c('XTRIM s limit 5'),
+    c('XTRIM s limit 0 maxlen 1'), c('XTRIM nokey MAXLEN 0'), c('XTRIM s NOMKSTREAM MAXLEN 0'), c('XTRIM s MAXLEN'),
+    ...Array.from({ length: 25 }, (_, i) => c(`XADD s ${i + 1}-1 f v${i} g w`)),
+    c('XADD s 26-1 other 1'), c('XADD s 26-2 f v g w'),
+    c('XTRIM s MAXLEN ~ 20'), c('XLEN s'), c('XTRIM s MAXLEN 20'), c('XLEN s'), c('XRANGE s - + COUNT 2'),
+    c('XTRIM s MINID ~ 12'), c('XLEN s'), c('XTRIM s MINID 12-1'), c('XLEN s'), c('XRANGE s - + COUNT 2'),
+    c('XTRIM s MINID = 13'), c('XTRIM s MINID 13-2'), c('XRANGE s - + COUNT 1'),
+    c('XTRIM s MAXLEN ~ 2 LIMIT 2'), c('XLEN s'), c('XTRIM s MAXLEN = 2'), c('XRANGE s - +'),
+    c('XTRIM s MAXLEN -1'), c('XTRIM s MAXLEN 0 LIMIT 1'), c('XTRIM s MAXLEN 0'), c('EXISTS s'), c('XLEN s'),
+    c('TYPE s'), c('XRANGE s - +'), c('XADD s 1-1 a 1'), c('XADD s 30-1 a 1'),
+  ],
+  'XRANGE XREVRANGE': [
+    c('XADD s 1-1 a 1'), c('XADD s 1-2 a 2 b 3'), c('XADD s 2-0 a 4'), c('XADD s 2-5 a 5'), c('XADD s 3-0 x 6'),
+    c('XADD s 3-1 a 7'), c('XADD s 4-0 12 34 -5 0'), c('XADD s 5-0 a 1'),
+    c('XRANGE s - +'), c('XREVRANGE s + -'), c('XRANGE s 2 3'), c('XREVRANGE s 3 2'), c('XRANGE s 2-1 3-0'),
+    c('XRANGE s (1-1 (3-1'), c('XREVRANGE s (3-1 (1-1'), c('XRANGE s (2 +'), c('XRANGE s - (2'), c('XREVRANGE s (2 -'),
+    c('XRANGE s - + COUNT 3'), c('XREVRANGE s + - COUNT 3'), c('XRANGE s - + COUNT 0'), c('XRANGE s - + COUNT -1'),
+    c('XRANGE s - + COUNT 1 COUNT 2'), c('XRANGE s - + COUNT x'), c('XRANGE s - + COUNT'), c('XRANGE s - + foo'),
+    c('XRANGE s a b'), c('XRANGE s (- +'), c('XRANGE s - (+'), c(`XRANGE s (${MAX}-${MAX} +`), c('XRANGE s - (0-0'),
+    c(`XREVRANGE s (0 -`), c('XRANGE s 5 4'), c('XREVRANGE s 4 5'), c('XRANGE nokey - +'), c('XRANGE nokey - + COUNT 0'),
+    c('XRANGE s ( +'), c('XRANGE s 1-1 1-1'), c('XRANGE s (1-1 1-1'), c(`XRANGE s ${MAX} +`), c('XRANGE s 0 0'),
+    c('XRANGE s'), c('XREVRANGE s +'),
+  ],
+  'XDEL': [
+    c('XADD s 1-1 a 1'), c('XADD s 1-2 a 2'), c('XADD s 2-0 a 3'), c('XADD s 3-0 a 4'), c('XADD s 4-0 b 5'),
+    c('XDEL s 1-1 bad'), c('XLEN s'), c('XDEL s 1-2 1-2 9-9'), c('XDEL s -'), c('XDEL s 1-1'), c('XRANGE s - +'),
+    c('XREVRANGE s + -'), c('XDEL s 4'), c('XADD s 4-0 a 1'), c('XADD s 4-1 a 1'), c('XDEL s 2 3 4-1 1-2'),
+    c('XLEN s'), c('XRANGE s - +'), c('XDEL s 4-0'), c('EXISTS s'), c('XLEN s'), c('XRANGE s - +'),
+    c('XADD s 4-0 a 1'), c('XADD s 5-0 a 1'), c('XDEL nokey 1-1'), c('XDEL nokey bad'), c('XDEL s'),
+  ],
+  'COPY RENAME TYPE OBJECT MEMORY': [
+    c('XADD s 1-1 a 1'), c('XADD s 2-1 b 2'), c('COPY s d'), c('XRANGE d - +'), c('XADD d 3-1 c 3'), c('XLEN s'),
+    c('XLEN d'), c('RENAME d e'), c('XRANGE e - +'), c('TYPE e'), c('OBJECT ENCODING e'), c('SCAN 0 TYPE stream'),
+    c('DEL s e'), c('EXISTS s e'),
+  ],
+};
+
+describe.skipIf(!haveRedis)('stream family vs redis-server', () => {
+  let redis: { stop: () => void; port: number };
+  let server: { server: Server; port: number };
+  let ref: RawClient;
+  let ours: RawClient;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    server = await startServer();
+    ref = await RawClient.connect(redis.port);
+    ours = await RawClient.connect(server.port);
+  });
+
+  afterAll(async () => {
+    ref?.close();
+    ours?.close();
+    redis?.stop();
+    await server?.server.close();
+  });
+
+  async function both(args: Arg[]): Promise<[Buffer, Buffer]> {
+    ref.send(...args);
+    ours.send(...args);
+    return [await ref.readRaw(), await ours.readRaw()];
+  }
+
+  async function setup(p: number, entries: number, bytes: number): Promise<void> {
+    await both(['HELLO', String(p)]);
+    await both(['FLUSHALL']);
+    await both(['CONFIG', 'SET', 'stream-node-max-entries', String(entries)]);
+    await both(['CONFIG', 'SET', 'stream-node-max-bytes', String(bytes)]);
+  }
+
+  /** An auto ID's reply, digits replaced: the two clocks differ. */
+  const shape = (b: Buffer) => b.toString('latin1').replace(/\d+-\d+/g, 'ID').replace(/\$\d+/g, '$N');
+
+  async function run(cmds: Cmd[]): Promise<void> {
+    const diffs: string[] = [];
+    for (const cmd of cmds) {
+      const [a, b] = await both(cmd);
+      const auto = cmd[0] === 'XADD' && cmd.includes('*');
+      const ra = auto ? shape(a) : a.toString('latin1');
+      const rb = auto ? shape(b) : b.toString('latin1');
+      if (ra !== rb) diffs.push(`${cmd.join(' ')}\n  redis: ${JSON.stringify(ra)}\n  ours:  ${JSON.stringify(rb)}`);
+    }
+    expect(diffs.join('\n')).toBe('');
+  }
+
+  for (const p of [2, 3]) {
+    for (const [nodes, entries, bytes] of [['default nodes', 100, 4096], ['tiny nodes', 2, 60]] as const) {
+      for (const [name, cmds] of Object.entries(GROUPS)) {
+        it(`${name} (${nodes}, RESP${p})`, async () => {
+          await setup(p, entries, bytes);
+          await run(cmds);
+        });
+      }
+    }
+  }
+
+  it('keyspace notifications: xadd, xtrim, xdel', async () => {
+    await setup(2, 100, 4096);
+    const subs = [await RawClient.connect(redis.port), await RawClient.connect(server.port)];
+    try {
+      await both(['CONFIG', 'SET', 'notify-keyspace-events', 'KEA']);
+      for (const s of subs) { s.send('PSUBSCRIBE', '__key*__:*'); await s.read(); }
+      const script: Cmd[] = [c('XADD s 1-1 a 1'), c('XADD s MAXLEN 1 2-1 a 1'), c('XADD s MAXLEN 1 3-1 a 1'),
+        c('XTRIM s MAXLEN 5'), c('XTRIM s MAXLEN 0'), c('XADD s 4-1 a 1'), c('XADD s 5-1 a 1'), c('XDEL s 9-9'),
+        c('XDEL s 4-1'), c('XDEL s 5-1'), c('SET end 1')];
+      for (const cmd of script) await both(cmd);
+      const events = async (cl: RawClient): Promise<string[]> => {
+        const out: string[] = [];
+        for (;;) {
+          const m = await cl.read() as string[];
+          out.push(`${m[2]} ${m[3]}`);
+          if (m[2] === '__keyevent@0__:set') return out;
+        }
+      };
+      expect(await events(subs[1])).toEqual(await events(subs[0]));
+    } finally {
+      for (const s of subs) s.close();
+      await both(['CONFIG', 'SET', 'notify-keyspace-events', '']);
+    }
+  });
+});
