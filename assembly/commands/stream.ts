@@ -7,8 +7,10 @@
 // keyspace events Redis 7.0 reports (xadd, xtrim, xdel).
 
 import { register as reg, replyWrongArity } from "./dispatch";
-import { CMD_XADD, CMD_XDEL, CMD_XLEN, CMD_XRANGE, CMD_XREVRANGE, CMD_XTRIM } from "./table.gen";
+import { CMD_XADD, CMD_XDEL, CMD_XLEN, CMD_XRANGE, CMD_XREAD, CMD_XREVRANGE, CMD_XSETID, CMD_XTRIM } from "./table.gen";
+import { parseTimeoutMsOrReply, blockForKeys, setBlockRewrite, blockRequested } from "./blocking";
 import { curDb, argIs } from "./context";
+import { replyOk, proto, outInsertMapHeader } from "../resp/writer";
 import { argPtr, argLen, curArgc } from "../client";
 import {
   replyBulk, replyError, replyInt, replyArray, replyNullArray, replyNull, formatU64,
@@ -18,9 +20,12 @@ import {
   E_WRONGTYPE, E_SYNTAX, E_NOT_INTEGER, E_STREAM_ID_INVALID, E_XADD_ID_ZERO, E_XADD_ID_SMALL,
   E_XADD_EXHAUSTED, E_STREAM_MAXLEN_NEG, E_STREAM_LIMIT_NEG, E_STREAM_MAXLEN_MINID,
   E_STREAM_LIMIT_NO_STRATEGY, E_STREAM_LIMIT_NO_APPROX, E_XTRIM_NO_STRATEGY,
-  E_STREAM_START_INTERVAL, E_STREAM_END_INTERVAL, E_XADD_TOO_LARGE,
+  E_STREAM_START_INTERVAL, E_STREAM_END_INTERVAL, E_XADD_TOO_LARGE, E_XREAD_UNBALANCED, E_XREAD_GT_ID,
+  E_XSETID_ENTRIES_NEG, E_XSETID_SMALLER_MAXDEL_ARG, E_XSETID_SMALLER_TOP,
+  E_XSETID_ENTRIES_SMALL, E_NO_SUCH_KEY,
 } from "../resp/errors";
 import { Db, addDirty, dbLookup, dbLookupRead, nowMs } from "../db/db";
+import { signalKeyAsReady } from "../db/ready";
 import { keyChanged, notifyKeyspaceEvent, NOTIFY_STREAM } from "../db/notify";
 import { typeOf, objPtrOf, TYPE_STREAM } from "../db/entry";
 import {
@@ -28,7 +33,7 @@ import {
   nodeCount, nodeLp, nodeSeek, firstEntryOff, entryRead, masterFieldsOff, idCompare,
   entMs, entSeq, entFlags, entFields, entDataOff, FLAG_DELETED, FLAG_SAMEFIELDS,
   S_LAST_MS, S_LAST_SEQ, S_MAXDEL_MS, S_MAXDEL_SEQ, U64_MAX, TRIM_MAXLEN, TRIM_MINID,
-  registerStreamValue,
+  registerStreamValue, streamLastLiveId, S_ADDED,
 } from "../db/streamval";
 import { lpNext, lpGetBytes, lpPtr, lpLen } from "../ds/listpack";
 import { parseI64Strict, PARSE_OK, parsedI64 } from "../util/num";
@@ -426,6 +431,8 @@ function cmdXadd(): void {
   if (total > STREAM_LISTPACK_MAX_SIZE) { replyError(E_XADD_TOO_LARGE); return; }
   streamAppend(s, ms, seq, fieldPos, pairs >> 1);
   replyId(ms, seq);
+  // A new key was signalled by dbAdd; an existing one may serve XREAD waiters now.
+  signalKeyAsReady(db.index, argPtr(1), argLen(1));
   keyChanged(db.index, argPtr(1), argLen(1), NOTIFY_STREAM, "xadd");
   addDirty(1);
   if (trStrategy != 0 && doTrim(s) > 0) {
@@ -519,6 +526,202 @@ function rangeGeneric(rev: bool): void {
 function cmdXrange(): void { rangeGeneric(false); }
 function cmdXrevrange(): void { rangeGeneric(true); }
 
+// XSETID key last-id [ENTRIESADDED entries-added] [MAXDELETEDID max-deleted-id] — OK.
+// O(1) (plus the walk of the last node for its last live entry).
+function cmdXsetid(): void {
+  if (!parseIdOrReply(2, true, 0, false)) return;
+  const ms = idMs;
+  const seq = idSeq;
+  let entriesAdded: i64 = -1;
+  let delMs: u64 = 0;
+  let delSeq: u64 = 0;
+  for (let i = 3; i < curArgc; i += 2) {
+    const more = curArgc - 1 - i;
+    if (argIs(i, "ENTRIESADDED") && more > 0) {
+      if (parseI64Strict(argPtr(i + 1), argLen(i + 1)) != PARSE_OK) { replyError(E_NOT_INTEGER); return; }
+      if (parsedI64 < 0) { replyError(E_XSETID_ENTRIES_NEG); return; }
+      entriesAdded = parsedI64;
+    } else if (argIs(i, "MAXDELETEDID") && more > 0) {
+      if (!parseIdOrReply(i + 1, true, 0, false)) return;
+      delMs = idMs;
+      delSeq = idSeq;
+      if (idCompare(ms, seq, delMs, delSeq) < 0) { replyError(E_XSETID_SMALLER_MAXDEL_ARG); return; }
+    } else {
+      replyError(E_SYNTAX);
+      return;
+    }
+  }
+  const db = curDb();
+  if (!writeOrReply(db)) return;
+  if (found == 0) { replyError(E_NO_SUCH_KEY); return; }
+  const s = objPtrOf(found);
+  if (streamLength(s) > 0) {
+    streamLastLiveId(s);
+    if (idCompare(ms, seq, entMs, entSeq) < 0) { replyError(E_XSETID_SMALLER_TOP); return; }
+    if (entriesAdded != -1 && streamLength(s) > <u64>entriesAdded) { replyError(E_XSETID_ENTRIES_SMALL); return; }
+  }
+  store<u64>(s, ms, S_LAST_MS);
+  store<u64>(s, seq, S_LAST_SEQ);
+  if (entriesAdded != -1) store<u64>(s, <u64>entriesAdded, S_ADDED);
+  if (delMs != 0 || delSeq != 0) {
+    store<u64>(s, delMs, S_MAXDEL_MS);
+    store<u64>(s, delSeq, S_MAXDEL_SEQ);
+  }
+  keyChanged(db.index, argPtr(1), argLen(1), NOTIFY_STREAM, "xsetid");
+  addDirty(1);
+  replyOk();
+}
+
+// Per stream of an XREAD: the ID to read after (ms, seq) and whether it was `$`.
+let readIds: usize = 0;
+let readIdsCap: i32 = 0;
+const READ_ID_SIZE: usize = 24;
+
+// The RESP text a waiting XREAD re-runs as (its `$` resolved).
+let rewriteBuf: usize = 0;
+let rewriteCap: usize = 0;
+
+function rewriteReserve(n: usize): void {
+  if (n <= rewriteCap) return;
+  rewriteCap = n;
+  rewriteBuf = rewriteBuf == 0 ? heap.alloc(n) : heap.realloc(rewriteBuf, n);
+}
+
+function putDecimal(at: usize, v: u64): usize { return formatU64(rewriteBuf + at, v); }
+
+/**
+ * Encodes the current command as RESP with each `$` ID replaced by the
+ * last ID its stream had, so that the re-run after a wake reads what
+ * arrived after the block, as Redis resolves `$` once.
+ */
+function buildDollarRewrite(streamsArg: i32, count: i32): void {
+  let size: usize = 24;
+  for (let i = 0; i < curArgc; i++) size += argLen(i) + 48;
+  rewriteReserve(size);
+  let o: usize = 0;
+  store<u8>(rewriteBuf + o++, STAR);
+  o += putDecimal(o, <u64>curArgc);
+  store<u16>(rewriteBuf + o, 0x0a0d); o += 2;
+  for (let i = 0; i < curArgc; i++) {
+    const k = i - streamsArg - count;
+    const dollar = k >= 0 && load<u8>(readIds + <usize>k * READ_ID_SIZE, 16) != 0;
+    let p = argPtr(i);
+    let n = argLen(i);
+    if (dollar) {
+      const r = readIds + <usize>k * READ_ID_SIZE;
+      n = formatU64(ID_TEXT, load<u64>(r));
+      store<u8>(ID_TEXT + n++, MINUS);
+      n += formatU64(ID_TEXT + n, load<u64>(r, 8));
+      p = ID_TEXT;
+    }
+    store<u8>(rewriteBuf + o++, 36);
+    o += putDecimal(o, <u64>n);
+    store<u16>(rewriteBuf + o, 0x0a0d); o += 2;
+    memory.copy(rewriteBuf + o, p, n); o += n;
+    store<u16>(rewriteBuf + o, 0x0a0d); o += 2;
+  }
+  setBlockRewrite(rewriteBuf, <u32>o);
+}
+
+// XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...] — per stream
+// with new entries [key, entries] (a map in RESP3), or null. O(log n + returned) per stream.
+function cmdXread(): void {
+  let count: i64 = 0;
+  let blocking = false;
+  let streamsArg = 0;
+  let n = 0;
+  for (let i = 1; i < curArgc; i++) {
+    const more = curArgc - i - 1;
+    if (argIs(i, "BLOCK") && more > 0) {
+      i++;
+      if (!parseTimeoutMsOrReply(i)) return;
+      blocking = true;
+    } else if (argIs(i, "COUNT") && more > 0) {
+      i++;
+      if (parseI64Strict(argPtr(i), argLen(i)) != PARSE_OK) { replyError(E_NOT_INTEGER); return; }
+      count = parsedI64 < 0 ? 0 : parsedI64;
+    } else if (argIs(i, "STREAMS") && more > 0) {
+      streamsArg = i + 1;
+      n = curArgc - streamsArg;
+      if ((n & 1) != 0) { replyError(E_XREAD_UNBALANCED); return; }
+      n >>= 1;
+      break;
+    } else {
+      replyError(E_SYNTAX);
+      return;
+    }
+  }
+  if (streamsArg == 0) { replyError(E_SYNTAX); return; }
+  if (n > readIdsCap) {
+    readIdsCap = n;
+    readIds = readIds == 0 ? heap.alloc(<usize>n * READ_ID_SIZE) : heap.realloc(readIds, <usize>n * READ_ID_SIZE);
+  }
+  const db = curDb();
+  let anyDollar = false;
+  for (let k = 0; k < n; k++) {
+    const idArg = streamsArg + n + k;
+    if (!readOrReplyAt(db, streamsArg + k)) return;
+    const r = readIds + <usize>k * READ_ID_SIZE;
+    const p = argPtr(idArg);
+    if (argLen(idArg) == 1 && load<u8>(p) == 36) {
+      store<u64>(r, found != 0 ? load<u64>(objPtrOf(found), S_LAST_MS) : 0);
+      store<u64>(r, found != 0 ? load<u64>(objPtrOf(found), S_LAST_SEQ) : 0, 8);
+      store<u8>(r, 1, 16);
+      anyDollar = true;
+      continue;
+    }
+    if (argLen(idArg) == 1 && load<u8>(p) == 62) { replyError(E_XREAD_GT_ID); return; }
+    if (!parseIdOrReply(idArg, true, 0, false)) return;
+    store<u64>(r, idMs);
+    store<u64>(r, idSeq, 8);
+    store<u8>(r, 0, 16);
+  }
+  let served: i64 = 0;
+  let mark: usize = 0;
+  for (let k = 0; k < n; k++) {
+    const e = dbLookupRead(db, argPtr(streamsArg + k), argLen(streamsArg + k));
+    if (e == 0) continue;
+    const s = objPtrOf(e);
+    const r = readIds + <usize>k * READ_ID_SIZE;
+    let ms = load<u64>(r);
+    let seq = load<u64>(r, 8);
+    // Served now only if a live entry is past the ID (the last live one, not
+    // the last generated ID, which XDEL or XSETID may have left ahead).
+    if (streamLength(s) == 0 || !streamLastLiveId(s) || idCompare(entMs, entSeq, ms, seq) <= 0) continue;
+    if (served == 0) mark = outMark();
+    served++;
+    // The range is inclusive: start one past the given ID.
+    if (seq == U64_MAX) { ms++; seq = 0; } else seq++;
+    if (proto == 2) replyArray(2);
+    replyBulk(argPtr(streamsArg + k), argLen(streamsArg + k));
+    const m = outMark();
+    const got = replyRange(s, ms, seq, U64_MAX, U64_MAX, count == 0 ? -1 : count, false);
+    outInsertArrayHeader(m, got);
+  }
+  if (served > 0) {
+    if (proto == 2) outInsertArrayHeader(mark, served);
+    else outInsertMapHeader(mark, served);
+    return;
+  }
+  if (blocking) {
+    if (anyDollar) buildDollarRewrite(streamsArg, n);
+    if (blockForKeys(streamsArg, n)) replyNullArray();
+    // Only a command that really waits is rewritten.
+    if (!blockRequested) setBlockRewrite(0, 0);
+    return;
+  }
+  replyNullArray();
+}
+
+function readOrReplyAt(db: Db, i: i32): bool {
+  found = dbLookupRead(db, argPtr(i), argLen(i));
+  if (found != 0 && typeOf(found) != TYPE_STREAM) {
+    replyError(E_WRONGTYPE);
+    return false;
+  }
+  return true;
+}
+
 export function register(): void {
   registerStreamValue();
   reg(CMD_XADD, cmdXadd);
@@ -527,4 +730,6 @@ export function register(): void {
   reg(CMD_XRANGE, cmdXrange);
   reg(CMD_XREVRANGE, cmdXrevrange);
   reg(CMD_XTRIM, cmdXtrim);
+  reg(CMD_XREAD, cmdXread);
+  reg(CMD_XSETID, cmdXsetid);
 }

@@ -435,3 +435,20 @@ function streamDup(e: usize): void {
 export function registerStreamValue(): void {
   registerValueType(TYPE_STREAM, streamFree, streamFootprint, streamDup);
 }
+
+/** The last live entry's ID into entMs/entSeq (streamLastValidID); false when empty. */
+export function streamLastLiveId(s: usize): bool {
+  for (let i = <i32>nodeCount(s) - 1; i >= 0; i--) {
+    const lp = nodeLp(s, i);
+    let off = firstEntryOff(lp);
+    let have = false;
+    let ms: u64 = 0;
+    let seq: u64 = 0;
+    while (off != 0) {
+      off = entryRead(s, i, lp, off);
+      if ((entFlags & FLAG_DELETED) == 0) { have = true; ms = entMs; seq = entSeq; }
+    }
+    if (have) { entMs = ms; entSeq = seq; return true; }
+  }
+  return false;
+}

@@ -77,10 +77,27 @@ const GROUPS: Record<string, Cmd[]> = {
     c('XLEN s'), c('XRANGE s - +'), c('XDEL s 4-0'), c('EXISTS s'), c('XLEN s'), c('XRANGE s - +'),
     c('XADD s 4-0 a 1'), c('XADD s 5-0 a 1'), c('XDEL nokey 1-1'), c('XDEL nokey bad'), c('XDEL s'),
   ],
+  'XREAD (no BLOCK) and XSETID': [
+    c('XREAD streams'), c('XREAD streams a'), c('XREAD COUNT 1 STREAMS a b 1'), c('XREAD BLOCK -1 STREAMS a 0'),
+    c('XREAD BLOCK x STREAMS a 0'), c('XREAD foo STREAMS a 0'), c('XREAD COUNT 1'), c('XREAD STREAMS a >'),
+    c('XREAD STREAMS a $'), c('XREAD COUNT x STREAMS a 0'), c('XREAD STREAMS a bad'),
+    c('XADD a 1-1 f 1'), c('XADD a 1-2 f 2'), c('XADD a 2-0 g 3'), c('XADD b 5-0 x y'),
+    c('XREAD STREAMS a 0'), c('XREAD COUNT 1 STREAMS a b 0 0'), c('XREAD COUNT 0 STREAMS a b 1-1 4'),
+    c('XREAD STREAMS a b $ $'), c('XREAD STREAMS a b 2 5'), c('XREAD STREAMS a nokey 0 0'),
+    c(`XREAD STREAMS a ${MAX}-${MAX}`), c('XREAD COUNT -5 STREAMS a 1'), c('XREAD BLOCK 0 COUNT 1 STREAMS a 1-1'),
+    c('SET str x'), c('XREAD STREAMS a str 0 0'), c('XREAD STREAMS str a 0 bad'), c('XREAD STREAMS a str bad 0'),
+    c('XSETID a 1'), c('XSETID a bad'), c('XSETID nokey 1-1'), c('XSETID str 1-1'), c('XSETID a 10-0 entriesadded 0'),
+    c('XSETID a 10-0 maxdeletedid 6-0'), c('XSETID a 10-0 entriesadded 1 maxdeletedid 12-0'),
+    c('XSETID a 10-0 entriesadded -1'), c('XSETID a 10-0 foo'), c('XSETID a 10-0 entriesadded'),
+    c('XSETID a 10-0 ENTRIESADDED 5 MAXDELETEDID 1-0'), c('XSETID a 1-5'), c('XSETID a 2-0'), c('XSETID a 5-0'),
+    c('XADD a 4-0 f v'), c('XADD a 6-0 f v'), c('XDEL a 6-0'), c('XSETID a 5-9'), c('XSETID a 6-0'),
+    c('XADD e 1-1 a 1'), c('XDEL e 1-1'), c('XSETID e 0-0'), c('XSETID e 0-1'), c('XREAD STREAMS e 0'),
+    c('XADD e 0-5 a 1'), c('XADD e 0-* a 1'), c('XSETID'), c('XSETID a'),
+  ],
   'COPY RENAME TYPE OBJECT MEMORY': [
     c('XADD s 1-1 a 1'), c('XADD s 2-1 b 2'), c('COPY s d'), c('XRANGE d - +'), c('XADD d 3-1 c 3'), c('XLEN s'),
-    c('XLEN d'), c('RENAME d e'), c('XRANGE e - +'), c('TYPE e'), c('OBJECT ENCODING e'), c('SCAN 0 TYPE stream'),
-    c('DEL s e'), c('EXISTS s e'),
+    c('XLEN d'), c('RENAME d e'), c('XRANGE e - +'), c('TYPE e'), c('OBJECT ENCODING e'), c('SET str v'),
+    c('DEL s'), c('SCAN 0 TYPE stream'), c('DEL e'), c('EXISTS s e'),
   ],
 };
 
@@ -142,6 +159,53 @@ describe.skipIf(!haveRedis)('stream family vs redis-server', () => {
       }
     }
   }
+
+  it('XREAD BLOCK: woken by XADD, `$` resolved once, timeouts, MULTI, CLIENT UNBLOCK', async () => {
+    for (const p of [2, 3]) {
+      await setup(p, 100, 4096);
+      const waiters = [await RawClient.connect(redis.port), await RawClient.connect(server.port)];
+      try {
+        for (const wc of waiters) { wc.send('HELLO', String(p)); await wc.read(); }
+        await both(c('XADD s 1-1 a 1'));
+        // Blocked on `$`: an XADD to another key, then one to s; the reply is the new entry only.
+        for (const wc of waiters) wc.send('XREAD', 'BLOCK', '0', 'STREAMS', 's', 'other', '$', '$');
+        await new Promise((r) => setTimeout(r, 100));
+        await both(c('XADD s 2-1 b 2'));
+        const woke = await Promise.all(waiters.map((wc) => wc.readRaw()));
+        expect(woke[1].toString('latin1')).toBe(woke[0].toString('latin1'));
+        // A timeout replies null.
+        for (const wc of waiters) wc.send('XREAD', 'BLOCK', '50', 'STREAMS', 's', '$');
+        const timed = await Promise.all(waiters.map((wc) => wc.readRaw()));
+        expect(timed[1].toString('latin1')).toBe(timed[0].toString('latin1'));
+        // Inside MULTI the wait is a timeout at once.
+        const multi: Cmd[] = [c('MULTI'), c('XREAD BLOCK 0 STREAMS s $'), c('XREAD BLOCK 0 STREAMS s 0'), c('EXEC')];
+        for (const cmd of multi) {
+          const [a, b] = await both(cmd);
+          expect(b.toString('latin1')).toBe(a.toString('latin1'));
+        }
+        // CLIENT UNBLOCK ... ERROR.
+        const ids: string[] = [];
+        for (const wc of waiters) { wc.send('CLIENT', 'ID'); ids.push(String(await wc.read())); }
+        for (const wc of waiters) wc.send('XREAD', 'BLOCK', '0', 'STREAMS', 's', '$');
+        await new Promise((r) => setTimeout(r, 100));
+        ref.send('CLIENT', 'UNBLOCK', ids[0], 'ERROR');
+        ours.send('CLIENT', 'UNBLOCK', ids[1], 'ERROR');
+        expect((await ours.readRaw()).toString()).toBe((await ref.readRaw()).toString());
+        const errs = await Promise.all(waiters.map((wc) => wc.readRaw()));
+        expect(errs[1].toString('latin1')).toBe(errs[0].toString('latin1'));
+        // A second waiter on `$` after a pipelined command still sees only later entries.
+        for (const wc of waiters) { wc.send('PING'); wc.send('XREAD', 'COUNT', '5', 'BLOCK', '0', 'STREAMS', 's', '$'); await wc.read(); }
+        await new Promise((r) => setTimeout(r, 100));
+        await both(c('XADD s 3-1 c 3 d 4'));
+        const last = await Promise.all(waiters.map((wc) => wc.readRaw()));
+        expect(last[1].toString('latin1')).toBe(last[0].toString('latin1'));
+        expect(last[1].toString('latin1')).toContain('3-1');
+        expect(last[1].toString('latin1')).not.toContain('2-1');
+      } finally {
+        for (const wc of waiters) wc.close();
+      }
+    }
+  });
 
   it('keyspace notifications: xadd, xtrim, xdel', async () => {
     await setup(2, 100, 4096);
