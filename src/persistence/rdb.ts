@@ -309,13 +309,7 @@ export class RdbState {
     const x = this.srv.engine.x;
     x.setLoading(1);
     try {
-      let pos = 0;
-      const read = (buf: Buffer): number => {
-        const n = fs.readSync(fd, buf, 0, buf.length, pos);
-        pos += n;
-        return n;
-      };
-      const steps = this.loadSteps(read, size, this.srv.scripting != null);
+      const steps = this.loadSteps(fileReader(fs, fd), size, this.srv.scripting != null);
       for (;;) {
         const r = steps.next();
         if (r.done) return r.value;
@@ -333,13 +327,7 @@ export class RdbState {
     const size = fs.statSync(path).size;
     const fd = fs.openSync(path, 'r');
     try {
-      let pos = 0;
-      const read = (buf: Buffer): number => {
-        const n = fs.readSync(fd, buf, 0, buf.length, pos);
-        pos += n;
-        return n;
-      };
-      return this.loadFrom(read, size, this.srv.scripting != null);
+      return this.loadFrom(fileReader(fs, fd), size, this.srv.scripting != null);
     } finally {
       fs.closeSync(fd);
     }
@@ -463,6 +451,16 @@ export class RdbState {
 function requireFs(): NonNullable<typeof nodeFs> {
   if (!nodeFs || !nodePath) throw new RdbError('no file system here');
   return nodeFs;
+}
+
+/** Reads a file from its start, a buffer at a time (0 at the end). */
+function fileReader(fs: NonNullable<typeof nodeFs>, fd: number): (buf: Buffer) => number {
+  let pos = 0;
+  return (buf) => {
+    const n = fs.readSync(fd, buf, 0, buf.length, pos);
+    pos += n;
+    return n;
+  };
 }
 
 function writeAllSync(fs: NonNullable<typeof nodeFs>, fd: number, buf: Buffer): void {
