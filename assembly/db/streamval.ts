@@ -113,7 +113,8 @@ export function nodeSeek(s: usize, ms: u64, seq: u64): i32 {
   return best;
 }
 
-function pushNode(s: usize, ms: u64, seq: u64, lp: usize): void {
+/** Appends a node (RDB load: nodes arrive in master-ID order). */
+export function pushNode(s: usize, ms: u64, seq: u64, lp: usize): void {
   let head = load<u32>(s, S_HEAD);
   let tail = load<u32>(s, S_TAIL);
   let cap = load<u32>(s, S_CAP);
@@ -451,4 +452,63 @@ export function streamLastLiveId(s: usize): bool {
     if (have) { entMs = ms; entSeq = seq; return true; }
   }
   return false;
+}
+
+/**
+ * Whether a listpack loaded from an RDB file or RESTORE payload (already
+ * lpValidate'd) is a well-formed stream node: the master entry, then
+ * entries whose element counts match their lp-count and whose flags are
+ * known, and a live count equal to the master's. The readers above trust
+ * this layout, so a payload that breaks it is refused here.
+ */
+export function streamValidateNode(lp: usize): bool {
+  let p = lpFirst(lp);
+  if (p == 0 || !lpGet(lp, p)) return false;
+  const live = lpInt;
+  p = lpNext(lp, p);
+  if (p == 0 || !lpGet(lp, p)) return false;
+  const deleted = lpInt;
+  p = lpNext(lp, p);
+  if (p == 0 || !lpGet(lp, p)) return false;
+  const mf = lpInt;
+  if (mf < 0 || live < 0 || deleted < 0) return false;
+  for (let k: i64 = 0; k < mf; k++) {
+    p = lpNext(lp, p);
+    if (p == 0) return false;
+  }
+  p = lpNext(lp, p);
+  if (p == 0 || !lpGet(lp, p) || lpInt != 0) return false;
+  p = lpNext(lp, p);
+  let seenLive: i64 = 0;
+  let seenDeleted: i64 = 0;
+  while (p != 0) {
+    if (!lpGet(lp, p)) return false;
+    const flags = lpInt;
+    if (flags < 0 || flags > 3) return false;
+    let elems: i64 = 3;
+    for (let k = 0; k < 2; k++) {
+      p = lpNext(lp, p);
+      if (p == 0 || !lpGet(lp, p)) return false;
+    }
+    let n: i64;
+    if ((flags & FLAG_SAMEFIELDS) != 0) {
+      n = mf;
+    } else {
+      p = lpNext(lp, p);
+      if (p == 0 || !lpGet(lp, p)) return false;
+      n = lpInt * 2;
+      if (lpInt < 0) return false;
+      elems++;
+    }
+    for (let k: i64 = 0; k < n; k++) {
+      p = lpNext(lp, p);
+      if (p == 0) return false;
+    }
+    elems += n;
+    p = lpNext(lp, p);
+    if (p == 0 || !lpGet(lp, p) || lpInt != elems) return false;
+    if ((flags & FLAG_DELETED) != 0) seenDeleted++; else seenLive++;
+    p = lpNext(lp, p);
+  }
+  return seenLive == live && seenDeleted == deleted;
 }
