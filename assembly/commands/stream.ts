@@ -9,7 +9,7 @@
 import { register as reg, replyWrongArity } from "./dispatch";
 import { CMD_XADD, CMD_XDEL, CMD_XLEN, CMD_XRANGE, CMD_XREAD, CMD_XREVRANGE, CMD_XSETID, CMD_XTRIM } from "./table.gen";
 import { parseTimeoutMsOrReply, blockForKeys, setBlockRewrite, blockRequested } from "./blocking";
-import { curDb, argIs } from "./context";
+import { curDb, argIs, roomFor } from "./context";
 import { replyOk, proto, outInsertMapHeader } from "../resp/writer";
 import { argPtr, argLen, curArgc } from "../client";
 import {
@@ -35,7 +35,7 @@ import {
   S_LAST_MS, S_LAST_SEQ, S_MAXDEL_MS, S_MAXDEL_SEQ, U64_MAX, TRIM_MAXLEN, TRIM_MINID,
   registerStreamValue, streamLastLiveId, S_ADDED,
 } from "../db/streamval";
-import { lpNext, lpGetBytes, lpPtr, lpLen } from "../ds/listpack";
+import { lpNext, lpGetBytes, lpPtr, lpLen, lpBytes } from "../ds/listpack";
 import { parseI64Strict, PARSE_OK, parsedI64 } from "../util/num";
 import { streamNodeMaxEntries } from "../db/limits";
 
@@ -228,6 +228,15 @@ function replyEntry(lp: usize): void {
   }
 }
 
+/**
+ * Whether the reply can take one more entry of this node (its listpack's
+ * size bounds the entry's bytes; integers print at most 3x their encoding).
+ * A reply past the engine's largest block closes the client instead.
+ */
+function roomForEntry(lp: usize): bool {
+  return roomFor(<u64>lpBytes(lp) * 3 + 128);
+}
+
 // Entry offsets of one node, gathered to walk it backwards.
 let revOffs: usize = 0;
 let revCap: i32 = 0;
@@ -251,6 +260,7 @@ function replyRange(s: usize, sMs: u64, sSeq: u64, eMs: u64, eSeq: u64, count: i
         if (idCompare(entMs, entSeq, sMs, sSeq) < 0) continue;
         if (idCompare(entMs, entSeq, eMs, eSeq) > 0) return emitted;
         if (count >= 0 && emitted >= count) return emitted;
+        if (!roomForEntry(lp)) return emitted;
         replyEntry(lp);
         emitted++;
       }
@@ -277,6 +287,7 @@ function replyRange(s: usize, sMs: u64, sSeq: u64, eMs: u64, eSeq: u64, count: i
       if (idCompare(entMs, entSeq, eMs, eSeq) > 0) continue;
       if (idCompare(entMs, entSeq, sMs, sSeq) < 0) return emitted;
       if (count >= 0 && emitted >= count) return emitted;
+      if (!roomForEntry(lp)) return emitted;
       replyEntry(lp);
       emitted++;
     }
