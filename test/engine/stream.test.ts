@@ -7,6 +7,8 @@
 // middle, deletes scattered over a large stream.
 import { describe, it, expect } from 'vitest';
 import { TestEngine } from '../helpers/engine.js';
+import { withPayloadFooter } from '../../src/host/rdbpayload.js';
+import { Prng } from '../helpers/prng.js';
 
 type Row = [args: string[], raw: string];
 const w = (s: string): string[] => s.split(' ');
@@ -137,4 +139,32 @@ describe('stream scale (would not finish if quadratic)', () => {
     expect(t.cmd('XLEN', 's')).toBe(50000);
     expect(t.cmd('XRANGE', 's', '-', '+', 'COUNT', '1')).toEqual([['250001-0', ['a', '1']]]);
   }, 120_000);
+});
+
+describe('stream RESTORE of corrupt payloads', () => {
+  it('never aborts the engine: refused, or a stream every command can walk', () => {
+    const t = engine(60, 3);
+    for (let i = 1; i <= 30; i++) t.cmd('XADD', 's', `${i}-${i % 3}`, i % 4 ? 'f' : 'other', String(i * 37), 'g', 'w'.repeat(i % 5));
+    t.cmd('XDEL', 's', '4-1', '9-0');
+    const dump = t.cmd('DUMP', 's') as Buffer | string;
+    const good = Buffer.isBuffer(dump) ? dump : Buffer.from(dump, 'latin1');
+    const body = good.subarray(0, good.length - 10);
+    const r = new Prng(7);
+    let accepted = 0;
+    for (let round = 0; round < 3000; round++) {
+      const b = Buffer.from(body);
+      const flips = 1 + r.int(3);
+      for (let k = 0; k < flips; k++) b[1 + r.int(b.length - 1)] = r.int(256);
+      const reply = t.rawCmd('RESTORE', 'x', '0', withPayloadFooter(b), 'REPLACE');
+      if (!reply.startsWith('+OK')) continue;
+      accepted++;
+      for (const cmd of [['XRANGE', 'x', '-', '+'], ['XREVRANGE', 'x', '+', '-'], ['XLEN', 'x'], ['XDEL', 'x', '5-2', '6-0'],
+        ['XADD', 'x', '*', 'f', '1'], ['XTRIM', 'x', 'MAXLEN', '3'], ['XREAD', 'STREAMS', 'x', '0'], ['DUMP', 'x'],
+        ['XTRIM', 'x', 'MINID', '99999999999999'], ['DEL', 'x']]) {
+        t.rawCmd(...cmd);
+      }
+    }
+    expect(t.cmd('XLEN', 's')).toBe(28);
+    expect(accepted).toBeGreaterThan(0);
+  });
 });
