@@ -598,21 +598,21 @@ export interface CommandMethods<R> {
   unwatch(...args: Arg[]): R;
   /** Makes the next EXEC fail if any of the keys changes before it. `WATCH key [key ...]` */
   watch(...args: Arg[]): R;
-  /** . `XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|ID field value [field value ...]` */
+  /** Appends an entry to a stream, creating it unless NOMKSTREAM, and trims it by MAXLEN or MINID. `XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|ID field value [field value ...]` */
   xadd(...args: Arg[]): R;
-  /** . `XDEL key ID [ID ...]` */
+  /** Deletes entries of a stream by ID. `XDEL key ID [ID ...]` */
   xdel(...args: Arg[]): R;
-  /** . `XLEN key` */
+  /** Number of entries in a stream. `XLEN key` */
   xlen(...args: Arg[]): R;
-  /** . `XRANGE key start end [COUNT count]` */
+  /** Entries of a stream between two IDs (exclusive with "("), oldest first. `XRANGE key start end [COUNT count]` */
   xrange(...args: Arg[]): R;
-  /** . `XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] ID [ID ...]` */
+  /** Entries after the given IDs of one or more streams, waiting for new ones with BLOCK. `XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] ID [ID ...]` */
   xread(...args: Arg[]): R;
-  /** . `XREVRANGE key end start [COUNT count]` */
+  /** Entries of a stream between two IDs (exclusive with "("), newest first. `XREVRANGE key end start [COUNT count]` */
   xrevrange(...args: Arg[]): R;
-  /** . `XSETID key last-id [ENTRIESADDED entries_added] [MAXDELETEDID max_deleted_entry_id]` */
+  /** Sets a stream's last ID (and entries added, max deleted ID). `XSETID key last-id [ENTRIESADDED entries_added] [MAXDELETEDID max_deleted_entry_id]` */
   xsetid(...args: Arg[]): R;
-  /** . `XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count]` */
+  /** Trims a stream to MAXLEN entries or to IDs from MINID on, exactly or by whole nodes (~). `XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count]` */
   xtrim(...args: Arg[]): R;
   /** Adds members to a sorted set or updates their scores, creating it when missing. `ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]` */
   zadd(...args: Arg[]): R;
