@@ -289,7 +289,7 @@ export function streamAppend(s: usize, ms: u64, seq: u64, first: i32, n: i32): v
  * drops the node when its last live entry goes. Returns true when the
  * node was removed.
  */
-export function entryMarkDeleted(s: usize, i: u32, off: u32): bool {
+export function entryMarkDeleted(s: usize, i: u32, off: u32, dropEmpty: bool = true): bool {
   let lp = nodeLp(s, i);
   const flags = lpIntAt(lp, off);
   lp = lpReplaceInt(lp, off, flags | FLAG_DELETED);
@@ -299,7 +299,7 @@ export function entryMarkDeleted(s: usize, i: u32, off: u32): bool {
   lp = lpReplaceInt(lp, lpFirst(lp), live);
   setNodeLp(s, i, lp);
   store<u64>(s, streamLength(s) - 1, S_LENGTH);
-  if (live == 0) {
+  if (live == 0 && dropEmpty) {
     removeNode(s, i);
     return true;
   }
@@ -389,7 +389,10 @@ export function streamTrim(s: usize, strategy: i32, maxlen: i64, minMs: u64, min
       // an encoding boundary; re-derive `off` from the entry's position.
       const before = lpBytes(curLp);
       deleted++;
-      if (entryMarkDeleted(s, 0, at)) break;
+      // Redis's trim marks entries without ever freeing the node it stops
+      // in, even when (MINID past every live entry, the last one deleted)
+      // none is left live: the node stays, as in its RDB files.
+      entryMarkDeleted(s, 0, at, false);
       const after = lpBytes(nodeLp(s, 0));
       if (off != 0) off = <u32>(<i64>off + <i64>after - <i64>before);
     }

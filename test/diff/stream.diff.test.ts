@@ -289,6 +289,18 @@ describe.skipIf(!haveRedis)('stream family vs redis-server', () => {
     }
   });
 
+  it('an exact MINID trim that leaves its node with no live entry keeps the node, as Redis does', async () => {
+    await setup(2, 100, 4096);
+    await both(['CONFIG', 'SET', 'rdbcompression', 'no']);
+    try {
+      await run([c('XADD s 1-1 a 1'), c('XADD s 2-1 a 2'), c('XADD s 3-1 a 3'), c('XDEL s 3-1'), c('XTRIM s MINID 3-0'),
+        c('XLEN s'), c('EXISTS s'), c('DUMP s'), c('XADD s 4-1 a 4'), c('DUMP s'), c('XRANGE s - +'), c('XTRIM s MAXLEN 0'),
+        c('DUMP s'), c('XADD s 5-1 b 5'), c('XDEL s 5-1'), c('DUMP s')]);
+    } finally {
+      await both(['CONFIG', 'SET', 'rdbcompression', 'yes']);
+    }
+  });
+
   it('keyspace notifications: xadd, xtrim, xdel', async () => {
     await setup(2, 100, 4096);
     const subs = [await RawClient.connect(redis.port), await RawClient.connect(server.port)];
@@ -297,7 +309,7 @@ describe.skipIf(!haveRedis)('stream family vs redis-server', () => {
       for (const s of subs) { s.send('PSUBSCRIBE', '__key*__:*'); await s.read(); }
       const script: Cmd[] = [c('XADD s 1-1 a 1'), c('XADD s MAXLEN 1 2-1 a 1'), c('XADD s MAXLEN 1 3-1 a 1'),
         c('XTRIM s MAXLEN 5'), c('XTRIM s MAXLEN 0'), c('XADD s 4-1 a 1'), c('XADD s 5-1 a 1'), c('XDEL s 9-9'),
-        c('XDEL s 4-1'), c('XDEL s 5-1'), c('SET end 1')];
+        c('XDEL s 4-1'), c('XDEL s 5-1'), c('XSETID s 9-0'), c('XSETID nokey 1-1'), c('SET end 1')];
       for (const cmd of script) await both(cmd);
       const events = async (cl: RawClient): Promise<string[]> => {
         const out: string[] = [];
