@@ -135,7 +135,12 @@ export function execute(id: u32, n: u32, nowMs: f64): i32 {
     if (blockRequested) {
       // Nothing was written or changed; run it again when woken.
       if (blockRewriteLen != 0 && clientReplaceInput(c, start, c.pos, blockRewritePtr, blockRewriteLen)) {
-        c.pos = start + blockRewriteLen;
+        // The host reads the keys to wait on from the arguments: parse the
+        // rewritten bytes so they point into the (possibly moved) buffer.
+        c.cmdStart = start;
+        c.pos = start;
+        readCommand(c);
+        bindArgs(c);
       }
       clearBlockRequest();
       undoCallStats(lastCmd);

@@ -301,6 +301,23 @@ describe.skipIf(!haveRedis)('stream family vs redis-server', () => {
     }
   });
 
+  it('XREAD BLOCK on 1000 `$` streams: the rewritten command outgrows its input buffer, keys stay right', async () => {
+    await setup(2, 100, 4096);
+    const keys = Array.from({ length: 1000 }, (_, i) => `stream:${i}`);
+    for (const k of keys) await both(['XADD', k, '1700000000000-99', 'f', 'v']);
+    const waiters = [await RawClient.connect(redis.port), await RawClient.connect(server.port)];
+    try {
+      for (const wc of waiters) wc.send('XREAD', 'BLOCK', '0', 'STREAMS', ...keys, ...keys.map(() => '$'));
+      await new Promise((r) => setTimeout(r, 150));
+      await both(['XADD', 'stream:999', '1700000000001-0', 'late', '1']);
+      const got = await Promise.all(waiters.map((wc) => wc.readRaw()));
+      expect(got[1].toString('latin1')).toBe(got[0].toString('latin1'));
+      expect(got[1].toString('latin1')).toContain('1700000000001-0');
+    } finally {
+      for (const wc of waiters) wc.close();
+    }
+  });
+
   it('keyspace notifications: xadd, xtrim, xdel', async () => {
     await setup(2, 100, 4096);
     const subs = [await RawClient.connect(redis.port), await RawClient.connect(server.port)];
