@@ -258,3 +258,24 @@ export function clientsShrinkInput(): void {
     c.pos = 0;
   }
 }
+
+/**
+ * Replaces the input bytes [start, end) with `len` bytes at `ptr` (a parked
+ * command rewritten before it waits: XREAD's `$` becomes the ID it meant).
+ * False when the buffer cannot grow.
+ */
+export function clientReplaceInput(c: Client, start: u32, end: u32, ptr: usize, len: u32): bool {
+  const tail = c.inLen - end;
+  const need = <u64>start + <u64>len + <u64>tail;
+  if (need > <u64>MAX_BLOCK) return false;
+  if (need > <u64>c.inCap) {
+    if (!memHasRoom(<usize>need)) return false;
+    c.inPtr = <u32>memRealloc(<usize>c.inPtr, <usize>need);
+    c.inCap = <u32>need;
+  }
+  const base = <usize>c.inPtr;
+  memory.copy(base + start + len, base + end, tail);
+  memory.copy(base + start, ptr, len);
+  c.inLen = <u32>need;
+  return true;
+}

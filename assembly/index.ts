@@ -4,10 +4,10 @@
 // Commands the host runs stop the loop with ST_HANDOFF; the host answers them
 // and calls `execute(id, 0, now)` to go on.
 
-import { Client, clientNew, clientFree, clientGet, clientReserve, bindArgs, curArgv, curArgc,
+import { Client, clientNew, clientFree, clientGet, clientReserve, clientReplaceInput, bindArgs, curArgv, curArgc,
   CF_CLOSE, CF_REPLY_OFF, CF_REPLY_SKIP, CF_REPLY_SKIP_NEXT, CF_UNBLOCK_TIMEOUT, CF_UNBLOCK_ERROR, CF_IN_EXEC, CF_MULTI,
   clientQueryBufLen, clientQueryBufCap } from "./client";
-import { blockRequested, clearBlockRequest, blockKeyFirst, blockKeyCount, blockDeadline } from "./commands/blocking";
+import { blockRequested, clearBlockRequest, blockKeyFirst, blockKeyCount, blockDeadline, blockRewritePtr, blockRewriteLen } from "./commands/blocking";
 import { readySignaled, readyBufPtr, readyBufLen, readyReset, setReadyWatch } from "./db/ready";
 import { readCommand, READ_NEED_MORE, READ_ERROR, readError } from "./resp/reader";
 import { outInit, outReset, outBufferPtr, outBufferLen, outMark, outTruncate, setProto, replyError, OUT_YIELD } from "./resp/writer";
@@ -134,6 +134,14 @@ export function execute(id: u32, n: u32, nowMs: f64): i32 {
     const st = dispatch(c);
     if (blockRequested) {
       // Nothing was written or changed; run it again when woken.
+      if (blockRewriteLen != 0 && clientReplaceInput(c, start, c.pos, blockRewritePtr, blockRewriteLen)) {
+        // The host reads the keys to wait on from the arguments: parse the
+        // rewritten bytes so they point into the (possibly moved) buffer.
+        c.cmdStart = start;
+        c.pos = start;
+        readCommand(c);
+        bindArgs(c);
+      }
       clearBlockRequest();
       undoCallStats(lastCmd);
       blockedCmdLen = c.pos - start;

@@ -142,4 +142,20 @@ export function blockForKeys(first: i32, count: i32): bool {
   return false;
 }
 
-export function clearBlockRequest(): void { blockRequested = false; }
+export function clearBlockRequest(): void {
+  blockRequested = false;
+  blockRewriteLen = 0;
+}
+
+/**
+ * A command that resolved something at block time that must not resolve
+ * again when it re-runs (XREAD's `$`: the last ID now, not when woken)
+ * leaves here the RESP text it must be re-run as; the engine loop puts it
+ * in place of the parked command's bytes.
+ */
+export let blockRewritePtr: usize = 0;
+export let blockRewriteLen: u32 = 0;
+export function setBlockRewrite(ptr: usize, len: u32): void {
+  blockRewritePtr = ptr;
+  blockRewriteLen = len;
+}

@@ -13,6 +13,7 @@ import { register as registerMemory } from "./memory";
 import { register as registerDump } from "./dump";
 import { register as registerHll } from "./hll";
 import { register as registerGeo } from "./geo";
+import { register as registerStream } from "./stream";
 
 export function registerAll(): void {
   registerString();
@@ -29,4 +30,5 @@ export function registerAll(): void {
   registerDump();
   registerHll();
   registerGeo();
+  registerStream();
 }

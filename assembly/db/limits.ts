@@ -32,3 +32,14 @@ export let hllSparseMaxBytes: u64 = 3000;
 export function setHllSparseMaxBytes(n: f64): void {
   hllSparseMaxBytes = <u64>n;
 }
+
+// Stream node bounds (stream-node-max-bytes, stream-node-max-entries): an
+// XADD opens a new node when the tail node would reach the byte bound or
+// already holds this many entries, live or deleted. 0 disables a bound.
+export let streamNodeMaxBytes: u64 = 4096;
+export let streamNodeMaxEntries: i64 = 100;
+
+export function setStreamNodeLimits(maxBytes: f64, maxEntries: f64): void {
+  streamNodeMaxBytes = <u64>maxBytes;
+  streamNodeMaxEntries = <i64>maxEntries;
+}

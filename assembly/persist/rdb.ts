@@ -29,7 +29,7 @@ import {
 } from "../db/db";
 import {
   typeOf, encOf, keyPtrOf, keyLenOf, hasExpire, expireSlot, objPtrOf, setObj,
-  TYPE_STRING, TYPE_LIST, TYPE_SET, TYPE_ZSET, TYPE_HASH,
+  TYPE_STRING, TYPE_LIST, TYPE_SET, TYPE_ZSET, TYPE_HASH, TYPE_STREAM, ENC_STREAM,
   ENC_INT, ENC_LISTPACK, ENC_INTSET, ENC_QUICKLIST, E_TYPE, E_LRU, E_VAL,
 } from "../db/entry";
 import { loadString, valPtr, valLen, makeStringEntry, ENCODE_AUTO } from "../db/strval";
@@ -44,6 +44,11 @@ import { zsetAdd, zsetLength, zLast, zPrev, zMemberAt, zmPtr, zmLen, zScoreAt } 
 import { listMaxListpackSize, listCompressDepth } from "../db/limits";
 import { lfuMode, lfuDecayed, lruClock, lfuStamp, LRU_CLOCK_MAX } from "../db/lru";
 import { evictPolicyIsLru } from "../db/evict";
+import {
+  streamNew, pushNode as streamPushNode, nodeCount as streamNodeCount, nodeLp as streamNodeLp,
+  nodeMasterMs, nodeMasterSeq, streamValidateNode, streamUpdateFirstId,
+  S_LENGTH, S_LAST_MS, S_LAST_SEQ, S_FIRST_MS, S_FIRST_SEQ, S_MAXDEL_MS, S_MAXDEL_SEQ, S_ADDED,
+} from "../db/streamval";
 
 export const RDB_VERSION: u32 = 10;
 
@@ -245,13 +250,104 @@ function rdbTypeOf(e: usize): u8 {
   if (t == TYPE_LIST) return T_LIST_QUICKLIST_2;
   if (t == TYPE_SET) return enc == ENC_INTSET ? T_SET_INTSET : T_SET;
   if (t == TYPE_ZSET) return enc == ENC_LISTPACK ? T_ZSET_LISTPACK : T_ZSET_2;
+  if (t == TYPE_STREAM) return T_STREAM_LISTPACKS_2;
   return enc == ENC_LISTPACK ? T_HASH_LISTPACK : T_HASH;
 }
 
-/** Whether this engine can serialize the entry's type (streams come later). */
+/** Whether this engine can serialize the entry's type (every type it holds). */
 export function rdbCanSave(e: usize): bool {
   const t = typeOf(e);
-  return t == TYPE_STRING || t == TYPE_LIST || t == TYPE_SET || t == TYPE_ZSET || t == TYPE_HASH;
+  return t == TYPE_STRING || t == TYPE_LIST || t == TYPE_SET || t == TYPE_ZSET || t == TYPE_HASH || t == TYPE_STREAM;
+}
+
+// A stream node's key in Redis's rax: the master ID, big-endian.
+const STREAM_KEY = memory.data(16);
+
+/**
+ * RDB_TYPE_STREAM_LISTPACKS_2 as Redis 7.0 writes it: the nodes (16-byte
+ * big-endian master ID, listpack raw), length, last ID, first ID, max
+ * deleted ID, entries added, then the consumer groups (none yet).
+ */
+function saveStream(e: usize): void {
+  const s = objPtrOf(e);
+  const n = streamNodeCount(s);
+  wLen(<u64>n);
+  for (let i: u32 = 0; i < n; i++) {
+    store<u64>(STREAM_KEY, bswap<u64>(nodeMasterMs(s, i)));
+    store<u64>(STREAM_KEY, bswap<u64>(nodeMasterSeq(s, i)), 8);
+    wString(STREAM_KEY, 16);
+    const lp = streamNodeLp(s, i);
+    wString(lp, <usize>load<u32>(lp));
+  }
+  wLen(load<u64>(s, S_LENGTH));
+  wLen(load<u64>(s, S_LAST_MS));
+  wLen(load<u64>(s, S_LAST_SEQ));
+  wLen(load<u64>(s, S_FIRST_MS));
+  wLen(load<u64>(s, S_FIRST_SEQ));
+  wLen(load<u64>(s, S_MAXDEL_MS));
+  wLen(load<u64>(s, S_MAXDEL_SEQ));
+  wLen(load<u64>(s, S_ADDED));
+  wLen(0);
+}
+
+/** Reads a stream (types 15 and 19); 0 with `bad`/`short` set on failure. */
+function loadStream(t: u8, keyPtr: usize, keyLen: usize): usize {
+  const nodes = rCount();
+  if (short || bad) return 0;
+  const e = newEntry(keyPtr, keyLen, hashKey(keyPtr, keyLen), 0, false);
+  store<u8>(e, TYPE_STREAM, E_TYPE);
+  setObj(e, streamNew(), ENC_STREAM);
+  const s = objPtrOf(e);
+  let lastMs: u64 = 0;
+  let lastSeq: u64 = 0;
+  for (let i: u64 = 0; i < nodes; i++) {
+    if (!rString(1)) { dropEntry(e); return 0; }
+    if (sLen != 16) { dropEntry(e); fail("Stream node key entry is not the size of a stream ID"); return 0; }
+    const ms = bswap<u64>(load<u64>(sPtr));
+    const seq = bswap<u64>(load<u64>(sPtr, 8));
+    const lp = rBlob();
+    if (lp == 0) { dropEntry(e); return 0; }
+    if (!lpValidate(lp, blobLen) || !streamValidateNode(lp)) {
+      memFree(lp);
+      dropEntry(e);
+      fail("Stream listpack integrity check failed");
+      return 0;
+    }
+    if (lpFirst(lp) == 0) { memFree(lp); dropEntry(e); fail("Empty listpack inside stream"); return 0; }
+    if (i > 0 && (ms < lastMs || (ms == lastMs && seq <= lastSeq))) {
+      memFree(lp);
+      dropEntry(e);
+      fail("Stream nodes out of order");
+      return 0;
+    }
+    lastMs = ms;
+    lastSeq = seq;
+    streamPushNode(s, ms, seq, lp);
+  }
+  const length = rLen();
+  const lMs = rLen();
+  const lSeq = rLen();
+  let fMs: u64 = 0, fSeq: u64 = 0, dMs: u64 = 0, dSeq: u64 = 0, added: u64 = length;
+  if (t == T_STREAM_LISTPACKS_2) {
+    fMs = rLen(); fSeq = rLen(); dMs = rLen(); dSeq = rLen(); added = rLen();
+  }
+  const groups = rLen();
+  if (short || bad) { dropEntry(e); return 0; }
+  if (groups != 0) { dropEntry(e); fail("Stream consumer groups are not supported by this build yet"); return 0; }
+  store<u64>(s, length, S_LENGTH);
+  store<u64>(s, lMs, S_LAST_MS);
+  store<u64>(s, lSeq, S_LAST_SEQ);
+  store<u64>(s, dMs, S_MAXDEL_MS);
+  store<u64>(s, dSeq, S_MAXDEL_SEQ);
+  store<u64>(s, added, S_ADDED);
+  if (t == T_STREAM_LISTPACKS_2) {
+    store<u64>(s, fMs, S_FIRST_MS);
+    store<u64>(s, fSeq, S_FIRST_SEQ);
+  } else {
+    streamUpdateFirstId(s);
+  }
+  // Redis keeps an empty stream (XDEL/XTRIM of every entry) across a save.
+  return e;
 }
 
 function hashFieldCb(f: usize, _ctx: usize): void {
@@ -304,6 +400,8 @@ function saveValue(e: usize): void {
         wU64LE(reinterpret<u64>(s));
       }
     }
+  } else if (t == TYPE_STREAM) {
+    saveStream(e);
   } else {
     if (enc == ENC_LISTPACK) {
       const lp = objPtrOf(e);
@@ -900,8 +998,9 @@ function loadValue(t: u8, keyPtr: usize, keyLen: usize): usize {
     if (bad) { dropEntry(e); return 0; }
     return finish(e);
   }
-  if (t == T_STREAM_LISTPACKS || t == T_STREAM_LISTPACKS_2 || t == 21) {
-    fail("Stream keys are not supported by this build yet");
+  if (t == T_STREAM_LISTPACKS || t == T_STREAM_LISTPACKS_2) return loadStream(t, keyPtr, keyLen);
+  if (t == 21) {
+    fail("The RDB file contains a Redis 7.2 stream (type 21): not supported");
     return 0;
   }
   if (t == T_MODULE || t == T_MODULE_2) {

@@ -176,3 +176,25 @@ export const E_RESTORE_IDLETIME = "ERR Invalid IDLETIME value, must be >= 0";
 export const E_RESTORE_FREQ = "ERR Invalid FREQ value, must be >= 0 and <= 255";
 export const E_DUMP_PAYLOAD = "ERR DUMP payload version or checksum are wrong";
 export const E_BAD_DATA_FORMAT = "ERR Bad data format";
+
+// ---- stream (commands/stream.ts) --------------------------------------------------
+// Also used there: E_SYNTAX, E_WRONGTYPE, E_NOT_INTEGER.
+export const E_STREAM_ID_INVALID = "ERR Invalid stream ID specified as stream command argument";
+export const E_XADD_ID_ZERO = "ERR The ID specified in XADD must be greater than 0-0";
+export const E_XADD_ID_SMALL = "ERR The ID specified in XADD is equal or smaller than the target stream top item";
+export const E_XADD_EXHAUSTED = "ERR The stream has exhausted the last possible ID, unable to add more items";
+export const E_STREAM_MAXLEN_NEG = "ERR The MAXLEN argument must be >= 0.";
+export const E_STREAM_LIMIT_NEG = "ERR The LIMIT argument must be >= 0.";
+export const E_STREAM_MAXLEN_MINID = "ERR syntax error, MAXLEN and MINID options at the same time are not compatible";
+export const E_STREAM_LIMIT_NO_STRATEGY = "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy";
+export const E_STREAM_LIMIT_NO_APPROX = "ERR syntax error, LIMIT cannot be used without the special ~ option";
+export const E_XTRIM_NO_STRATEGY = "ERR syntax error, XTRIM must be called with a trimming strategy";
+export const E_STREAM_START_INTERVAL = "ERR invalid start ID for the interval";
+export const E_STREAM_END_INTERVAL = "ERR invalid end ID for the interval";
+export const E_XADD_TOO_LARGE = "ERR Elements are too large to be stored";
+export const E_XREAD_UNBALANCED = "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.";
+export const E_XREAD_GT_ID = "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.";
+export const E_XSETID_ENTRIES_NEG = "ERR entries_added must be positive";
+export const E_XSETID_SMALLER_MAXDEL_ARG = "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id";
+export const E_XSETID_SMALLER_TOP = "ERR The ID specified in XSETID is smaller than the target stream top item";
+export const E_XSETID_ENTRIES_SMALL = "ERR The entries_added specified in XSETID is smaller than the target stream length";

@@ -270,6 +270,21 @@ export function outInsert(at: usize, ptr: usize, len: usize): void {
 }
 
 /** Writes an aggregate header (`*`, `%`, `~`) at `at` for a count known only after the elements. */
+/** A map header (`%n` in RESP3, `*2n` in RESP2) inserted at `at`, for counts known at the end. */
+export function outInsertMapHeader(at: usize, n: i64): void {
+  if (proto == 3) {
+    const save = outLen;
+    header(37, n);
+    const hdrLen = outLen - save;
+    const tmp = memory.data(32);
+    memory.copy(tmp, outPtr + save, hdrLen);
+    outLen = save;
+    outInsert(at, tmp, hdrLen);
+  } else {
+    outInsertArrayHeader(at, n * 2);
+  }
+}
+
 export function outInsertArrayHeader(at: usize, n: i64): void {
   const save = outLen;
   header(42, n);

@@ -2,7 +2,7 @@
 import type { Arg } from './resp.js';
 
 /** Every top-level command, lowercase: the embedded API has a method for each. */
-export const METHOD_NAMES = ["append","auth","bgsave","bitcount","bitfield","bitfield_ro","bitop","bitpos","blmove","blmpop","blpop","brpop","brpoplpush","bzmpop","bzpopmax","bzpopmin","client","command","config","copy","dbsize","debug","decr","decrby","del","discard","dump","echo","eval","evalsha","evalsha_ro","eval_ro","exec","exists","expire","expireat","expiretime","fcall","fcall_ro","flushall","flushdb","function","geoadd","geodist","geohash","geopos","get","getbit","getdel","getex","getrange","getset","hdel","hello","hexists","hget","hgetall","hincrby","hincrbyfloat","hkeys","hlen","hmget","hmset","hrandfield","hscan","hset","hsetnx","hstrlen","hvals","incr","incrby","incrbyfloat","info","keys","lastsave","latency","lcs","lindex","linsert","llen","lmove","lmpop","lpop","lpos","lpush","lpushx","lrange","lrem","lset","ltrim","memory","mget","monitor","move","mset","msetnx","multi","object","persist","pexpire","pexpireat","pexpiretime","pfadd","pfcount","pfdebug","pfmerge","pfselftest","ping","psetex","psubscribe","pttl","publish","pubsub","punsubscribe","quit","randomkey","rename","renamenx","reset","restore","rpop","rpoplpush","rpush","rpushx","sadd","save","scan","scard","script","sdiff","sdiffstore","select","set","setbit","setex","setnx","setrange","shutdown","sinter","sintercard","sinterstore","sismember","slowlog","smembers","smismember","smove","sort","sort_ro","spop","spublish","srandmember","srem","sscan","ssubscribe","strlen","subscribe","substr","sunion","sunionstore","sunsubscribe","swapdb","time","touch","ttl","type","unlink","unsubscribe","unwatch","watch","zadd","zcard","zcount","zdiff","zdiffstore","zincrby","zinter","zintercard","zinterstore","zlexcount","zmpop","zmscore","zpopmax","zpopmin","zrandmember","zrange","zrangebylex","zrangebyscore","zrangestore","zrank","zrem","zremrangebylex","zremrangebyrank","zremrangebyscore","zrevrange","zrevrangebylex","zrevrangebyscore","zrevrank","zscan","zscore","zunion","zunionstore"] as const;
+export const METHOD_NAMES = ["append","auth","bgsave","bitcount","bitfield","bitfield_ro","bitop","bitpos","blmove","blmpop","blpop","brpop","brpoplpush","bzmpop","bzpopmax","bzpopmin","client","command","config","copy","dbsize","debug","decr","decrby","del","discard","dump","echo","eval","evalsha","evalsha_ro","eval_ro","exec","exists","expire","expireat","expiretime","fcall","fcall_ro","flushall","flushdb","function","geoadd","geodist","geohash","geopos","get","getbit","getdel","getex","getrange","getset","hdel","hello","hexists","hget","hgetall","hincrby","hincrbyfloat","hkeys","hlen","hmget","hmset","hrandfield","hscan","hset","hsetnx","hstrlen","hvals","incr","incrby","incrbyfloat","info","keys","lastsave","latency","lcs","lindex","linsert","llen","lmove","lmpop","lpop","lpos","lpush","lpushx","lrange","lrem","lset","ltrim","memory","mget","monitor","move","mset","msetnx","multi","object","persist","pexpire","pexpireat","pexpiretime","pfadd","pfcount","pfdebug","pfmerge","pfselftest","ping","psetex","psubscribe","pttl","publish","pubsub","punsubscribe","quit","randomkey","rename","renamenx","reset","restore","rpop","rpoplpush","rpush","rpushx","sadd","save","scan","scard","script","sdiff","sdiffstore","select","set","setbit","setex","setnx","setrange","shutdown","sinter","sintercard","sinterstore","sismember","slowlog","smembers","smismember","smove","sort","sort_ro","spop","spublish","srandmember","srem","sscan","ssubscribe","strlen","subscribe","substr","sunion","sunionstore","sunsubscribe","swapdb","time","touch","ttl","type","unlink","unsubscribe","unwatch","watch","xadd","xdel","xlen","xrange","xread","xrevrange","xsetid","xtrim","zadd","zcard","zcount","zdiff","zdiffstore","zincrby","zinter","zintercard","zinterstore","zlexcount","zmpop","zmscore","zpopmax","zpopmin","zrandmember","zrange","zrangebylex","zrangebyscore","zrangestore","zrank","zrem","zremrangebylex","zremrangebyrank","zremrangebyscore","zrevrange","zrevrangebylex","zrevrangebyscore","zrevrank","zscan","zscore","zunion","zunionstore"] as const;
 
 /** Each command's (and subcommand's, "config get") argument syntax, as redis-cli shows hints. */
 export const SYNTAX: Record<string, string> = {
@@ -243,6 +243,14 @@ export const SYNTAX: Record<string, string> = {
  "unsubscribe": "[channel [channel ...]]",
  "unwatch": "",
  "watch": "key [key ...]",
+ "xadd": "key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|ID field value [field value ...]",
+ "xdel": "key ID [ID ...]",
+ "xlen": "key",
+ "xrange": "key start end [COUNT count]",
+ "xread": "[COUNT count] [BLOCK milliseconds] STREAMS key [key ...] ID [ID ...]",
+ "xrevrange": "key end start [COUNT count]",
+ "xsetid": "key last-id [ENTRIESADDED entries_added] [MAXDELETEDID max_deleted_entry_id]",
+ "xtrim": "key MAXLEN|MINID [=|~] threshold [LIMIT count]",
  "zadd": "key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]",
  "zcard": "key",
  "zcount": "key min max",
@@ -617,6 +625,22 @@ export interface CommandMethods<R> {
   unwatch(...args: Arg[]): R;
   /** Makes the next EXEC fail if any of the keys changes before it. `WATCH key [key ...]` */
   watch(...args: Arg[]): R;
+  /** Appends an entry to a stream, creating it unless NOMKSTREAM, and trims it by MAXLEN or MINID. `XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|ID field value [field value ...]` */
+  xadd(...args: Arg[]): R;
+  /** Deletes entries of a stream by ID. `XDEL key ID [ID ...]` */
+  xdel(...args: Arg[]): R;
+  /** Number of entries in a stream. `XLEN key` */
+  xlen(...args: Arg[]): R;
+  /** Entries of a stream between two IDs (exclusive with "("), oldest first. `XRANGE key start end [COUNT count]` */
+  xrange(...args: Arg[]): R;
+  /** Entries after the given IDs of one or more streams, waiting for new ones with BLOCK. `XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] ID [ID ...]` */
+  xread(...args: Arg[]): R;
+  /** Entries of a stream between two IDs (exclusive with "("), newest first. `XREVRANGE key end start [COUNT count]` */
+  xrevrange(...args: Arg[]): R;
+  /** Sets a stream's last ID (and entries added, max deleted ID). `XSETID key last-id [ENTRIESADDED entries_added] [MAXDELETEDID max_deleted_entry_id]` */
+  xsetid(...args: Arg[]): R;
+  /** Trims a stream to MAXLEN entries or to IDs from MINID on, exactly or by whole nodes (~). `XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count]` */
+  xtrim(...args: Arg[]): R;
   /** Adds members to a sorted set or updates their scores, creating it when missing. `ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]` */
   zadd(...args: Arg[]): R;
   /** Returns the number of members of a sorted set. `ZCARD key` */

@@ -106,6 +106,7 @@ export interface EngineExports {
   setEncodingLimits(listSize: number, listDepth: number, hashEntries: number, hashValue: number,
     setIntset: number, zsetEntries: number, zsetValue: number): void;
   setHllSparseMaxBytes(n: number): void;
+  setStreamNodeLimits(maxBytes: number, maxEntries: number): void;
   execute(id: number, n: number, nowMs: number): number;
   outputPtr(): number;
   outputLen(): number;

@@ -137,6 +137,7 @@ export abstract class HostCore implements HostServer {
       n('hash-max-listpack-entries'), n('hash-max-listpack-value'), n('set-max-intset-entries'),
       n('zset-max-listpack-entries'), n('zset-max-listpack-value'));
     x.setHllSparseMaxBytes(n('hll-sparse-max-bytes'));
+    x.setStreamNodeLimits(n('stream-node-max-bytes'), n('stream-node-max-entries'));
   }
 
   /**
