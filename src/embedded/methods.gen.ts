@@ -243,11 +243,11 @@ export const SYNTAX: Record<string, string> = {
  "unsubscribe": "[channel [channel ...]]",
  "unwatch": "",
  "watch": "key [key ...]",
- "xadd": "key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|ID field value [field value ...]",
- "xdel": "key ID [ID ...]",
+ "xadd": "key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]",
+ "xdel": "key id [id ...]",
  "xlen": "key",
  "xrange": "key start end [COUNT count]",
- "xread": "[COUNT count] [BLOCK milliseconds] STREAMS key [key ...] ID [ID ...]",
+ "xread": "[COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]",
  "xrevrange": "key end start [COUNT count]",
  "xsetid": "key last-id [ENTRIESADDED entries_added] [MAXDELETEDID max_deleted_entry_id]",
  "xtrim": "key MAXLEN|MINID [=|~] threshold [LIMIT count]",
@@ -625,15 +625,15 @@ export interface CommandMethods<R> {
   unwatch(...args: Arg[]): R;
   /** Makes the next EXEC fail if any of the keys changes before it. `WATCH key [key ...]` */
   watch(...args: Arg[]): R;
-  /** Appends an entry to a stream, creating it unless NOMKSTREAM, and trims it by MAXLEN or MINID. `XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|ID field value [field value ...]` */
+  /** Appends an entry to a stream, creating it unless NOMKSTREAM, and trims it by MAXLEN or MINID. `XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]` */
   xadd(...args: Arg[]): R;
-  /** Deletes entries of a stream by ID. `XDEL key ID [ID ...]` */
+  /** Deletes entries of a stream by ID. `XDEL key id [id ...]` */
   xdel(...args: Arg[]): R;
   /** Number of entries in a stream. `XLEN key` */
   xlen(...args: Arg[]): R;
   /** Entries of a stream between two IDs (exclusive with "("), oldest first. `XRANGE key start end [COUNT count]` */
   xrange(...args: Arg[]): R;
-  /** Entries after the given IDs of one or more streams, waiting for new ones with BLOCK. `XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] ID [ID ...]` */
+  /** Entries after the given IDs of one or more streams, waiting for new ones with BLOCK. `XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]` */
   xread(...args: Arg[]): R;
   /** Entries of a stream between two IDs (exclusive with "("), newest first. `XREVRANGE key end start [COUNT count]` */
   xrevrange(...args: Arg[]): R;

@@ -59,6 +59,32 @@ type Cmd = Arg[];
 
 // ---- generator -----------------------------------------------------------------
 
+// Stream IDs are always explicit (an auto ID is each server's clock): small
+// ms parts so that ranges, trims and deletions meet existing entries.
+function streamId(g: Gen): string {
+  if (g.chance(0.05)) return g.pick(['abc', '1-x', '-1', '18446744073709551616-0']);
+  return g.chance(0.3) ? String(g.int(0, 30)) : `${g.int(0, 30)}-${g.int(0, 3)}`;
+}
+function streamNewId(g: Gen): string {
+  if (g.chance(0.3)) return `${g.int(0, 40)}-*`;
+  if (g.chance(0.05)) return g.pick(['0-0', 'x', '5-']);
+  return `${g.int(0, 40)}-${g.int(0, 5)}`;
+}
+function streamTrim(g: Gen): string[] {
+  const out = [g.pick(['MAXLEN', 'MINID'])];
+  if (g.chance(0.5)) out.push(g.pick(['=', '~']));
+  out.push(out[0] === 'MAXLEN' ? String(g.int(0, 8)) : streamId(g));
+  if (g.chance(0.15)) out.push('LIMIT', String(g.int(0, 5)));
+  return out;
+}
+function streamRange(g: Gen, rev: boolean): string[] {
+  const lo = g.chance(0.3) ? '-' : (g.chance(0.2) ? '(' : '') + streamId(g);
+  const hi = g.chance(0.3) ? '+' : (g.chance(0.2) ? '(' : '') + streamId(g);
+  const out = [g.key(), ...(rev ? [hi, lo] : [lo, hi])];
+  if (g.chance(0.3)) out.push('COUNT', String(g.int(-1, 5)));
+  return out;
+}
+
 /** A longitude/latitude pair: mostly valid, sometimes out of range or not a number. */
 function geoPoint(g: Gen): [string, string] {
   if (g.chance(0.05)) return [g.pick(['181', '-180.5', 'abc', 'inf']), String(g.int(-85, 85))];
@@ -330,6 +356,34 @@ const GENERATORS: Record<string, G> = {
   },
   PERSIST: (g) => [g.key()],
   DUMP: (g) => [g.key()],
+  XADD: (g) => {
+    const out = [g.key()];
+    if (g.chance(0.1)) out.push('NOMKSTREAM');
+    if (g.chance(0.2)) out.push(...streamTrim(g));
+    out.push(streamNewId(g));
+    const n = g.chance(0.95) ? g.int(1, 3) : 0;
+    for (let i = 0; i < n; i++) out.push(g.pick(['f', 'g', 'name']), g.value());
+    return out;
+  },
+  XDEL: (g) => [g.key(), ...Array.from({ length: g.int(1, 3) }, () => streamId(g))],
+  XLEN: (g) => [g.key()],
+  XRANGE: (g) => streamRange(g, false),
+  XREVRANGE: (g) => streamRange(g, true),
+  XTRIM: (g) => [g.key(), ...streamTrim(g)],
+  XSETID: (g) => {
+    const out = [g.key(), streamId(g)];
+    if (g.chance(0.3)) out.push('ENTRIESADDED', String(g.int(-1, 50)));
+    if (g.chance(0.3)) out.push('MAXDELETEDID', streamId(g));
+    return out;
+  },
+  XREAD: (g) => {
+    const out: string[] = [];
+    if (g.chance(0.3)) out.push('COUNT', String(g.int(-1, 5)));
+    const keys = g.keys(1, 2);
+    out.push('STREAMS', ...keys, ...keys.map(() => g.chance(0.2) ? '$' : streamId(g)));
+    if (g.chance(0.05)) out.pop();
+    return out;
+  },
   PFADD: (g) => [g.key(), ...Array.from({ length: g.int(0, 6) }, () => g.chance(0.5) ? g.member() : `e${g.int(0, 3000)}`)],
   PFCOUNT: (g) => g.keys(1, 3),
   PFMERGE: (g) => g.keys(1, 4),
