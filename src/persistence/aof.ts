@@ -93,6 +93,7 @@ export class AofState {
   rewriteScheduled = false;
   lastWriteOk = true;
   lastRewriteOk = true;
+  rewriteFailures = 0;
   lastRewriteSec = -1;
   rewrites = 0;
   /** aof_current_size / aof_base_size: bytes of all files now, and at the last rewrite. */
@@ -110,6 +111,11 @@ export class AofState {
   private lastTs = 0;
 
   constructor(private readonly srv: HostServer) {}
+
+  /** aof_buffer_length: stream bytes not yet written. */
+  bufferLength(): number { return this.pendingBytes; }
+  /** aof_pending_bio_fsync: an everysec fsync is running. */
+  fsyncPending(): boolean { return this.fsyncInFlight; }
 
   private dirPath(): string {
     return nodePath!.resolve(this.srv.config.get('dir'), this.srv.config.get('appenddirname'));
@@ -188,6 +194,10 @@ export class AofState {
 
   /** Once a second from the cron: everysec's fsync off the main thread, and automatic rewrites. */
   cron(): void {
+    if (this.rewriteScheduled && !this.srv.rdb.bgsaveInProgress) {
+      this.rewriteScheduled = false;
+      this.rewriteNow();
+    }
     if (!this.enabled) return;
     // Active expiry's DELs, and anything a failed write left behind.
     this.beforeReply();
@@ -293,18 +303,34 @@ export class AofState {
       this.currentSize = snap.bytes;
       this.rewrites++;
       this.lastRewriteOk = true;
+      this.rewriteFailures = 0;
       this.lastRewriteSec = Math.round((Date.now() - started) / 1000);
       this.srv.log('notice', 'Background AOF rewrite terminated with success');
       this.srv.log('notice', 'Background AOF rewrite finished successfully');
       return true;
     } catch (err: any) {
       this.lastRewriteOk = false;
+      this.rewriteFailures++;
       this.srv.log('warning', `Background AOF rewrite failed: ${err?.message ?? err}`);
       return false;
     } finally {
       this.rewriteInProgress = false;
     }
   }
+
+  /** BGREWRITEAOF: with the AOF off, only a base and the manifest are written (nothing appends). */
+  rewriteNow(): boolean {
+    if (this.enabled) return this.rewrite();
+    const ok = this.rewrite();
+    if (this.fd >= 0) {
+      requireFs().closeSync(this.fd);
+      this.fd = -1;
+    }
+    return ok;
+  }
+
+  /** Runs a rewrite from the next cron tick (after an EXEC, or once a BGSAVE ends). */
+  scheduleRewrite(): void { this.rewriteScheduled = true; }
 
   /** appendonly yes (startup without files, or CONFIG SET): a first rewrite creates the base. */
   enable(): boolean {
