@@ -389,11 +389,10 @@ export class AofState {
     if (!base && incrs.length === 0) throw new AofError('Found an empty AOF manifest');
     const x = this.srv.engine.x;
     x.setPropEnabled(0);
-    this.loadClient = this.srv.fakeClient();
     try {
       this.loadFiles(dir, base, incrs);
     } finally {
-      this.srv.dropFakeClient(this.loadClient);
+      if (this.loadClient) this.srv.dropFakeClient(this.loadClient);
       this.loadClient = null;
     }
     let total = 0;
@@ -427,9 +426,12 @@ export class AofState {
         this.srv.rdb.loadBytes(head);
         this.srv.log('notice', 'RDB file was loaded successfully.');
       } else {
+        this.loadClient = this.srv.fakeClient();
         this.replayFile(base.name, path, head, false);
       }
     }
+    // Made after an RDB base has loaded (its load resets the engine's clients' state).
+    if (!this.loadClient) this.loadClient = this.srv.fakeClient();
     incrs.forEach((f, i) => {
       const path = nodePath!.join(dir, f.name);
       if (!fs.existsSync(path)) throw new AofError(`The AOF file ${f.name} doesn't exist`);
