@@ -553,7 +553,9 @@ function rCount(): u64 {
 // scratch buffer (one per slot so a key survives reading its value).
 let sPtr: usize = 0;
 let sLen: usize = 0;
-const SLOTS = 3;
+const SLOTS = 4;
+/** The scratch slot a key decodes into: no value read touches it. */
+const KEY_SLOT = 3;
 const scratch = new StaticArray<usize>(SLOTS);
 const scratchCap = new StaticArray<usize>(SLOTS);
 
@@ -1127,34 +1129,29 @@ function readRecord(): void {
     loadEof = true;
     return;
   }
-  // A key: its name, then its value.
-  if (!rString(2)) return;
-  // The key may sit in a scratch buffer the value's reading reuses: keep it.
+  // A key: its name (in the input, or decoded into its own scratch slot,
+  // which reading the value leaves alone), then its value.
+  if (!rString(KEY_SLOT)) return;
+  const key = sPtr;
   const keyLen = sLen;
-  const key = memAlloc(keyLen < 16 ? 16 : keyLen);
-  memory.copy(key, sPtr, keyLen);
   const e = loadValue(t, key, keyLen);
   const db = getDb(loadDb);
   if (e == 0) {
-    memFree(key);
     if (emptyValue && !short && !bad) emptyOnLoad++;
     if (!short) clearPending();
     return;
   }
   if (dropExpired && pendExpire >= 0 && pendExpire < loadNow) {
     dropEntry(e);
-    memFree(key);
     expiredOnLoad++;
     clearPending();
     return;
   }
   if (dbFindRaw(db, key, keyLen) != 0) {
     dropEntry(e);
-    memFree(key);
     fail("Duplicated key found in RDB file");
     return;
   }
-  memFree(key);
   linkLoaded(db, e, pendExpire, pendIdle, pendFreq);
   loadedKeys++;
   clearPending();

@@ -277,7 +277,7 @@ export interface CommandMethods<R> {
   auth(...args: Arg[]): R;
   /** . `BGREWRITEAOF` */
   bgrewriteaof(...args: Arg[]): R;
-  /** . `BGSAVE [SCHEDULE]` */
+  /** Asynchronously saves the database(s) to disk. `BGSAVE [SCHEDULE]` */
   bgsave(...args: Arg[]): R;
   /** Counts the bits set to 1 in a string. `BITCOUNT key [start end [BYTE|BIT]]` */
   bitcount(...args: Arg[]): R;
@@ -325,7 +325,7 @@ export interface CommandMethods<R> {
   del(...args: Arg[]): R;
   /** Drops the commands queued since MULTI. `DISCARD` */
   discard(...args: Arg[]): R;
-  /** . `DUMP key` */
+  /** Returns a serialized representation of the value stored at a key. `DUMP key` */
   dump(...args: Arg[]): R;
   /** Returns its argument. `ECHO message` */
   echo(...args: Arg[]): R;
@@ -413,7 +413,7 @@ export interface CommandMethods<R> {
   info(...args: Arg[]): R;
   /** Returns every key matching a glob pattern. `KEYS pattern` */
   keys(...args: Arg[]): R;
-  /** . `LASTSAVE` */
+  /** Returns the Unix timestamp of the last successful save to disk. `LASTSAVE` */
   lastsave(...args: Arg[]): R;
   /** Container for the latency monitor commands. `LATENCY DOCTOR|GRAPH|HELP|HISTOGRAM|HISTORY|LATEST|RESET ...` */
   latency(...args: Arg[]): R;
@@ -493,7 +493,7 @@ export interface CommandMethods<R> {
   renamenx(...args: Arg[]): R;
   /** Returns the connection to its initial state. `RESET` */
   reset(...args: Arg[]): R;
-  /** . `RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]` */
+  /** Creates a key from the serialized representation of a value. `RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]` */
   restore(...args: Arg[]): R;
   /** Removes and returns the last elements of a list. `RPOP key [count]` */
   rpop(...args: Arg[]): R;
@@ -505,7 +505,7 @@ export interface CommandMethods<R> {
   rpushx(...args: Arg[]): R;
   /** Adds members to a set, creating it when missing. `SADD key member [member ...]` */
   sadd(...args: Arg[]): R;
-  /** . `SAVE` */
+  /** Synchronously saves the database(s) to disk. `SAVE` */
   save(...args: Arg[]): R;
   /** Iterates over the keys of the database with a cursor. `SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]` */
   scan(...args: Arg[]): R;

@@ -269,12 +269,29 @@ export class RdbState {
 
   // ---- loading -----------------------------------------------------------------------
 
+  /**
+   * Startup, before the port opens: if dbfilename exists the server is
+   * loading from this moment (clients that connect get -LOADING, INFO says
+   * loading:1), so nothing can run on the empty keyspace first.
+   */
+  prepareStartupLoad(): boolean {
+    const fs = nodeFs;
+    if (!fs || !fs.existsSync(this.path())) return false;
+    this.loading = true;
+    this.srv.engine.x.setLoading(1);
+    return true;
+  }
+
   /** Loads dbfilename if it exists (startup); null when there is no file. */
   async loadFileIfExists(): Promise<LoadResult | null> {
     const fs = nodeFs;
     if (!fs) return null;
     const path = this.path();
-    if (!fs.existsSync(path)) return null;
+    if (!fs.existsSync(path)) {
+      this.loading = false;
+      this.srv.engine.x.setLoading(0);
+      return null;
+    }
     return this.loadFile(path);
   }
 

@@ -32,6 +32,8 @@
 //   ZSCAN             a skiplist's hash order: (member, score) pairs sorted; from a
 //                     cursor other than 0 only the shape counts.
 //   HELLO             (RESP3 runs only) carries server name, version and id: ignored.
+//   DUMP              a hashtable's elements come in hash order: the payload's
+//                     type byte and length are compared (same elements, same bytes).
 // Everything else is compared byte for byte. TTLs are chosen so no key expires
 // by the clock during a run (relative TTLs of >= 100 s, absolute times far in
 // the future); keys vanish only through TTLs in the past, which both servers
@@ -47,6 +49,7 @@ import { Engine } from '../../src/engine/engine.js';
 import { encodeCommand, parseReply, RespValue } from '../helpers/resp.js';
 import { engineHas } from '../helpers/implemented.js';
 import { seeded as prng } from '../helpers/prng.js';
+import { withPayloadFooter } from '../../src/host/rdbpayload.js';
 
 const haveRedis = redisServerPath() !== null;
 if (process.env.CI && !haveRedis) throw new Error('redis-server is required in CI for the differential fuzzer');
@@ -55,6 +58,27 @@ type Arg = string;
 type Cmd = Arg[];
 
 // ---- generator -----------------------------------------------------------------
+
+/**
+ * RESTORE payloads whose every byte (CRC-64 included) is ASCII, so they pass
+ * through the generator's text arguments unchanged: a string, a set and a
+ * sorted set (values picked until the checksum comes out ASCII), one with a
+ * wrong checksum, and garbage.
+ */
+function asciiPayload(body: (n: number) => Buffer): string {
+  for (let n = 0; ; n++) {
+    const p = withPayloadFooter(body(n));
+    if (p.every((b) => b < 0x80)) return p.toString('latin1');
+  }
+}
+const str = (s: string) => Buffer.concat([Buffer.from([s.length]), Buffer.from(s)]);
+const RESTORE_PAYLOADS = [
+  asciiPayload((n) => Buffer.concat([Buffer.from([0]), str(`restored-${n}`)])),
+  asciiPayload((n) => Buffer.concat([Buffer.from([2, 2]), str('m1'), str(`m${n + 2}`)])),
+  asciiPayload((n) => Buffer.concat([Buffer.from([5, 1]), str(`z${n}`), Buffer.from([0, 0, 0, 0, 0, 0, 0, 0x40])])),
+  'x'.repeat(12),
+  'garbage',
+];
 
 
 // Fixed at load so both servers see the same absolute times.
@@ -298,6 +322,17 @@ const GENERATORS: Record<string, G> = {
     return g.chance(0.95) ? [sub, g.key()] : [sub];
   },
   PERSIST: (g) => [g.key()],
+  DUMP: (g) => [g.key()],
+  RESTORE: (g) => {
+    const args = [g.key(), g.chance(0.7) ? '0' : g.pick([g.ttlMs(), '-1', 'abc', '1']), g.pick(RESTORE_PAYLOADS)];
+    for (const opt of ['REPLACE', 'ABSTTL', 'IDLETIME', 'FREQ', 'BOGUS']) {
+      if (!g.chance(0.25)) continue;
+      if (opt === 'IDLETIME') args.push(opt, g.pick(['0', '100', '-1', 'x']));
+      else if (opt === 'FREQ') args.push(opt, g.pick(['0', '5', '255', '256']));
+      else args.push(opt);
+    }
+    return args;
+  },
   PEXPIRE: (g) => [g.key(), g.ttlMs(), ...expireFlags(g)],
   PEXPIREAT: (g) => [g.key(), g.atMs(), ...expireFlags(g)],
   PEXPIRETIME: (g) => [g.key()],
@@ -569,6 +604,7 @@ function normalizeValue(cmd: Cmd, v: RespValue, other: RespValue | undefined): s
       if (Array.isArray(v) && v.length === 2) return JSON.stringify([v[0], sortArr(v[1])], big);
       return JSON.stringify(v, big);
     case 'RANDOMKEY': return typeof v === 'string' ? 'some key' : JSON.stringify(v, big);
+    case 'DUMP': return typeof v === 'string' ? `dump type ${v.charCodeAt(0)}, ${v.length} bytes` : JSON.stringify(v, big);
     case 'ZRANDMEMBER': return zrandmemberShape(cmd, v);
     case 'ZSCAN':
       // A skiplist's pairs come in hash order: compared sorted, as pairs.

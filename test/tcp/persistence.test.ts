@@ -91,12 +91,10 @@ describe('RDB through the server process', () => {
     const second = await a.c.cmd('BGSAVE');
     const scheduled = await a.c.cmd('BGSAVE', 'SCHEDULE');
     // Either the first one is still writing, or it is done already.
-    const outcome = JSON.stringify([second, scheduled]);
-    expect([
-      JSON.stringify([{ error: 'ERR Background save already in progress' }, { error: 'ERR Background save already in progress' }]),
-      JSON.stringify(['Background saving started', { error: 'ERR Background save already in progress' }]),
-      JSON.stringify(['Background saving started', 'Background saving started']),
-    ]).toContain(outcome);
+    // Each is refused while a save runs, or starts one if the last has ended.
+    for (const r of [second, scheduled]) {
+      expect(['"Background saving started"', '{"error":"ERR Background save already in progress"}']).toContain(JSON.stringify(r));
+    }
     for (let i = 0; i < 200; i++) {
       const info = String(await a.c.cmd('INFO', 'persistence'));
       if (field(info, 'rdb_bgsave_in_progress') === '0' && Number(field(info, 'rdb_saves')) >= 1) break;

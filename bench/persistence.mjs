@@ -1,0 +1,171 @@
+#!/usr/bin/env node
+// RDB persistence beside a real redis-server on the same data (issue 5's
+// targets), as ratios:
+//   - SAVE of N small keys (`key:<i>` -> 16-byte value): time, Vermilion / Redis;
+//   - loading that file at startup: time as each server logs it ("DB loaded
+//     from disk"), Vermilion / Redis;
+//   - BGSAVE: the longest a client waits (a PING every millisecond while
+//     the save starts), beside Redis's fork pause, per GB of dataset.
+//
+//   npm run build && node bench/persistence.mjs [--keys 1000000] [--repeats 3]
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, copyFileSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1] : def;
+};
+const KEYS = Number(opt('keys', '1000000'));
+const REPEATS = Number(opt('repeats', '3'));
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+}
+
+function cli(port, ...argv) {
+  return execFileSync('redis-cli', ['-p', String(port), ...argv], { maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+}
+
+async function waitReady(port) {
+  for (let i = 0; i < 2000; i++) {
+    try {
+      if (cli(port, 'INFO', 'persistence').includes('loading:0')) return;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`server on ${port} did not get ready`);
+}
+
+function startRedis(dir, port) {
+  const log = join(dir, `redis-${Date.now()}.log`);
+  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+    '--dir', dir, '--logfile', log], { stdio: 'ignore' });
+  return { proc, log: () => readFileSync(log, 'utf8') };
+}
+
+function startVermilion(dir, port) {
+  let out = '';
+  const proc = spawn(process.execPath, [join(root, 'bin', 'vermilion-server.js'), '--port', String(port), '--bind', '127.0.0.1',
+    '--save', '', '--dir', dir], { stdio: ['ignore', 'pipe', 'ignore'] });
+  proc.stdout.on('data', (d) => { out += d; });
+  return { proc, log: () => out };
+}
+
+const servers = { redis: startRedis, vermilion: startVermilion };
+
+/** The dataset as RESP, piped with redis-cli --pipe (the same bytes to both). */
+function datasetFile() {
+  const file = join(mkdtempSync(join(tmpdir(), 'bench-rdb-')), 'data.resp');
+  const parts = [];
+  for (let i = 0; i < KEYS; i++) {
+    const k = `key:${i}`;
+    const v = `value:${String(i).padStart(10, '0')}`;
+    parts.push(`*3\r\n$3\r\nSET\r\n$${k.length}\r\n${k}\r\n$${v.length}\r\n${v}\r\n`);
+  }
+  writeFileSync(file, parts.join(''));
+  return file;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const k = s.length >> 1;
+  return s.length % 2 ? s[k] : (s[k - 1] + s[k]) / 2;
+};
+
+/** The longest gap a client sees while BGSAVE starts: PINGs back to back for a second. */
+async function bgsavePause(port) {
+  const sock = net.connect(port, '127.0.0.1');
+  await new Promise((r) => sock.once('connect', r));
+  let worst = 0;
+  let last = performance.now();
+  let stop = false;
+  let pending = null;
+  sock.on('data', () => { pending?.(); });
+  const loop = (async () => {
+    while (!stop) {
+      const t = performance.now();
+      await new Promise((r) => { pending = r; sock.write('PING\r\n'); });
+      const now = performance.now();
+      worst = Math.max(worst, now - t);
+      last = now;
+    }
+  })();
+  await new Promise((r) => setTimeout(r, 100));
+  cli(port, 'BGSAVE');
+  await new Promise((r) => setTimeout(r, 1500));
+  stop = true;
+  await loop;
+  void last;
+  sock.destroy();
+  for (let i = 0; i < 500 && cli(port, 'INFO', 'persistence').includes('rdb_bgsave_in_progress:1'); i++) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return worst;
+}
+
+async function main() {
+  const data = datasetFile();
+  const results = {};
+  for (const name of Object.keys(servers)) {
+    const dir = mkdtempSync(join(tmpdir(), `bench-rdb-${name}-`));
+    const port = await freePort();
+    let s = servers[name](dir, port);
+    await waitReady(port);
+    execFileSync('sh', ['-c', `redis-cli -p ${port} --pipe < ${data}`], { stdio: 'ignore' });
+    const used = Number(/used_memory:(\d+)/.exec(cli(port, 'INFO', 'memory'))[1]);
+    const saves = [];
+    for (let i = 0; i < REPEATS; i++) {
+      const t = performance.now();
+      cli(port, 'SAVE');
+      saves.push(performance.now() - t);
+    }
+    const pauses = [];
+    for (let i = 0; i < REPEATS; i++) pauses.push(await bgsavePause(port));
+    const fileBytes = readFileSync(join(dir, 'dump.rdb')).length;
+    cli(port, 'SHUTDOWN', 'NOSAVE');
+    await new Promise((r) => s.proc.once('exit', r));
+    const loads = [];
+    for (let i = 0; i < REPEATS; i++) {
+      s = servers[name](dir, port);
+      await waitReady(port);
+      let m = null;
+      for (let k = 0; k < 200 && !m; k++) {
+        // The log line may trail the server's readiness by a moment (a pipe, a log file).
+        const lines = s.log().split('\n').filter((l) => l.includes('DB loaded'));
+        if (lines.length > 0) m = /DB loaded from disk: ([\d.]+) seconds/.exec(lines[lines.length - 1]);
+        else await new Promise((r) => setTimeout(r, 10));
+      }
+      if (!m) throw new Error(`${name} logged no load time`);
+      loads.push(Number(m[1]) * 1000);
+      if (Number(cli(port, 'DBSIZE')) !== KEYS) throw new Error(`${name} loaded ${cli(port, 'DBSIZE')} keys`);
+      cli(port, 'SHUTDOWN', 'NOSAVE');
+      await new Promise((r) => s.proc.once('exit', r));
+    }
+    results[name] = { save: median(saves), load: median(loads), pause: Math.max(...pauses), used, fileBytes };
+  }
+  const r = results.redis;
+  const v = results.vermilion;
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
+  console.log(`RDB of ${KEYS} small keys, median of ${REPEATS}; machine: ${cpus()[0].model}, ${cpus().length} cores, Node ${process.version}, commit ${commit}`);
+  console.log(`| | Redis | Vermilion | ratio |`);
+  console.log(`|---|---:|---:|---:|`);
+  console.log(`| SAVE (ms) | ${r.save.toFixed(0)} | ${v.save.toFixed(0)} | ${(v.save / r.save).toFixed(2)} |`);
+  console.log(`| load at startup (ms) | ${r.load.toFixed(0)} | ${v.load.toFixed(0)} | ${(v.load / r.load).toFixed(2)} |`);
+  console.log(`| BGSAVE longest client wait (ms) | ${r.pause.toFixed(1)} | ${v.pause.toFixed(1)} | ${(v.pause / r.pause).toFixed(1)} |`);
+  console.log(`| BGSAVE wait per GB of used_memory (ms) | ${(r.pause / (r.used / 2 ** 30)).toFixed(0)} | ${(v.pause / (v.used / 2 ** 30)).toFixed(0)} | |`);
+  console.log(`| file (bytes) | ${r.fileBytes} | ${v.fileBytes} | ${(v.fileBytes / r.fileBytes).toFixed(2)} |`);
+}
+
+main().catch((err) => {
+  console.error(err.message ?? err);
+  process.exit(1);
+});
