@@ -151,7 +151,8 @@ export async function main(argv: string[]): Promise<void> {
 
   const server = new Server({ config, configFile: args.configFile, log });
   if (args.fromStdin) log('warning', 'Reading config from stdin');
-  server.rdb.prepareStartupLoad();
+  // With appendonly yes the AOF is loaded instead (synchronously, before any client runs).
+  if (!config.getBool('appendonly')) server.rdb.prepareStartupLoad();
   const port = await server.listen();
   const pidfile = config.get('pidfile');
   if (pidfile) writeFileSync(pidfile, `${process.pid}\n`);
