@@ -197,6 +197,23 @@ export function propagateDeletion(db: i32, keyPtr: usize, keyLen: usize, lazy: b
   if (depth == 0) propFlush();
 }
 
+/**
+ * A host command's own RESP (FUNCTION LOAD/DELETE/FLUSH/RESTORE...), `len`
+ * bytes at `ptr`, as an op in db `db`: flushed at once outside a
+ * transaction or script, else with their ops.
+ */
+export function propRaw(db: i32, ptr: usize, len: usize, flushNow: bool): void {
+  if (!propEnabled) return;
+  pendRoom(len + 8);
+  opStart = pendLen;
+  store<i32>(pendPtr + pendLen, db);
+  pendLen += 8;
+  memory.copy(pendPtr + pendLen, ptr, len);
+  pendLen += len;
+  opEnd();
+  if (flushNow && depth == 0) propFlush();
+}
+
 /** dispatch.ts, before a handler runs. */
 export function callBegin(): void {
   depth++;

@@ -564,6 +564,21 @@ export abstract class HostCore implements HostServer {
     }
   }
 
+  /**
+   * A host write command that succeeded (FUNCTION LOAD/DELETE/FLUSH/RESTORE)
+   * propagates as itself, into the engine's stream so that it keeps its
+   * place among the engine's ops (inside an EXEC, with them).
+   */
+  private propagateHostCommand(c: HostClient, args: Buffer[]): void {
+    const x = this.engine.x;
+    const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
+    for (const a of args) parts.push(Buffer.from(`$${a.length}\r\n`), a, Buffer.from('\r\n'));
+    const bytes = Buffer.concat(parts);
+    const p = x.hostArg(bytes.length) >>> 0;
+    this.engine.bytes().set(bytes, p);
+    x.propRaw(x.clientDb(c.slot), p, bytes.length, (x.clientFlags(c.slot) & CF_IN_EXEC) === 0 ? 1 : 0);
+  }
+
   // ---- a client with no connection (AOF loading) --------------------------------------
 
   /** An authenticated client whose replies go nowhere: replays commands read from a file. */
@@ -649,6 +664,7 @@ export abstract class HostCore implements HostServer {
       this.stats.commandHostCalls[id]++;
       this.stats.commandUsec[id] += usec;
       if (r.errorCodes.length > 0 || r.failed) this.stats.commandHostFailed[id]++;
+      else if (this.aof.enabled && COMMANDS[id].command_flags?.includes('WRITE')) this.propagateHostCommand(c, args);
       noteCommandTime(this, c, id, usec, () => args);
     }
     // The command closed its own connection (SHUTDOWN, CLIENT KILL of

@@ -7,7 +7,7 @@ import { TestEngine } from '../helpers/engine';
 
 /** A RESP multibulk command, as the AOF holds it. */
 function resp(...args: (string | number)[]): string {
-  return `*${args.length}\r\n` + args.map((a) => `$${Buffer.byteLength(String(a))}\r\n${a}\r\n`).join('');
+  return `*${args.length}\r\n` + args.map((a) => `$${Buffer.byteLength(String(a), 'latin1')}\r\n${a}\r\n`).join('');
 }
 
 describe('propagation stream', () => {
@@ -96,6 +96,17 @@ describe('propagation stream', () => {
     expect(rest).toHaveLength(2);
     expect(take()).toBe(resp('SREM', 's', one) + resp('MULTI') + two.map((m) => resp('SREM', 's', m)).join('') +
       resp('EXEC') + resp('DEL', 's'));
+  });
+
+  it('RESTORE with a relative TTL propagates the absolute time and ABSTTL; a past one on REPLACE as DEL', () => {
+    t.cmd('SET', 'src', 'v');
+    const payload = t.cmd('DUMP', 'src') as string;
+    take();
+    t.cmd('RESTORE', 'r1', '5000', Buffer.from(payload, 'latin1'));
+    t.cmd('RESTORE', 'r2', '0', Buffer.from(payload, 'latin1'));
+    t.cmd('RESTORE', 'r2', String(t.now - 10), Buffer.from(payload, 'latin1'), 'REPLACE', 'ABSTTL');
+    expect(take()).toBe(resp('RESTORE', 'r1', t.now + 5000, payload, 'ABSTTL') +
+      resp('RESTORE', 'r2', '0', payload) + resp('DEL', 'r2'));
   });
 
   it('collects nothing when disabled', () => {

@@ -72,6 +72,11 @@ const SCRIPT: (string | number)[][] = [
   ['HSET', 'h', 'f', '1'], ['HINCRBYFLOAT', 'h', 'f', '2.5'], ['SADD', 's', 'x'], ['SPOP', 's'],
   ['SADD', 's2', '1', '2'], ['SPOP', 's2', '5'], ['MULTI'], ['SET', 'm1', '1'], ['INCR', 'm1'], ['EXEC'],
   ['MULTI'], ['SET', 'm2', '1'], ['EXEC'], ['DEL', 'nosuch'], ['GET', 'a'],
+  ['FUNCTION', 'LOAD', "#!lua name=mylib\nredis.register_function('f1', function() return 1 end)"],
+  ['FUNCTION', 'DELETE', 'mylib'], ['FUNCTION', 'DELETE', 'nosuch'],
+  ['EVAL', "redis.call('set','e1','1'); redis.call('set','e2','2')", '0'], ['EVAL', "redis.call('set','e3','1')", '0'],
+  ['EVAL', "return redis.call('get','e3')", '0'], ['PUBLISH', 'ch', 'x'],
+  ['SELECT', '4'], ['MULTI'], ['SET', 'm3', '1'], ['SELECT', '5'], ['SET', 'm4', '1'], ['EXEC'],
 ];
 
 /** The incr file with absolute times (13+ digits) masked: the two servers' clocks differ. */
