@@ -137,16 +137,40 @@ export class AofState {
       this.pending.push(b);
       this.pendingBytes += b.length;
     }
-    if (this.pendingBytes > 0) this.flush();
+    if (this.pendingBytes === 0) return;
+    // always: written and fsynced before this reply leaves. everysec and
+    // no: written once per event-loop turn for all clients together (as
+    // Redis writes once per beforeSleep); a crash may lose what the last
+    // second wrote, which is their contract.
+    if (this.srv.config.get('appendfsync') === 'always') {
+      this.flush();
+    } else if (!this.flushQueued) {
+      this.flushQueued = true;
+      setImmediate(() => {
+        this.flushQueued = false;
+        this.flush();
+      });
+    }
+  }
+  private flushQueued = false;
+
+  /** Everything the stream holds written now, whatever the fsync policy (rewrite, shutdown, CONFIG SET). */
+  drain(): void {
+    const b = this.srv.engine.takePropagation();
+    if (b && this.enabled) {
+      this.pending.push(b);
+      this.pendingBytes += b.length;
+    }
+    this.flush(true);
   }
 
-  private flush(): void {
+  private flush(force = false): void {
     if (this.fd < 0 || this.pendingBytes === 0) return;
     const fs = requireFs();
     const mode = this.srv.config.get('appendfsync');
     // everysec: a write while the previous fsync is still running would
     // wait for it; Redis postpones the write up to 2 s, then writes anyway.
-    if (mode === 'everysec' && this.fsyncInFlight) {
+    if (mode === 'everysec' && this.fsyncInFlight && !force) {
       const now = Date.now();
       if (this.fsyncPostponedSince === 0) { this.fsyncPostponedSince = now; return; }
       if (now - this.fsyncPostponedSince < 2000) return;
@@ -185,7 +209,7 @@ export class AofState {
     }
     const noFsync = this.rewriteInProgress && this.srv.config.getBool('no-appendfsync-on-rewrite');
     if (mode === 'always' && !noFsync) {
-      fs.fsyncSync(this.fd);
+      fs.fdatasyncSync(this.fd);
       this.lastFsyncMs = Date.now();
     } else {
       this.unsynced = true;
@@ -208,7 +232,8 @@ export class AofState {
       this.unsynced = false;
       this.fsyncInFlight = true;
       const fd = this.fd;
-      requireFs().fsync(fd, () => {
+      // fdatasync, as Redis's redis_fsync on Linux.
+      requireFs().fdatasync(fd, () => {
         this.fsyncInFlight = false;
         this.lastFsyncMs = Date.now();
       });
@@ -269,7 +294,7 @@ export class AofState {
     try {
       fs.mkdirSync(dir, { recursive: true });
       // Whatever the stream holds belongs to the old files.
-      this.beforeReply();
+      this.drain();
       const name = this.fileName();
       const baseSeq = this.nextSeq('b');
       const incrSeq = this.nextSeq('i');
@@ -347,7 +372,7 @@ export class AofState {
   /** appendonly no: stop writing (after a last fsync), keep the files. */
   disable(): void {
     if (this.fd >= 0) {
-      this.beforeReply();
+      this.drain();
       const fs = requireFs();
       try { fs.fsyncSync(this.fd); } catch { /* closing anyway */ }
       fs.closeSync(this.fd);
@@ -362,7 +387,7 @@ export class AofState {
   /** SHUTDOWN: what is written is fsynced. */
   close(): void {
     if (this.fd < 0) return;
-    this.beforeReply();
+    this.drain();
     const fs = requireFs();
     try { fs.fsyncSync(this.fd); } catch { /* exiting */ }
   }

@@ -106,7 +106,7 @@ describe('AOF through the server process', () => {
 
   it('loads at startup (AOF over RDB), BGREWRITEAOF switches files, CONFIG SET appendonly yes creates them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aof-'));
-    const a = await start(dir);
+    const a = await start(dir, ['--appendfsync', 'always']);
     expect(await a.c.cmd('SET', 'k', 'v')).toBe('OK');
     expect(await a.c.cmd('CONFIG', 'SET', 'appendonly', 'yes')).toBe('OK');
     expect(readdirSync(join(dir, 'appendonlydir')).sort())
@@ -130,6 +130,7 @@ describe('AOF through the server process', () => {
     const b = await start(dir, ['--appendonly', 'yes']);
     expect(await b.c.cmd('GET', 'k')).toBe('v');
     expect(Number(await b.c.cmd('PTTL', 'k2'))).toBeGreaterThan(90000);
+    expect(b.log()).toContain('Reading RDB base file on AOF loading...');
     await b.c.cmd('SELECT', '5');
     expect(await b.c.cmd('LRANGE', 'l', '0', '-1')).toEqual(['x', 'y']);
     expect(b.log()).toContain('DB loaded from append only file');
@@ -137,7 +138,7 @@ describe('AOF through the server process', () => {
 
   it('a torn last command is truncated with aof-load-truncated yes; refused with no; garbage refuses to start', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aof-torn-'));
-    const a = await start(dir, ['--appendonly', 'yes']);
+    const a = await start(dir, ['--appendonly', 'yes', '--appendfsync', 'always']);
     expect(await a.c.cmd('SET', 'k', 'v')).toBe('OK');
     a.proc.kill('SIGKILL');
     await exited(a.proc);
@@ -158,7 +159,7 @@ describe('AOF through the server process', () => {
 
   it('files written here load in redis-server 7.0 and pass redis-check-aof; files written by Redis load here', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aof-x-'));
-    const a = await start(dir, ['--appendonly', 'yes']);
+    const a = await start(dir, ['--appendonly', 'yes', '--appendfsync', 'always']);
     const bin = Buffer.from([0, 1, 2, 255, 13, 10]);
     await a.c.cmd('SET', bin, bin);
     await a.c.cmd('RPUSH', 'l', ...Array.from({ length: 200 }, (_, i) => `e${i}`));
@@ -223,5 +224,29 @@ describe('AOF through the server process', () => {
     }
     const last = await start(dir, ['--appendonly', 'yes']);
     expect(Number(await last.c.cmd('GET', 'counter'))).toBeGreaterThanOrEqual(acked);
+  }, 30000);
+
+  it('appendfsync everysec: kill -9 loses at most about the last second of acknowledged writes, never corrupts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aof-kill-es-'));
+    for (let round = 0; round < 4; round++) {
+      const s = await start(dir, ['--appendonly', 'yes', '--appendfsync', 'everysec']);
+      const base = Number(await s.c.cmd('GET', 'counter') ?? 0);
+      const acks: [number, number][] = [];
+      const stopAt = Date.now() + 200 + Math.random() * 600;
+      while (Date.now() < stopAt) {
+        s.c.write(Buffer.concat(Array.from({ length: 8 }, () => encodeCommand(['INCR', 'counter']))));
+        for (let i = 0; i < 8; i++) acks.push([Date.now(), Number(await s.c.read())]);
+      }
+      const killedAt = Date.now();
+      s.proc.kill('SIGKILL');
+      await exited(s.proc);
+      const after = await start(dir, ['--appendonly', 'yes', '--appendfsync', 'everysec']);
+      const now = Number(await after.c.cmd('GET', 'counter') ?? 0);
+      const safe = acks.filter(([t]) => t < killedAt - 1000).reduce((m, [, v]) => Math.max(m, v), base);
+      expect(now).toBeGreaterThanOrEqual(safe);
+      expect(now).toBeLessThanOrEqual(acks.length ? acks[acks.length - 1][1] : base);
+      after.proc.kill('SIGKILL');
+      await exited(after.proc);
+    }
   }, 30000);
 });
