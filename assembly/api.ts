@@ -171,4 +171,4 @@ export function memoryForMaxmemory(): f64 { return <f64>memoryForEviction(); }
 export function resetEvicted(): void { resetEvictionStats(); }
 
 // ---- the propagation stream (db/propagate.ts) ------------------------------------------
-export { setPropEnabled, propStreamPtr, propStreamLen, propStreamClear, propFlush, setLazyfree, propResetDb, propRaw } from "./db/propagate";
+export { setPropEnabled, propStreamPtr, propStreamLen, propStreamClear, propFlush, setLazyfree, propResetDb, propRaw, setPropSuppressed } from "./db/propagate";

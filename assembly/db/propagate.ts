@@ -214,10 +214,21 @@ export function propRaw(db: i32, ptr: usize, len: usize, flushNow: bool): void {
   if (flushNow && depth == 0) propFlush();
 }
 
+/**
+ * redis.set_repl without AOF: the script's next commands change the data
+ * but are not propagated (the ops they add are dropped at their end).
+ */
+let suppressed: bool = false;
+export function setPropSuppressed(on: bool): void { suppressed = on; }
+let markLen: usize = 0;
+let markOps: u32 = 0;
+
 /** dispatch.ts, before a handler runs. */
 export function callBegin(): void {
   depth++;
   replaced = false;
+  markLen = pendLen;
+  markOps = pendOps;
 }
 
 /**
@@ -229,6 +240,12 @@ export function callBegin(): void {
 export function callEnd(db: i32, changed: bool, verbatim: bool, outer: bool): void {
   depth--;
   if (!propEnabled) return;
+  if (suppressed) {
+    pendLen = markLen;
+    pendOps = markOps;
+    replaced = false;
+    return;
+  }
   if (changed && verbatim && !replaced) {
     const argc = curArgc;
     opBegin(db, argc);

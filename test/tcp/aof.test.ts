@@ -76,6 +76,8 @@ const SCRIPT: (string | number)[][] = [
   ['FUNCTION', 'DELETE', 'mylib'], ['FUNCTION', 'DELETE', 'nosuch'],
   ['EVAL', "redis.call('set','e1','1'); redis.call('set','e2','2')", '0'], ['EVAL', "redis.call('set','e3','1')", '0'],
   ['EVAL', "return redis.call('get','e3')", '0'], ['PUBLISH', 'ch', 'x'],
+  ['EVAL', "redis.set_repl(redis.REPL_NONE); redis.call('set','n1','1'); redis.set_repl(redis.REPL_ALL); redis.call('set','n2','2')", '0'],
+  ['EVAL', "redis.set_repl(redis.REPL_SLAVE); redis.call('set','n3','1')", '0'],
   ['SELECT', '4'], ['MULTI'], ['SET', 'm3', '1'], ['SELECT', '5'], ['SET', 'm4', '1'], ['EXEC'],
 ];
 
