@@ -424,7 +424,9 @@ export class AofState {
     for (const f of [...(base ? [base] : []), ...incrs]) total += fs.statSync(nodePath!.join(dir, f.name)).size;
     this.files = files;
     const last = incrs[incrs.length - 1];
+    this.srv.log('notice', `DB loaded from append only file: ${((Date.now() - started) / 1000).toFixed(3)} seconds`);
     if (last) {
+      this.srv.log('notice', `Opening AOF incr file ${last.name} on server start`);
       this.fd = fs.openSync(nodePath!.join(dir, last.name), 'a');
     } else {
       const seq = this.nextSeq('i');
@@ -437,7 +439,6 @@ export class AofState {
     this.baseSize = base ? fs.statSync(nodePath!.join(dir, base.name)).size : 0;
     this.enabled = true;
     x.setPropEnabled(1);
-    this.srv.log('notice', `DB loaded from append only file: ${((Date.now() - started) / 1000).toFixed(3)} seconds`);
   }
 
   private loadFiles(dir: string, base: FileInfo | undefined, incrs: FileInfo[]): void {
@@ -446,21 +447,26 @@ export class AofState {
       const path = nodePath!.join(dir, base.name);
       if (!fs.existsSync(path)) throw new AofError(`The AOF file ${base.name} doesn't exist`);
       const head = fs.readFileSync(path);
+      const t0 = Date.now();
       if (head.subarray(0, 5).toString('latin1') === 'REDIS') {
         this.srv.log('notice', 'Reading RDB base file on AOF loading...');
-        this.srv.rdb.loadBytes(head);
-        this.srv.log('notice', 'RDB file was loaded successfully.');
+        const r = this.srv.rdb.loadBytes(head);
+        this.srv.log('notice', 'RDB is base AOF');
+        this.srv.log('notice', `Done loading RDB, keys loaded: ${r.keys}, keys expired: ${r.expired}.`);
       } else {
         this.loadClient = this.srv.fakeClient();
         this.replayFile(base.name, path, head, false);
       }
+      this.srv.log('notice', `DB loaded from base file ${base.name}: ${((Date.now() - t0) / 1000).toFixed(3)} seconds`);
     }
     // Made after an RDB base has loaded (its load resets the engine's clients' state).
     if (!this.loadClient) this.loadClient = this.srv.fakeClient();
     incrs.forEach((f, i) => {
       const path = nodePath!.join(dir, f.name);
       if (!fs.existsSync(path)) throw new AofError(`The AOF file ${f.name} doesn't exist`);
+      const t0 = Date.now();
       this.replayFile(f.name, path, fs.readFileSync(path), i === incrs.length - 1);
+      this.srv.log('notice', `DB loaded from incr file ${f.name}: ${((Date.now() - t0) / 1000).toFixed(3)} seconds`);
     });
   }
 
