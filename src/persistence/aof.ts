@@ -110,7 +110,13 @@ export class AofState {
   private fsyncPostponedSince = 0;
   private lastTs = 0;
 
-  constructor(private readonly srv: HostServer) {}
+  /** appendfsync, kept from CONFIG (read on every reply). */
+  private fsyncMode = 'everysec';
+
+  constructor(private readonly srv: HostServer) {
+    this.fsyncMode = srv.config.get('appendfsync');
+    srv.config.onChange(() => { this.fsyncMode = srv.config.get('appendfsync'); });
+  }
 
   /** aof_buffer_length: stream bytes not yet written. */
   bufferLength(): number { return this.pendingBytes; }
@@ -142,7 +148,7 @@ export class AofState {
     // no: written once per event-loop turn for all clients together (as
     // Redis writes once per beforeSleep); a crash may lose what the last
     // second wrote, which is their contract.
-    if (this.srv.config.get('appendfsync') === 'always') {
+    if (this.fsyncMode === 'always') {
       this.flush();
     } else if (!this.flushQueued) {
       this.flushQueued = true;
@@ -167,7 +173,7 @@ export class AofState {
   private flush(force = false): void {
     if (this.fd < 0 || this.pendingBytes === 0) return;
     const fs = requireFs();
-    const mode = this.srv.config.get('appendfsync');
+    const mode = this.fsyncMode;
     // everysec: a write while the previous fsync is still running would
     // wait for it; Redis postpones the write up to 2 s, then writes anyway.
     if (mode === 'everysec' && this.fsyncInFlight && !force) {
