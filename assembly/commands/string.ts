@@ -12,7 +12,7 @@
 // the expire value, ...); the handlers keep that order because it decides
 // which error a client sees when several things are wrong.
 
-import { propEnabled, rewriteBegin, opArg, opArgAscii, opArgInt, opEnd, lazyfreeExpire } from "../db/propagate";
+import { propEnabled, rewriteBegin, opArg, opArgAscii, opArgInt, opEnd, lazyfreeExpire, lazyfreeUserDel } from "../db/propagate";
 import { register as reg, replyWrongArity } from "./dispatch";
 import {
   CMD_APPEND, CMD_DECR, CMD_DECRBY, CMD_GET, CMD_GETDEL, CMD_GETEX, CMD_GETRANGE, CMD_GETSET,
@@ -284,7 +284,8 @@ function opDelete(db: Db, e: usize): void {
   addDirty(1);
   keyChanged(db.index, keyPtr, keyLen, NOTIFY_GENERIC, "del");
   // GETDEL, and GETEX with a past absolute time, propagate as DEL.
-  propagateKeyOnly(db.index, lazyfreeExpire && curCmdIsGetex ? "UNLINK" : "DEL");
+  const lazy = curCmdIsGetex ? lazyfreeExpire : lazyfreeUserDel;
+  propagateKeyOnly(db.index, lazy ? "UNLINK" : "DEL");
 }
 let curCmdIsGetex = false;
 

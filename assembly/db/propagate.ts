@@ -183,9 +183,12 @@ export function rewriteArgAscii(db: i32, i: i32, word: string): void {
  */
 export let lazyfreeExpire: bool = false;
 export let lazyfreeEviction: bool = false;
-export function setLazyfree(expire: bool, eviction: bool): void {
+/** lazyfree-lazy-user-del: GETDEL propagates as UNLINK. */
+export let lazyfreeUserDel: bool = false;
+export function setLazyfree(expire: bool, eviction: bool, userDel: bool): void {
   lazyfreeExpire = expire;
   lazyfreeEviction = eviction;
+  lazyfreeUserDel = userDel;
 }
 
 export function propagateDeletion(db: i32, keyPtr: usize, keyLen: usize, lazy: bool): void {

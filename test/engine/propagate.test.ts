@@ -109,6 +109,24 @@ describe('propagation stream', () => {
       resp('RESTORE', 'r2', '0', payload) + resp('DEL', 'r2'));
   });
 
+  it('lazyfree options turn the propagated deletes into UNLINK as Redis 7.0 (SPOP of all stays DEL)', () => {
+    t.engine.x.setLazyfree(1, 0, 1);
+    t.cmd('SET', 'a', '1');
+    t.cmd('SET', 'b', '1');
+    t.cmd('SET', 'c', '1', 'PX', '1');
+    t.cmd('SET', 'd', '1');
+    t.cmd('SADD', 's', '1');
+    take();
+    t.cmd('GETDEL', 'a');
+    t.cmd('EXPIRE', 'b', '-1');
+    t.cmd('SPOP', 's', '5');
+    t.advance(10);
+    t.cmd('GET', 'c');
+    t.cmd('GETEX', 'd', 'PXAT', '1');
+    expect(take()).toBe(resp('UNLINK', 'a') + resp('UNLINK', 'b') + resp('DEL', 's') + resp('UNLINK', 'c') +
+      resp('UNLINK', 'd'));
+  });
+
   it('collects nothing when disabled', () => {
     t.engine.x.setPropEnabled(false);
     t.cmd('SET', 'a', '1');
