@@ -155,7 +155,7 @@ export function debugQuicklist(db: i32, keyLen: u32): usize {
   return DEBUG_QL;
 }
 
-export { setEncodingLimits } from "./db/limits";
+export { setEncodingLimits, setHllSparseMaxBytes } from "./db/limits";
 
 // ---- maxmemory -------------------------------------------------------------------------
 import { setMaxmemory as setMaxmem, setHostBytes as setHostMem, performEvictions, statEvictedKeys,

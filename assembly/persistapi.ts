@@ -10,7 +10,25 @@ import {
   setRdbCompression as setCompression,
 } from "./persist/rdb";
 import { memAlloc } from "./ds/mem";
-import { setLoadingMode } from "./commands/dispatch";
+import { getDb, dbFindRaw } from "./db/db";
+import { dumpPayload, rdbCanSave, rdbCompression } from "./persist/rdb";
+
+/**
+ * DEBUG OBJECT's serializedlength: the bytes the value takes in an RDB file
+ * (Redis's rdbSavedObjectLen), LZF included when rdbcompression is on; -1
+ * for a missing key.
+ */
+export function rdbSerializedLength(db: i32, keyPtr: usize, keyLen: usize): f64 {
+  const e = dbFindRaw(getDb(db), keyPtr, keyLen);
+  if (e == 0 || !rdbCanSave(e)) return -1;
+  dumpPayload(e, rdbCompression);
+  // Less the type byte and the DUMP footer (version and CRC-64).
+  return <f64>(outLen() - 11);
+}
+import { setLoadingMode, setDiskError as setDiskErrorMode } from "./commands/dispatch";
+
+/** stop-writes-on-bgsave-error after a failed save: writes answer MISCONF. */
+export function setDiskError(on: bool): void { setDiskErrorMode(on); }
 
 /** Startup loading: commands without the `loading` flag answer LOADING. */
 export function setLoading(on: bool): void { setLoadingMode(on); }

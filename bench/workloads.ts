@@ -181,6 +181,38 @@ export const WORKLOADS: WorkloadSpec[] = [
     probe: [['ZINCRBY', 'board:probe', '1', 'm'], ['ZREVRANGE', 'board:probe', '0', '9', 'WITHSCORES'], ['ZREVRANK', 'board:probe', 'm']],
   },
   {
+    name: 'pfadd', type: 'hyperloglog', default: false,
+    description: 'PFADD of distinct elements (10 per command) into 16 HyperLogLogs, crossing sparse to dense',
+    vars: { h: { kind: 'rand', n: 16 }, e: { kind: 'rand', n: 1000000000 } },
+    roles: [{
+      name: 'client', share: 1,
+      ops: single([['PFADD', 'hll:{h}', 'a{e}', 'b{e}', 'c{e}', 'd{e}', 'e{e}', 'f{e}', 'g{e}', 'h{e}', 'i{e}', 'j{e}']]),
+    }],
+    probe: [['PFADD', 'hll:probe', 'x'], ['PFCOUNT', 'hll:probe']],
+  },
+  {
+    name: 'pfcount', type: 'hyperloglog', default: false,
+    description: 'PFCOUNT of one of 16 preloaded dense HyperLogLogs, after a PFADD invalidated its cache',
+    vars: { h: { kind: 'rand', n: 16 }, e: { kind: 'rand', n: 1000000000 } },
+    roles: [{ name: 'client', share: 1, ops: [{ name: 'PFADD+PFCOUNT', weight: 1, read: true, cmds: [['PFADD', 'hll:{h}', 'x{e}'], ['PFCOUNT', 'hll:{h}']] }] }],
+    setup: { count: () => 16 * 2000, bind: (i) => ({ h: i % 16, e: i }), cmds: [['PFADD', 'hll:{h}', 'p{e}']] },
+    probe: [['PFADD', 'hll:probe', 'x'], ['PFCOUNT', 'hll:probe']],
+  },
+  {
+    name: 'geoadd', type: 'geo', default: false,
+    description: 'GEOADD of random points into 16 geo sets, GEOPOS and GEODIST reads (GEOSEARCH is not implemented yet)',
+    vars: { g: { kind: 'rand', n: 16 }, lon: { kind: 'rand', n: 180 }, lat: { kind: 'rand', n: 85 }, p: { kind: 'rand', n: 100000 }, q: { kind: 'rand', n: 100000 } },
+    roles: [{
+      name: 'client', share: 1,
+      ops: [
+        { name: 'GEOADD', weight: 50, cmds: [['GEOADD', 'geo:{g}', '{lon}.{p}', '{lat}.{q}', 'pt:{p}']] },
+        { name: 'GEOPOS', weight: 25, read: true, cmds: [['GEOPOS', 'geo:{g}', 'pt:{p}', 'pt:{q}']] },
+        { name: 'GEODIST', weight: 25, read: true, cmds: [['GEODIST', 'geo:{g}', 'pt:{p}', 'pt:{q}', 'km']] },
+      ],
+    }],
+    probe: [['GEOADD', 'geo:probe', '1', '2', 'x'], ['GEOPOS', 'geo:probe', 'x']],
+  },
+  {
     name: 'queue', type: 'list', default: true,
     description: 'Job queues (16 lists): half the connections LPUSH, half BRPOP (1 s timeout)',
     vars: { q: { kind: 'rand', n: 16 } },

@@ -231,6 +231,15 @@ export function setPauseMode(mode: i32): void { pauseMode = mode; }
 // lets other clients in): only ALLOW_BUSY commands run, the rest are
 // refused with BUSY, as Redis's processCommand does. Which error depends on
 // whether an EVAL or a function is running.
+// stop-writes-on-bgsave-error: after a failed background save (with save
+// points configured) the host sets this, and writes (and PING, as Redis)
+// are refused with MISCONF until a save succeeds.
+let diskError = false;
+export function setDiskError(on: bool): void { diskError = on; }
+const E_MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. " +
+  "Commands that may modify the data set are disabled, because this instance is configured to report errors during " +
+  "writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
+
 // Loading an RDB file at startup: what Redis lets run while it loads
 // (commands flagged `loading`: INFO, PING, CONFIG...) runs, the rest is
 // refused with LOADING.
@@ -344,6 +353,12 @@ export function dispatch(c: Client): i32 {
   if (memUsed() >= heapWatch && (c.flags & CF_IN_EXEC) == 0 && heapRefusesCommand(c, id)) {
     statRejected[id]++;
     replyError(E_OOM_HEAP);
+    return refused(c);
+  }
+  if (diskError && (c.flags & CF_IN_EXEC) == 0 &&
+      ((CMD_FLAGS[id] & F_WRITE) != 0 || (id == CMD_EXEC && (c.multiFlags & F_WRITE) != 0) || id == CMD_PING)) {
+    statRejected[id]++;
+    replyError(E_MISCONF);
     return refused(c);
   }
   if (loadingMode && (CMD_FLAGS[id] & F_LOADING) == 0) {

@@ -11,6 +11,8 @@ import { register as registerZset } from "./zset";
 import { register as registerSort } from "./sort";
 import { register as registerMemory } from "./memory";
 import { register as registerDump } from "./dump";
+import { register as registerHll } from "./hll";
+import { register as registerGeo } from "./geo";
 
 export function registerAll(): void {
   registerString();
@@ -25,4 +27,6 @@ export function registerAll(): void {
   registerSort();
   registerMemory();
   registerDump();
+  registerHll();
+  registerGeo();
 }

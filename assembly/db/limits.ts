@@ -25,3 +25,10 @@ export function setEncodingLimits(
   zsetMaxListpackEntries = <u64>zsetEntries;
   zsetMaxListpackValue = <u64>zsetValue;
 }
+
+/** hll-sparse-max-bytes: a sparse HyperLogLog longer than this turns dense. */
+export let hllSparseMaxBytes: u64 = 3000;
+
+export function setHllSparseMaxBytes(n: f64): void {
+  hllSparseMaxBytes = <u64>n;
+}

@@ -20,6 +20,7 @@
 
 import { memAlloc, memFree, memRealloc } from "../ds/mem";
 import { crc64 } from "../util/crc64";
+import { formatI64 } from "../resp/writer";
 import { lzfCompress, lzfDecompress } from "../util/lzf";
 import { parseI64Strict, PARSE_OK, parsedI64 } from "../util/num";
 import { parseDouble, dblValue } from "../util/double";
@@ -207,26 +208,12 @@ function wString(p: usize, n: usize): void {
 function wInt(v: i64): void {
   if (wEncodedInt(v)) return;
   const tmp = memAlloc(24);
-  const n = formatI64To(tmp, v);
+  const n = formatI64(tmp, v);
   wLen(<u64>n);
   wBytes(tmp, n);
   memFree(tmp);
 }
 
-function formatI64To(dst: usize, v: i64): usize {
-  let u: u64 = v < 0 ? <u64>0 - <u64>v : <u64>v;
-  let n: usize = 0;
-  const tmp = dst + 21;
-  do {
-    store<u8>(tmp - n - 1, <u8>(48 + <u32>(u % 10)));
-    u /= 10;
-    n++;
-  } while (u != 0);
-  let o: usize = 0;
-  if (v < 0) store<u8>(dst + o++, 45);
-  memory.copy(dst + o, tmp - n, n);
-  return o + n;
-}
 
 function wAux(name: string, value: string): void {
   w8(OP_AUX);
@@ -590,7 +577,7 @@ function rString(slot: i32): bool {
         rp += 4;
       }
       const dst = scratchFor(slot, 24);
-      sLen = formatI64To(dst, v);
+      sLen = formatI64(dst, v);
       sPtr = dst;
       return true;
     }
@@ -705,7 +692,7 @@ function zlNext(): bool {
     else if (b == 0xf0) zlInt = <i64>((<i32>load<u16>(d) | (<i32>load<u8>(d + 2) << 16)) << 8 >> 8);
     else if (b == 0xfe) zlInt = <i64>load<i8>(d);
     else zlInt = <i64>(b & 0x0f) - 1;
-    sLen = formatI64To(ZL_DIGITS, zlInt);
+    sLen = formatI64(ZL_DIGITS, zlInt);
     sPtr = ZL_DIGITS;
   } else {
     sPtr = d;
@@ -850,7 +837,7 @@ function loadValue(t: u8, keyPtr: usize, keyLen: usize): usize {
     let e: usize = 0;
     const digits = memAlloc(24);
     for (let i: u32 = 0; i < n; i++) {
-      const l = formatI64To(digits, intsetGet(is, i));
+      const l = formatI64(digits, intsetGet(is, i));
       if (e == 0) e = setNewEntry(keyPtr, keyLen, hashKey(keyPtr, keyLen), digits, l);
       setAdd(e, digits, l);
     }

@@ -160,6 +160,15 @@ export const E_PUBSUB_CONTEXT_AFTER = "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE
 export const E_BUSY_EVAL = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
 export const E_BUSY_FUNCTION = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
 
+// ---- hyperloglog (commands/hll.ts) ----------------------------------------------
+export const E_HLL_INVALID = "WRONGTYPE Key is not a valid HyperLogLog string value.";
+export const E_HLL_CORRUPT = "INVALIDOBJ Corrupted HLL object detected";
+export const E_HLL_NO_KEY = "ERR The specified key does not exist";
+export const E_HLL_NOT_SPARSE = "ERR HLL encoding is not sparse";
+
+// ---- geo (commands/geo.ts) ----------------------------------------------------------
+export const E_GEO_UNIT = "ERR unsupported unit provided. please use M, KM, FT, MI";
+
 // ---- persistence
 export const E_BUSYKEY = "BUSYKEY Target key name already exists.";
 export const E_RESTORE_TTL = "ERR Invalid TTL value, must be >= 0";

@@ -2,7 +2,7 @@
 import type { Arg } from './resp.js';
 
 /** Every top-level command, lowercase: the embedded API has a method for each. */
-export const METHOD_NAMES = ["append","auth","bgrewriteaof","bgsave","bitcount","bitfield","bitfield_ro","bitop","bitpos","blmove","blmpop","blpop","brpop","brpoplpush","bzmpop","bzpopmax","bzpopmin","client","command","config","copy","dbsize","debug","decr","decrby","del","discard","dump","echo","eval","evalsha","evalsha_ro","eval_ro","exec","exists","expire","expireat","expiretime","fcall","fcall_ro","flushall","flushdb","function","get","getbit","getdel","getex","getrange","getset","hdel","hello","hexists","hget","hgetall","hincrby","hincrbyfloat","hkeys","hlen","hmget","hmset","hrandfield","hscan","hset","hsetnx","hstrlen","hvals","incr","incrby","incrbyfloat","info","keys","lastsave","latency","lcs","lindex","linsert","llen","lmove","lmpop","lpop","lpos","lpush","lpushx","lrange","lrem","lset","ltrim","memory","mget","monitor","move","mset","msetnx","multi","object","persist","pexpire","pexpireat","pexpiretime","ping","psetex","psubscribe","pttl","publish","pubsub","punsubscribe","quit","randomkey","rename","renamenx","reset","restore","rpop","rpoplpush","rpush","rpushx","sadd","save","scan","scard","script","sdiff","sdiffstore","select","set","setbit","setex","setnx","setrange","shutdown","sinter","sintercard","sinterstore","sismember","slowlog","smembers","smismember","smove","sort","sort_ro","spop","spublish","srandmember","srem","sscan","ssubscribe","strlen","subscribe","substr","sunion","sunionstore","sunsubscribe","swapdb","time","touch","ttl","type","unlink","unsubscribe","unwatch","watch","zadd","zcard","zcount","zdiff","zdiffstore","zincrby","zinter","zintercard","zinterstore","zlexcount","zmpop","zmscore","zpopmax","zpopmin","zrandmember","zrange","zrangebylex","zrangebyscore","zrangestore","zrank","zrem","zremrangebylex","zremrangebyrank","zremrangebyscore","zrevrange","zrevrangebylex","zrevrangebyscore","zrevrank","zscan","zscore","zunion","zunionstore"] as const;
+export const METHOD_NAMES = ["append","auth","bgrewriteaof","bgsave","bitcount","bitfield","bitfield_ro","bitop","bitpos","blmove","blmpop","blpop","brpop","brpoplpush","bzmpop","bzpopmax","bzpopmin","client","command","config","copy","dbsize","debug","decr","decrby","del","discard","dump","echo","eval","evalsha","evalsha_ro","eval_ro","exec","exists","expire","expireat","expiretime","fcall","fcall_ro","flushall","flushdb","function","geoadd","geodist","geohash","geopos","get","getbit","getdel","getex","getrange","getset","hdel","hello","hexists","hget","hgetall","hincrby","hincrbyfloat","hkeys","hlen","hmget","hmset","hrandfield","hscan","hset","hsetnx","hstrlen","hvals","incr","incrby","incrbyfloat","info","keys","lastsave","latency","lcs","lindex","linsert","llen","lmove","lmpop","lpop","lpos","lpush","lpushx","lrange","lrem","lset","ltrim","memory","mget","monitor","move","mset","msetnx","multi","object","persist","pexpire","pexpireat","pexpiretime","pfadd","pfcount","pfdebug","pfmerge","pfselftest","ping","psetex","psubscribe","pttl","publish","pubsub","punsubscribe","quit","randomkey","rename","renamenx","reset","restore","rpop","rpoplpush","rpush","rpushx","sadd","save","scan","scard","script","sdiff","sdiffstore","select","set","setbit","setex","setnx","setrange","shutdown","sinter","sintercard","sinterstore","sismember","slowlog","smembers","smismember","smove","sort","sort_ro","spop","spublish","srandmember","srem","sscan","ssubscribe","strlen","subscribe","substr","sunion","sunionstore","sunsubscribe","swapdb","time","touch","ttl","type","unlink","unsubscribe","unwatch","watch","zadd","zcard","zcount","zdiff","zdiffstore","zincrby","zinter","zintercard","zinterstore","zlexcount","zmpop","zmscore","zpopmax","zpopmin","zrandmember","zrange","zrangebylex","zrangebyscore","zrangestore","zrank","zrem","zremrangebylex","zremrangebyrank","zremrangebyscore","zrevrange","zrevrangebylex","zrevrangebyscore","zrevrank","zscan","zscore","zunion","zunionstore"] as const;
 
 /** Each command's (and subcommand's, "config get") argument syntax, as redis-cli shows hints. */
 export const SYNTAX: Record<string, string> = {
@@ -83,6 +83,10 @@ export const SYNTAX: Record<string, string> = {
  "function load": "[REPLACE] function-code",
  "function restore": "serialized-value [FLUSH|APPEND|REPLACE]",
  "function stats": "",
+ "geoadd": "key [NX|XX] [CH] longitude latitude member [longitude latitude member ...]",
+ "geodist": "key member1 member2 [m|km|ft|mi]",
+ "geohash": "key member [member ...]",
+ "geopos": "key member [member ...]",
  "get": "key",
  "getbit": "key offset",
  "getdel": "key",
@@ -158,6 +162,11 @@ export const SYNTAX: Record<string, string> = {
  "pexpire": "key milliseconds [NX|XX|GT|LT]",
  "pexpireat": "key unix-time-milliseconds [NX|XX|GT|LT]",
  "pexpiretime": "key",
+ "pfadd": "key [element [element ...]]",
+ "pfcount": "key [key ...]",
+ "pfdebug": "subcommand key",
+ "pfmerge": "destkey sourcekey [sourcekey ...]",
+ "pfselftest": "",
  "ping": "[message]",
  "psetex": "key milliseconds value",
  "psubscribe": "pattern [pattern ...]",
@@ -357,6 +366,14 @@ export interface CommandMethods<R> {
   flushdb(...args: Arg[]): R;
   /** Container for the commands that manage function libraries. `FUNCTION DELETE|DUMP|FLUSH|HELP|KILL|LIST|LOAD|RESTORE|STATS ...` */
   function(...args: Arg[]): R;
+  /** . `GEOADD key [NX|XX] [CH] longitude latitude member [longitude latitude member ...]` */
+  geoadd(...args: Arg[]): R;
+  /** . `GEODIST key member1 member2 [m|km|ft|mi]` */
+  geodist(...args: Arg[]): R;
+  /** . `GEOHASH key member [member ...]` */
+  geohash(...args: Arg[]): R;
+  /** . `GEOPOS key member [member ...]` */
+  geopos(...args: Arg[]): R;
   /** Returns the string stored at a key. `GET key` */
   get(...args: Arg[]): R;
   /** Returns one bit of the string stored at a key. `GETBIT key offset` */
@@ -469,6 +486,16 @@ export interface CommandMethods<R> {
   pexpireat(...args: Arg[]): R;
   /** Returns the Unix time in milliseconds at which a key expires. `PEXPIRETIME key` */
   pexpiretime(...args: Arg[]): R;
+  /** . `PFADD key [element [element ...]]` */
+  pfadd(...args: Arg[]): R;
+  /** . `PFCOUNT key [key ...]` */
+  pfcount(...args: Arg[]): R;
+  /** . `PFDEBUG subcommand key` */
+  pfdebug(...args: Arg[]): R;
+  /** . `PFMERGE destkey sourcekey [sourcekey ...]` */
+  pfmerge(...args: Arg[]): R;
+  /** . `PFSELFTEST` */
+  pfselftest(...args: Arg[]): R;
   /** Checks that the server answers. `PING [message]` */
   ping(...args: Arg[]): R;
   /** Stores a string at a key with a time to live in milliseconds. `PSETEX key milliseconds value` */

@@ -101,8 +101,11 @@ export interface EngineExports {
   rdbFree(p: number): void;
   setRdbCompression(on: number): void;
   setLoading(on: number): void;
+  setDiskError(on: number): void;
+  rdbSerializedLength(db: number, keyPtr: number, keyLen: number): number;
   setEncodingLimits(listSize: number, listDepth: number, hashEntries: number, hashValue: number,
     setIntset: number, zsetEntries: number, zsetValue: number): void;
+  setHllSparseMaxBytes(n: number): void;
   execute(id: number, n: number, nowMs: number): number;
   outputPtr(): number;
   outputLen(): number;

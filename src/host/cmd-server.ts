@@ -86,41 +86,17 @@ const TYPE_STRING = 0;
 const SHARED_INTEGERS = 10000n;
 const SHARED_REFCOUNT = 2147483647;
 
-/** Bytes of an RDB length prefix (rdbSaveLen). */
-function rdbLenSize(n: number): number {
-  return n < 1 << 6 ? 1 : n < 1 << 14 ? 2 : n <= 0xffffffff ? 5 : 9;
-}
-
-/** Bytes of an RDB integer encoding for `v`, or 0 if it needs a string (rdbEncodeInteger). */
-function rdbIntSize(v: bigint): number {
-  if (v >= -128n && v <= 127n) return 2;
-  if (v >= -32768n && v <= 32767n) return 3;
-  if (v >= -2147483648n && v <= 2147483647n) return 5;
-  return 0;
-}
-
-/**
- * What a string takes in an RDB file (rdbSavedObjectLen): an integer
- * encoding when the value is a small canonical integer, else length + bytes.
- * Redis LZF-compresses strings over 20 bytes when that saves space; this
- * server has no LZF yet, so such values report their uncompressed size.
- */
-function stringSerializedLength(o: DebugObject): number {
-  if (o.encoding === ENC_INT) {
-    const n = rdbIntSize(o.intValue);
-    if (n) return n;
-    const digits = String(o.intValue).length;
-    return rdbLenSize(digits) + digits;
+/** What the value takes in an RDB file (rdbSavedObjectLen), from the engine's serializer. */
+function serializedLength(srv: HostServer, db: number, key: Buffer): number {
+  const x = srv.engine.x;
+  const p = x.rdbAlloc(key.length + 1) >>> 0;
+  try {
+    srv.engine.bytes().set(key, p);
+    return Math.max(0, x.rdbSerializedLength(db, p, key.length));
+  } finally {
+    x.rdbFree(p);
+    x.rdbOutRelease();
   }
-  const b = o.bytes!;
-  if (b.length <= 11) {
-    const s = b.toString('latin1');
-    if (/^(0|-?[1-9][0-9]*)$/.test(s)) {
-      const n = rdbIntSize(BigInt(s));
-      if (n) return n;
-    }
-  }
-  return rdbLenSize(b.length) + b.length;
 }
 
 function usesSharedIntegers(srv: HostServer): boolean {
@@ -136,7 +112,7 @@ function debugObject(srv: HostServer, c: HostClient, key: Buffer, r: Reply): voi
   if (!o) { r.error(E_NO_SUCH_KEY); return; }
   const shared = o.type === TYPE_STRING && o.encoding === ENC_INT && o.intValue >= 0n &&
     o.intValue < SHARED_INTEGERS && usesSharedIntegers(srv);
-  const serialized = o.type === TYPE_STRING ? stringSerializedLength(o) : 0;
+  const serialized = serializedLength(srv, srv.engine.x.clientDb(c.slot), key);
   r.simple(`Value at:0x${o.addr.toString(16)} refcount:${shared ? SHARED_REFCOUNT : 1} ` +
     `encoding:${ENCODING_NAMES[o.encoding] ?? 'unknown'} serializedlength:${serialized} ` +
     `lru:${o.lru} lru_seconds_idle:${o.idle}${o.quicklist ? quicklistFields(o.quicklist) : ''}`);

@@ -144,10 +144,12 @@ export abstract class HostCore implements HostServer {
     x.setRdbCompression(this.config.getBool('rdbcompression') ? 1 : 0);
     x.setLazyfree(this.config.getBool('lazyfree-lazy-expire') ? 1 : 0, this.config.getBool('lazyfree-lazy-eviction') ? 1 : 0,
       this.config.getBool('lazyfree-lazy-user-del') ? 1 : 0);
+    this.rdb?.applyDiskError();
     const n = (name: string) => this.config.getInt(name);
     x.setEncodingLimits(n('list-max-listpack-size'), n('list-compress-depth'),
       n('hash-max-listpack-entries'), n('hash-max-listpack-value'), n('set-max-intset-entries'),
       n('zset-max-listpack-entries'), n('zset-max-listpack-value'));
+    x.setHllSparseMaxBytes(n('hll-sparse-max-bytes'));
   }
 
   /**

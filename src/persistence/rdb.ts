@@ -157,6 +157,9 @@ export class RdbState {
     this.dirtyAtSave = this.srv.engine.x.dirtyCount();
     this.saves++;
     this.lastError = '';
+    // A successful save of any kind clears a failed BGSAVE's status (rdbSave).
+    this.lastBgsaveOk = true;
+    this.applyDiskError();
     if (snap.skipped > 0) {
       this.srv.log('warning', `${snap.skipped} keys of types this build cannot write yet (streams) were left out of the RDB file`);
     }
@@ -201,6 +204,7 @@ export class RdbState {
     write().then(() => {
       this.bgsaveInProgress = false;
       this.lastBgsaveOk = true;
+      this.applyDiskError();
       this.lastBgsaveSec = Math.round((Date.now() - this.bgsaveStartedAt) / 1000);
       this.saved(snap);
       this.dirtyAtSave = dirty;
@@ -218,6 +222,7 @@ export class RdbState {
 
   private bgsaveFailed(err: any): void {
     this.lastBgsaveOk = false;
+    this.applyDiskError();
     this.lastBgsaveSec = Math.round((Date.now() - this.bgsaveStartedAt) / 1000);
     this.lastError = err?.message ?? String(err);
     this.srv.log('warning', `Background saving error: ${this.lastError}`);
@@ -236,8 +241,12 @@ export class RdbState {
 
   /** stop-writes-on-bgsave-error: whether writes must be refused (MISCONF). */
   writesRefused(): boolean {
-    return !this.lastBgsaveOk && this.srv.config.getBool('stop-writes-on-bgsave-error') &&
-      this.srv.config.get('save') !== '';
+    return !this.lastBgsaveOk && this.srv.config.getBool('stop-writes-on-bgsave-error') && this.hasSavePoints();
+  }
+
+  /** Tells the engine whether writes answer MISCONF (after each save, and on CONFIG SET). */
+  applyDiskError(): void {
+    this.srv.engine.x.setDiskError(this.writesRefused() ? 1 : 0);
   }
 
   /** The cron's look at the save points (`save <seconds> <changes>`), as serverCron does. */
@@ -309,13 +318,7 @@ export class RdbState {
     const x = this.srv.engine.x;
     x.setLoading(1);
     try {
-      let pos = 0;
-      const read = (buf: Buffer): number => {
-        const n = fs.readSync(fd, buf, 0, buf.length, pos);
-        pos += n;
-        return n;
-      };
-      const steps = this.loadSteps(read, size, this.srv.scripting != null);
+      const steps = this.loadSteps(fileReader(fs, fd), size, this.srv.scripting != null);
       for (;;) {
         const r = steps.next();
         if (r.done) return r.value;
@@ -333,13 +336,7 @@ export class RdbState {
     const size = fs.statSync(path).size;
     const fd = fs.openSync(path, 'r');
     try {
-      let pos = 0;
-      const read = (buf: Buffer): number => {
-        const n = fs.readSync(fd, buf, 0, buf.length, pos);
-        pos += n;
-        return n;
-      };
-      return this.loadFrom(read, size, this.srv.scripting != null);
+      return this.loadFrom(fileReader(fs, fd), size, this.srv.scripting != null);
     } finally {
       fs.closeSync(fd);
     }
@@ -463,6 +460,16 @@ export class RdbState {
 function requireFs(): NonNullable<typeof nodeFs> {
   if (!nodeFs || !nodePath) throw new RdbError('no file system here');
   return nodeFs;
+}
+
+/** Reads a file from its start, a buffer at a time (0 at the end). */
+function fileReader(fs: NonNullable<typeof nodeFs>, fd: number): (buf: Buffer) => number {
+  let pos = 0;
+  return (buf) => {
+    const n = fs.readSync(fd, buf, 0, buf.length, pos);
+    pos += n;
+    return n;
+  };
 }
 
 function writeAllSync(fs: NonNullable<typeof nodeFs>, fd: number, buf: Buffer): void {

@@ -4,7 +4,7 @@
 // the previous file).
 import { describe, it, expect, afterEach } from 'vitest';
 import { spawn, execFileSync, ChildProcess } from 'node:child_process';
-import { mkdtempSync, existsSync, statSync, readdirSync } from 'node:fs';
+import { mkdtempSync, existsSync, statSync, readdirSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -153,6 +153,68 @@ describe('RDB through the server process', () => {
     expect(await exited(proc)).toBe(1);
     expect(Buffer.concat(out).toString()).toContain('Fatal error loading the DB');
   }, 30_000);
+});
+
+describe('DEBUG RELOAD', () => {
+  it('saves, empties and loads back: keys, TTLs and function libraries', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'persist-'));
+    const { server, port } = await startServer({ dir, 'enable-debug-command': 'yes' });
+    try {
+      await server.scriptingReady;
+      const c = await RawClient.connect(port);
+      expect(await c.cmd('FUNCTION', 'LOAD', "#!lua name=l1\nredis.register_function('f1', function() return 7 end)")).toBe('l1');
+      expect(await c.cmd('SET', 'a', '1', 'EX', 1000)).toBe('OK');
+      expect(await c.cmd('RPUSH', 'l', 'x', 'y')).toBe(2);
+      expect(await c.cmd('DEBUG', 'RELOAD')).toBe('OK');
+      expect(await c.cmd('MGET', 'a', 'l')).toEqual(['1', null]);
+      expect(await c.cmd('LRANGE', 'l', 0, -1)).toEqual(['x', 'y']);
+      expect(Number(await c.cmd('TTL', 'a'))).toBeGreaterThan(990);
+      expect(await c.cmd('FCALL', 'f1', 0)).toBe(7);
+      expect(await c.cmd('DEBUG', 'RELOAD', 'BOGUS')).toEqual({ error: 'ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.' });
+      c.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('stop-writes-on-bgsave-error', () => {
+  it('after a failed BGSAVE writes and PING answer MISCONF until a save succeeds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'persist-'));
+    const { server, port } = await startServer({ dir, save: '1000 1' });
+    try {
+      const c = await RawClient.connect(port);
+      expect(await c.cmd('SET', 'a', '1')).toBe('OK');
+      rmSync(dir, { recursive: true });
+      expect(await c.cmd('BGSAVE')).toBe('Background saving started');
+      for (let i = 0; i < 100 && String(await c.cmd('INFO', 'persistence')).includes('rdb_bgsave_in_progress:1'); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(String(await c.cmd('INFO', 'persistence'))).toContain('rdb_last_bgsave_status:err');
+      const misconf = { error: "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. " +
+        'Commands that may modify the data set are disabled, because this instance is configured to report errors during ' +
+        'writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.' };
+      expect(await c.cmd('SET', 'a', '2')).toEqual(misconf);
+      expect(await c.cmd('PING')).toEqual(misconf);
+      expect(await c.cmd('GET', 'a')).toBe('1');
+      // Queuing a write in MULTI is refused too, which aborts the EXEC.
+      expect(await c.cmd('MULTI')).toBe('OK');
+      expect(await c.cmd('INCR', 'a')).toEqual(misconf);
+      expect((await c.cmd('EXEC') as { error: string }).error).toMatch(/^EXECABORT/);
+      // The option off: writes again.
+      expect(await c.cmd('CONFIG', 'SET', 'stop-writes-on-bgsave-error', 'no')).toBe('OK');
+      expect(await c.cmd('SET', 'a', '3')).toBe('OK');
+      // On again, then a save that works clears it.
+      expect(await c.cmd('CONFIG', 'SET', 'stop-writes-on-bgsave-error', 'yes')).toBe('OK');
+      expect(await c.cmd('SET', 'a', '4')).toEqual(misconf);
+      mkdirSync(dir);
+      expect(await c.cmd('SAVE')).toBe('OK');
+      expect(await c.cmd('SET', 'a', '5')).toBe('OK');
+      c.close();
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe('while loading', () => {

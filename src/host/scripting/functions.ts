@@ -298,9 +298,12 @@ export class FunctionLibraries {
     return true;
   }
 
-  /** Loads a library's code as an RDB file's FUNCTION2 record does; the error text, or null. */
+  /**
+   * Loads a library's code as an RDB file's FUNCTION2 record does (a library
+   * of the same name is replaced, as DEBUG RELOAD needs); the error text, or null.
+   */
   loadCode(code: Buffer): string | null {
-    const res = this.create(code, false, this.current);
+    const res = this.create(code, true, this.current);
     return 'error' in res ? res.error : null;
   }
 
