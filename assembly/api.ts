@@ -169,3 +169,6 @@ export function evictNow(): bool { return performEvictions(); }
 export function evictedKeys(): f64 { return <f64>statEvictedKeys; }
 export function memoryForMaxmemory(): f64 { return <f64>memoryForEviction(); }
 export function resetEvicted(): void { resetEvictionStats(); }
+
+// ---- the propagation stream (db/propagate.ts) ------------------------------------------
+export { setPropEnabled, propStreamPtr, propStreamLen, propStreamClear, propFlush, setLazyfree, propResetDb, propRaw, setPropSuppressed } from "./db/propagate";

@@ -23,6 +23,8 @@ import { heapWatch, heapRefusesCommand } from "../db/memstats";
 import { authRequired } from "../resp/reader";
 import { errorsSeen } from "../resp/stats";
 import { discardTransaction } from "./multi";
+import { dirty } from "../db/db";
+import { callBegin, callEnd } from "../db/propagate";
 
 export type Handler = () => void;
 
@@ -389,7 +391,12 @@ export function dispatch(c: Client): i32 {
   statCommands++;
   statCalls[id]++;
   const errorsBefore = errorsSeen;
+  const dirtyBefore = dirty;
+  callBegin();
   handlers[id]();
+  // EXEC is never an op itself: its commands are, wrapped when more than one.
+  // A successful EXEC leaves CF_IN_EXEC set: its queue's ops flush at endExec.
+  callEnd(c.db, dirty != dirtyBefore, id != CMD_EXEC, (c.flags & (CF_IN_EXEC | CF_SCRIPT)) == 0);
   if (errorsSeen != errorsBefore) statFailed[id]++;
   // Evict again right away, so that the memory figure is back under the
   // limit after every command, not only before the next one (not in the

@@ -1,6 +1,7 @@
 // DUMP and RESTORE: a value as an RDB payload and back (persist/rdb.ts
 // writes and reads it, so the bytes are those of an RDB file's value).
 
+import { propEnabled, rewriteBegin, opArg, opArgAscii, opArgInt, opEnd } from "../db/propagate";
 import { register as reg } from "./dispatch";
 import { curDb, argIs, parseLongOrReply, argInt } from "./context";
 import { argPtr, argLen, curArgc } from "../client";
@@ -78,6 +79,13 @@ function cmdRestore(): void {
     if (deleted) {
       keyChanged(db.index, keyPtr, keyLen, NOTIFY_GENERIC, "del");
       addDirty(1);
+      // Propagated as the delete it amounted to.
+      if (propEnabled) {
+        rewriteBegin(db.index, 2);
+        opArgAscii("DEL");
+        opArg(keyPtr, keyLen);
+        opEnd();
+      }
     }
     freeValue(e);
     memFree(e);
@@ -92,6 +100,15 @@ function cmdRestore(): void {
   keyChanged(db.index, keyPtr, keyLen, NOTIFY_GENERIC, "restore");
   replySimple("OK");
   addDirty(1);
+  // A relative TTL propagates as the absolute time, with ABSTTL appended.
+  if (ttl != 0 && !absttl && propEnabled) {
+    rewriteBegin(db.index, curArgc + 1);
+    for (let j = 0; j < curArgc; j++) {
+      if (j == 2) opArgInt(ttl); else opArg(argPtr(j), argLen(j));
+    }
+    opArgAscii("ABSTTL");
+    opEnd();
+  }
 }
 
 export function register(): void {

@@ -12,6 +12,7 @@
 // changed something signals the key (WATCH) and reports its event (hset,
 // hdel, hincrby, hincrbyfloat; del when the last field goes), as Redis 7.0.
 
+import { propEnabled, rewriteBegin, opArg, opArgAscii, opEnd } from "../db/propagate";
 import { register as reg, replyWrongArity } from "./dispatch";
 import {
   CMD_HDEL, CMD_HEXISTS, CMD_HGET, CMD_HGETALL, CMD_HINCRBY, CMD_HINCRBYFLOAT, CMD_HKEYS, CMD_HLEN,
@@ -249,6 +250,15 @@ function cmdHincrbyfloat(): void {
   keyChanged(db.index, argPtr(1), argLen(1), NOTIFY_HASH, "hincrbyfloat");
   addDirty(1);
   replyBulk(NUM_BUF, len);
+  // Float formatting may differ between machines: propagate the result.
+  if (propEnabled) {
+    rewriteBegin(db.index, 4);
+    opArgAscii("HSET");
+    opArg(argPtr(1), argLen(1));
+    opArg(argPtr(2), argLen(2));
+    opArg(NUM_BUF, len);
+    opEnd();
+  }
 }
 
 // ---- reads ---------------------------------------------------------------------

@@ -16,6 +16,7 @@
 // UNLINK frees immediately like DEL: the engine's free is cheap and there is
 // no background thread to hand values to.
 
+import { propEnabled, rewriteBegin, opArg, opArgAscii, opArgInt, opEnd, lazyfreeExpire } from "../db/propagate";
 import { register as reg } from "./dispatch";
 import {
   CMD_COPY, CMD_DEL, CMD_EXISTS, CMD_EXPIRE, CMD_EXPIREAT, CMD_PEXPIRE, CMD_PEXPIREAT,
@@ -258,13 +259,31 @@ function opExpire(db: Db, e: usize, flags: i32, when: i64): i64 {
   if (when <= nowMs) {
     dbDeleteEntry(db, e);
     keyChanged(db.index, argPtr(1), argLen(1), NOTIFY_GENERIC, "del");
+    // Replicas and the AOF get an explicit delete.
+    if (propEnabled) {
+      rewriteBegin(db.index, 2);
+      opArgAscii(lazyfreeExpire ? "UNLINK" : "DEL");
+      opArg(argPtr(1), argLen(1));
+      opEnd();
+    }
   } else {
     dbSetExpire(db, e, when);
     keyChanged(db.index, argPtr(1), argLen(1), NOTIFY_GENERIC, "expire");
+    // As PEXPIREAT with the absolute time; the NX|XX|GT|LT flags stay.
+    if (propEnabled) {
+      rewriteBegin(db.index, curArgc);
+      if (expireWhenRewritten) opArgAscii("PEXPIREAT"); else opArg(argPtr(0), argLen(0));
+      opArg(argPtr(1), argLen(1));
+      if (expireWhenRewritten) opArgInt(when); else opArg(argPtr(2), argLen(2));
+      for (let j = 3; j < curArgc; j++) opArg(argPtr(j), argLen(j));
+      opEnd();
+    }
   }
   addDirty(1);
   return 1;
 }
+
+let expireWhenRewritten = true;
 
 /**
  * The EXPIRE family: `baseMs` is added to the argument (now for relative
@@ -287,6 +306,8 @@ function expireGeneric(baseMs: i64, seconds: bool, name: string): void {
     return;
   }
   when += baseMs;
+  // Redis keeps PEXPIREAT's own time argument as the client wrote it.
+  expireWhenRewritten = baseMs != 0 || seconds;
   const db = curDb();
   const e = dbLookup(db, argPtr(1), argLen(1));
   if (e == 0) { replyInt(0); return; }

@@ -16,6 +16,7 @@
 // pushed to. Pushes into an existing list signal the key here; a new list
 // is signalled by dbAdd.
 
+import { propEnabled, rewriteBegin, opArg, opArgAscii, opArgInt, opEnd } from "../db/propagate";
 import { register as reg, replyWrongArity } from "./dispatch";
 import {
   CMD_BLMOVE, CMD_BLMPOP, CMD_BLPOP, CMD_BRPOP, CMD_BRPOPLPUSH, CMD_LINDEX, CMD_LINSERT, CMD_LLEN,
@@ -508,6 +509,34 @@ function lmoveGeneric(fromHead: bool, toHead: bool): void {
   listChanged(db, 1, fromHead ? "lpop" : "rpop");
   replyBulk(tmp, len);
   memFree(tmp);
+  if (moveBlocking != MOVE_PLAIN) propagateMove(db.index);
+}
+
+// Which blocking form runs lmoveGeneric: it propagates as the plain one.
+const MOVE_PLAIN: i32 = 0;
+const MOVE_BLMOVE: i32 = 1;
+const MOVE_BRPOPLPUSH: i32 = 2;
+let moveBlocking: i32 = MOVE_PLAIN;
+
+/** BLMOVE → LMOVE with the same arguments but the timeout; BRPOPLPUSH → RPOPLPUSH. */
+function propagateMove(db: i32): void {
+  if (!propEnabled) return;
+  const lm = moveBlocking == MOVE_BLMOVE;
+  const argc: i32 = lm ? 5 : 3;
+  rewriteBegin(db, argc);
+  opArgAscii(lm ? "LMOVE" : "RPOPLPUSH");
+  for (let j = 1; j < argc; j++) opArg(argPtr(j), argLen(j));
+  opEnd();
+}
+
+/** A blocking or multi-key pop propagates as LPOP/RPOP of the key it took from (and the count). */
+function propagatePop(db: i32, head: bool, keyArg: i32, count: i64): void {
+  if (!propEnabled) return;
+  rewriteBegin(db, count < 0 ? 2 : 3);
+  opArgAscii(head ? "LPOP" : "RPOP");
+  opArg(argPtr(keyArg), argLen(keyArg));
+  if (count >= 0) opArgInt(count);
+  opEnd();
 }
 
 // LMOVE source destination LEFT|RIGHT LEFT|RIGHT — the element moved, or
@@ -533,7 +562,9 @@ function blmoveGeneric(fromHead: bool, toHead: bool): void {
   const src = dbLookup(curDb(), argPtr(1), argLen(1));
   if (wrongType(src)) return;
   if (src != 0) {
+    moveBlocking = curArgc == 6 ? MOVE_BLMOVE : MOVE_BRPOPLPUSH;
     lmoveGeneric(fromHead, toHead);
+    moveBlocking = MOVE_PLAIN;
     return;
   }
   const timedOut = (cur.flags & CF_UNBLOCK_TIMEOUT) != 0;
@@ -583,6 +614,7 @@ function bpopGeneric(head: bool): void {
     deleteIfEmpty(db, e);
     addDirty(1);
     listChanged(db, j, head ? "lpop" : "rpop");
+    propagatePop(db.index, head, j, -1);
     return;
   }
   if (blockForKeys(1, last - 1)) replyNullArray();
@@ -638,6 +670,7 @@ function mpopGeneric(numkeysIdx: i32, block: bool): void {
     deleteIfEmpty(db, e);
     addDirty(<u64>n);
     listChanged(db, j, head ? "lpop" : "rpop");
+    propagatePop(db.index, head, j, n);
     return;
   }
   if (!block || blockForKeys(first, <i32>numkeys)) replyNullArray();

@@ -11,6 +11,7 @@
 // blocked clients only after EXEC — so the transaction is atomic.
 
 import { register as reg } from "./dispatch";
+import { propFlush } from "../db/propagate";
 import { CMD_MULTI, CMD_EXEC, CMD_DISCARD, CMD_WATCH, CMD_UNWATCH, CMD_FLAGS } from "./table.gen";
 import { cur } from "./context";
 import { Client, argPtr, argLen, curArgc, CF_MULTI, CF_DIRTY_EXEC, CF_DIRTY_CAS, CF_IN_EXEC } from "../client";
@@ -115,6 +116,8 @@ export function endExec(c: Client): void {
   c.cmdStart = c.savedCmdStart;
   c.pos = c.savedPos;
   c.flags &= ~CF_IN_EXEC;
+  // The transaction's ops go to the stream as one (MULTI/EXEC when more than one).
+  propFlush();
 }
 
 /** A finished EXEC's queue is released at the start of the next execute. */

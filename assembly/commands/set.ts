@@ -18,6 +18,7 @@
 // Which lookup each command uses (read lookups count keyspace hits/misses)
 // also follows Redis: the STORE variants read their sources as reads.
 
+import { propEnabled, propReplace, rewriteBegin, opBegin, opArg, opArgAscii, opEnd } from "../db/propagate";
 import { register as reg } from "./dispatch";
 import {
   CMD_SADD, CMD_SCARD, CMD_SDIFF, CMD_SDIFFSTORE, CMD_SINTER, CMD_SINTERCARD, CMD_SINTERSTORE,
@@ -313,6 +314,16 @@ const SRANDMEMBER_SUB_STRATEGY_MUL: u64 = 3;
  * (which starts as an intset, as Redis's does) and replies the rest.
  * Counts one change per member popped, as Redis 7.0 does.
  */
+/** SREM key <the member loaded in elemPtr>, as an op of the running command. */
+function propagateSrem(db: i32): void {
+  if (!propEnabled) return;
+  opBegin(db, 3);
+  opArgAscii("SREM");
+  opArg(argPtr(1), argLen(1));
+  opArg(elemPtr, elemLen);
+  opEnd();
+}
+
 function spopWithCount(): void {
   if (parseI64Strict(argPtr(2), argLen(2)) != PARSE_OK || parsedI64 < 0) {
     replyError(E_SET_COUNT_POSITIVE);
@@ -340,16 +351,24 @@ function spopWithCount(): void {
     dbDeleteEntry(db, e);
     keyChanged(db.index, argPtr(1), argLen(1), NOTIFY_GENERIC, "del");
     addDirty(size);
+    // Everything went: propagated as a DEL of the key.
+    rewriteBegin(db.index, 2);
+    opArgAscii("DEL");
+    opArg(argPtr(1), argLen(1));
+    opEnd();
     return;
   }
 
   let remaining = size - count;
   replySet(<i64>count);
+  // Each popped member propagates as its own SREM (Redis 7.0), the request not at all.
+  propReplace();
   if (remaining * SPOP_MOVE_STRATEGY_MUL > count) {
     for (let k: u64 = 0; k < count; k++) {
       const i = setRandomPos(e);
       setLoad(e, i);
       replyBulk(elemPtr, elemLen);
+      propagateSrem(db.index);
       setRemoveAt(e, i);
     }
   } else {
@@ -365,6 +384,7 @@ function spopWithCount(): void {
     for (let i: u32 = 0; i < n; i++) {
       setLoad(e, i);
       replyBulk(elemPtr, elemLen);
+      propagateSrem(db.index);
     }
     // The key keeps its entry (and TTL); only its value is replaced.
     setMoveValue(e, kept);
@@ -387,6 +407,9 @@ function cmdSpop(): void {
   const i = setRandomPos(e);
   setLoad(e, i);
   replyBulk(elemPtr, elemLen);
+  // The random pick propagates as SREM of the member.
+  propReplace();
+  propagateSrem(db.index);
   setRemoveAt(e, i);
   notifyKeyspaceEvent(NOTIFY_SET, "spop", argPtr(1), argLen(1), db.index);
   if (setSize(e) == 0) {

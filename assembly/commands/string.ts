@@ -12,6 +12,7 @@
 // the expire value, ...); the handlers keep that order because it decides
 // which error a client sees when several things are wrong.
 
+import { propEnabled, rewriteBegin, opArg, opArgAscii, opArgInt, opEnd, lazyfreeExpire, lazyfreeUserDel } from "../db/propagate";
 import { register as reg, replyWrongArity } from "./dispatch";
 import {
   CMD_APPEND, CMD_DECR, CMD_DECRBY, CMD_GET, CMD_GETDEL, CMD_GETEX, CMD_GETRANGE, CMD_GETSET,
@@ -191,11 +192,50 @@ function setGeneric(flags: i32, valArg: i32, expireArg: i32, unitSeconds: bool, 
   storeString(db, old, keyPtr, keyLen, argPtr(valArg), argLen(valArg), ENCODE_AUTO,
     expireArg >= 0 ? expireMs : -1, (flags & OPT_KEEPTTL) != 0);
   addDirty(1);
+  propagateSet(db.index, flags, valArg, expireArg >= 0);
   keyChanged(db.index, keyPtr, keyLen, NOTIFY_STRING, "set");
   if (expireArg >= 0) notifyKeyspaceEvent(NOTIFY_GENERIC, "expire", keyPtr, keyLen, db.index);
   if ((flags & OPT_GET) == 0) {
     if (replyKind == REPLY_BOOL) replyInt(1); else replyOk();
   }
+}
+
+/**
+ * As Redis 7.0's setGenericCommand: any TTL propagates as SET key value
+ * PXAT ms (dropping the other options); without one, GET is dropped.
+ */
+function propagateSet(db: i32, flags: i32, valArg: i32, hasExpire: bool): void {
+  if (!propEnabled) return;
+  if (hasExpire) {
+    rewriteBegin(db, 5);
+    opArgAscii("SET");
+    opArg(argPtr(1), argLen(1));
+    opArg(argPtr(valArg), argLen(valArg));
+    opArgAscii("PXAT");
+    opArgInt(expireMs);
+    opEnd();
+  } else if ((flags & OPT_GET) != 0) {
+    let n = 0;
+    for (let j = 0; j < curArgc; j++) if (j < 3 || !isGetWord(j)) n++;
+    rewriteBegin(db, n);
+    for (let j = 0; j < curArgc; j++) if (j < 3 || !isGetWord(j)) opArg(argPtr(j), argLen(j));
+    opEnd();
+  }
+}
+
+function isGetWord(j: i32): bool {
+  if (argLen(j) != 3) return false;
+  const p = argPtr(j);
+  return (load<u8>(p) | 32) == 103 && (load<u8>(p + 1) | 32) == 101 && (load<u8>(p + 2) | 32) == 116;
+}
+
+/** The running command propagates as `word key` (DEL, PERSIST...). */
+function propagateKeyOnly(db: i32, word: string): void {
+  if (!propEnabled) return;
+  rewriteBegin(db, 2);
+  opArgAscii(word);
+  opArg(argPtr(1), argLen(1));
+  opEnd();
 }
 
 // SET key value [NX|XX] [GET] [EX s|PX ms|EXAT unix-s|PXAT unix-ms|KEEPTTL]
@@ -243,7 +283,11 @@ function opDelete(db: Db, e: usize): void {
   dbDeleteEntry(db, e);
   addDirty(1);
   keyChanged(db.index, keyPtr, keyLen, NOTIFY_GENERIC, "del");
+  // GETDEL, and GETEX with a past absolute time, propagate as DEL.
+  const lazy = curCmdIsGetex ? lazyfreeExpire : lazyfreeUserDel;
+  propagateKeyOnly(db.index, lazy ? "UNLINK" : "DEL");
 }
+let curCmdIsGetex = false;
 
 // GETEX key [EX s|PX ms|EXAT unix-s|PXAT unix-ms|PERSIST] — the value or nil,
 // then sets or removes the TTL. O(1).
@@ -260,14 +304,24 @@ function cmdGetex(): void {
   replyBulk(valPtr, valLen);
   if ((flags & (OPT_EXAT | OPT_PXAT)) != 0 && expireMs <= nowMs) {
     // An absolute time already past deletes the key now.
+    curCmdIsGetex = true;
     opDelete(db, e);
+    curCmdIsGetex = false;
   } else if (optExpireArg >= 0) {
     dbSetExpire(db, e, expireMs);
     addDirty(1);
+    if (propEnabled) {
+      rewriteBegin(db.index, 3);
+      opArgAscii("PEXPIREAT");
+      opArg(argPtr(1), argLen(1));
+      opArgInt(expireMs);
+      opEnd();
+    }
     keyChanged(db.index, argPtr(1), argLen(1), NOTIFY_GENERIC, "expire");
   } else if ((flags & OPT_PERSIST) != 0) {
     if (dbRemoveExpire(db, e)) {
       addDirty(1);
+      propagateKeyOnly(db.index, "PERSIST");
       keyChanged(db.index, argPtr(1), argLen(1), NOTIFY_GENERIC, "persist");
     }
   }
@@ -494,6 +548,15 @@ function cmdIncrbyfloat(): void {
   const len = ldFormatHuman(FLOAT_BUF);
   storeString(db, e, keyPtr, keyLen, FLOAT_BUF, len, ENCODE_EMBSTR, -1, true);
   addDirty(1);
+  // Float formatting may differ between machines: propagate the result.
+  if (propEnabled) {
+    rewriteBegin(db.index, 4);
+    opArgAscii("SET");
+    opArg(keyPtr, keyLen);
+    opArg(FLOAT_BUF, len);
+    opArgAscii("KEEPTTL");
+    opEnd();
+  }
   keyChanged(db.index, keyPtr, keyLen, NOTIFY_STRING, "incrbyfloat");
   replyBulk(FLOAT_BUF, len);
 }

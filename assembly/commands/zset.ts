@@ -10,6 +10,7 @@
 // Scores are parsed and printed by util/double.ts exactly as glibc does for
 // Redis ("%.17g"); RESP3 clients get them as doubles.
 
+import { propEnabled, rewriteBegin, opArg, opArgAscii, opArgInt, opEnd } from "../db/propagate";
 import { register as reg } from "./dispatch";
 import {
   CMD_BZMPOP, CMD_BZPOPMAX, CMD_BZPOPMIN, CMD_ZADD, CMD_ZCARD, CMD_ZCOUNT, CMD_ZDIFF, CMD_ZDIFFSTORE,
@@ -829,6 +830,15 @@ function zpopGeneric(keyFirst: i32, keyCount: i32, where: i32, emitKey: bool, co
     }
   }
   if (deleteIfEmpty(db, e)) notifyKeyspaceEvent(NOTIFY_GENERIC, "del", argPtr(keyArg), argLen(keyArg), db.index);
+  // BZPOPMIN/BZPOPMAX/ZMPOP/BZMPOP propagate as ZPOPMIN/ZPOPMAX of the key
+  // they took from (with the count popped for the MPOP forms).
+  if (emitKey && propEnabled && n > 0) {
+    rewriteBegin(db.index, count == -1 ? 2 : 3);
+    opArgAscii(where == ZSET_MAX ? "ZPOPMAX" : "ZPOPMIN");
+    opArg(argPtr(keyArg), argLen(keyArg));
+    if (count != -1) opArgInt(n);
+    opEnd();
+  }
 }
 
 function zpopMinMax(where: i32): void {

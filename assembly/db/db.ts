@@ -11,6 +11,7 @@
 // Costs: lookup/insert/delete O(1) expected; setExpire O(1), and O(key size)
 // when it must reallocate the entry to make room for the TTL.
 
+import { propagateDeletion, lazyfreeExpire } from "./propagate";
 import { Dict, dictNew, dictFind, dictInsert, dictUnlink, dictReplace, dictSize,
   dictShrinkIfNeeded, dictForEach, dictClear, dictRandom, dictRehash, ENTRY_HASH } from "../ds/dict";
 import { memAlloc, memFree, memRealloc, blockFootprint, blockSize } from "../ds/mem";
@@ -280,6 +281,7 @@ function expireEntry(db: Db, e: usize): void {
   const keyPtr = e + E_KEY, keyLen = keyLenOf(e);
   notifyKeyspaceEvent(NOTIFY_EXPIRED, "expired", keyPtr, keyLen, db.index);
   signalModifiedKey(db.index, keyPtr, keyLen);
+  propagateDeletion(db.index, keyPtr, keyLen, lazyfreeExpire);
   dbDeleteEntry(db, e);
   statExpiredKeys++;
 }

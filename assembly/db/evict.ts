@@ -14,6 +14,7 @@
 // filled from the left):
 //   | idle u64 | keyPtr u32 (a copy owned by the pool, 0 = empty) | keyLen u32 | db i32 | pad |
 
+import { propagateDeletion, lazyfreeEviction } from "./propagate";
 import { memAlloc, memFree, memUsed, blockFootprint } from "../ds/mem";
 import { randomBelow } from "../ds/hash";
 import { dictRandom, dictSize } from "../ds/dict";
@@ -207,6 +208,7 @@ export function performEvictions(): bool {
     const keyLen = keyLenOf(e);
     notifyKeyspaceEvent(NOTIFY_EVICTED, "evicted", e + E_KEY, keyLen, db.index);
     signalModifiedKey(db.index, e + E_KEY, keyLen);
+    propagateDeletion(db.index, e + E_KEY, keyLen, lazyfreeEviction);
     dbDeleteEntry(db, e);
     statEvictedKeys++;
   }

@@ -151,22 +151,34 @@ export async function main(argv: string[]): Promise<void> {
 
   const server = new Server({ config, configFile: args.configFile, log });
   if (args.fromStdin) log('warning', 'Reading config from stdin');
-  server.rdb.prepareStartupLoad();
+  // With appendonly yes the AOF is loaded instead (synchronously, before any client runs).
+  if (!config.getBool('appendonly')) server.rdb.prepareStartupLoad();
   const port = await server.listen();
   const pidfile = config.get('pidfile');
   if (pidfile) writeFileSync(pidfile, `${process.pid}\n`);
   // As Redis: connections are accepted while the RDB file loads; they get
   // -LOADING for what cannot run yet.
-  try {
-    const loaded = await server.rdb.loadFileIfExists();
-    if (loaded) {
-      log('notice', `Done loading RDB, keys loaded: ${loaded.keys}, keys expired: ${loaded.expired}.`);
-      log('notice', `DB loaded from disk: ${(loaded.ms / 1000).toFixed(3)} seconds`);
+  // With appendonly yes the AOF is the dataset and the RDB file is not read, as in Redis.
+  if (config.getBool('appendonly')) {
+    try {
+      server.aof.start();
+    } catch (err: any) {
+      log('warning', err?.message ?? String(err));
+      process.exit(1);
     }
-  } catch (err: any) {
-    log('warning', `Fatal error loading the DB (${config.get('dbfilename')}): ${err?.message ?? err}. Exiting.`);
-    process.exit(1);
+  } else {
+    try {
+      const loaded = await server.rdb.loadFileIfExists();
+      if (loaded) {
+        log('notice', `Done loading RDB, keys loaded: ${loaded.keys}, keys expired: ${loaded.expired}.`);
+        log('notice', `DB loaded from disk: ${(loaded.ms / 1000).toFixed(3)} seconds`);
+      }
+    } catch (err: any) {
+      log('warning', `Fatal error loading the DB (${config.get('dbfilename')}): ${err?.message ?? err}. Exiting.`);
+      process.exit(1);
+    }
   }
+  server.aofReady = true;
   log('notice', `Vermilion ${VERSION} (Redis ${REDIS_VERSION} compatible) ready to accept connections on port ${port}`);
   server.onShutdown = () => {
     if (pidfile) { try { unlinkSync(pidfile); } catch { /* already gone */ } }

@@ -386,6 +386,20 @@ export class Engine {
     return out;
   }
 
+  /**
+   * The propagation stream written since the last call (RESP commands as
+   * the AOF stores them), copied out and cleared; null when empty.
+   */
+  takePropagation(): Buffer | null {
+    const len = this.x.propStreamLen();
+    if (len === 0) return null;
+    const ptr = this.x.propStreamPtr() >>> 0;
+    const out = Buffer.allocUnsafe(len);
+    this.bytes().copy(out, 0, ptr, ptr + len);
+    this.x.propStreamClear();
+    return out;
+  }
+
   /** The handed-off command's arguments, copied out. */
   handoffArgs(): Buffer[] {
     const argc = this.x.handoffArgc();

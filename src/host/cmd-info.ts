@@ -225,11 +225,34 @@ function persistenceSection(srv: HostServer): Fields {
     ['rdb_current_bgsave_time_sec', rdb.bgsaveInProgress ? Math.floor((now - rdb.bgsaveStartedAt) / 1000) : -1],
     ['rdb_saves', rdb.saves], ['rdb_last_cow_size', 0],
     ['rdb_last_load_keys_expired', rdb.lastLoadExpired], ['rdb_last_load_keys_loaded', rdb.lastLoadKeys],
-    ['aof_enabled', configOr(srv, 'appendonly', 'no') === 'yes' ? 1 : 0],
-    ['aof_rewrite_in_progress', 0], ['aof_rewrite_scheduled', 0], ['aof_last_rewrite_time_sec', -1],
-    ['aof_current_rewrite_time_sec', -1], ['aof_last_bgrewrite_status', 'ok'], ['aof_rewrites', 0],
-    ['aof_rewrites_consecutive_failures', 0], ['aof_last_write_status', 'ok'], ['aof_last_cow_size', 0],
+    ...aofFields(srv),
     ['module_fork_in_progress', 0], ['module_fork_last_cow_size', 0],
+    ...aofSizeFields(srv),
+  ];
+}
+
+/** The aof_* fields of INFO persistence (src/persistence/aof.ts). */
+function aofFields(srv: HostServer): Fields {
+  const aof = srv.aof;
+  return [
+    ['aof_enabled', aof.enabled ? 1 : 0],
+    ['aof_rewrite_in_progress', aof.rewriteInProgress ? 1 : 0], ['aof_rewrite_scheduled', aof.rewriteScheduled ? 1 : 0],
+    ['aof_last_rewrite_time_sec', aof.lastRewriteSec],
+    ['aof_current_rewrite_time_sec', -1], ['aof_last_bgrewrite_status', aof.lastRewriteOk ? 'ok' : 'err'],
+    ['aof_rewrites', aof.rewrites],
+    ['aof_rewrites_consecutive_failures', aof.rewriteFailures],
+    ['aof_last_write_status', aof.lastWriteOk ? 'ok' : 'err'], ['aof_last_cow_size', 0],
+  ];
+}
+
+/** Shown only while the AOF is on, after the module_fork fields, as Redis. */
+function aofSizeFields(srv: HostServer): Fields {
+  const aof = srv.aof;
+  if (!aof.enabled) return [];
+  return [
+    ['aof_current_size', aof.currentSize], ['aof_base_size', aof.baseSize],
+    ['aof_pending_rewrite', 0], ['aof_buffer_length', aof.bufferLength()],
+    ['aof_pending_bio_fsync', aof.fsyncPending() ? 1 : 0], ['aof_delayed_fsync', aof.delayedFsync],
   ];
 }
 

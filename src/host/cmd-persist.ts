@@ -2,7 +2,7 @@
 // does the work), and DEBUG RELOAD's save-flush-load.
 import { registerHost, HostServer, HostClient } from './context.js';
 import { Reply } from './reply.js';
-import { CMD_SAVE, CMD_BGSAVE, CMD_LASTSAVE } from '../engine/commands.gen.js';
+import { CMD_SAVE, CMD_BGSAVE, CMD_LASTSAVE, CMD_BGREWRITEAOF } from '../engine/commands.gen.js';
 import { CF_IN_EXEC } from '../engine/engine.js';
 
 const E_BGSAVE_RUNNING = 'ERR Background save already in progress';
@@ -45,6 +45,28 @@ function cmdBgsave(srv: HostServer, c: HostClient, args: Buffer[], r: Reply): vo
   r.simple('Background saving started');
 }
 
+// BGREWRITEAOF — "Background append only file rewriting started": a new
+// base of the dataset, a new incr file, the old files deleted. The base is
+// serialized in one go (nothing else runs meanwhile), then written.
+function cmdBgrewriteaof(srv: HostServer, c: HostClient, _args: Buffer[], r: Reply): void {
+  const aof = srv.aof;
+  if (aof.rewriteInProgress) {
+    r.error('ERR Background append only file rewriting already in progress');
+    return;
+  }
+  // Inside a transaction, or while a BGSAVE runs, Redis schedules it for later.
+  if ((srv.engine.x.clientFlags(c.slot) & CF_IN_EXEC) !== 0 || srv.rdb.bgsaveInProgress) {
+    aof.scheduleRewrite();
+    r.simple('Background append only file rewriting scheduled');
+    return;
+  }
+  if (!aof.rewriteNow()) {
+    r.error('ERR Can\'t execute an AOF background rewriting. Please check the server logs for more information.');
+    return;
+  }
+  r.simple('Background append only file rewriting started');
+}
+
 // LASTSAVE — unix time of the last successful save.
 function cmdLastsave(srv: HostServer, _c: HostClient, _args: Buffer[], r: Reply): void {
   r.int(srv.rdb.lastSave);
@@ -83,5 +105,6 @@ export function debugReload(srv: HostServer, args: Buffer[], r: Reply): void {
 export function register(): void {
   registerHost(CMD_SAVE, cmdSave);
   registerHost(CMD_BGSAVE, cmdBgsave);
+  registerHost(CMD_BGREWRITEAOF, cmdBgrewriteaof);
   registerHost(CMD_LASTSAVE, cmdLastsave);
 }

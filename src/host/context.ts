@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { Reply } from './reply.js';
 import type { BlockState } from './blocking.js';
 import type { RdbState } from '../persistence/rdb.js';
+import type { AofState } from '../persistence/aof.js';
 import type { Scripting } from './scripting/index.js';
 import type { ClientSubs, PubSub } from './pubsub.js';
 import type { Clock } from './clock.js';
@@ -143,6 +144,12 @@ export interface HostServer {
   scripting: Scripting | null;
   /** RDB snapshots: SAVE, BGSAVE, save points, loading (src/persistence/rdb.ts). */
   rdb: RdbState;
+  /** The append-only file, fed by the propagation stream (src/persistence/aof.ts). */
+  aof: AofState;
+  /** A client with no connection, for replaying commands read from a file. */
+  fakeClient(): HostClient;
+  dropFakeClient(c: HostClient): void;
+  runHandoffsQuietly(c: HostClient, st: number): number;
   /** Resolves when scripting is ready; null where the host has no Lua (the embedded store). */
   scriptingReady: Promise<Scripting> | null;
   /**

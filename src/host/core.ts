@@ -9,7 +9,7 @@
 // to a client goes through `socket.write`, including output that is not a
 // reply to its own command (MONITOR lines, woken blocked commands).
 import {
-  Engine, ST_HANDOFF, ST_CLOSE, ST_YIELD, ST_INPUT_FULL, ST_PAUSED, ST_BLOCKED, ST_READY, CF_REPLY_OFF, CF_REPLY_SKIP,
+  Engine, CF_AUTHED, ST_HANDOFF, ST_CLOSE, ST_YIELD, ST_INPUT_FULL, ST_PAUSED, ST_BLOCKED, ST_READY, CF_REPLY_OFF, CF_REPLY_SKIP,
   CF_UNBLOCK_TIMEOUT, CF_UNBLOCK_ERROR, CF_IN_EXEC, PAUSE_NONE, PAUSE_WRITE, PAUSE_ALL,
 } from '../engine/engine.js';
 import { Blocking } from './blocking.js';
@@ -19,6 +19,7 @@ import { Reply } from './reply.js';
 import { ClientSocket, HostClient, HostServer, ServerStats, PendingReply, hostHandler } from './context.js';
 import type { Scripting } from './scripting/index.js';
 import { RdbState } from '../persistence/rdb.js';
+import { AofState } from '../persistence/aof.js';
 import { registerHostCommands } from './commands.js';
 import { Cron } from './cron.js';
 import { MonitorFeed } from './monitor.js';
@@ -80,6 +81,9 @@ export abstract class HostCore implements HostServer {
   private pauseTimer: unknown = null;
   scripting: Scripting | null = null;
   rdb: RdbState;
+  aof: AofState;
+  /** Set once startup has loaded the data: CONFIG SET appendonly acts from then on. */
+  aofReady = false;
   scriptingReady: Promise<Scripting> | null = null;
   /** Work put off while a script is suspended, which must look atomic: blocked clients' wake-ups. */
   private afterScript: (() => void)[] = [];
@@ -100,9 +104,16 @@ export abstract class HostCore implements HostServer {
     };
     registerHostCommands();
     this.rdb = new RdbState(this);
+    this.aof = new AofState(this);
     this.applyEngineConfig();
     this.warnAboutCeiling();
     this.config.onChange(() => this.applyEngineConfig());
+    // CONFIG SET appendonly: yes starts the AOF with a rewrite (a base of
+    // the dataset as it is), no stops appending.
+    this.config.onChange((name) => {
+      if (name !== 'appendonly' || !this.aofReady) return;
+      if (this.config.getBool('appendonly')) this.aof.enable(); else this.aof.disable();
+    });
     this.cron = new Cron(this);
     this.blocking = new Blocking(this.engine, this.clock, (c) => this.unblockClient(c, false));
     this.monitors = new MonitorFeed(this);
@@ -131,6 +142,8 @@ export abstract class HostCore implements HostServer {
     }
     this.publishKeyspaceEvents();
     x.setRdbCompression(this.config.getBool('rdbcompression') ? 1 : 0);
+    x.setLazyfree(this.config.getBool('lazyfree-lazy-expire') ? 1 : 0, this.config.getBool('lazyfree-lazy-eviction') ? 1 : 0,
+      this.config.getBool('lazyfree-lazy-user-del') ? 1 : 0);
     this.rdb?.applyDiskError();
     const n = (name: string) => this.config.getInt(name);
     x.setEncodingLimits(n('list-max-listpack-size'), n('list-compress-depth'),
@@ -555,6 +568,56 @@ export abstract class HostCore implements HostServer {
     }
   }
 
+  /**
+   * A host write command that succeeded (FUNCTION LOAD/DELETE/FLUSH/RESTORE)
+   * propagates as itself, into the engine's stream so that it keeps its
+   * place among the engine's ops (inside an EXEC, with them).
+   */
+  private propagateHostCommand(c: HostClient, args: Buffer[]): void {
+    const x = this.engine.x;
+    const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
+    for (const a of args) parts.push(Buffer.from(`$${a.length}\r\n`), a, Buffer.from('\r\n'));
+    const bytes = Buffer.concat(parts);
+    const p = x.hostArg(bytes.length) >>> 0;
+    this.engine.bytes().set(bytes, p);
+    x.propRaw(x.clientDb(c.slot), p, bytes.length, (x.clientFlags(c.slot) & CF_IN_EXEC) === 0 ? 1 : 0);
+  }
+
+  // ---- a client with no connection (AOF loading) --------------------------------------
+
+  /** An authenticated client whose replies go nowhere: replays commands read from a file. */
+  fakeClient(): HostClient {
+    const x = this.engine.x;
+    const slot = x.newClient();
+    x.setClientFlags(slot, x.clientFlags(slot) | CF_AUTHED);
+    const now = this.clock.now();
+    const socket: ClientSocket = { write: () => true, writableLength: 0, isPaused: () => false, end: () => {}, destroy: () => {} };
+    const c: HostClient = {
+      slot, id: 0, name: '', addr: '', laddr: '', fd: -1,
+      createdAt: now, lastInteraction: now, socket, lastCmd: 'NULL',
+      monitor: false, noEvict: false, closeAfterReply: false,
+      pendingOut: () => 0, kill: () => {},
+    };
+    return c;
+  }
+
+  dropFakeClient(c: HostClient): void {
+    this.engine.x.freeClient(c.slot);
+  }
+
+  /**
+   * Goes on with a fake client's input to its end: runs the host commands
+   * it hands off, past yields and ready signals, dropping every reply.
+   */
+  runHandoffsQuietly(c: HostClient, st: number): number {
+    for (;;) {
+      this.engine.takeOutput();
+      if (st === ST_HANDOFF) this.runHostCommand(c, []);
+      else if (st !== ST_YIELD && st !== ST_READY) return st;
+      st = this.engine.resume(c.slot, this.clock.now());
+    }
+  }
+
   /** Re-reads a command's arguments from the client's input (slow log only). */
   protected readonly argsAt = (c: HostClient, start: number, end: number): Buffer[] =>
     parseRequest(this.engine.requestBytes(start, end));
@@ -605,6 +668,7 @@ export abstract class HostCore implements HostServer {
       this.stats.commandHostCalls[id]++;
       this.stats.commandUsec[id] += usec;
       if (r.errorCodes.length > 0 || r.failed) this.stats.commandHostFailed[id]++;
+      else if (this.aof.enabled && COMMANDS[id].command_flags?.includes('WRITE')) this.propagateHostCommand(c, args);
       noteCommandTime(this, c, id, usec, () => args);
     }
     // The command closed its own connection (SHUTDOWN, CLIENT KILL of
@@ -653,6 +717,9 @@ export abstract class HostCore implements HostServer {
   }
 
   protected write(c: HostClient, out: Buffer[]): void {
+    // The propagation stream reaches the AOF before any reply leaves (and is
+    // fsynced first under appendfsync always), as Redis's beforeSleep.
+    this.aof.beforeReply();
     const s = c.socket;
     if (!s || c.closeAsap) return;
     if (out.length > 0) {

@@ -71,6 +71,7 @@ export class Cron {
       while (x.cronRehash() && performance.now() - rehashStart < 1) { /* 1 ms, as Redis */ }
     }
     infoCron(this.srv);
+    this.srv.aof.cron();
     // Replies waiting in sockets count against maxmemory, as Redis's client
     // output buffers do, and so do the script caches.
     const caches = scriptCaches(this.srv);

@@ -224,6 +224,11 @@ export class Server extends HostCore {
 
   shutdown(): void {
     this.log('warning', 'User requested shutdown...');
+    // What the AOF has not written yet is written and fsynced first, as Redis.
+    if (this.aof.enabled) {
+      this.log('notice', 'Calling fsync() on the AOF file.');
+      this.aof.close();
+    }
     void this.close().then(() => this.onShutdown?.());
   }
 }

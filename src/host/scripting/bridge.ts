@@ -216,8 +216,17 @@ export class CommandBridge {
     const call = run.call;
     if (call.oom && !call.allowOom && !run.writeDirty && (flags & F_DENYOOM)) return this.reject(L, E_OOM, meta, raise);
     if (flags & F_WRITE) run.writeDirty = true;
+    const srv0 = runner.srv;
 
-    const reply = this.execute(argc, meta);
+    // redis.set_repl without PROPAGATE_AOF (1): this command's effects stay out of the AOF.
+    const unpropagated = (run.replFlags & 1) === 0;
+    if (unpropagated) srv0.engine.x.setPropSuppressed(1);
+    let reply: { src: Uint8Array; start: number };
+    try {
+      reply = this.execute(argc, meta);
+    } finally {
+      if (unpropagated) srv0.engine.x.setPropSuppressed(0);
+    }
     const srcStart = reply.start;
     const isError = reply.src[srcStart] === 0x2d;
     if (isError) run.errors++;

@@ -387,6 +387,10 @@ export class ScriptRunner {
 
   private endRun(run: ScriptRun): void {
     if (this.running === run) this.running = null;
+    // The script's effects go to the propagation stream as one (MULTI/EXEC
+    // when more than one), unless it runs inside an EXEC, whose end does it.
+    const x = this.srv.engine.x;
+    if ((x.clientFlags(run.call.caller.slot) & CF_IN_EXEC) === 0) x.propFlush();
     if (run.busy) this.srv.engine.x.setBusyScript(BUSY_NONE);
   }
 
