@@ -292,7 +292,7 @@ export interface CommandMethods<R> {
   append(...args: Arg[]): R;
   /** Authenticates the connection. `AUTH [username] password` */
   auth(...args: Arg[]): R;
-  /** . `BGREWRITEAOF` */
+  /** Asynchronously rewrites the append-only file to disk. `BGREWRITEAOF` */
   bgrewriteaof(...args: Arg[]): R;
   /** Asynchronously saves the database(s) to disk. `BGSAVE [SCHEDULE]` */
   bgsave(...args: Arg[]): R;
