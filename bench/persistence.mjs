@@ -60,7 +60,11 @@ function startVermilion(dir, port) {
   return { proc, log: () => out };
 }
 
-const servers = { redis: startRedis, vermilion: startVermilion };
+// Every server started, stopped on the way out (an error included), so none is left running.
+const started = [];
+process.on('exit', () => { for (const p of started) if (p.exitCode === null) p.kill('SIGKILL'); });
+const track = (s) => { started.push(s.proc); return s; };
+const servers = { redis: (d, p) => track(startRedis(d, p)), vermilion: (d, p) => track(startVermilion(d, p)) };
 
 /** The dataset as RESP, piped with redis-cli --pipe (the same bytes to both). */
 function datasetFile() {
