@@ -102,6 +102,7 @@ export interface EngineExports {
   setRdbCompression(on: number): void;
   setLoading(on: number): void;
   setDiskError(on: number): void;
+  setAofWriteError(p: number, n: number): void;
   rdbSerializedLength(db: number, keyPtr: number, keyLen: number): number;
   setEncodingLimits(listSize: number, listDepth: number, hashEntries: number, hashValue: number,
     setIntset: number, zsetEntries: number, zsetValue: number): void;

@@ -768,7 +768,7 @@ export abstract class HostCore implements HostServer {
     this.writesScheduled = false;
     // The propagation stream reaches the AOF before any reply leaves (and is
     // fsynced first under appendfsync always), as Redis's beforeSleep.
-    this.aof.beforeReply();
+    this.aof.endOfTurn();
     const list = this.pendingWrites;
     this.pendingWrites = [];
     for (const c of list) this.writeQueued(c);

@@ -4,7 +4,7 @@
 // real redis-server both ways, and durability under kill -9.
 import { describe, it, expect, afterEach } from 'vitest';
 import { spawn, execFileSync, ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, appendFileSync, cpSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, appendFileSync, cpSync, existsSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -202,6 +202,41 @@ describe('AOF through the server process', () => {
     expect(Number(await b.c.cmd('PTTL', 'by-redis'))).toBeGreaterThan(400000);
     expect(await b.c.cmd('HGET', 'h', 'g')).toBe('2');
     expect(await b.c.cmd('GET', bin)).toEqual(bin.toString('latin1'));
+  });
+
+  // The next incr file is made a link to /dev/full before a rewrite opens
+  // it: every write to it then fails with ENOSPC, on both servers alike.
+  it.runIf(existsSync('/dev/full'))('a failed AOF write refuses writes and PING with MISCONF, as redis-server 7.0', async () => {
+    const script = async (c: RawClient, dir: string): Promise<unknown[]> => {
+      const until = async (re: RegExp) => {
+        for (let i = 0; i < 200 && !re.test(String(await c.cmd('INFO', 'persistence'))); i++) await new Promise((r) => setTimeout(r, 25));
+        expect(String(await c.cmd('INFO', 'persistence'))).toMatch(re);
+      };
+      const out: unknown[] = [await c.cmd('SET', 'a', '1')];
+      symlinkSync('/dev/full', join(dir, 'appendonlydir', 'appendonly.aof.2.incr.aof'));
+      out.push(await c.cmd('BGREWRITEAOF'));
+      await until(/aof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\n/);
+      // The write that fails is found failing after its reply.
+      out.push(await c.cmd('SET', 'b', '2'));
+      await until(/aof_last_write_status:err/);
+      for (const cmd of [['SET', 'c', '3'], ['PING'], ['GET', 'a'], ['INCR', 'n'], ['MULTI'], ['SET', 'd', '4'], ['GET', 'a'], ['EXEC'],
+        ['MULTI'], ['GET', 'a'], ['EXEC'], ['CONFIG', 'SET', 'appendonly', 'no'], ['SET', 'e', '5'], ['PING']]) {
+        out.push(await c.cmd(...cmd));
+      }
+      out.push(/aof_last_write_status:(\w+)/.exec(String(await c.cmd('INFO', 'persistence')))![1]);
+      return out;
+    };
+    const rdir = mkdtempSync(join(tmpdir(), 'aof-full-r-'));
+    const r = await startRedis(['--dir', rdir, '--appendonly', 'yes']);
+    stops.push(r.stop);
+    const rc = await RawClient.connect(r.port);
+    const expected = await script(rc, rdir);
+    rc.close();
+    expect(expected).toContainEqual({ error: 'MISCONF Errors writing to the AOF file: No space left on device' });
+    const dir = mkdtempSync(join(tmpdir(), 'aof-full-'));
+    const a = await start(dir, ['--appendonly', 'yes']);
+    expect(await script(a.c, dir)).toEqual(expected);
+    expect(a.log()).toContain('Error writing to the AOF file: No space left on device');
   });
 
   it('appendfsync always: every acknowledged write survives kill -9', async () => {
