@@ -76,3 +76,11 @@ export function rdbErrorLen(): usize { return errLen; }
 /** A host-owned scratch block in engine memory (the loader's input window). */
 export function rdbAlloc(n: usize): usize { return memAlloc(n); }
 export { memFree as rdbFree } from "./ds/mem";
+
+// ---- the AOF base as commands (aof-use-rdb-preamble no) --------------------------------
+
+export {
+  aofRewriteBegin, aofRewriteStep, aofRewriteOutPtr, aofRewriteOutLen, aofRewriteOutTaken, aofRewriteRelease,
+} from "./persist/aofrewrite";
+import { rewrittenKeys } from "./persist/aofrewrite";
+export function aofRewrittenKeys(): f64 { return <f64>rewrittenKeys; }

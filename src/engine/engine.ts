@@ -103,6 +103,13 @@ export interface EngineExports {
   setLoading(on: number): void;
   setDiskError(on: number): void;
   setAofWriteError(p: number, n: number): void;
+  aofRewriteBegin(): void;
+  aofRewriteStep(limit: number): number;
+  aofRewriteOutPtr(): number;
+  aofRewriteOutLen(): number;
+  aofRewriteOutTaken(): void;
+  aofRewriteRelease(): void;
+  aofRewrittenKeys(): number;
   rdbSerializedLength(db: number, keyPtr: number, keyLen: number): number;
   setEncodingLimits(listSize: number, listDepth: number, hashEntries: number, hashValue: number,
     setIntset: number, zsetEntries: number, zsetValue: number): void;

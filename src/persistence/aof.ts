@@ -16,6 +16,9 @@ import { strerror } from '../host/config.js';
 
 export class AofError extends Error {}
 
+/** Output drained from the engine's command rewrite at a time. */
+const REWRITE_STEP_BYTES = 1 << 20;
+
 interface FileInfo { name: string; seq: number; type: 'b' | 'h' | 'i' }
 
 /** A manifest's lines: `file <name> seq <n> type <b|h|i>`. */
@@ -320,6 +323,36 @@ export class AofState {
   }
 
   /**
+   * The dataset as the commands that rebuild it (aof-use-rdb-preamble no):
+   * FUNCTION LOAD for each library, then the engine's rewrite of every key.
+   */
+  private commandBase(): { chunks: Buffer[]; bytes: number } {
+    const engine = this.srv.engine;
+    const x = engine.x;
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    const push = (b: Buffer) => { chunks.push(b); bytes += b.length; };
+    for (const lib of this.srv.scripting?.functions.libraries ?? []) {
+      push(Buffer.from(`*3\r\n$8\r\nFUNCTION\r\n$4\r\nLOAD\r\n$${lib.code.length}\r\n`, 'latin1'));
+      push(Buffer.concat([lib.code, Buffer.from('\r\n')]));
+    }
+    try {
+      x.aofRewriteBegin();
+      for (;;) {
+        const more = x.aofRewriteStep(REWRITE_STEP_BYTES);
+        const p = x.aofRewriteOutPtr() >>> 0;
+        const n = x.aofRewriteOutLen() >>> 0;
+        if (n > 0) push(Buffer.from(engine.bytes().subarray(p, p + n)));
+        x.aofRewriteOutTaken();
+        if (!more) break;
+      }
+    } finally {
+      x.aofRewriteRelease();
+    }
+    return { chunks, bytes };
+  }
+
+  /**
    * Rewrites the AOF now: a base of the whole dataset (an RDB when
    * aof-use-rdb-preamble, the default), a new incr file, the manifest
    * switched atomically, then the old files deleted. Returns false on error.
@@ -338,8 +371,9 @@ export class AofState {
       const name = this.fileName();
       const baseSeq = this.nextSeq('b');
       const incrSeq = this.nextSeq('i');
-      const snap = this.srv.rdb.serialize({ aofBase: true });
-      const baseName = `${name}.${baseSeq}.base.rdb`;
+      const preamble = this.srv.config.getBool('aof-use-rdb-preamble');
+      const snap = preamble ? this.srv.rdb.serialize({ aofBase: true }) : this.commandBase();
+      const baseName = `${name}.${baseSeq}.base.${preamble ? 'rdb' : 'aof'}`;
       const tmp = nodePath!.join(dir, `temp-rewriteaof-bg-${pid()}.aof`);
       const bfd = fs.openSync(tmp, 'w');
       try {
