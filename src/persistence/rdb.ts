@@ -67,8 +67,11 @@ export class RdbState {
   lastBgsaveSliceMs = 0;
   /** Bytes the snapshot's pre-write hook saved in the last BGSAVE (INFO rdb_last_cow_size). */
   lastCowBytes = 0;
-  /** Snapshot bytes serialized but not yet written to the file (INFO current_cow_size). */
+  /** Snapshot bytes serialized but not yet written to the file (INFO current_cow_size), and their peak. */
   bgsavePendingBytes = 0;
+  bgsavePendingPeak = 0;
+  /** Keys in the running BGSAVE's image (INFO current_save_keys_total). */
+  bgsaveKeysTotal = 0;
   /** The running BGSAVE, if any (a stop replaces it with null). */
   private bgJob: { tmp: string } | null = null;
   private bgSeq = 0;
@@ -206,6 +209,9 @@ export class RdbState {
     this.lastSaveAttempt = Date.now();
     this.lastBgsaveSliceMs = 0;
     this.bgsavePendingBytes = 0;
+    this.bgsavePendingPeak = 0;
+    this.bgsaveKeysTotal = 0;
+    for (let i = 0; i < x.databases(); i++) this.bgsaveKeysTotal += x.keyCount(i);
     const dirty = x.dirtyCount();
     const compress = srv.config.getBool('rdbcompression');
     const flags = (compress ? RDB_COMPRESS : 0) | (srv.config.getBool('rdbchecksum') ? RDB_CHECKSUM : 0);
@@ -296,6 +302,7 @@ export class RdbState {
         if (n > 0) {
           bytes += n;
           this.bgsavePendingBytes += n;
+          this.bgsavePendingPeak = Math.max(this.bgsavePendingPeak, this.bgsavePendingBytes);
           writes = writes.then(async () => {
             if (writeErr) return;
             try {
