@@ -23,6 +23,8 @@ const STEP_BYTES = 4 << 20;
 const SNAP_STEP_BYTES = 16 << 10;
 /** How long a background snapshot serializes before letting clients in. */
 const SNAP_SLICE_MS = 1;
+/** The buffers a background snapshot's bytes wait in for the disk (reused). */
+const SNAP_CHUNK = 256 << 10;
 /** Bytes waiting for the disk above which the snapshot waits for the writes. */
 const SNAP_MAX_QUEUED = 16 << 20;
 /** Input window the loader starts with (grown for a record that does not fit). */
@@ -280,6 +282,7 @@ export class RdbState {
     let bytes = 0;
     let writeErr: unknown = null;
     let writes: Promise<void> = Promise.resolve();
+    const pool: Buffer[] = [];
     const fh = await fs.promises.open(tmp, 'w');
     try {
       for (;;) {
@@ -296,7 +299,17 @@ export class RdbState {
         if (st < 0) throw new SnapshotKilled();
         const p = x.rdbOutPtr() >>> 0;
         const n = x.rdbOutLen() >>> 0;
-        const bufs = n > 0 ? [Buffer.from(engine.bytes().subarray(p, p + n))] : [];
+        // Copied into reused chunks: a fresh Buffer per slice is garbage
+        // whose collection pauses show up as client waits.
+        const full: Buffer[] = [];
+        const bufs: Buffer[] = [];
+        for (let off = 0; off < n; off += SNAP_CHUNK) {
+          const len = Math.min(SNAP_CHUNK, n - off);
+          const b = pool.pop() ?? Buffer.allocUnsafeSlow(SNAP_CHUNK);
+          engine.bytes().copy(b, 0, p + off, p + off + len);
+          full.push(b);
+          bufs.push(b.subarray(0, len));
+        }
         x.rdbOutTaken();
         this.lastBgsaveSliceMs = Math.max(this.lastBgsaveSliceMs, performance.now() - t);
         if (n > 0) {
@@ -311,6 +324,7 @@ export class RdbState {
               writeErr = err;
             }
             this.bgsavePendingBytes -= n;
+            pool.push(...full);
           });
         }
         if (st === 0) break;
