@@ -340,7 +340,9 @@ export class RdbState {
       await fh.close();
       if (this.bgJob !== job) throw new Error('Background saving stopped');
       await fs.promises.rename(tmp, target);
-      fsyncDir(fs, nodePath!.dirname(target));
+      // Off the event loop too: a directory fsync on a busy disk can take
+      // longer than every slice together.
+      await fsyncDirAsync(fs, nodePath!.dirname(target));
       return { chunks: [], bytes, keys, skipped };
     } catch (err) {
       await writes.catch(() => undefined);
@@ -626,6 +628,15 @@ function fsyncDir(fs: NonNullable<typeof nodeFs>, dir: string): void {
   try {
     const fd = fs.openSync(dir, 'r');
     try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
+  } catch {
+    // Not every platform opens directories (Windows).
+  }
+}
+
+async function fsyncDirAsync(fs: NonNullable<typeof nodeFs>, dir: string): Promise<void> {
+  try {
+    const fh = await fs.promises.open(dir, 'r');
+    try { await fh.sync(); } finally { await fh.close(); }
   } catch {
     // Not every platform opens directories (Windows).
   }
