@@ -7,7 +7,11 @@
 //
 // Invariants: an entry has FLAG_EXPIRE iff it sits in its db's volatile
 // array, at index volIdxOf(entry). Every function that frees or reallocates
-// an entry goes through this file, so both structures stay in step.
+// an entry goes through this file, so both structures stay in step. Every
+// function here that finds, changes, relinks or frees an existing entry
+// calls snapGuard first, so a running background snapshot has saved the
+// entry's value before anyone can change it (persist/snapshot.ts): commands
+// get entries only from these functions.
 // Costs: lookup/insert/delete O(1) expected; setExpire O(1), and O(key size)
 // when it must reallocate the entry to make room for the TTL.
 
