@@ -11,7 +11,7 @@ import {
 } from "./persist/rdb";
 import { memAlloc } from "./ds/mem";
 import { getDb, dbFindRaw } from "./db/db";
-import { dumpPayload, rdbCanSave, rdbCompression } from "./persist/rdb";
+import { dumpPayload, dumpOutLen, rdbCanSave, rdbCompression } from "./persist/rdb";
 
 /**
  * DEBUG OBJECT's serializedlength: the bytes the value takes in an RDB file
@@ -23,7 +23,7 @@ export function rdbSerializedLength(db: i32, keyPtr: usize, keyLen: usize): f64 
   if (e == 0 || !rdbCanSave(e)) return -1;
   dumpPayload(e, rdbCompression);
   // Less the type byte and the DUMP footer (version and CRC-64).
-  return <f64>(outLen() - 11);
+  return <f64>(dumpOutLen() - 11);
 }
 import { setLoadingMode, setDiskError as setDiskErrorMode, setAofError } from "./commands/dispatch";
 
@@ -84,3 +84,16 @@ export {
 } from "./persist/aofrewrite";
 import { rewrittenKeys } from "./persist/aofrewrite";
 export function aofRewrittenKeys(): f64 { return <f64>rewrittenKeys; }
+
+// Background snapshots (persist/snapshot.ts): the output is drained with the
+// rdbOut* functions above, as for SAVE.
+import {
+  snapshotBegin as snapBegin, snapshotStep as snapStep, snapshotStop as snapStop, snapshotRunning,
+  snapHookKeys, snapHookBytes,
+} from "./persist/snapshot";
+export function snapshotBegin(ctimeSec: f64, usedMem: f64, flags: u32): void { snapBegin(<i64>ctimeSec, <u64>usedMem, flags); }
+export function snapshotStep(limit: u32): i32 { return snapStep(limit); }
+export function snapshotStop(): void { snapStop(); }
+export function snapshotActive(): bool { return snapshotRunning(); }
+export function snapshotHookKeys(): f64 { return <f64>snapHookKeys; }
+export function snapshotHookBytes(): f64 { return <f64>snapHookBytes; }

@@ -100,6 +100,12 @@ export interface EngineExports {
   rdbAlloc(n: number): number;
   rdbFree(p: number): void;
   setRdbCompression(on: number): void;
+  snapshotBegin(ctimeSec: number, usedMem: number, flags: number): void;
+  snapshotStep(limit: number): number;
+  snapshotStop(): void;
+  snapshotActive(): number;
+  snapshotHookKeys(): number;
+  snapshotHookBytes(): number;
   setLoading(on: number): void;
   setDiskError(on: number): void;
   setAofWriteError(p: number, n: number): void;

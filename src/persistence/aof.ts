@@ -244,7 +244,14 @@ export class AofState {
     }
     const noFsync = this.rewriteInProgress && this.srv.config.getBool('no-appendfsync-on-rewrite');
     if (mode === 'always' && !noFsync) {
-      fs.fdatasyncSync(this.fd);
+      try {
+        fs.fdatasyncSync(this.fd);
+      } catch (err: any) {
+        if (err?.code !== 'EBADF' && err?.code !== 'EINVAL') {
+          this.srv.log('warning', `Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${strerror(err)}. Exiting...`);
+          process.exit(1);
+        }
+      }
       this.lastFsyncMs = Date.now();
     } else {
       this.unsynced = true;
@@ -273,7 +280,8 @@ export class AofState {
         this.lastFsyncMs = Date.now();
         // A failed background fsync refuses writes as a failed write does,
         // until one succeeds (aof_bio_fsync_status).
-        const failed = err ? strerror(err) : '';
+        // EBADF and EINVAL are not failures: the fd is no longer a file that syncs (bio.c ignores them).
+        const failed = err && err.code !== 'EBADF' && err.code !== 'EINVAL' ? strerror(err) : '';
         if (failed !== this.fsyncError) {
           if (failed) this.srv.log('warning', `Error syncing the AOF file: ${failed}`);
           this.fsyncError = failed;

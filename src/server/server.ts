@@ -227,6 +227,8 @@ export class Server extends HostCore {
     this.log('warning', 'User requested shutdown...');
     // Replies of this turn leave before the sockets close.
     this.flushWrites();
+    // A running BGSAVE dies with the server (Redis kills its child): no temp file left.
+    this.rdb.stopBgsave('shutdown');
     // What the AOF has not written yet is written and fsynced first, as Redis.
     if (this.aof.enabled) {
       this.log('notice', 'Calling fsync() on the AOF file.');
