@@ -109,6 +109,7 @@ export interface EngineExports {
   setLoading(on: number): void;
   setDiskError(on: number): void;
   setAofWriteError(p: number, n: number): void;
+  debugPopulate(db: number, count: number, p: number, n: number, size: number): number;
   aofRewriteBegin(): void;
   aofRewriteStep(limit: number): number;
   aofRewriteOutPtr(): number;
