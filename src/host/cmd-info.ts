@@ -251,7 +251,7 @@ function aofFields(srv: HostServer): Fields {
     ['aof_enabled', aof.enabled ? 1 : 0],
     ['aof_rewrite_in_progress', aof.rewriteInProgress ? 1 : 0], ['aof_rewrite_scheduled', aof.rewriteScheduled ? 1 : 0],
     ['aof_last_rewrite_time_sec', aof.lastRewriteSec],
-    ['aof_current_rewrite_time_sec', -1], ['aof_last_bgrewrite_status', aof.lastRewriteOk ? 'ok' : 'err'],
+    ['aof_current_rewrite_time_sec', aof.rewriteInProgress ? Math.floor((Date.now() - aof.rewriteStartedAt) / 1000) : -1], ['aof_last_bgrewrite_status', aof.lastRewriteOk ? 'ok' : 'err'],
     ['aof_rewrites', aof.rewrites],
     ['aof_rewrites_consecutive_failures', aof.rewriteFailures],
     ['aof_last_write_status', aof.writeStatusOk ? 'ok' : 'err'], ['aof_last_cow_size', 0],

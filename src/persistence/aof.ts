@@ -13,6 +13,8 @@
 import type { HostServer, HostClient } from '../host/context.js';
 import { nodeFs, nodePath, requireFs, pid } from '../host/platform.js';
 import { strerror } from '../host/config.js';
+import { SnapshotKilled } from './rdb.js';
+import type { Snapshot } from './rdb.js';
 
 export class AofError extends Error {}
 
@@ -95,6 +97,9 @@ export class AofState {
   enabled = false;
   rewriteInProgress = false;
   rewriteScheduled = false;
+  /** When the running rewrite started (aof_current_rewrite_time_sec). */
+  rewriteStartedAt = 0;
+  private bgRewrite: { done: Promise<Snapshot>; stop: () => void } | null = null;
   lastWriteOk = true;
   /** strerror of the last failed write, and of the last failed background fsync ('' when it worked). */
   private writeError = '';
@@ -260,7 +265,7 @@ export class AofState {
 
   /** Once a second from the cron: everysec's fsync off the main thread, and automatic rewrites. */
   cron(): void {
-    if (this.rewriteScheduled && !this.srv.rdb.bgsaveInProgress) {
+    if (this.rewriteScheduled && !this.rewriteInProgress && !this.srv.rdb.snapshotBusy) {
       this.rewriteScheduled = false;
       this.rewriteNow();
     }
@@ -293,12 +298,12 @@ export class AofState {
     // the size after the last rewrite, and past the minimum.
     const pct = this.srv.config.getInt('auto-aof-rewrite-percentage');
     const min = Number(this.srv.config.get('auto-aof-rewrite-min-size'));
-    if (pct > 0 && !this.rewriteInProgress && !this.srv.rdb.bgsaveInProgress && this.currentSize > min) {
+    if (pct > 0 && !this.rewriteInProgress && !this.srv.rdb.snapshotBusy && this.currentSize > min) {
       const base = this.baseSize > 0 ? this.baseSize : 1;
       const growth = Math.floor(((this.currentSize * 100) / base) - 100);
       if (growth >= pct) {
         this.srv.log('notice', `Starting automatic rewriting of AOF on ${growth}% growth`);
-        this.rewrite();
+        this.rewriteNow();
       }
     }
   }
@@ -368,6 +373,7 @@ export class AofState {
    * meanwhile), so the new incr file starts exactly after the base.
    */
   rewrite(): boolean {
+    this.stopRewrite('a rewrite in one go', false);
     const fs = requireFs();
     const dir = this.dirPath();
     this.rewriteInProgress = true;
@@ -425,8 +431,14 @@ export class AofState {
     }
   }
 
-  /** BGREWRITEAOF: with the AOF off, only a base and the manifest are written (nothing appends). */
+  /**
+   * BGREWRITEAOF and automatic rewrites: in the background when the base
+   * is an RDB (a sliced snapshot, as BGSAVE); the command base of
+   * aof-use-rdb-preamble no is written in one go. With the AOF off, only a
+   * base and the manifest are written (nothing appends).
+   */
   rewriteNow(): boolean {
+    if (this.enabled && this.srv.config.getBool('aof-use-rdb-preamble')) return this.rewriteBackground();
     if (this.enabled) return this.rewrite();
     const ok = this.rewrite();
     if (this.fd >= 0) {
@@ -434,6 +446,120 @@ export class AofState {
       this.fd = -1;
     }
     return ok;
+  }
+
+  /**
+   * A rewrite that lets clients run (rewriteAppendOnlyFileBackground in
+   * Redis 7.0): a new incr file takes the writes at once (the manifest
+   * lists it after the old files, so a crash meanwhile loses nothing), the
+   * base is the keyspace of this instant written in slices; once it is in
+   * place the manifest becomes the new base and the incr files since the
+   * start, and the old files are deleted.
+   */
+  private rewriteBackground(): boolean {
+    const fs = requireFs();
+    const dir = this.dirPath();
+    const started = Date.now();
+    let job: { done: Promise<Snapshot>; stop: () => void };
+    let baseName: string, baseSeq: number, incrSeq: number;
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      // Whatever the stream holds belongs to the old files.
+      this.drain();
+      const name = this.fileName();
+      baseSeq = this.nextSeq('b');
+      incrSeq = this.nextSeq('i');
+      baseName = `${name}.${baseSeq}.base.rdb`;
+      const incrName = `${name}.${incrSeq}.incr.aof`;
+      const ifd = fs.openSync(nodePath!.join(dir, incrName), 'a');
+      const during: FileInfo[] = [...this.files, { name: incrName, seq: incrSeq, type: 'i' }];
+      try {
+        this.writeManifest(during);
+      } catch (err) {
+        fs.closeSync(ifd);
+        throw err;
+      }
+      this.files = during;
+      if (this.fd >= 0) fs.closeSync(this.fd);
+      this.fd = ifd;
+      this.srv.engine.x.propResetDb();
+      // The snapshot starts before any other command runs: the new incr
+      // file holds exactly what happens after the base's instant.
+      const tmp = nodePath!.join(dir, `temp-rewriteaof-bg-${pid()}.aof`);
+      job = this.srv.rdb.snapshotToFile(tmp, nodePath!.join(dir, baseName));
+    } catch (err: any) {
+      this.lastRewriteOk = false;
+      this.rewriteFailures++;
+      this.srv.log('warning', `Background AOF rewrite failed: ${err?.message ?? err}`);
+      return false;
+    }
+    const sizeAtStart = this.currentSize;
+    this.rewriteInProgress = true;
+    this.rewriteStartedAt = started;
+    this.bgRewrite = job;
+    this.srv.log('notice', `Background append only file rewriting started`);
+    job.done.then((snap) => {
+      if (this.bgRewrite !== job) return;
+      this.bgRewrite = null;
+      this.rewriteInProgress = false;
+      try {
+        const files: FileInfo[] = [{ name: baseName, seq: baseSeq, type: 'b' },
+          ...this.files.filter((f) => f.type === 'i' && f.seq >= incrSeq)];
+        this.writeManifest(files);
+        const old = this.files;
+        this.files = files;
+        for (const f of old) {
+          if (files.some((k) => k.name === f.name)) continue;
+          try { fs.unlinkSync(nodePath!.join(dir, f.name)); } catch { /* already gone */ }
+        }
+        this.fsyncDir(dir);
+      } catch (err: any) {
+        this.rewriteFailed(err);
+        return;
+      }
+      this.baseSize = snap.bytes;
+      this.currentSize = snap.bytes + (this.currentSize - sizeAtStart);
+      this.rewrites++;
+      this.lastRewriteOk = true;
+      this.rewriteFailures = 0;
+      this.lastRewriteSec = Math.round((Date.now() - started) / 1000);
+      this.srv.log('notice', 'Background AOF rewrite terminated with success');
+      this.srv.log('notice', 'Background AOF rewrite finished successfully');
+    }, (err) => {
+      if (this.bgRewrite !== job) return;
+      this.bgRewrite = null;
+      this.rewriteInProgress = false;
+      if (err instanceof SnapshotKilled) {
+        // FLUSHALL ended the engine's snapshot; the files as they stand
+        // replay to the right dataset, and the rewrite starts over.
+        this.srv.log('notice', 'Background AOF rewrite interrupted by FLUSHALL: scheduled again');
+        this.rewriteScheduled = true;
+        return;
+      }
+      this.rewriteFailed(err);
+    });
+    return true;
+  }
+
+  private rewriteFailed(err: any): void {
+    this.lastRewriteOk = false;
+    this.rewriteFailures++;
+    this.srv.log('warning', `Background AOF rewrite failed: ${err?.message ?? err}`);
+  }
+
+  /**
+   * Stops a background rewrite (SHUTDOWN, appendonly no, a synchronous
+   * save that needs the engine's snapshot): its temp file goes, the files
+   * as they stand stay consistent. After a synchronous save it runs again.
+   */
+  stopRewrite(why: string, again = why === 'a synchronous save'): void {
+    const job = this.bgRewrite;
+    if (!job) return;
+    this.bgRewrite = null;
+    this.rewriteInProgress = false;
+    job.stop();
+    if (again) this.rewriteScheduled = true;
+    this.srv.log('warning', `Background AOF rewrite stopped for ${why}`);
   }
 
   /**
@@ -475,6 +601,8 @@ export class AofState {
 
   /** appendonly no: stop writing (after a last fsync), keep the files. */
   disable(): void {
+    // Redis kills the rewriting child.
+    this.stopRewrite('appendonly no', false);
     if (this.fd >= 0) {
       this.drain();
       const fs = requireFs();

@@ -36,7 +36,14 @@ const LOAD_CHECKSUM = 1;
 
 export class RdbError extends Error {}
 /** FLUSHALL stopped the snapshot (Redis: the saving child killed by SIGUSR1). */
-class SnapshotKilled extends Error {}
+export class SnapshotKilled extends Error {}
+
+/** A background snapshot being written: a BGSAVE's, or an AOF rewrite's base. */
+interface SnapshotJob {
+  tmp: string;
+  kind: 'rdb' | 'aof';
+  stopped: boolean;
+}
 
 export interface LoadResult {
   keys: number;
@@ -75,7 +82,9 @@ export class RdbState {
   /** Keys in the running BGSAVE's image (INFO current_save_keys_total). */
   bgsaveKeysTotal = 0;
   /** The running BGSAVE, if any (a stop replaces it with null). */
-  private bgJob: { tmp: string } | null = null;
+  private bgJob: SnapshotJob | null = null;
+  /** The AOF rewrite's snapshot (the engine runs one snapshot at a time). */
+  private aofJob: SnapshotJob | null = null;
   private bgSeq = 0;
   saves = 0;
   loading = false;
@@ -111,6 +120,7 @@ export class RdbState {
     // DEBUG RELOAD, an AOF base) stops a running BGSAVE first, as Redis
     // kills its child before saving on SHUTDOWN.
     if (this.bgJob) this.stopBgsave('a synchronous save');
+    if (this.aofJob) this.srv.aof.stopRewrite('a synchronous save');
     const compress = srv.config.getBool('rdbcompression');
     const flags = (compress ? RDB_COMPRESS : 0) | (srv.config.getBool('rdbchecksum') ? RDB_CHECKSUM : 0) |
       (opts.aofBase ? RDB_AOF_BASE : 0);
@@ -202,6 +212,11 @@ export class RdbState {
    */
   bgsave(): boolean {
     if (this.bgsaveInProgress) return false;
+    // The engine runs one snapshot: after the AOF rewrite's.
+    if (this.aofJob) {
+      this.bgsaveScheduled = true;
+      return true;
+    }
     const fs = requireFs();
     const srv = this.srv;
     const x = srv.engine.x;
@@ -220,7 +235,7 @@ export class RdbState {
     const target = this.path();
     // Its own name per run: a stopped run's late cleanup must not touch the next one's file.
     const tmp = nodePath!.join(nodePath!.dirname(target), `temp-${pid()}-bgsave-${++this.bgSeq}.rdb`);
-    const job = { tmp };
+    const job: SnapshotJob = { tmp, kind: 'rdb', stopped: false };
     try {
       x.snapshotBegin(Math.floor(srv.clock.now() / 1000), x.usedMemory(), flags);
       const fns = srv.scripting?.functions.dump(compress);
@@ -236,7 +251,7 @@ export class RdbState {
     this.lastBgsavePauseMs = performance.now() - t0;
     srv.log('notice', 'Background saving started');
     this.runBgsave(job, tmp, target).then((snap) => {
-      if (this.bgJob !== job) return;
+      if (job.stopped) return;
       this.bgJob = null;
       this.bgsaveInProgress = false;
       this.lastBgsaveOk = true;
@@ -250,7 +265,7 @@ export class RdbState {
       this.runScheduled();
     }, (err) => {
       fs.promises.unlink(tmp).catch(() => undefined);
-      if (this.bgJob !== job) return;
+      if (job.stopped) return;
       this.bgJob = null;
       this.bgsaveInProgress = false;
       if (err instanceof SnapshotKilled) {
@@ -269,17 +284,67 @@ export class RdbState {
     return true;
   }
 
+  /** Whether the engine's one snapshot is in use (a BGSAVE or an AOF rewrite). */
+  get snapshotBusy(): boolean { return this.bgJob !== null || this.aofJob !== null; }
+
+  /**
+   * The AOF rewrite's base: the keyspace now, as an RDB with aof-base set,
+   * written to `target` in the same slices as a BGSAVE. Resolves once the
+   * file is in place (rejects with SnapshotKilled after a FLUSHALL).
+   */
+  snapshotToFile(tmp: string, target: string): { done: Promise<Snapshot>; stop: () => void } {
+    const srv = this.srv;
+    const x = srv.engine.x;
+    const compress = srv.config.getBool('rdbcompression');
+    const flags = (compress ? RDB_COMPRESS : 0) | (srv.config.getBool('rdbchecksum') ? RDB_CHECKSUM : 0) | RDB_AOF_BASE;
+    const job: SnapshotJob = { tmp, kind: 'aof', stopped: false };
+    x.snapshotBegin(Math.floor(srv.clock.now() / 1000), x.usedMemory(), flags);
+    try {
+      const fns = srv.scripting?.functions.dump(compress);
+      if (fns && fns.length > 10) this.withEngineCopy(fns.subarray(0, fns.length - 10), (p, n) => x.rdbSaveRaw(p, n));
+    } catch (err) {
+      x.snapshotStop();
+      x.rdbOutRelease();
+      throw err;
+    }
+    this.aofJob = job;
+    const stop = () => {
+      if (job.stopped) return;
+      job.stopped = true;
+      if (this.aofJob === job) this.aofJob = null;
+      x.snapshotStop();
+      x.rdbOutRelease();
+      try { nodeFs?.unlinkSync(tmp); } catch { /* not created yet */ }
+    };
+    const done = this.runBgsave(job, tmp, target).then((snap) => {
+      if (this.aofJob === job) this.aofJob = null;
+      this.runScheduled();
+      return snap;
+    }, (err) => {
+      requireFs().promises.unlink(tmp).catch(() => undefined);
+      if (this.aofJob === job) {
+        this.aofJob = null;
+        if (!(err instanceof SnapshotKilled)) x.snapshotStop();
+        x.rdbOutRelease();
+      }
+      this.runScheduled();
+      throw err;
+    });
+    return { done, stop };
+  }
+
   /**
    * The slices of a background snapshot: serialize for SNAP_SLICE_MS, hand
    * the bytes to the file, yield to clients (setImmediate lets the poll
    * phase run), again. If the disk lags by more than SNAP_MAX_QUEUED bytes,
    * the next slice waits for the writes, so memory stays bounded.
    */
-  private async runBgsave(job: { tmp: string }, tmp: string, target: string): Promise<Snapshot> {
+  private async runBgsave(job: SnapshotJob, tmp: string, target: string): Promise<Snapshot> {
     const fs = requireFs();
     const engine = this.srv.engine;
     const x = engine.x;
     let bytes = 0;
+    let pending = 0;
     let writeErr: unknown = null;
     let writes: Promise<void> = Promise.resolve();
     const pool: Buffer[] = [];
@@ -287,7 +352,7 @@ export class RdbState {
     try {
       for (;;) {
         await new Promise<void>((resolve) => setImmediate(resolve));
-        if (this.bgJob !== job) throw new Error('Background saving stopped');
+        if (job.stopped) throw new Error('Background saving stopped');
         if (writeErr) throw writeErr;
         const t = performance.now();
         let st: number;
@@ -311,11 +376,15 @@ export class RdbState {
           bufs.push(b.subarray(0, len));
         }
         x.rdbOutTaken();
-        this.lastBgsaveSliceMs = Math.max(this.lastBgsaveSliceMs, performance.now() - t);
+        const rdbStats = job.kind === 'rdb';
+        if (rdbStats) this.lastBgsaveSliceMs = Math.max(this.lastBgsaveSliceMs, performance.now() - t);
         if (n > 0) {
           bytes += n;
-          this.bgsavePendingBytes += n;
-          this.bgsavePendingPeak = Math.max(this.bgsavePendingPeak, this.bgsavePendingBytes);
+          pending += n;
+          if (rdbStats) {
+            this.bgsavePendingBytes += n;
+            this.bgsavePendingPeak = Math.max(this.bgsavePendingPeak, this.bgsavePendingBytes);
+          }
           writes = writes.then(async () => {
             if (writeErr) return;
             try {
@@ -323,14 +392,15 @@ export class RdbState {
             } catch (err) {
               writeErr = err;
             }
-            this.bgsavePendingBytes -= n;
+            pending -= n;
+            if (rdbStats) this.bgsavePendingBytes -= n;
             pool.push(...full);
           });
         }
         if (st === 0) break;
-        if (this.bgsavePendingBytes > SNAP_MAX_QUEUED) await writes;
+        if (pending > SNAP_MAX_QUEUED) await writes;
       }
-      this.lastCowBytes = x.snapshotHookBytes();
+      if (job.kind === 'rdb') this.lastCowBytes = x.snapshotHookBytes();
       const keys = x.rdbSavedKeys();
       const skipped = x.rdbSkippedKeys();
       x.rdbOutRelease();
@@ -338,7 +408,7 @@ export class RdbState {
       if (writeErr) throw writeErr;
       await fh.sync();
       await fh.close();
-      if (this.bgJob !== job) throw new Error('Background saving stopped');
+      if (job.stopped) throw new Error('Background saving stopped');
       await fs.promises.rename(tmp, target);
       // Off the event loop too: a directory fsync on a busy disk can take
       // longer than every slice together.
@@ -359,6 +429,7 @@ export class RdbState {
     const job = this.bgJob;
     if (!job) return;
     this.bgJob = null;
+    job.stopped = true;
     this.srv.engine.x.snapshotStop();
     this.srv.engine.x.rdbOutRelease();
     this.bgsaveInProgress = false;
@@ -376,7 +447,7 @@ export class RdbState {
   }
 
   private runScheduled(): void {
-    if (!this.bgsaveScheduled) return;
+    if (!this.bgsaveScheduled || this.snapshotBusy) return;
     this.bgsaveScheduled = false;
     this.bgsave();
   }
@@ -398,7 +469,7 @@ export class RdbState {
 
   /** The cron's look at the save points (`save <seconds> <changes>`), as serverCron does. */
   cron(): void {
-    if (this.bgsaveInProgress || this.loading || !nodeFs) {
+    if (this.bgsaveInProgress || this.aofJob || this.loading || !nodeFs) {
       return;
     }
     if (this.bgsaveScheduled) { this.runScheduled(); return; }

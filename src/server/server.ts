@@ -229,6 +229,7 @@ export class Server extends HostCore {
     this.flushWrites();
     // A running BGSAVE dies with the server (Redis kills its child): no temp file left.
     this.rdb.stopBgsave('shutdown');
+    this.aof.stopRewrite('shutdown');
     // What the AOF has not written yet is written and fsynced first, as Redis.
     if (this.aof.enabled) {
       this.log('notice', 'Calling fsync() on the AOF file.');

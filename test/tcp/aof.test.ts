@@ -60,6 +60,15 @@ function incrFile(dir: string): string {
   return join(d, readdirSync(d).find((f) => f.endsWith('.incr.aof'))!);
 }
 
+/** Waits for a background rewrite to end (both servers rewrite in the background). */
+async function rewritten(c: RawClient): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (/aof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\n/.test(String(await c.cmd('INFO', 'persistence')))) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('the AOF rewrite did not end');
+}
+
 /** A script of writes covering the rewrites; TTLs far in the future so both servers keep them. */
 const SCRIPT: (string | number)[][] = [
   ['SET', 'a', '1'], ['set', 'b', '2', 'EX', '1000'], ['SETEX', 'c', '1000', 'v'], ['PSETEX', 'd', '100000', 'v'],
@@ -115,6 +124,7 @@ describe('AOF through the server process', () => {
       .toEqual(['appendonly.aof.1.base.rdb', 'appendonly.aof.1.incr.aof', 'appendonly.aof.manifest']);
     expect(await a.c.cmd('SET', 'k2', 'v2', 'PX', '100000')).toBe('OK');
     expect(await a.c.cmd('BGREWRITEAOF')).toBe('Background append only file rewriting started');
+    await rewritten(a.c);
     expect(readdirSync(join(dir, 'appendonlydir')).sort())
       .toEqual(['appendonly.aof.2.base.rdb', 'appendonly.aof.2.incr.aof', 'appendonly.aof.manifest']);
     expect(readFileSync(join(dir, 'appendonlydir', 'appendonly.aof.manifest'), 'latin1'))
@@ -170,6 +180,7 @@ describe('AOF through the server process', () => {
     await a.c.cmd('ZADD', 'z', '1.5', 'a', '2', 'b');
     await a.c.cmd('SET', 't', 'x', 'EX', '10000');
     await a.c.cmd('BGREWRITEAOF');
+    await rewritten(a.c);
     await a.c.cmd('SELECT', '2');
     await a.c.cmd('SET', 'after', 'rewrite');
     a.proc.kill('SIGKILL');
@@ -252,9 +263,7 @@ describe('AOF through the server process', () => {
     const rc = await RawClient.connect(r.port);
     await fill(rc);
     await rc.cmd('BGREWRITEAOF');
-    for (let i = 0; i < 200 && !/aof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0/.test(String(await rc.cmd('INFO', 'persistence'))); i++) {
-      await new Promise((res) => setTimeout(res, 25));
-    }
+    await rewritten(rc);
     const vdir = mkdtempSync(join(tmpdir(), 'aof-np-v-'));
     const v = await start(vdir, ['--appendonly', 'yes', '--aof-use-rdb-preamble', 'no']);
     await fill(v.c);
@@ -298,6 +307,45 @@ describe('AOF through the server process', () => {
     cpSync(join(rdir, 'appendonlydir'), join(v2dir, 'appendonlydir'), { recursive: true });
     const v2 = await start(v2dir, ['--appendonly', 'yes']);
     expect(await dumpAll(v2.c)).toEqual(expected);
+  });
+
+  it('BGREWRITEAOF runs in the background: writes meanwhile go to the new incr file, kill -9 during or after loses nothing', async () => {
+    for (const killDuring of [true, false]) {
+      const dir = mkdtempSync(join(tmpdir(), 'aof-bg-'));
+      const a = await start(dir, ['--appendonly', 'yes', '--appendfsync', 'always']);
+      // Written through commands (DEBUG POPULATE is not propagated, in Redis either).
+      for (let b = 0; b < 300; b++) {
+        a.c.send('MSET', ...Array.from({ length: 1000 }, (_, i) => [`p:${b * 1000 + i}`, `value:${b * 1000 + i}`]).flat());
+      }
+      for (let b = 0; b < 300; b++) expect(await a.c.read()).toBe('OK');
+      expect(await a.c.cmd('BGREWRITEAOF')).toBe('Background append only file rewriting started');
+      expect(String(await a.c.cmd('INFO', 'persistence'))).toMatch(/aof_rewrite_in_progress:1\r\n/);
+      // Until the base is in place the manifest lists the old files, then the new incr file.
+      expect(readFileSync(join(dir, 'appendonlydir', 'appendonly.aof.manifest'), 'latin1')).toBe(
+        'file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\nfile appendonly.aof.2.incr.aof seq 2 type i\n');
+      expect(await a.c.cmd('BGREWRITEAOF')).toEqual({ error: 'ERR Background append only file rewriting already in progress' });
+      expect(await a.c.cmd('BGSAVE')).toEqual({ error: "ERR Another child process is active (AOF?): can't BGSAVE right now. " +
+        'Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.' });
+      for (let i = 0; i < 200; i++) await a.c.cmd('SET', `during:${i}`, String(i));
+      expect(await a.c.cmd('DEL', 'p:1', 'p:2', 'p:3')).toBe(3);
+      expect(await a.c.cmd('SET', 'p:4', 'changed')).toBe('OK');
+      if (!killDuring) {
+        await rewritten(a.c);
+        expect(readdirSync(join(dir, 'appendonlydir')).sort())
+          .toEqual(['appendonly.aof.2.base.rdb', 'appendonly.aof.2.incr.aof', 'appendonly.aof.manifest']);
+        expect(String(await a.c.cmd('INFO', 'persistence'))).toMatch(/aof_last_bgrewrite_status:ok\r\n/);
+      }
+      a.proc.kill('SIGKILL');
+      await exited(a.proc);
+      const b = await start(dir, ['--appendonly', 'yes']);
+      expect(await b.c.cmd('DBSIZE')).toBe(300000 - 3 + 200);
+      expect(await b.c.cmd('GET', 'during:199')).toBe('199');
+      expect(await b.c.cmd('GET', 'p:4')).toBe('changed');
+      expect(await b.c.cmd('EXISTS', 'p:1')).toBe(0);
+      expect(await b.c.cmd('GET', 'p:5')).toMatch(/^value:5/);
+      b.proc.kill('SIGKILL');
+      await exited(b.proc);
+    }
   });
 
   // The next incr file is made a link to /dev/full before a rewrite opens
