@@ -43,6 +43,7 @@ export const CF_IN_EXEC = 16384;
 export const CF_PUBSUB = 32768;
 /** The hidden client scripts run their commands on (never paused, never BUSY). */
 export const CF_SCRIPT = 65536;
+export const CF_LOADER = 131072;
 
 // setBusyScript modes (assembly/commands/dispatch.ts): which BUSY error other clients get.
 export const BUSY_NONE = 0;

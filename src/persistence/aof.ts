@@ -13,6 +13,7 @@
 import type { HostServer, HostClient } from '../host/context.js';
 import { nodeFs, nodePath, requireFs, pid } from '../host/platform.js';
 import { strerror } from '../host/config.js';
+import { CF_LOADER } from '../engine/engine.js';
 import { SnapshotKilled } from './rdb.js';
 import type { Snapshot } from './rdb.js';
 
@@ -635,12 +636,34 @@ export class AofState {
    * with no manifest, creates the files by a first rewrite. Throws an
    * AofError (with Redis's message) when the files cannot be loaded.
    */
-  start(): void {
+  async start(): Promise<void> {
     const fs = requireFs();
     if (!this.exists()) {
       this.enable();
       return;
     }
+    const rdb = this.srv.rdb;
+    rdb.loading = true;
+    try {
+      await this.loadAll(fs);
+    } finally {
+      rdb.loading = false;
+      this.srv.engine.x.setLoading(0);
+    }
+  }
+
+  /**
+   * Startup, before the port opens: with AOF files to load the server is
+   * loading from this moment (clients get -LOADING, INFO says loading:1).
+   */
+  prepareStartupLoad(): boolean {
+    if (!this.exists()) return false;
+    this.srv.rdb.loading = true;
+    this.srv.engine.x.setLoading(1);
+    return true;
+  }
+
+  private async loadAll(fs: typeof import('node:fs')): Promise<void> {
     const started = Date.now();
     const dir = this.dirPath();
     const files = parseManifest(fs.readFileSync(this.manifestPath(), 'latin1'));
@@ -650,7 +673,7 @@ export class AofState {
     const x = this.srv.engine.x;
     x.setPropEnabled(0);
     try {
-      this.loadFiles(dir, base, incrs);
+      await this.loadFiles(dir, base, incrs);
     } finally {
       if (this.loadClient) this.srv.dropFakeClient(this.loadClient);
       this.loadClient = null;
@@ -676,37 +699,56 @@ export class AofState {
     x.setPropEnabled(1);
   }
 
-  private loadFiles(dir: string, base: FileInfo | undefined, incrs: FileInfo[]): void {
+  /**
+   * The base, then the incr files, giving the event loop a turn between
+   * chunks: clients connected meanwhile get -LOADING for what cannot run
+   * while loading, as in Redis.
+   */
+  private async loadFiles(dir: string, base: FileInfo | undefined, incrs: FileInfo[]): Promise<void> {
     const fs = requireFs();
+    const x = this.srv.engine.x;
     if (base) {
       const path = nodePath!.join(dir, base.name);
       if (!fs.existsSync(path)) throw new AofError(`The AOF file ${base.name} doesn't exist`);
-      const head = fs.readFileSync(path);
       const t0 = Date.now();
-      if (head.subarray(0, 5).toString('latin1') === 'REDIS') {
+      const fd = fs.openSync(path, 'r');
+      const magic = Buffer.alloc(5);
+      fs.readSync(fd, magic, 0, 5, 0);
+      fs.closeSync(fd);
+      if (magic.toString('latin1') === 'REDIS') {
         this.srv.log('notice', 'Reading RDB base file on AOF loading...');
-        const r = this.srv.rdb.loadBytes(head);
+        const r = await this.srv.rdb.loadFile(path);
+        x.setLoading(1);
         this.srv.log('notice', 'RDB is base AOF');
         this.srv.log('notice', `Done loading RDB, keys loaded: ${r.keys}, keys expired: ${r.expired}.`);
       } else {
-        this.loadClient = this.srv.fakeClient();
-        this.replayFile(base.name, path, head, false);
+        this.loadClient = this.loaderClient();
+        await this.replayFile(base.name, path, fs.readFileSync(path), false);
       }
       this.srv.log('notice', `DB loaded from base file ${base.name}: ${((Date.now() - t0) / 1000).toFixed(3)} seconds`);
     }
     // Made after an RDB base has loaded (its load resets the engine's clients' state).
-    if (!this.loadClient) this.loadClient = this.srv.fakeClient();
-    incrs.forEach((f, i) => {
+    if (!this.loadClient) this.loadClient = this.loaderClient();
+    for (let i = 0; i < incrs.length; i++) {
+      const f = incrs[i];
       const path = nodePath!.join(dir, f.name);
       if (!fs.existsSync(path)) throw new AofError(`The AOF file ${f.name} doesn't exist`);
       const t0 = Date.now();
-      this.replayFile(f.name, path, fs.readFileSync(path), i === incrs.length - 1);
+      await this.replayFile(f.name, path, fs.readFileSync(path), i === incrs.length - 1);
       this.srv.log('notice', `DB loaded from incr file ${f.name}: ${((Date.now() - t0) / 1000).toFixed(3)} seconds`);
-    });
+    }
+  }
+
+  /** The fake client a load runs on: past LOADING, maxmemory and MISCONF, as Redis's AOF client. */
+  private loaderClient(): HostClient {
+    const c = this.srv.fakeClient();
+    const x = this.srv.engine.x;
+    x.setClientFlags(c.slot, x.clientFlags(c.slot) | CF_LOADER);
+    return c;
   }
 
   /** Runs one file's commands through the engine as a client of its own. */
-  private replayFile(name: string, path: string, buf: Buffer, isLast: boolean): void {
+  private async replayFile(name: string, path: string, buf: Buffer, isLast: boolean): Promise<void> {
     const notes: [number, number][] = [];
     const scan = scanCommands(buf, 0, notes);
     if (scan.bad) {
@@ -730,10 +772,19 @@ export class AofState {
     let from = 0;
     for (const [a, b] of notes) {
       if (a >= end) break;
-      this.replay(buf.subarray(from, a));
+      await this.replayChunks(buf.subarray(from, a));
       from = b;
     }
-    this.replay(buf.subarray(from, end));
+    await this.replayChunks(buf.subarray(from, end));
+  }
+
+  /** replay() a megabyte at a time, letting clients in between (they get -LOADING). */
+  private async replayChunks(bytes: Buffer): Promise<void> {
+    const CHUNK = 1 << 20;
+    for (let off = 0; off < bytes.length; off += CHUNK) {
+      this.replay(bytes.subarray(off, Math.min(bytes.length, off + CHUNK)));
+      if (off + CHUNK < bytes.length) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Feeds complete commands to a fake engine client; host commands are run by the host. */
