@@ -35,6 +35,8 @@ const RDB_AOF_BASE = 4;
 const LOAD_CHECKSUM = 1;
 
 export class RdbError extends Error {}
+/** A running BGSAVE: its temp file and the descriptor it is written through. */
+interface BgJob { tmp: string; fd: number }
 /** FLUSHALL stopped the snapshot (Redis: the saving child killed by SIGUSR1). */
 class SnapshotKilled extends Error {}
 
@@ -75,7 +77,7 @@ export class RdbState {
   /** Keys in the running BGSAVE's image (INFO current_save_keys_total). */
   bgsaveKeysTotal = 0;
   /** The running BGSAVE, if any (a stop replaces it with null). */
-  private bgJob: { tmp: string } | null = null;
+  private bgJob: BgJob | null = null;
   private bgSeq = 0;
   saves = 0;
   loading = false;
@@ -220,7 +222,15 @@ export class RdbState {
     const target = this.path();
     // Its own name per run: a stopped run's late cleanup must not touch the next one's file.
     const tmp = nodePath!.join(nodePath!.dirname(target), `temp-${pid()}-bgsave-${++this.bgSeq}.rdb`);
-    const job = { tmp };
+    let job: BgJob;
+    try {
+      // Opened now, not asynchronously: a stop (SHUTDOWN) must find the file to remove.
+      job = { tmp, fd: fs.openSync(tmp, 'w') };
+    } catch (err: any) {
+      this.bgsaveInProgress = false;
+      this.bgsaveFailed(err);
+      return true;
+    }
     try {
       x.snapshotBegin(Math.floor(srv.clock.now() / 1000), x.usedMemory(), flags);
       const fns = srv.scripting?.functions.dump(compress);
@@ -228,6 +238,8 @@ export class RdbState {
     } catch (err: any) {
       x.snapshotStop();
       x.rdbOutRelease();
+      fs.closeSync(job.fd);
+      try { fs.unlinkSync(tmp); } catch { /* gone */ }
       this.bgsaveInProgress = false;
       this.bgsaveFailed(err);
       return true;
@@ -275,7 +287,7 @@ export class RdbState {
    * phase run), again. If the disk lags by more than SNAP_MAX_QUEUED bytes,
    * the next slice waits for the writes, so memory stays bounded.
    */
-  private async runBgsave(job: { tmp: string }, tmp: string, target: string): Promise<Snapshot> {
+  private async runBgsave(job: BgJob, tmp: string, target: string): Promise<Snapshot> {
     const fs = requireFs();
     const engine = this.srv.engine;
     const x = engine.x;
@@ -283,7 +295,15 @@ export class RdbState {
     let writeErr: unknown = null;
     let writes: Promise<void> = Promise.resolve();
     const pool: Buffer[] = [];
-    const fh = await fs.promises.open(tmp, 'w');
+    const fd = job.fd;
+    const writev = (bufs: Buffer[]) => new Promise<void>((res, rej) => fs.writev(fd, bufs, (err) => (err ? rej(err) : res())));
+    // Closed once only: a descriptor number closed twice may be someone else's by then.
+    let closed = false;
+    const close = () => {
+      if (closed) return Promise.resolve();
+      closed = true;
+      return new Promise<void>((res) => fs.close(fd, () => res()));
+    };
     try {
       for (;;) {
         await new Promise<void>((resolve) => setImmediate(resolve));
@@ -319,7 +339,7 @@ export class RdbState {
           writes = writes.then(async () => {
             if (writeErr) return;
             try {
-              await fh.writev(bufs);
+              await writev(bufs);
             } catch (err) {
               writeErr = err;
             }
@@ -336,8 +356,8 @@ export class RdbState {
       x.rdbOutRelease();
       await writes;
       if (writeErr) throw writeErr;
-      await fh.sync();
-      await fh.close();
+      await new Promise<void>((res, rej) => fs.fsync(fd, (err) => (err ? rej(err) : res())));
+      await close();
       if (this.bgJob !== job) throw new Error('Background saving stopped');
       await fs.promises.rename(tmp, target);
       // Off the event loop too: a directory fsync on a busy disk can take
@@ -346,7 +366,7 @@ export class RdbState {
       return { chunks: [], bytes, keys, skipped };
     } catch (err) {
       await writes.catch(() => undefined);
-      await fh.close().catch(() => undefined);
+      await close();
       throw err;
     }
   }
