@@ -251,6 +251,16 @@ export const WORKLOADS: WorkloadSpec[] = [
     probe: [['MULTI'], ['INCR', 'rl:probe'], ['EXPIRE', 'rl:probe', '60', 'NX'], ['EXEC']],
   },
   {
+    name: 'multi-incr10', type: 'transaction', default: false,
+    description: 'MULTI, 10 INCRs, EXEC sent as one pipeline (one op is the whole transaction)',
+    vars: { k: { kind: 'key' } },
+    roles: [{
+      name: 'client', share: 1,
+      ops: [{ name: 'MULTI/10xINCR/EXEC', weight: 1, cmds: [['MULTI'], ...Array.from({ length: 10 }, (_, j) => ['INCR', `ctr:{k}:${j}`]), ['EXEC']] }],
+    }],
+    probe: [['MULTI'], ['INCR', 'ctr:probe'], ['EXEC']],
+  },
+  {
     name: 'ratelimit-lua', type: 'scripting', default: true,
     description: 'The same rate limiter as a Lua script: EVALSHA (loaded with SCRIPT LOAD)',
     vars: { k: { kind: 'key' } },

@@ -108,6 +108,14 @@ export interface EngineExports {
   snapshotHookBytes(): number;
   setLoading(on: number): void;
   setDiskError(on: number): void;
+  setAofWriteError(p: number, n: number): void;
+  aofRewriteBegin(): void;
+  aofRewriteStep(limit: number): number;
+  aofRewriteOutPtr(): number;
+  aofRewriteOutLen(): number;
+  aofRewriteOutTaken(): void;
+  aofRewriteRelease(): void;
+  aofRewrittenKeys(): number;
   rdbSerializedLength(db: number, keyPtr: number, keyLen: number): number;
   setEncodingLimits(listSize: number, listDepth: number, hashEntries: number, hashValue: number,
     setIntset: number, zsetEntries: number, zsetValue: number): void;
@@ -410,14 +418,23 @@ export class Engine {
   handoffArgs(): Buffer[] {
     const argc = this.x.handoffArgc();
     const argv = this.x.handoffArgv() >>> 0;
-    const mem = this.x.memory.buffer;
-    const spans = new Uint32Array(mem, argv, argc * 2);
+    const mem = this.bytes();
+    const i32 = this.i32View;
     // Inline commands keep args in another buffer; handoffArgv gives offsets
     // relative to the base that bindArgs chose, exported as argBase.
     const base = this.x.handoffBase() >>> 0;
-    const out: Buffer[] = [];
+    // One copy for all of them: the host keeps args past the next engine call.
+    let total = 0;
+    for (let i = 0; i < argc; i++) total += i32[(argv >>> 2) + i * 2 + 1] >>> 0;
+    const copy = Buffer.allocUnsafe(total);
+    const out: Buffer[] = new Array(argc);
+    let at = 0;
     for (let i = 0; i < argc; i++) {
-      out.push(Buffer.from(new Uint8Array(mem, base + spans[i * 2], spans[i * 2 + 1])));
+      const start = base + (i32[(argv >>> 2) + i * 2] >>> 0);
+      const n = i32[(argv >>> 2) + i * 2 + 1] >>> 0;
+      mem.copy(copy, at, start, start + n);
+      out[i] = copy.subarray(at, at + n);
+      at += n;
     }
     return out;
   }

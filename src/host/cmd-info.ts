@@ -254,7 +254,7 @@ function aofFields(srv: HostServer): Fields {
     ['aof_current_rewrite_time_sec', -1], ['aof_last_bgrewrite_status', aof.lastRewriteOk ? 'ok' : 'err'],
     ['aof_rewrites', aof.rewrites],
     ['aof_rewrites_consecutive_failures', aof.rewriteFailures],
-    ['aof_last_write_status', aof.lastWriteOk ? 'ok' : 'err'], ['aof_last_cow_size', 0],
+    ['aof_last_write_status', aof.writeStatusOk ? 'ok' : 'err'], ['aof_last_cow_size', 0],
   ];
 }
 

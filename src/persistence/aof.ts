@@ -12,8 +12,12 @@
 
 import type { HostServer, HostClient } from '../host/context.js';
 import { nodeFs, nodePath, requireFs, pid } from '../host/platform.js';
+import { strerror } from '../host/config.js';
 
 export class AofError extends Error {}
+
+/** Output drained from the engine's command rewrite at a time. */
+const REWRITE_STEP_BYTES = 1 << 20;
 
 interface FileInfo { name: string; seq: number; type: 'b' | 'h' | 'i' }
 
@@ -92,6 +96,11 @@ export class AofState {
   rewriteInProgress = false;
   rewriteScheduled = false;
   lastWriteOk = true;
+  /** strerror of the last failed write, and of the last failed background fsync ('' when it worked). */
+  private writeError = '';
+  private fsyncError = '';
+  /** aof_last_write_status: the last write and the last background fsync worked. */
+  get writeStatusOk(): boolean { return this.lastWriteOk && !this.fsyncError; }
   lastRewriteOk = true;
   rewriteFailures = 0;
   lastRewriteSec = -1;
@@ -135,6 +144,20 @@ export class AofState {
   }
 
   // ---- feeding --------------------------------------------------------------------------
+
+  /**
+   * The end of an event-loop turn, before the turn's replies are written
+   * (Redis's beforeSleep): the stream is written now under every policy,
+   * and fsynced first under always.
+   */
+  endOfTurn(): void {
+    const b = this.srv.engine.takePropagation();
+    if (b && this.enabled) {
+      this.pending.push(b);
+      this.pendingBytes += b.length;
+    }
+    if (this.pendingBytes > 0) this.flush();
+  }
 
   /** Takes the engine's stream; writes (and fsyncs, for always) before replies leave. */
   beforeReply(): void {
@@ -199,11 +222,17 @@ export class AofState {
       let off = 0;
       while (off < buf.length) off += fs.writeSync(this.fd, buf, off, buf.length - off);
       this.currentSize += buf.length;
-      if (!this.lastWriteOk) this.srv.log('warning', 'AOF write error looks solved, Redis can write again.');
-      this.lastWriteOk = true;
+      if (!this.lastWriteOk) {
+        this.srv.log('warning', 'AOF write error looks solved, Redis can write again.');
+        this.lastWriteOk = true;
+        this.applyWriteError();
+      }
     } catch (err: any) {
+      const why = strerror(err);
+      if (this.lastWriteOk || why !== this.writeError) this.srv.log('warning', `Error writing to the AOF file: ${why}`);
       this.lastWriteOk = false;
-      this.srv.log('warning', `Error writing to the AOF file: ${err?.message ?? err}`);
+      this.writeError = why;
+      this.applyWriteError();
       // Keep the bytes for the next try, as Redis keeps its buffer.
       this.pending = [buf];
       this.pendingBytes = buf.length;
@@ -215,7 +244,14 @@ export class AofState {
     }
     const noFsync = this.rewriteInProgress && this.srv.config.getBool('no-appendfsync-on-rewrite');
     if (mode === 'always' && !noFsync) {
-      fs.fdatasyncSync(this.fd);
+      try {
+        fs.fdatasyncSync(this.fd);
+      } catch (err: any) {
+        if (err?.code !== 'EBADF' && err?.code !== 'EINVAL') {
+          this.srv.log('warning', `Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${strerror(err)}. Exiting...`);
+          process.exit(1);
+        }
+      }
       this.lastFsyncMs = Date.now();
     } else {
       this.unsynced = true;
@@ -239,9 +275,18 @@ export class AofState {
       this.fsyncInFlight = true;
       const fd = this.fd;
       // fdatasync, as Redis's redis_fsync on Linux.
-      requireFs().fdatasync(fd, () => {
+      requireFs().fdatasync(fd, (err) => {
         this.fsyncInFlight = false;
         this.lastFsyncMs = Date.now();
+        // A failed background fsync refuses writes as a failed write does,
+        // until one succeeds (aof_bio_fsync_status).
+        // EBADF and EINVAL are not failures: the fd is no longer a file that syncs (bio.c ignores them).
+        const failed = err && err.code !== 'EBADF' && err.code !== 'EINVAL' ? strerror(err) : '';
+        if (failed !== this.fsyncError) {
+          if (failed) this.srv.log('warning', `Error syncing the AOF file: ${failed}`);
+          this.fsyncError = failed;
+          this.applyWriteError();
+        }
       });
     }
     // auto-aof-rewrite-percentage / min-size: grown by the percentage over
@@ -286,6 +331,36 @@ export class AofState {
   }
 
   /**
+   * The dataset as the commands that rebuild it (aof-use-rdb-preamble no):
+   * FUNCTION LOAD for each library, then the engine's rewrite of every key.
+   */
+  private commandBase(): { chunks: Buffer[]; bytes: number } {
+    const engine = this.srv.engine;
+    const x = engine.x;
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    const push = (b: Buffer) => { chunks.push(b); bytes += b.length; };
+    for (const lib of this.srv.scripting?.functions.libraries ?? []) {
+      push(Buffer.from(`*3\r\n$8\r\nFUNCTION\r\n$4\r\nLOAD\r\n$${lib.code.length}\r\n`, 'latin1'));
+      push(Buffer.concat([lib.code, Buffer.from('\r\n')]));
+    }
+    try {
+      x.aofRewriteBegin();
+      for (;;) {
+        const more = x.aofRewriteStep(REWRITE_STEP_BYTES);
+        const p = x.aofRewriteOutPtr() >>> 0;
+        const n = x.aofRewriteOutLen() >>> 0;
+        if (n > 0) push(Buffer.from(engine.bytes().subarray(p, p + n)));
+        x.aofRewriteOutTaken();
+        if (!more) break;
+      }
+    } finally {
+      x.aofRewriteRelease();
+    }
+    return { chunks, bytes };
+  }
+
+  /**
    * Rewrites the AOF now: a base of the whole dataset (an RDB when
    * aof-use-rdb-preamble, the default), a new incr file, the manifest
    * switched atomically, then the old files deleted. Returns false on error.
@@ -304,8 +379,9 @@ export class AofState {
       const name = this.fileName();
       const baseSeq = this.nextSeq('b');
       const incrSeq = this.nextSeq('i');
-      const snap = this.srv.rdb.serialize({ aofBase: true });
-      const baseName = `${name}.${baseSeq}.base.rdb`;
+      const preamble = this.srv.config.getBool('aof-use-rdb-preamble');
+      const snap = preamble ? this.srv.rdb.serialize({ aofBase: true }) : this.commandBase();
+      const baseName = `${name}.${baseSeq}.base.${preamble ? 'rdb' : 'aof'}`;
       const tmp = nodePath!.join(dir, `temp-rewriteaof-bg-${pid()}.aof`);
       const bfd = fs.openSync(tmp, 'w');
       try {
@@ -360,6 +436,24 @@ export class AofState {
     return ok;
   }
 
+  /**
+   * Tells the engine whether writes answer "MISCONF Errors writing to the
+   * AOF file" (a failed write or fsync while appendonly is on).
+   */
+  private applyWriteError(): void {
+    const why = !this.enabled ? '' : !this.lastWriteOk ? this.writeError : this.fsyncError;
+    const x = this.srv.engine.x;
+    if (!why) {
+      x.setAofWriteError(0, 0);
+      return;
+    }
+    const b = Buffer.from(why, 'utf8');
+    const p = x.rdbAlloc(b.length) >>> 0;
+    this.srv.engine.bytes().set(b, p);
+    x.setAofWriteError(p, b.length);
+    x.rdbFree(p);
+  }
+
   /** Runs a rewrite from the next cron tick (after an EXEC, or once a BGSAVE ends). */
   scheduleRewrite(): void { this.rewriteScheduled = true; }
 
@@ -368,6 +462,10 @@ export class AofState {
     if (this.enabled) return true;
     this.srv.engine.x.setPropEnabled(1);
     this.enabled = true;
+    // New files: an old write error is history.
+    this.lastWriteOk = true;
+    this.fsyncError = '';
+    this.applyWriteError();
     if (!this.rewrite()) {
       this.disable();
       return false;
@@ -388,6 +486,9 @@ export class AofState {
     this.pending = [];
     this.pendingBytes = 0;
     this.srv.engine.x.setPropEnabled(0);
+    // With the AOF off its errors refuse nothing (aof_state == AOF_OFF);
+    // INFO still shows the last status.
+    this.applyWriteError();
   }
 
   /** SHUTDOWN: what is written is fsynced. */
