@@ -23,8 +23,9 @@
 //     not in the image.
 // The image of database i is the dict that was database i's at begin, so
 // SWAPDB (which swaps Db records) changes nothing here, and FLUSHDB hands
-// its dict to the snapshot (snapshotRetire) instead of freeing it: the walk
-// saves what is left of it and frees it as it goes.
+// its dict to the snapshot (snapshotRetire) instead of freeing it: the next
+// steps save what is left of it and free it before going on with the walk,
+// so the flushed keys' memory comes back at serialization speed.
 //
 // A key the hook saves may belong to a database the walk has not reached: the
 // output then switches database with SELECTDB and back (Redis's loader and
@@ -58,12 +59,17 @@ let marksStale = false;
 let killed = false;
 let imgCount: i32 = 0;
 // Per image database: the dict (u32), its size and expires at begin (u32
-// each), whether FLUSHDB retired it to us (u8).
+// each), its state (u8: IMG_LIVE, IMG_RETIRED by FLUSHDB, IMG_FREED once
+// saved and freed).
 let img: usize = 0;
 let walkDb: i32 = 0;
 let walkCursor: u64 = 0;
 let walkHeader = false;
-// Position of the bucket walk over a retired dict (table, bucket).
+const IMG_LIVE: u8 = 0;
+const IMG_RETIRED: u8 = 1;
+const IMG_FREED: u8 = 2;
+// Position of the bucket walk over a retired dict (which, table, bucket).
+let linDb: i32 = -1;
 let linTable: i32 = 0;
 let linIdx: u32 = 0;
 /** The database the last SELECTDB in the output named (-1: none yet). */
@@ -77,7 +83,9 @@ let work: u32 = 0;
 // @ts-ignore: decorator
 @inline function imgExpires(i: i32): u32 { return load<u32>(img + (<usize>i << 4), 8); }
 // @ts-ignore: decorator
-@inline function imgRetired(i: i32): bool { return load<u8>(img + (<usize>i << 4), 12) != 0; }
+@inline function imgState(i: i32): u8 { return load<u8>(img + (<usize>i << 4), 12); }
+// @ts-ignore: decorator
+@inline function setImgState(i: i32, st: u8): void { store<u8>(img + (<usize>i << 4), st, 12); }
 
 function clearMark(e: usize, _ctx: usize): void { store<u8>(e, 0, E_SNAP); }
 
@@ -106,6 +114,7 @@ export function snapshotBegin(ctimeSec: i64, usedMem: u64, flags: u32): void {
   walkDb = 0;
   walkCursor = 0;
   walkHeader = false;
+  linDb = -1;
   outDb = -1;
   killed = false;
   snapHookKeys = 0;
@@ -155,13 +164,10 @@ export function snapshotSaveOld(db: Db, e: usize): void {
  */
 export function snapshotRetire(d: Dict): bool {
   const p = changetype<u32>(d);
+  // Databases before walkDb are walked: every key is marked, nothing to keep.
   for (let i = walkDb; i < imgCount; i++) {
-    if (load<u32>(img + (<usize>i << 4)) != p || imgRetired(i) || imgKeys(i) == 0) continue;
-    store<u8>(img + (<usize>i << 4), 1, 12);
-    if (i == walkDb) {
-      linTable = 0;
-      linIdx = 0;
-    }
+    if (load<u32>(img + (<usize>i << 4)) != p || imgState(i) != IMG_LIVE || imgKeys(i) == 0) continue;
+    setImgState(i, IMG_RETIRED);
     return true;
   }
   return false;
@@ -173,6 +179,11 @@ export function snapshotRetire(d: Dict): bool {
  */
 function walkRetired(i: i32, limit: usize, workLimit: u32): bool {
   const d = changetype<Dict>(imgDict(i));
+  if (linDb != i) {
+    linDb = i;
+    linTable = 0;
+    linIdx = 0;
+  }
   while (linTable < 2) {
     const tab = linTable == 0 ? <usize>d.t0 : <usize>d.t1;
     const n: u32 = tab == 0 ? 0 : (linTable == 0 ? d.mask0 : d.mask1) + 1;
@@ -194,6 +205,8 @@ function walkRetired(i: i32, limit: usize, workLimit: u32): bool {
     linIdx = 0;
   }
   dictFree(d);
+  setImgState(i, IMG_FREED);
+  linDb = -1;
   return true;
 }
 
@@ -231,10 +244,17 @@ export function snapshotStep(limit: u32): i32 {
   const lim = <usize>limit;
   const workLimit = (limit >> 3) + 1;
   work = 0;
+  // Flushed databases first: their memory is held until they are saved.
+  for (let r = 0; r < imgCount; r++) {
+    if (imgState(r) == IMG_RETIRED && !walkRetired(r, lim, workLimit)) return 1;
+  }
   while (walkDb < imgCount) {
     const i = walkDb;
-    if (imgKeys(i) == 0) {
+    // Empty at begin, or flushed and saved above (what the walk had reached
+    // before the flush went out under this database's header).
+    if (imgKeys(i) == 0 || imgState(i) != IMG_LIVE) {
       walkDb++;
+      walkHeader = false;
       continue;
     }
     if (!walkHeader) {
@@ -245,18 +265,12 @@ export function snapshotStep(limit: u32): i32 {
       writeResizeDb(imgKeys(i), imgExpires(i));
       walkHeader = true;
       walkCursor = 0;
-      linTable = 0;
-      linIdx = 0;
     }
-    if (imgRetired(i)) {
-      if (!walkRetired(i, lim, workLimit)) return 1;
-    } else {
-      const d = changetype<Dict>(imgDict(i));
-      do {
-        walkCursor = dictScan(d, walkCursor, visit, <usize>i);
-        if (walkCursor != 0 && (outFull(lim) || work >= workLimit)) return 1;
-      } while (walkCursor != 0);
-    }
+    const d = changetype<Dict>(imgDict(i));
+    do {
+      walkCursor = dictScan(d, walkCursor, visit, <usize>i);
+      if (walkCursor != 0 && (outFull(lim) || work >= workLimit)) return 1;
+    } while (walkCursor != 0);
     walkDb++;
     walkHeader = false;
     if (outFull(lim) || work >= workLimit) return 1;
@@ -276,8 +290,8 @@ function finish(): void {
 /** Abandons the running snapshot; its output is garbage from here on. */
 export function snapshotStop(): void {
   if (!snapActive) return;
-  for (let i = walkDb; i < imgCount; i++) {
-    if (imgRetired(i)) dropRetired(i);
+  for (let i = 0; i < imgCount; i++) {
+    if (imgState(i) == IMG_RETIRED) dropRetired(i);
   }
   // Keys the walk did not reach keep an older epoch (see the wrap above).
   marksStale = true;

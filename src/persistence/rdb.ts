@@ -38,9 +38,14 @@ export class RdbError extends Error {}
 /** FLUSHALL stopped the snapshot (Redis: the saving child killed by SIGUSR1). */
 export class SnapshotKilled extends Error {}
 
-/** A background snapshot being written: a BGSAVE's, or an AOF rewrite's base. */
+/**
+ * A background snapshot being written (a BGSAVE's, or an AOF rewrite's
+ * base): its temp file, the descriptor it is written through, whether a
+ * stop ended it.
+ */
 interface SnapshotJob {
   tmp: string;
+  fd: number;
   kind: 'rdb' | 'aof';
   stopped: boolean;
 }
@@ -235,7 +240,15 @@ export class RdbState {
     const target = this.path();
     // Its own name per run: a stopped run's late cleanup must not touch the next one's file.
     const tmp = nodePath!.join(nodePath!.dirname(target), `temp-${pid()}-bgsave-${++this.bgSeq}.rdb`);
-    const job: SnapshotJob = { tmp, kind: 'rdb', stopped: false };
+    let job: SnapshotJob;
+    try {
+      // Opened now, not asynchronously: a stop (SHUTDOWN) must find the file to remove.
+      job = { tmp, fd: fs.openSync(tmp, 'w'), kind: 'rdb', stopped: false };
+    } catch (err: any) {
+      this.bgsaveInProgress = false;
+      this.bgsaveFailed(err);
+      return true;
+    }
     try {
       x.snapshotBegin(Math.floor(srv.clock.now() / 1000), x.usedMemory(), flags);
       const fns = srv.scripting?.functions.dump(compress);
@@ -243,6 +256,8 @@ export class RdbState {
     } catch (err: any) {
       x.snapshotStop();
       x.rdbOutRelease();
+      fs.closeSync(job.fd);
+      try { fs.unlinkSync(tmp); } catch { /* gone */ }
       this.bgsaveInProgress = false;
       this.bgsaveFailed(err);
       return true;
@@ -264,7 +279,7 @@ export class RdbState {
       srv.log('notice', 'Background saving terminated with success');
       this.runScheduled();
     }, (err) => {
-      fs.promises.unlink(tmp).catch(() => undefined);
+      try { fs.unlinkSync(tmp); } catch { /* gone */ }
       if (job.stopped) return;
       this.bgJob = null;
       this.bgsaveInProgress = false;
@@ -294,17 +309,20 @@ export class RdbState {
    */
   snapshotToFile(tmp: string, target: string): { done: Promise<Snapshot>; stop: () => void } {
     const srv = this.srv;
+    const fs = requireFs();
     const x = srv.engine.x;
     const compress = srv.config.getBool('rdbcompression');
     const flags = (compress ? RDB_COMPRESS : 0) | (srv.config.getBool('rdbchecksum') ? RDB_CHECKSUM : 0) | RDB_AOF_BASE;
-    const job: SnapshotJob = { tmp, kind: 'aof', stopped: false };
-    x.snapshotBegin(Math.floor(srv.clock.now() / 1000), x.usedMemory(), flags);
+    const job: SnapshotJob = { tmp, fd: fs.openSync(tmp, 'w'), kind: 'aof', stopped: false };
     try {
+      x.snapshotBegin(Math.floor(srv.clock.now() / 1000), x.usedMemory(), flags);
       const fns = srv.scripting?.functions.dump(compress);
       if (fns && fns.length > 10) this.withEngineCopy(fns.subarray(0, fns.length - 10), (p, n) => x.rdbSaveRaw(p, n));
     } catch (err) {
       x.snapshotStop();
       x.rdbOutRelease();
+      fs.closeSync(job.fd);
+      try { fs.unlinkSync(tmp); } catch { /* gone */ }
       throw err;
     }
     this.aofJob = job;
@@ -314,14 +332,14 @@ export class RdbState {
       if (this.aofJob === job) this.aofJob = null;
       x.snapshotStop();
       x.rdbOutRelease();
-      try { nodeFs?.unlinkSync(tmp); } catch { /* not created yet */ }
+      try { fs.unlinkSync(tmp); } catch { /* gone */ }
     };
     const done = this.runBgsave(job, tmp, target).then((snap) => {
       if (this.aofJob === job) this.aofJob = null;
       this.runScheduled();
       return snap;
     }, (err) => {
-      requireFs().promises.unlink(tmp).catch(() => undefined);
+      try { fs.unlinkSync(tmp); } catch { /* gone */ }
       if (this.aofJob === job) {
         this.aofJob = null;
         if (!(err instanceof SnapshotKilled)) x.snapshotStop();
@@ -348,7 +366,15 @@ export class RdbState {
     let writeErr: unknown = null;
     let writes: Promise<void> = Promise.resolve();
     const pool: Buffer[] = [];
-    const fh = await fs.promises.open(tmp, 'w');
+    const fd = job.fd;
+    const writev = (bufs: Buffer[]) => new Promise<void>((res, rej) => fs.writev(fd, bufs, (err) => (err ? rej(err) : res())));
+    // Closed once only: a descriptor number closed twice may be someone else's by then.
+    let closed = false;
+    const close = () => {
+      if (closed) return Promise.resolve();
+      closed = true;
+      return new Promise<void>((res) => fs.close(fd, () => res()));
+    };
     try {
       for (;;) {
         await new Promise<void>((resolve) => setImmediate(resolve));
@@ -388,7 +414,7 @@ export class RdbState {
           writes = writes.then(async () => {
             if (writeErr) return;
             try {
-              await fh.writev(bufs);
+              await writev(bufs);
             } catch (err) {
               writeErr = err;
             }
@@ -406,8 +432,8 @@ export class RdbState {
       x.rdbOutRelease();
       await writes;
       if (writeErr) throw writeErr;
-      await fh.sync();
-      await fh.close();
+      await new Promise<void>((res, rej) => fs.fsync(fd, (err) => (err ? rej(err) : res())));
+      await close();
       if (job.stopped) throw new Error('Background saving stopped');
       await fs.promises.rename(tmp, target);
       // Off the event loop too: a directory fsync on a busy disk can take
@@ -416,7 +442,7 @@ export class RdbState {
       return { chunks: [], bytes, keys, skipped };
     } catch (err) {
       await writes.catch(() => undefined);
-      await fh.close().catch(() => undefined);
+      await close();
       throw err;
     }
   }

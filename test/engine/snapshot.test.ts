@@ -229,6 +229,42 @@ describe('background snapshot', () => {
     expect(t.cmd('GET', 'k1')).toBe('after');
   });
 
+  it('a flushed database is saved and freed ahead of the walk: its memory comes back early', () => {
+    const t = new TestEngine();
+    const fill = (db: number) => {
+      const cmds = [`*2\r\n$6\r\nSELECT\r\n$1\r\n${db}\r\n`];
+      const v = 'v'.repeat(100);
+      for (let i = 0; i < 20_000; i++) cmds.push(`*3\r\n$3\r\nSET\r\n$${String(i).length + 1}\r\nk${i}\r\n$100\r\n${v}\r\n`);
+      t.raw(cmds.join(''));
+    };
+    fill(0);
+    fill(9);
+    t.cmd('SELECT', 0);
+    const at = t.now;
+    const want = canon(t);
+    const x = t.engine.x;
+    let flushedAt = -1;
+    let before = 0;
+    let freedAt = -1;
+    let steps = 0;
+    const bg = bgSnapshot(t, 4096, (step) => {
+      steps = step;
+      if (step === 1) {
+        before = x.usedMemory();
+        t.cmd('SELECT', 9);
+        expect(t.cmd('FLUSHDB')).toBe('OK');
+        t.cmd('SELECT', 0);
+        flushedAt = step;
+      } else if (flushedAt >= 0 && freedAt < 0 && x.usedMemory() < before - 2_000_000) {
+        freedAt = step;
+      }
+    });
+    expect(canon(load(bg as Buffer, at))).toEqual(want);
+    // Database 0 alone takes about half the steps: db 9 was freed well before the walk got there.
+    expect(freedAt).toBeGreaterThan(0);
+    expect(freedAt).toBeLessThan(steps / 2);
+  });
+
   it('eviction during the snapshot saves the evicted keys first', () => {
     const t = new TestEngine();
     populate(t, 300);

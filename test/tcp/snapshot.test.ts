@@ -142,6 +142,41 @@ describe.skipIf(!haveRedis)('forkless BGSAVE', () => {
     }
   }, 120_000);
 
+  it('SHUTDOWN SAVE and DEBUG RELOAD during a BGSAVE stop it first, leave no temp file, and save in full', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'snap-'));
+    const { server, port } = await startServer({ dir, save: '', 'enable-debug-command': 'yes' });
+    try {
+      const c = await RawClient.connect(port);
+      // Without the short TTLs: the reload would drop those keys.
+      await pipeline(c, dataset().slice(0, 40_000).filter((cmd) => !(cmd[0] === 'PEXPIRE' && cmd[2] === 150)));
+      await c.cmd('SELECT', 0);
+      const keys = await c.cmd('DBSIZE');
+      const r = await pipeline(c, [['BGSAVE'], ['DEBUG', 'RELOAD'], ['DBSIZE'], ['INFO', 'persistence']]);
+      expect(r.slice(0, 3)).toEqual(['Background saving started', 'OK', keys]);
+      expect(field(String(r[3]), 'rdb_bgsave_in_progress')).toBe('0');
+      expect(readdirSync(dir)).toEqual(['dump.rdb']);
+      expect(await c.cmd('BGSAVE')).toBe('Background saving started');
+      c.send('SHUTDOWN', 'SAVE');
+      await c.waitClosed();
+      await new Promise((res) => setTimeout(res, 100));
+      expect(readdirSync(dir)).toEqual(['dump.rdb']);
+      execFileSync('redis-check-rdb', [join(dir, 'dump.rdb')], { stdio: 'ignore' });
+      const redis = await startRedis(['--dir', dir]);
+      try {
+        const rc = await RawClient.connect(redis.port);
+        for (let i = 0; i < 200 && String(await rc.cmd('INFO', 'persistence')).includes('loading:1'); i++) {
+          await new Promise((res) => setTimeout(res, 20));
+        }
+        expect(await rc.cmd('DBSIZE')).toBe(keys);
+        rc.close();
+      } finally {
+        redis.stop();
+      }
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
   it('FLUSHALL stops a running BGSAVE as Redis kills its child: no file, status unchanged', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'snap-'));
     const { server, port } = await startServer({ dir, save: '' });
