@@ -37,6 +37,7 @@ import {
 import { setScoreRange, lteMax } from "../ds/skiplist";
 import { zsetMaxListpackEntries, zsetMaxListpackValue } from "../db/limits";
 import { parseDouble, dblValue } from "../util/double";
+import { crSin, crCos, crAsin } from "../util/crmath";
 
 const GEO_LONG_MIN: f64 = -180;
 const GEO_LONG_MAX: f64 = 180;
@@ -115,17 +116,28 @@ function decode(score: f64): void {
   decLat = y;
 }
 
-/** Redis's geohashGetDistance (haversine on its earth radius). */
-export function geoDistance(lon1: f64, lat1: f64, lon2: f64, lat2: f64): f64 {
+/**
+ * Redis's geohashGetDistance (haversine on its earth radius), with sin, cos
+ * and asin rounded as glibc's (util/crmath.ts) so distances carry Redis's
+ * last digits. `cos1` and `cos2` are cos(lat1) and cos(lat2) in radians
+ * when the caller already has them (a search reuses its centre's), else NaN.
+ */
+export function geoDistanceCos(lon1: f64, lat1: f64, cos1: f64, lon2: f64, lat2: f64, cos2: f64): f64 {
   const lon1r = lon1 * D_R;
   const lon2r = lon2 * D_R;
-  const v = Math.sin((lon2r - lon1r) / 2);
+  const v = crSin((lon2r - lon1r) / 2);
   if (v == 0.0) return EARTH_RADIUS_IN_METERS * Math.abs(lat2 * D_R - lat1 * D_R);
   const lat1r = lat1 * D_R;
   const lat2r = lat2 * D_R;
-  const u = Math.sin((lat2r - lat1r) / 2);
-  const a = u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v;
-  return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(a));
+  const u = crSin((lat2r - lat1r) / 2);
+  const c1 = isNaN(cos1) ? crCos(lat1r) : cos1;
+  const c2 = isNaN(cos2) ? crCos(lat2r) : cos2;
+  const a = u * u + c1 * c2 * v * v;
+  return 2.0 * EARTH_RADIUS_IN_METERS * crAsin(Math.sqrt(a));
+}
+
+export function geoDistance(lon1: f64, lat1: f64, lon2: f64, lat2: f64): f64 {
+  return geoDistanceCos(lon1, lat1, NaN, lon2, lat2, NaN);
 }
 
 // ---- exact fixed-point formatting (printf %.Nf) ------------------------------------
@@ -458,6 +470,8 @@ let shapeRadius: f64 = 0;
 let shapeWidth: f64 = 0;
 let shapeHeight: f64 = 0;
 let shapeConv: f64 = 1;
+/** cos(shapeLat) in radians, computed once per search. */
+let shapeCosLat: f64 = 1;
 
 // The 9 cells, in membersOfAllNeighbors's order: the centre's, then N S E W
 // NE NW SE SW; a dropped cell has bits 0 and step 0 (GZERO).
@@ -578,8 +592,8 @@ function searchAreas(): void {
   const height = shapeConv * (shapeType == SHAPE_CIRCLE ? shapeRadius : shapeHeight / 2);
   const width = shapeConv * (shapeType == SHAPE_CIRCLE ? shapeRadius : shapeWidth / 2);
   const latDelta = radDeg(height / EARTH_RADIUS_IN_METERS);
-  const lonDeltaTop = radDeg(width / EARTH_RADIUS_IN_METERS / Math.cos(degRad(shapeLat + latDelta)));
-  const lonDeltaBottom = radDeg(width / EARTH_RADIUS_IN_METERS / Math.cos(degRad(shapeLat - latDelta)));
+  const lonDeltaTop = radDeg(width / EARTH_RADIUS_IN_METERS / crCos(degRad(shapeLat + latDelta)));
+  const lonDeltaBottom = radDeg(width / EARTH_RADIUS_IN_METERS / crCos(degRad(shapeLat - latDelta)));
   const southern = shapeLat < 0;
   const minLon = southern ? shapeLon - lonDeltaBottom : shapeLon - lonDeltaTop;
   const maxLon = southern ? shapeLon + lonDeltaBottom : shapeLon + lonDeltaTop;
@@ -705,15 +719,16 @@ function appendIfWithinShape(e: usize, p: u32, score: f64): void {
   const lon = decLon, lat = decLat;
   let dist: f64;
   if (shapeType == SHAPE_CIRCLE) {
-    dist = geoDistance(shapeLon, shapeLat, lon, lat);
+    dist = geoDistanceCos(shapeLon, shapeLat, shapeCosLat, lon, lat, NaN);
     if (dist > shapeRadius * shapeConv) return;
   } else {
     // geohashGetDistanceIfInRectangle: latitude first, it is cheaper.
     const latDist = EARTH_RADIUS_IN_METERS * Math.abs(degRad(shapeLat) - degRad(lat));
     if (latDist > shapeHeight * shapeConv / 2) return;
-    const lonDist = geoDistance(lon, lat, shapeLon, lat);
+    const cosLat = crCos(lat * D_R);
+    const lonDist = geoDistanceCos(lon, lat, cosLat, shapeLon, lat, cosLat);
     if (lonDist > shapeWidth * shapeConv / 2) return;
-    dist = geoDistance(shapeLon, shapeLat, lon, lat);
+    dist = geoDistanceCos(shapeLon, shapeLat, shapeCosLat, lon, lat, cosLat);
   }
   zMemberAt(e, p);
   pointAppend(score, dist, zmPtr, zmLen);
@@ -1047,6 +1062,7 @@ function geoSearch(srcArg: i32, flags: i32): void {
   if (count != 0 && sort == SORT_NONE && !any) sort = SORT_ASC;
 
   searchAreas();
+  shapeCosLat = crCos(shapeLat * D_R);
   ptsUsed = 0;
   arenaUsed = 0;
   membersOfAllCells(e, any ? count : 0);
