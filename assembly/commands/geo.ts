@@ -38,6 +38,7 @@ import { setScoreRange, lteMax } from "../ds/skiplist";
 import { zsetMaxListpackEntries, zsetMaxListpackValue } from "../db/limits";
 import { parseDouble, dblValue } from "../util/double";
 import { crSin, crCos, crAsin } from "../util/crmath";
+import { propEnabled, rewriteBegin, opArg, opArgAscii, opArgInt, opEnd } from "../db/propagate";
 
 const GEO_LONG_MIN: f64 = -180;
 const GEO_LONG_MAX: f64 = 180;
@@ -380,7 +381,31 @@ function cmdGeoadd(): void {
   addDirty(<u64>(added + updated));
   if (!created && added > 0) signalKeyAsReady(db.index, keyPtrOf(e), keyLenOf(e));
   replyInt(ch ? added + updated : added);
-  if (added + updated > 0) keyChanged(db.index, keyPtr, keyLen, NOTIFY_ZSET, "zadd");
+  if (added + updated > 0) {
+    keyChanged(db.index, keyPtr, keyLen, NOTIFY_ZSET, "zadd");
+    propagateAsZadd(db.index, i, elements);
+  }
+}
+
+/**
+ * Redis runs GEOADD as the ZADD it builds ("zadd", the key and options as
+ * given, then each geohash score and member), so that is what the AOF and
+ * replicas receive.
+ */
+function propagateAsZadd(db: i32, first: i32, elements: i32): void {
+  if (!propEnabled) return;
+  rewriteBegin(db, first + elements * 2);
+  opArgAscii("zadd");
+  for (let j = 1; j < first; j++) opArg(argPtr(j), argLen(j));
+  for (let j = 0; j < elements; j++) {
+    const a = first + j * 3;
+    parseDouble(argPtr(a), argLen(a));
+    const lon = dblValue;
+    parseDouble(argPtr(a + 1), argLen(a + 1));
+    opArgInt(<i64>encode(lon, dblValue, GEO_LAT_MIN, GEO_LAT_MAX));
+    opArg(argPtr(a + 2), argLen(a + 2));
+  }
+  opEnd();
 }
 
 // GEODIST key member1 member2 [M|KM|FT|MI] — bulk "%.4f" distance in the
