@@ -230,11 +230,88 @@ function bigDiv10(): u32 {
   return <u32>rem;
 }
 
+// 10^0 .. 10^17.
+const POW10 = memory.data<u64>([
+  1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000,
+  100000000000, 1000000000000, 10000000000000, 100000000000000, 1000000000000000,
+  10000000000000000, 100000000000000000,
+]);
+
+/**
+ * formatFixed for what the replies print (coordinates with 17 decimals,
+ * distances with 4): x * 10^decimals rounded half to even fits a u64, so
+ * mantissa * 10^decimals in 128 bits shifted right does it without the
+ * big-number loop. Returns -1 when it does not apply.
+ */
+function formatFixedFast(x: f64, decimals: i32): i32 {
+  if (decimals > 17) return -1;
+  const bits = reinterpret<u64>(x);
+  const exp = <i32>((bits >> 52) & 0x7ff);
+  if (exp == 0x7ff) return -1;
+  let mant = bits & 0xFFFFFFFFFFFFF;
+  let e: i32;
+  if (exp == 0) e = -1074;
+  else { mant |= <u64>1 << 52; e = exp - 1075; }
+  if (e >= 0) return -1;
+  const s = -e;
+  const p10 = load<u64>(POW10 + (<usize>decimals << 3));
+  // mant * p10 as hi:lo (mant < 2^53, p10 < 2^57).
+  const a0 = mant & 0xFFFFFFFF, a1 = mant >> 32;
+  const b0 = p10 & 0xFFFFFFFF, b1 = p10 >> 32;
+  const m0 = a0 * b0, m1 = a1 * b0, m2 = a0 * b1;
+  const t = (m0 >> 32) + (m1 & 0xFFFFFFFF) + (m2 & 0xFFFFFFFF);
+  const lo = (m0 & 0xFFFFFFFF) | (t << 32);
+  const hi = a1 * b1 + (m1 >> 32) + (m2 >> 32) + (t >> 32);
+  let q: u64;
+  let cmp: i32; // the remainder against half the divisor: -1, 0, 1
+  if (s < 64) {
+    if ((hi >> <u64>s) != 0) return -1;
+    q = (hi << <u64>(64 - s)) | (lo >> <u64>s);
+    const r = lo & ((<u64>1 << <u64>s) - 1);
+    const half = <u64>1 << <u64>(s - 1);
+    cmp = r > half ? 1 : r == half ? 0 : -1;
+  } else if (s == 64) {
+    q = hi;
+    cmp = lo > 0x8000000000000000 ? 1 : lo == 0x8000000000000000 ? 0 : -1;
+  } else if (s < 128) {
+    q = hi >> <u64>(s - 64);
+    const rh = hi & ((<u64>1 << <u64>(s - 64)) - 1);
+    const hh = <u64>1 << <u64>(s - 65);
+    cmp = rh > hh ? 1 : rh < hh ? -1 : lo > 0 ? 1 : 0;
+  } else {
+    q = 0;
+    cmp = -1;
+  }
+  if (cmp > 0 || (cmp == 0 && (q & 1) != 0)) {
+    q++;
+    if (q == 0) return -1;
+  }
+  let o = 0;
+  if ((bits >> 63) != 0) store<u8>(FMT + <usize>(o++), 45);
+  const ip = q / p10;
+  let fp = q % p10;
+  let nd = 0;
+  let v = ip;
+  do { store<u8>(DIG + <usize>(nd++), <u8>(48 + v % 10)); v /= 10; } while (v != 0);
+  for (let i = nd - 1; i >= 0; i--) store<u8>(FMT + <usize>(o++), load<u8>(DIG + <usize>i));
+  if (decimals > 0) {
+    store<u8>(FMT + <usize>(o++), 46);
+    for (let i = decimals - 1; i >= 0; i--) {
+      store<u8>(FMT + <usize>(o + i), <u8>(48 + fp % 10));
+      fp /= 10;
+    }
+    o += decimals;
+  }
+  return o;
+}
+
 /**
  * printf("%.<decimals>f", x) into FMT, correctly rounded from x's exact
  * binary value as glibc does; returns the length. Finite x only.
  */
 function formatFixed(x: f64, decimals: i32): i32 {
+  const fast = formatFixedFast(x, decimals);
+  if (fast >= 0) return fast;
   let o = 0;
   const bits = reinterpret<u64>(x);
   if ((bits >> 63) != 0) store<u8>(FMT + <usize>(o++), 45);
@@ -745,6 +822,9 @@ function appendIfWithinShape(e: usize, p: u32, score: f64): void {
   let dist: f64 = 0;
   if (shapeType == SHAPE_CIRCLE) {
     const limit = shapeRadius * shapeConv;
+    // The great-circle distance is at least the meridian arc between the
+    // latitudes: candidates in the cells above and below go here.
+    if (surelyAbove(EARTH_RADIUS_IN_METERS * Math.abs(lat * D_R - shapeLat * D_R), limit)) return;
     const fast = fastDistance(shapeLon, shapeLat, shapeFastCosLat, lon, lat, NaN);
     if (surelyAbove(fast, limit)) return;
     if (searchNeedsDist || !surelyBelow(fast, limit)) {

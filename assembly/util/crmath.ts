@@ -147,8 +147,34 @@ function ddSinCos(x: f64, cosine: bool): void {
   if (n >= 2) { rh = -rh; rl = -rl; }
 }
 
+// Small arguments first try a cheap evaluation with an error bound (Ziv's
+// strategy): f(x) = x + c with |c| < 7e-4 |x| computed in double, so the
+// error of c, not above |c| * 2^-50, is a tiny fraction of an ulp; when
+// x + c is not that close to a rounding boundary, its rounding is known.
+const SMALL: f64 = 0.0625;
+
+/** x + c correctly rounded when decidable (|c| much smaller than |x|), else NaN. */
+// @ts-ignore: decorator
+@inline function roundedOrNaN(x: f64, c: f64): f64 {
+  const s = x + c;
+  const err = (x - s) + c;
+  const bound = Math.abs(c) * 8.881784197001252e-16; // |c| * 2^-50
+  // Half an ulp of s (s a normal double here); at a power of two the
+  // doubles below are twice as dense, so half of that.
+  const sb = reinterpret<u64>(Math.abs(s));
+  let halfUlp = reinterpret<f64>(sb & 0x7FF0000000000000) * 1.1102230246251565e-16;
+  if ((sb & 0xFFFFFFFFFFFFF) == 0) halfUlp *= 0.5;
+  return Math.abs(err) + bound < halfUlp ? s : NaN;
+}
+
 export function crSin(x: f64): f64 {
   if (x == 0 || !(Math.abs(x) <= REDUCE_MAX)) return Math.sin(x);
+  if (Math.abs(x) < SMALL && Math.abs(x) > 1e-150) {
+    const z = x * x;
+    const c = x * z * (-1.0 / 6.0 + z * (1.0 / 120.0 + z * (-1.0 / 5040.0 + z * (1.0 / 362880.0))));
+    const r = roundedOrNaN(x, c);
+    if (!isNaN(r)) return r;
+  }
   ddSinCos(x, false);
   return rh + rl;
 }
@@ -161,6 +187,14 @@ export function crCos(x: f64): f64 {
 
 export function crAsin(y: f64): f64 {
   if (y == 0 || !(Math.abs(y) <= 1)) return Math.asin(y);
+  // The series below is cut after y^11: below 0.01 its remainder is far
+  // inside the error bound.
+  if (Math.abs(y) < 0.01 && Math.abs(y) > 1e-150) {
+    const z = y * y;
+    const c = y * z * (1.0 / 6.0 + z * (3.0 / 40.0 + z * (15.0 / 336.0 + z * (105.0 / 3456.0 + z * (945.0 / 42240.0)))));
+    const r = roundedOrNaN(y, c);
+    if (!isNaN(r)) return r;
+  }
   const z0 = Math.asin(y);
   ddSinCos(z0, false);
   const d = ((y - rh) - rl) / Math.cos(z0);
