@@ -824,10 +824,10 @@ function appendIfWithinShape(e: usize, p: u32, score: f64): void {
     const limit = shapeRadius * shapeConv;
     // The great-circle distance is at least the meridian arc between the
     // latitudes: candidates in the cells above and below go here.
-    if (surelyAbove(EARTH_RADIUS_IN_METERS * Math.abs(lat * D_R - shapeLat * D_R), limit)) return;
-    const fast = fastDistance(shapeLon, shapeLat, shapeFastCosLat, lon, lat, NaN);
-    if (surelyAbove(fast, limit)) return;
-    if (searchNeedsDist || !surelyBelow(fast, limit)) {
+    if (surelyAboveDist(EARTH_RADIUS_IN_METERS * Math.abs(lat * D_R - shapeLat * D_R), limit)) return;
+    const a = fastHaversineA(shapeLon, shapeLat, shapeFastCosLat, lon, lat, Math.cos(lat * D_R));
+    if (surelyAboveA(a)) return;
+    if (searchNeedsDist || !surelyBelowA(a)) {
       dist = geoDistanceCos(shapeLon, shapeLat, shapeCosLat, lon, lat, NaN);
       if (dist > limit) return;
     }
@@ -837,10 +837,10 @@ function appendIfWithinShape(e: usize, p: u32, score: f64): void {
     if (latDist > shapeHeight * shapeConv / 2) return;
     const limit = shapeWidth * shapeConv / 2;
     const fastCos = Math.cos(lat * D_R);
-    const fast = fastDistance(lon, lat, fastCos, shapeLon, lat, fastCos);
-    if (surelyAbove(fast, limit)) return;
+    const a = fastHaversineA(lon, lat, fastCos, shapeLon, lat, fastCos);
+    if (surelyAboveA(a)) return;
     let cosLat: f64 = NaN;
-    if (!surelyBelow(fast, limit)) {
+    if (!surelyBelowA(a)) {
       cosLat = crCos(lat * D_R);
       if (geoDistanceCos(lon, lat, cosLat, shapeLon, lat, cosLat) > limit) return;
     }
@@ -851,42 +851,51 @@ function appendIfWithinShape(e: usize, p: u32, score: f64): void {
 }
 
 // Most candidates of a search are far from its edge, and most results need
-// no distance (no WITHDIST, sort or STOREDIST): musl's sin/cos/asin decide
-// those at a tenth of the cost of the glibc-rounded ones. Their haversine is
-// within 1e-13 of it (relative; each function within 1 ulp, no
-// cancellation) below 19,000 km, where asin's slope stays moderate; the
-// margin of 1e-9 leaves everything near the edge to the exact computation.
+// no distance (no WITHDIST, sort or STOREDIST): those are decided on the
+// haversine's a = sin²(dlat/2) + cos(lat1)cos(lat2)sin²(dlon/2) with musl's
+// sin and cos, against a_limit = sin²(limit / 2R) (the distance grows with
+// a). That a is within 1e-14 of the exact path's (relative: 1-ulp functions,
+// a sum of non-negative terms); the margin of 1e-9 leaves everything near
+// the edge to the glibc-rounded distance. Limits past 1.4 R*2 radians
+// (near-antipodal, where asin is steep) always take the exact path.
 const FAST_MARGIN: f64 = 1e-9;
-const FAST_MAX: f64 = 1.9e7;
+const FAST_MAX_DIST: f64 = 1.9e7;
 
 /** Whether the search's replies or stores use each result's distance. */
 let searchNeedsDist: bool = true;
-/** Math.cos of the centre's latitude, for fastDistance. */
+/** Math.cos of the centre's latitude, for fastHaversineA. */
 let shapeFastCosLat: f64 = 1;
+/** sin²(limit / 2R) of the search (radius, or half the box width), or -1: no fast decisions. */
+let fastALimit: f64 = -1;
 
-/** The haversine with musl's functions (geoDistanceCos's twin; NaN cosines computed). */
-function fastDistance(lon1: f64, lat1: f64, cos1: f64, lon2: f64, lat2: f64, cos2: f64): f64 {
-  const lon1r = lon1 * D_R;
-  const lon2r = lon2 * D_R;
-  const v = Math.sin((lon2r - lon1r) / 2);
-  if (v == 0.0) return EARTH_RADIUS_IN_METERS * Math.abs(lat2 * D_R - lat1 * D_R);
-  const lat1r = lat1 * D_R;
-  const lat2r = lat2 * D_R;
-  const u = Math.sin((lat2r - lat1r) / 2);
-  const c1 = isNaN(cos1) ? Math.cos(lat1r) : cos1;
-  const c2 = isNaN(cos2) ? Math.cos(lat2r) : cos2;
-  const a = u * u + c1 * c2 * v * v;
-  return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(a));
+function fastALimitFor(limit: f64): f64 {
+  const h = limit / (2 * EARTH_RADIUS_IN_METERS);
+  if (!(h < 1.4)) return -1;
+  const sh = Math.sin(h);
+  return sh * sh;
 }
 
 // @ts-ignore: decorator
-@inline function surelyAbove(fast: f64, limit: f64): bool {
-  return fast > limit * (1 + FAST_MARGIN) && fast < FAST_MAX;
+@inline function fastHaversineA(lon1: f64, lat1: f64, cos1: f64, lon2: f64, lat2: f64, cos2: f64): f64 {
+  const v = Math.sin((lon2 * D_R - lon1 * D_R) / 2);
+  const u = Math.sin((lat2 * D_R - lat1 * D_R) / 2);
+  return u * u + cos1 * cos2 * v * v;
 }
 
 // @ts-ignore: decorator
-@inline function surelyBelow(fast: f64, limit: f64): bool {
-  return fast < limit * (1 - FAST_MARGIN) && fast < FAST_MAX;
+@inline function surelyAboveA(a: f64): bool {
+  return fastALimit >= 0 && a > fastALimit * (1 + FAST_MARGIN);
+}
+
+// @ts-ignore: decorator
+@inline function surelyBelowA(a: f64): bool {
+  return fastALimit >= 0 && a < fastALimit * (1 - FAST_MARGIN);
+}
+
+/** A lower bound of the distance (computed without trigonometry) surely past the limit. */
+// @ts-ignore: decorator
+@inline function surelyAboveDist(lower: f64, limit: f64): bool {
+  return lower > limit * (1 + FAST_MARGIN) && lower < FAST_MAX_DIST;
 }
 
 /** geoGetPointsInRange: the members with min <= score < max inside the shape. */
@@ -1219,6 +1228,7 @@ function geoSearch(srcArg: i32, flags: i32): void {
   searchAreas();
   shapeCosLat = crCos(shapeLat * D_R);
   shapeFastCosLat = Math.cos(shapeLat * D_R);
+  fastALimit = fastALimitFor(shapeType == SHAPE_CIRCLE ? shapeRadius * shapeConv : shapeWidth * shapeConv / 2);
   searchNeedsDist = withDist || sort != SORT_NONE || storeDist;
   ptsUsed = 0;
   arenaUsed = 0;
