@@ -87,12 +87,12 @@ export const SYNTAX: Record<string, string> = {
  "geodist": "key member1 member2 [M|KM|FT|MI]",
  "geohash": "key member [member ...]",
  "geopos": "key member [member ...]",
- "georadius": "key longitude latitude radius m|km|ft|mi [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC] [STORE key] [STOREDIST key]",
- "georadiusbymember": "key member radius m|km|ft|mi [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC] [STORE key] [STOREDIST key]",
- "georadiusbymember_ro": "key member radius m|km|ft|mi [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC]",
- "georadius_ro": "key longitude latitude radius m|km|ft|mi [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC]",
- "geosearch": "key FROMMEMBER member|FROMLONLAT longitude latitude BYRADIUS radius m|km|ft|mi|BYBOX width height m|km|ft|mi [ASC|DESC] [COUNT count [ANY]] [WITHCOORD] [WITHDIST] [WITHHASH]",
- "geosearchstore": "destination source FROMMEMBER member|FROMLONLAT longitude latitude BYRADIUS radius m|km|ft|mi|BYBOX width height m|km|ft|mi [ASC|DESC] [COUNT count [ANY]] [STOREDIST]",
+ "georadius": "key longitude latitude radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC] [STORE key] [STOREDIST key]",
+ "georadiusbymember": "key member radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC] [STORE key] [STOREDIST key]",
+ "georadiusbymember_ro": "key member radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC]",
+ "georadius_ro": "key longitude latitude radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC]",
+ "geosearch": "key FROMMEMBER member|FROMLONLAT longitude latitude BYRADIUS radius M|KM|FT|MI|BYBOX width height M|KM|FT|MI [ASC|DESC] [COUNT count [ANY]] [WITHCOORD] [WITHDIST] [WITHHASH]",
+ "geosearchstore": "destination source FROMMEMBER member|FROMLONLAT longitude latitude BYRADIUS radius M|KM|FT|MI|BYBOX width height M|KM|FT|MI [ASC|DESC] [COUNT count [ANY]] [STOREDIST]",
  "get": "key",
  "getbit": "key offset",
  "getdel": "key",
@@ -388,17 +388,17 @@ export interface CommandMethods<R> {
   geohash(...args: Arg[]): R;
   /** Returns the longitude and latitude of members from a geospatial index. `GEOPOS key member [member ...]` */
   geopos(...args: Arg[]): R;
-  /** Queries a geospatial index for members within a distance from a coordinate, optionally stores the result. `GEORADIUS key longitude latitude radius m|km|ft|mi [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC] [STORE key] [STOREDIST key]` */
+  /** Queries a geospatial index for members within a distance from a coordinate, optionally stores the result. `GEORADIUS key longitude latitude radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC] [STORE key] [STOREDIST key]` */
   georadius(...args: Arg[]): R;
-  /** Queries a geospatial index for members within a distance from a member, optionally stores the result. `GEORADIUSBYMEMBER key member radius m|km|ft|mi [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC] [STORE key] [STOREDIST key]` */
+  /** Queries a geospatial index for members within a distance from a member, optionally stores the result. `GEORADIUSBYMEMBER key member radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC] [STORE key] [STOREDIST key]` */
   georadiusbymember(...args: Arg[]): R;
-  /** Returns members from a geospatial index that are within a distance from a member. `GEORADIUSBYMEMBER_RO key member radius m|km|ft|mi [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC]` */
+  /** Returns members from a geospatial index that are within a distance from a member. `GEORADIUSBYMEMBER_RO key member radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC]` */
   georadiusbymember_ro(...args: Arg[]): R;
-  /** Returns members from a geospatial index that are within a distance from a coordinate. `GEORADIUS_RO key longitude latitude radius m|km|ft|mi [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC]` */
+  /** Returns members from a geospatial index that are within a distance from a coordinate. `GEORADIUS_RO key longitude latitude radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC]` */
   georadius_ro(...args: Arg[]): R;
-  /** Queries a geospatial index for members inside an area of a box or a circle. `GEOSEARCH key FROMMEMBER member|FROMLONLAT longitude latitude BYRADIUS radius m|km|ft|mi|BYBOX width height m|km|ft|mi [ASC|DESC] [COUNT count [ANY]] [WITHCOORD] [WITHDIST] [WITHHASH]` */
+  /** Queries a geospatial index for members inside an area of a box or a circle. `GEOSEARCH key FROMMEMBER member|FROMLONLAT longitude latitude BYRADIUS radius M|KM|FT|MI|BYBOX width height M|KM|FT|MI [ASC|DESC] [COUNT count [ANY]] [WITHCOORD] [WITHDIST] [WITHHASH]` */
   geosearch(...args: Arg[]): R;
-  /** Queries a geospatial index for members inside an area of a box or a circle, optionally stores the result. `GEOSEARCHSTORE destination source FROMMEMBER member|FROMLONLAT longitude latitude BYRADIUS radius m|km|ft|mi|BYBOX width height m|km|ft|mi [ASC|DESC] [COUNT count [ANY]] [STOREDIST]` */
+  /** Queries a geospatial index for members inside an area of a box or a circle, optionally stores the result. `GEOSEARCHSTORE destination source FROMMEMBER member|FROMLONLAT longitude latitude BYRADIUS radius M|KM|FT|MI|BYBOX width height M|KM|FT|MI [ASC|DESC] [COUNT count [ANY]] [STOREDIST]` */
   geosearchstore(...args: Arg[]): R;
   /** Returns the string stored at a key. `GET key` */
   get(...args: Arg[]): R;
