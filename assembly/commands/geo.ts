@@ -760,27 +760,27 @@ let idxCap: usize = 0;
 let tmpPtr: usize = 0;
 let tmpCap: usize = 0;
 
-/** A scratch block of at least `need` bytes in place of `ptr` (contents kept). */
+/** The capacity of the block scratchGrow returned last. */
+let grownCap: usize = 0;
+
+/** A scratch block of at least `need` bytes in place of `ptr` (contents kept); its capacity in grownCap. */
 function scratchGrow(ptr: usize, cap: usize, need: usize): usize {
   let n = cap == 0 ? <usize>256 : cap;
   while (n < need) n <<= 1;
+  grownCap = n;
   return ptr == 0 ? heap.alloc(n) : heap.realloc(ptr, n);
 }
 
 function pointAppend(score: f64, dist: f64, memberPtr: usize, memberLen: usize): void {
   let need = <usize>(ptsUsed + 1) * PT_SIZE;
   if (need > ptsCap) {
-    const cap = need < 256 ? <usize>256 : need * 2;
-    ptsPtr = scratchGrow(ptsPtr, ptsCap, cap);
-    ptsCap = cap < ptsCap ? ptsCap : cap;
-    while (ptsCap < need) ptsCap <<= 1;
+    ptsPtr = scratchGrow(ptsPtr, ptsCap, need);
+    ptsCap = grownCap;
   }
   need = arenaUsed + memberLen;
   if (need > arenaCap) {
-    let cap = arenaCap == 0 ? <usize>256 : arenaCap;
-    while (cap < need) cap <<= 1;
-    arenaPtr = arenaPtr == 0 ? heap.alloc(cap) : heap.realloc(arenaPtr, cap);
-    arenaCap = cap;
+    arenaPtr = scratchGrow(arenaPtr, arenaCap, need);
+    arenaCap = grownCap;
   }
   memory.copy(arenaPtr + arenaUsed, memberPtr, memberLen);
   const p = ptsPtr + <usize>ptsUsed * PT_SIZE;
@@ -1029,7 +1029,10 @@ function pqsort(baseIn: i32, nIn: i32, lrange: i32, rrange: i32): void {
 /** Stable bottom-up merge sort of slots [0, n) (the order glibc's qsort gives). */
 function mergeSort(n: i32): void {
   const need = <usize>n << 2;
-  if (need > tmpCap) { tmpPtr = scratchGrow(tmpPtr, tmpCap, need); tmpCap = max(need, tmpCap); while (tmpCap < need) tmpCap <<= 1; }
+  if (need > tmpCap) {
+    tmpPtr = scratchGrow(tmpPtr, tmpCap, need);
+    tmpCap = grownCap;
+  }
   let src = idxPtr, dst = tmpPtr;
   for (let width = 1; width < n; width <<= 1) {
     for (let lo = 0; lo < n; lo += 2 * width) {
@@ -1245,9 +1248,7 @@ function geoSearch(srcArg: i32, flags: i32): void {
   const needIdx = <usize>n << 2;
   if (needIdx > idxCap) {
     idxPtr = scratchGrow(idxPtr, idxCap, needIdx);
-    let cap = idxCap == 0 ? <usize>256 : idxCap;
-    while (cap < needIdx) cap <<= 1;
-    idxCap = cap;
+    idxCap = grownCap;
   }
   for (let i = 0; i < n; i++) store<u32>(idxPtr + (<usize>i << 2), <u32>i);
   if (sort != SORT_NONE) {
