@@ -675,7 +675,8 @@ async function runAll(conns: RawClient[], cmds: Cmd[], batchSize = 64): Promise<
       for (let j = 0; j < batch.length; j++) {
         if (dead[k]) { out[k].push(dead[k]!); continue; }
         try {
-          out[k].push(await c.readRaw(2000));
+          // Generous: PFSELFTEST alone takes seconds on a busy machine.
+          out[k].push(await c.readRaw(10000));
         } catch (err: any) {
           // A server that stopped answering (closed, crashed, hung) answers
           // nothing more: fail the rest at once instead of waiting for each.
