@@ -4,7 +4,7 @@
 // real redis-server both ways, and durability under kill -9.
 import { describe, it, expect, afterEach } from 'vitest';
 import { spawn, execFileSync, ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, appendFileSync, cpSync, existsSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, appendFileSync, cpSync, existsSync, symlinkSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -346,6 +346,35 @@ describe('AOF through the server process', () => {
       b.proc.kill('SIGKILL');
       await exited(b.proc);
     }
+  });
+
+  it('a large AOF loads between client turns: -LOADING meanwhile, INFO loading:1, then the data', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aof-load-'));
+    mkdirSync(join(dir, 'appendonlydir'));
+    // 40 MB of SETs: long enough to be caught loading.
+    const parts: Buffer[] = [];
+    for (let b = 0; b < 40; b++) {
+      parts.push(Buffer.concat(Array.from({ length: 25000 }, (_, i) => encodeCommand(['SET', `k:${b * 25000 + i}`, 'x'.repeat(20)].map((a) => Buffer.from(a))))));
+    }
+    writeFileSync(join(dir, 'appendonlydir', 'appendonly.aof.1.incr.aof'), Buffer.concat(parts));
+    writeFileSync(join(dir, 'appendonlydir', 'appendonly.aof.manifest'), 'file appendonly.aof.1.incr.aof seq 1 type i\n');
+    const a = await start(dir, ['--appendonly', 'yes']);
+    const seen = { loading: 0, info: false };
+    for (;;) {
+      const r = await a.c.cmd('GET', 'k:999999');
+      if (typeof r === 'object' && r !== null && 'error' in r) {
+        expect(r).toEqual({ error: 'LOADING Redis is loading the dataset in memory' });
+        seen.loading++;
+        if (!seen.info) seen.info = /loading:1\r\n/.test(String(await a.c.cmd('INFO', 'persistence')));
+        continue;
+      }
+      expect(r).toBe('x'.repeat(20));
+      break;
+    }
+    expect(seen.loading).toBeGreaterThan(0);
+    expect(seen.info).toBe(true);
+    expect(await a.c.cmd('DBSIZE')).toBe(1000000);
+    expect(String(await a.c.cmd('INFO', 'persistence'))).toMatch(/loading:0\r\n/);
   });
 
   // The next incr file is made a link to /dev/full before a rewrite opens
