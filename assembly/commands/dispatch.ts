@@ -238,8 +238,13 @@ let diskError = false;
 export function setDiskError(on: bool): void { diskError = on; }
 // appendonly with a failed AOF write or fsync (until one succeeds): the
 // same refusal with the AOF's own message (writeCommandsDeniedByDiskError).
-let aofError: string | null = null;
-export function setAofError(msg: string | null): void { aofError = msg; }
+let aofError: string = "";
+// A plain flag for the hot check (a string compare would run per command).
+let aofErrorOn = false;
+export function setAofError(msg: string | null): void {
+  aofErrorOn = msg != null;
+  aofError = msg != null ? msg : "";
+}
 const E_MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. " +
   "Commands that may modify the data set are disabled, because this instance is configured to report errors during " +
   "writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
@@ -359,11 +364,11 @@ export function dispatch(c: Client): i32 {
     replyError(E_OOM_HEAP);
     return refused(c);
   }
-  if ((diskError || aofError !== null) && (c.flags & (CF_IN_EXEC | CF_LOADER)) == 0 &&
+  if ((diskError || aofErrorOn) && (c.flags & (CF_IN_EXEC | CF_LOADER)) == 0 &&
       ((CMD_FLAGS[id] & F_WRITE) != 0 || (id == CMD_EXEC && (c.multiFlags & F_WRITE) != 0) || id == CMD_PING)) {
     statRejected[id]++;
     // The RDB's message first, as Redis checks it first.
-    replyError(diskError ? E_MISCONF : aofError!);
+    replyError(diskError ? E_MISCONF : aofError);
     return refused(c);
   }
   if (loadingMode && (CMD_FLAGS[id] & F_LOADING) == 0 && (c.flags & CF_LOADER) == 0) {
