@@ -239,8 +239,18 @@ export function dbAdd(db: Db, e: usize): void {
   }
 }
 
+/**
+ * A stream key deleted, replaced by another type or moved away: XREADGROUP
+ * clients blocked on it get Redis's "UNBLOCKED the stream key no longer
+ * exists" when they re-run (Redis 7.0's signalDeletedKeyAsReady).
+ */
+function signalDeletedStream(db: Db, e: usize): void {
+  if (readyWatch && typeOf(e) == TYPE_STREAM) signalKeyAsReady(db.index, e + E_KEY, keyLenOf(e));
+}
+
 /** Swaps `fresh` in for `old` (same key) and frees `old` but not its value. */
 export function dbReplaceEntry(db: Db, old: usize, fresh: usize): void {
+  if (typeOf(old) == TYPE_STREAM && typeOf(fresh) != TYPE_STREAM) signalDeletedStream(db, old);
   dictReplace(db.dict, old, fresh);
   if (hasExpire(old)) volRemove(db, old);
   if (hasExpire(fresh)) volAdd(db, fresh);
@@ -249,6 +259,7 @@ export function dbReplaceEntry(db: Db, old: usize, fresh: usize): void {
 
 /** Unlinks and frees an entry and its value. */
 export function dbDeleteEntry(db: Db, e: usize): void {
+  signalDeletedStream(db, e);
   dictUnlink(db.dict, e);
   if (hasExpire(e)) volRemove(db, e);
   freeValue(e);
@@ -258,6 +269,7 @@ export function dbDeleteEntry(db: Db, e: usize): void {
 
 /** Unlinks an entry without freeing it (for MOVE / RENAME, which relink it). */
 export function dbDetachEntry(db: Db, e: usize): void {
+  signalDeletedStream(db, e);
   dictUnlink(db.dict, e);
   if (hasExpire(e)) volRemove(db, e);
   dictShrinkIfNeeded(db.dict);
