@@ -9,8 +9,10 @@
 // and XAUTOCLAIM report none but the consumer creation) and their
 // propagation: XREADGROUP, XCLAIM and XAUTOCLAIM never propagate as
 // themselves but as the idempotent XCLAIM ... FORCE JUSTID LASTID of each
-// entry whose ownership they changed, plus XGROUP SETID ... ENTRIESREAD for
-// the group's position, as Redis's streamPropagateXCLAIM / GroupID do.
+// entry whose ownership they changed; XGROUP SETID ... ENTRIESREAD carries
+// the group's position when no XCLAIM does (NOACK reads, XCLAIM's LASTID
+// alone), and XGROUP CREATECONSUMER a consumer a NOACK read created: the
+// incr file redis-server 7.0.15 writes, op for op (test/tcp/xgroup-aof).
 
 import { register as reg } from "./dispatch";
 import {
@@ -285,9 +287,11 @@ function propagateConsumerCreation(db: i32, keyArg: i32, groupArg: i32, consumer
 /**
  * Redis's streamLookupConsumer(SLC_DEFAULT) or streamCreateConsumer: the
  * consumer named by argument `i`, its seen-time refreshed; a new one is
- * announced (xgroup-createconsumer) and propagated.
+ * announced (xgroup-createconsumer). Redis 7.0 propagates the creation
+ * only for XREADGROUP NOACK (`propagate`): otherwise the XCLAIMs that
+ * follow create the consumer on replay.
  */
-function consumerFor(db: Db, g: usize, i: i32, keyArg: i32, groupArg: i32): usize {
+function consumerFor(db: Db, g: usize, i: i32, keyArg: i32, groupArg: i32, propagate: bool): usize {
   let c = consumerLookup(g, argPtr(i), argLen(i));
   if (c != 0) {
     store<i64>(c, nowMs, C_SEEN);
@@ -296,7 +300,7 @@ function consumerFor(db: Db, g: usize, i: i32, keyArg: i32, groupArg: i32): usiz
   c = consumerCreate(g, argPtr(i), argLen(i), nowMs);
   notifyKeyspaceEvent(NOTIFY_STREAM, "xgroup-createconsumer", argPtr(keyArg), argLen(keyArg), db.index);
   addDirty(1);
-  propagateConsumerCreation(db.index, keyArg, groupArg, i);
+  if (propagate) propagateConsumerCreation(db.index, keyArg, groupArg, i);
   return c;
 }
 
@@ -711,14 +715,15 @@ function cmdXreadgroup(): void {
     if (seq == U64_MAX) { ms++; seq = 0; } else seq++;
     if (proto == 2) replyArray(2);
     replyBulk(argPtr(keyArg), argLen(keyArg));
-    const c = consumerFor(db, g, consumerArg, keyArg, groupArg);
+    const c = consumerFor(db, g, consumerArg, keyArg, groupArg, noack);
     const m = outMark();
     let got: i64;
     if (history) {
       got = deliverHistory(s, c, ms, seq, count);
     } else {
       got = deliverNew(db, s, g, c, ms, seq, count, noack, keyArg, groupArg);
-      if (got > 0) propagateGroupId(db.index, keyArg, groupArg, g);
+      // Without NOACK the XCLAIMs carry the group's last ID (LASTID).
+      if (got > 0 && noack) propagateGroupId(db.index, keyArg, groupArg, g);
     }
     outInsertArrayHeader(m, got);
     addDirty(1);
@@ -944,7 +949,7 @@ function cmdXclaim(): void {
     if (force && nack == 0) nack = nackCreate(g, ms, seq, now, 1);
     if (nack == 0) continue;
     if (nackOwner(nack) != 0 && minIdle != 0 && now - nackTime(nack) < minIdle) continue;
-    if (c == 0) c = consumerFor(db, g, 3, 1, 2);
+    if (c == 0) c = consumerFor(db, g, 3, 1, 2, false);
     setNackTime(nack, deliveryTime);
     if (retry >= 0) setNackCount(nack, <u64>retry);
     else if (!justId) setNackCount(nack, nackCount(nack) + 1);
@@ -1040,7 +1045,7 @@ function cmdXautoclaim(): void {
       continue;
     }
     if (minIdle != 0 && now - nackTime(x) < minIdle) { x = next; continue; }
-    if (c == 0) c = consumerFor(db, g, 3, 1, 2);
+    if (c == 0) c = consumerFor(db, g, 3, 1, 2, false);
     setNackTime(x, now);
     if (!justId) setNackCount(x, nackCount(x) + 1);
     nackSetOwner(x, c);
