@@ -9,9 +9,10 @@
 import { register as reg, replyWrongArity } from "./dispatch";
 import { CMD_XADD, CMD_XDEL, CMD_XLEN, CMD_XRANGE, CMD_XREAD, CMD_XREVRANGE, CMD_XSETID, CMD_XTRIM } from "./table.gen";
 import { parseTimeoutMsOrReply, blockForKeys, setBlockRewrite, blockRequested } from "./blocking";
-import { curDb, argIs, roomFor } from "./context";
+import { curDb, argIs, roomFor, cur } from "./context";
+import { replyBlockInScript } from "./xgroup";
 import { replyOk, proto, outInsertMapHeader } from "../resp/writer";
-import { argPtr, argLen, curArgc } from "../client";
+import { argPtr, argLen, curArgc, CF_SCRIPT } from "../client";
 import {
   replyBulk, replyError, replyInt, replyArray, replyNullArray, replyNull, formatU64,
   outMark, outInsertArrayHeader,
@@ -649,6 +650,7 @@ function cmdXread(): void {
   for (let i = 1; i < curArgc; i++) {
     const more = curArgc - i - 1;
     if (argIs(i, "BLOCK") && more > 0) {
+      if ((cur.flags & CF_SCRIPT) != 0) { replyBlockInScript(); return; }
       i++;
       if (!parseTimeoutMsOrReply(i)) return;
       blocking = true;

@@ -21,8 +21,8 @@ import {
   CMD_XINFO_STREAM, CMD_XINFO_GROUPS, CMD_XINFO_CONSUMERS, CMD_XINFO_HELP,
 } from "./table.gen";
 import { parseTimeoutMsOrReply, blockForKeys, setBlockRewrite, blockRequested } from "./blocking";
-import { curDb, argIs } from "./context";
-import { argPtr, argLen, curArgc } from "../client";
+import { curDb, argIs, cur } from "./context";
+import { argPtr, argLen, curArgc, CF_SCRIPT } from "../client";
 import {
   replyOk, replyBulk, replyBulkAscii, replyBulkI64, replyError, replyErrorBytes, replyInt, replyArray, replyMap,
   replyNull, replyNullArray, replySimple, proto, formatU64, formatI64, outMark, outInsertArrayHeader,
@@ -36,7 +36,8 @@ import {
 } from "../resp/errors";
 import { Db, addDirty, dbLookup, dbLookupRead, nowMs } from "../db/db";
 import { signalKeyAsReady } from "../db/ready";
-import { keyChanged, notifyKeyspaceEvent, NOTIFY_STREAM } from "../db/notify";
+import { notifyKeyspaceEvent, NOTIFY_STREAM } from "../db/notify";
+import { signalModifiedKey } from "../db/watch";
 import { typeOf, objPtrOf, TYPE_STREAM } from "../db/entry";
 import { opBegin, opArg, opArgAscii, opArgInt, opEnd, propReplace } from "../db/propagate";
 import {
@@ -140,6 +141,14 @@ function replyNoKeyOrGroup(keyArg: i32, groupArg: i32, readgroup: bool): void {
   eAscii("' or consumer group '");
   eArg(groupArg);
   eAscii(readgroup ? "' in XREADGROUP with GROUP option" : "'");
+  eSend();
+}
+
+/** "ERR <command as typed> command is not allowed with BLOCK option from scripts". */
+export function replyBlockInScript(): void {
+  eAscii("ERR ");
+  eArg(0);
+  eAscii(" command is not allowed with BLOCK option from scripts");
   eSend();
 }
 
@@ -398,14 +407,19 @@ function cmdXgroupCreate(): void {
     ms = idMs;
     seq = idSeq;
   }
-  if (found == 0) found = streamCreate(db, argPtr(2), argLen(2));
+  // Only a stream MKSTREAM creates touches WATCH: Redis's group commands
+  // never signal the key as modified.
+  if (found == 0) {
+    found = streamCreate(db, argPtr(2), argLen(2));
+    signalModifiedKey(db.index, argPtr(2), argLen(2));
+  }
   const s = objPtrOf(found);
   const a = groupCreate(groupsOf(s), argPtr(3), argLen(3), ms, seq, parsedEntriesRead);
   store<u32>(s, <u32>a, S_CGROUPS);
   if (created == 0) { replyError(E_BUSYGROUP); return; }
   replyOk();
   addDirty(1);
-  keyChanged(db.index, argPtr(2), argLen(2), NOTIFY_STREAM, "xgroup-create");
+  notifyKeyspaceEvent(NOTIFY_STREAM, "xgroup-create", argPtr(2), argLen(2), db.index);
 }
 
 /** The group of XGROUP SETID/CREATECONSUMER/DELCONSUMER, or 0 with the error replied. */
@@ -445,7 +459,7 @@ function cmdXgroupSetid(): void {
   store<i64>(g, parsedEntriesRead, G_ENTRIES_READ);
   replyOk();
   addDirty(1);
-  keyChanged(db.index, argPtr(2), argLen(2), NOTIFY_STREAM, "xgroup-setid");
+  notifyKeyspaceEvent(NOTIFY_STREAM, "xgroup-setid", argPtr(2), argLen(2), db.index);
 }
 
 // XGROUP DESTROY key group — integer: 1 destroyed, 0 no such group. O(N) in the
@@ -458,7 +472,7 @@ function cmdXgroupDestroy(): void {
   if (!groupDestroy(groupsOf(s), argPtr(3), argLen(3))) { replyInt(0); return; }
   replyInt(1);
   addDirty(1);
-  keyChanged(db.index, argPtr(2), argLen(2), NOTIFY_STREAM, "xgroup-destroy");
+  notifyKeyspaceEvent(NOTIFY_STREAM, "xgroup-destroy", argPtr(2), argLen(2), db.index);
   // XREADGROUP clients waiting on the group get their NOGROUP error.
   signalKeyAsReady(db.index, argPtr(2), argLen(2));
 }
@@ -472,7 +486,7 @@ function cmdXgroupCreateconsumer(): void {
   consumerCreate(g, argPtr(4), argLen(4), nowMs);
   replyInt(1);
   addDirty(1);
-  keyChanged(db.index, argPtr(2), argLen(2), NOTIFY_STREAM, "xgroup-createconsumer");
+  notifyKeyspaceEvent(NOTIFY_STREAM, "xgroup-createconsumer", argPtr(2), argLen(2), db.index);
 }
 
 // XGROUP DELCONSUMER key group consumer — integer: the consumer's pending entries
@@ -485,7 +499,7 @@ function cmdXgroupDelconsumer(): void {
   if (c == 0) { replyInt(0); return; }
   replyInt(consumerDelete(g, c));
   addDirty(1);
-  keyChanged(db.index, argPtr(2), argLen(2), NOTIFY_STREAM, "xgroup-delconsumer");
+  notifyKeyspaceEvent(NOTIFY_STREAM, "xgroup-delconsumer", argPtr(2), argLen(2), db.index);
 }
 
 // ---- XREADGROUP ---------------------------------------------------------------------
@@ -635,6 +649,7 @@ function cmdXreadgroup(): void {
     if (i == 1 && argIsWokenMark(i)) {
       woken = true;
     } else if (argIs(i, "BLOCK") && more > 0) {
+      if ((cur.flags & CF_SCRIPT) != 0) { replyBlockInScript(); return; }
       i++;
       if (!parseTimeoutMsOrReply(i)) return;
       blocking = true;

@@ -143,6 +143,14 @@ const GROUPS: Record<string, Cmd[]> = {
     c('XGROUP CREATE e2 g 0 MKSTREAM'), c('XINFO GROUPS e2'), c('XINFO STREAM e2 FULL'),
     c('XADD e2 1-0 f v'), c('XINFO GROUPS e2'), c('XTRIM e2 MAXLEN 0'), c('XINFO GROUPS e2'),
   ],
+  'scripts: BLOCK refused, reads run': [
+    ...SETUP, c('XGROUP CREATE s g 0'),
+    ['EVAL', "return redis.call('xreadgroup','group','g','c','block','0','streams','s','>')", '1', 's'],
+    ['EVAL', "return redis.call('XREAD','BLOCK','0','streams','s','$')", '1', 's'],
+    ['EVAL', "return redis.call('xreadgroup','group','g','c','count','2','streams','s','>')", '1', 's'],
+    ['EVAL', "return redis.call('xpending','s','g')", '1', 's'], ['EVAL', "return redis.call('xack','s','g','1-1')", '1', 's'],
+    c('XPENDING s g'),
+  ],
   'COPY RENAME DEL TYPE of a stream with groups': [
     ...SETUP, c('XGROUP CREATE s g 0'), c('XREADGROUP GROUP g c1 COUNT 2 STREAMS s >'), c('XGROUP CREATECONSUMER s g c2'),
     c('COPY s d'), c('XINFO GROUPS d'), c('XPENDING d g - + 10'), c('XACK d g 1-1'), c('XPENDING s g'), c('XPENDING d g'),
@@ -298,6 +306,26 @@ describe.skipIf(!haveRedis)('stream consumer groups vs redis-server', () => {
       } finally {
         for (const wc of waiters) wc.close();
       }
+    }
+  });
+
+  it('WATCH: only a stream XGROUP CREATE MKSTREAM makes touches the key', async () => {
+    const others = [await RawClient.connect(redis.port), await RawClient.connect(server.port)];
+    try {
+      await setup(2, 100, 4096);
+      await run([...SETUP, c('XGROUP CREATE s g 0'), c('XGROUP CREATE s h 0')]);
+      const writes: Cmd[] = [c('XGROUP CREATE s g2 0'), c('XGROUP SETID s g 0'), c('XGROUP DESTROY s h'),
+        c('XGROUP CREATECONSUMER s g cc'), c('XGROUP DELCONSUMER s g cc'), c('XREADGROUP GROUP g c COUNT 1 STREAMS s >'),
+        c('XREADGROUP GROUP g c STREAMS s 0'), c('XACK s g 1-1'), c('XCLAIM s g d 0 2-1'), c('XAUTOCLAIM s g e 0 0'),
+        c('XGROUP CREATE new g 0 MKSTREAM')];
+      for (const w of writes) {
+        const key = w.includes('new') ? 'new' : 's';
+        await run([['WATCH', key]]);
+        for (const o of others) await o.cmd(...w);
+        await run([c('MULTI'), c('PING'), c('EXEC')]);
+      }
+    } finally {
+      for (const o of others) o.close();
     }
   });
 
