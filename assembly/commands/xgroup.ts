@@ -720,6 +720,9 @@ function cmdXreadgroup(): void {
     const history = ms != U64_MAX || seq != U64_MAX;
     if (!history) {
       if (streamLength(s) == 0) continue;
+      // The last generated ID bounds the last live one: most idle polls stop here
+      // without walking the last node.
+      if (idCompare(load<u64>(s, S_LAST_MS), load<u64>(s, S_LAST_SEQ), load<u64>(g, G_LAST_MS), load<u64>(g, G_LAST_SEQ)) <= 0) continue;
       streamLastLiveId(s);
       if (idCompare(entMs, entSeq, load<u64>(g, G_LAST_MS), load<u64>(g, G_LAST_SEQ)) <= 0) continue;
       ms = load<u64>(g, G_LAST_MS);
