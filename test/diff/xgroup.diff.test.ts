@@ -309,6 +309,51 @@ describe.skipIf(!haveRedis)('stream consumer groups vs redis-server', () => {
     }
   });
 
+  it('blocking XREADGROUP: arrival order between waiters, CLIENT UNBLOCK, woken without COUNT', async () => {
+    await setup(2, 100, 4096);
+    const first = [await RawClient.connect(redis.port), await RawClient.connect(server.port)];
+    const second = [await RawClient.connect(redis.port), await RawClient.connect(server.port)];
+    const pause = () => new Promise((r) => setTimeout(r, 100));
+    const same = async (cs: RawClient[]): Promise<string> => {
+      const got = await Promise.all(cs.map((wc) => wc.readRaw()));
+      expect(got[1].toString('latin1')).toBe(got[0].toString('latin1'));
+      return got[1].toString('latin1');
+    };
+    try {
+      await run([c('XGROUP CREATE s g $ MKSTREAM')]);
+      for (const wc of first) wc.send('XREADGROUP', 'GROUP', 'g', 'a', 'COUNT', '1', 'BLOCK', '0', 'STREAMS', 's', '>');
+      await pause();
+      for (const wc of second) wc.send('XREADGROUP', 'GROUP', 'g', 'b', 'BLOCK', '0', 'STREAMS', 's', '>');
+      await pause();
+      await both(c('XADD s 1-1 x 1'));
+      expect(await same(first)).toContain('1-1');
+      await both(c('XADD s 2-1 x 2'));
+      expect(await same(second)).toContain('2-1');
+      // Woken without COUNT: served all that arrived (Redis caps it at 1000).
+      for (const wc of second) wc.send('XREADGROUP', 'GROUP', 'g', 'b', 'BLOCK', '0', 'STREAMS', 's', '>');
+      await pause();
+      await run([c('MULTI'), c('XADD s 3-1 x 3'), c('XADD s 4-1 x 4'), c('EXEC')]);
+      expect(await same(second)).toContain('4-1');
+      await run([c('XPENDING s g'), c('XINFO GROUPS s')]);
+      const ids: string[] = [];
+      for (const wc of first) { wc.send('CLIENT', 'ID'); ids.push(String(await wc.read())); }
+      for (const wc of first) wc.send('XREADGROUP', 'GROUP', 'g', 'a', 'BLOCK', '0', 'STREAMS', 's', '>');
+      await pause();
+      ref.send('CLIENT', 'UNBLOCK', ids[0], 'ERROR');
+      ours.send('CLIENT', 'UNBLOCK', ids[1], 'ERROR');
+      expect((await ours.readRaw()).toString()).toBe((await ref.readRaw()).toString());
+      expect(await same(first)).toContain('UNBLOCKED');
+      for (const wc of first) wc.send('XREADGROUP', 'GROUP', 'g', 'a', 'BLOCK', '0', 'STREAMS', 's', '>');
+      await pause();
+      ref.send('CLIENT', 'UNBLOCK', ids[0], 'TIMEOUT');
+      ours.send('CLIENT', 'UNBLOCK', ids[1], 'TIMEOUT');
+      expect((await ours.readRaw()).toString()).toBe((await ref.readRaw()).toString());
+      await same(first);
+    } finally {
+      for (const wc of [...first, ...second]) wc.close();
+    }
+  });
+
   it('WATCH: only a stream XGROUP CREATE MKSTREAM makes touches the key', async () => {
     const others = [await RawClient.connect(redis.port), await RawClient.connect(server.port)];
     try {
