@@ -23,7 +23,7 @@ import {
 } from "./entry";
 import { freeValue, valueFootprint, sharedIntegers } from "./object";
 import { lruTouch, lruInit } from "./lru";
-import { readyWatch, signalKeyAsReady } from "./ready";
+import { readyWatch, signalKeyAsReady, signalDbAsReady } from "./ready";
 import { notifyKeyspaceEvent, NOTIFY_EXPIRED, NOTIFY_KEY_MISS, NOTIFY_NEW } from "./notify";
 import { signalModifiedKey } from "./watch";
 import { TYPE_LIST, TYPE_ZSET, TYPE_STREAM } from "./entry";
@@ -350,6 +350,9 @@ function freeOne(e: usize, _ctx: usize): void {
 /** Empties a database; returns how many keys it had. */
 export function dbEmpty(db: Db): u32 {
   const n = dictSize(db.dict);
+  // XREADGROUP clients blocked on its streams get their UNBLOCKED error
+  // (Redis 7.0 scans a flushed db for them); other waiters wait on.
+  if (n > 0) signalDbAsReady(db.index);
   dictForEach(db.dict, freeOne, 0);
   dictClear(db.dict);
   memFree(<usize>db.volPtr);

@@ -303,6 +303,13 @@ describe.skipIf(!haveRedis)('stream consumer groups vs redis-server', () => {
         await pause();
         await both(c('SET s x'));
         expect(await same()).toContain('UNBLOCKED');
+        for (const cmd of [c('FLUSHALL'), c('SWAPDB 0 1')]) {
+          await run([c('FLUSHALL'), c('XGROUP CREATE s g $ MKSTREAM')]);
+          for (const wc of waiters) wc.send('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>');
+          await pause();
+          await both(cmd);
+          expect(await same()).toContain('UNBLOCKED');
+        }
       } finally {
         for (const wc of waiters) wc.close();
       }
