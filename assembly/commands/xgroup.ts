@@ -25,13 +25,13 @@ import { curDb, argIs, cur } from "./context";
 import { argPtr, argLen, curArgc, CF_SCRIPT } from "../client";
 import {
   replyOk, replyBulk, replyBulkAscii, replyBulkI64, replyError, replyErrorBytes, replyInt, replyArray, replyMap,
-  replyNull, replyNullArray, replySimple, proto, formatU64, formatI64, outMark, outInsertArrayHeader,
+  replyNull, replyNullArray, replySimple, proto, formatU64, outMark, outInsertArrayHeader,
   outInsertMapHeader, outBufferPtr,
 } from "../resp/writer";
 import {
-  E_WRONGTYPE, E_SYNTAX, E_NOT_INTEGER, E_NO_SUCH_KEY, E_XREAD_UNBALANCED, E_XREAD_GT_ID,
-  E_STREAM_START_INTERVAL, E_XGROUP_NO_KEY, E_BUSYGROUP, E_ENTRIESREAD_NEG, E_XREADGROUP_DOLLAR,
-  E_XREADGROUP_NO_GROUP, E_XREAD_GROUP_OPT, E_XCLAIM_MINIDLE, E_XCLAIM_IDLE, E_XCLAIM_TIME, E_XCLAIM_RETRYCOUNT,
+  E_WRONGTYPE, E_SYNTAX, E_NOT_INTEGER, E_NO_SUCH_KEY, E_XREAD_UNBALANCED,
+  E_XGROUP_NO_KEY, E_BUSYGROUP, E_ENTRIESREAD_NEG, E_XREADGROUP_DOLLAR,
+  E_XREADGROUP_NO_GROUP, E_XCLAIM_MINIDLE, E_XCLAIM_IDLE, E_XCLAIM_TIME, E_XCLAIM_RETRYCOUNT,
   E_XAUTOCLAIM_MINIDLE, E_XAUTOCLAIM_COUNT, E_XAUTOCLAIM_MEMORY, E_XREADGROUP_KEY_GONE, E_XREADGROUP_GROUP_GONE,
 } from "../resp/errors";
 import { Db, addDirty, dbLookup, dbLookupRead, nowMs } from "../db/db";
@@ -43,7 +43,7 @@ import { opBegin, opArg, opArgAscii, opArgInt, opEnd, propReplace } from "../db/
 import {
   streamCreate, streamLength, nodeCount, nodeLp, nodeSeek, firstEntryOff, entryRead, idCompare, streamLastLiveId,
   entMs, entSeq, entFlags, FLAG_DELETED, S_LAST_MS, S_LAST_SEQ, S_FIRST_MS, S_FIRST_SEQ, S_MAXDEL_MS,
-  S_MAXDEL_SEQ, S_ADDED, S_LENGTH, S_CGROUPS, U64_MAX, nodeMasterMs, nodeMasterSeq,
+  S_MAXDEL_SEQ, S_ADDED, S_CGROUPS, U64_MAX, nodeMasterMs, nodeMasterSeq,
 } from "../db/streamval";
 import {
   groupLookup, groupCreate, groupDestroy, created, groupPel, groupConsumers, groupNamePtr, groupNameLen,
