@@ -645,29 +645,29 @@ export interface CommandMethods<R> {
   unwatch(...args: Arg[]): R;
   /** Makes the next EXEC fail if any of the keys changes before it. `WATCH key [key ...]` */
   watch(...args: Arg[]): R;
-  /** . `XACK key group ID [ID ...]` */
+  /** Acknowledges pending entries of a consumer group, removing them from its PEL. `XACK key group ID [ID ...]` */
   xack(...args: Arg[]): R;
   /** Appends an entry to a stream, creating it unless NOMKSTREAM, and trims it by MAXLEN or MINID. `XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]` */
   xadd(...args: Arg[]): R;
-  /** . `XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]` */
+  /** Transfers a consumer group's entries idle longer than a time to a consumer, scanning the PEL from a cursor; reports the entries found deleted. `XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]` */
   xautoclaim(...args: Arg[]): R;
-  /** . `XCLAIM key group consumer min-idle-time ID [ID ...] [IDLE ms] [TIME unix-time-milliseconds] [RETRYCOUNT count] [FORCE] [JUSTID] [LASTID id]` */
+  /** Transfers pending entries of a consumer group to a consumer (with IDLE, TIME, RETRYCOUNT, FORCE, JUSTID, LASTID). `XCLAIM key group consumer min-idle-time ID [ID ...] [IDLE ms] [TIME unix-time-milliseconds] [RETRYCOUNT count] [FORCE] [JUSTID] [LASTID id]` */
   xclaim(...args: Arg[]): R;
   /** Deletes entries of a stream by ID. `XDEL key id [id ...]` */
   xdel(...args: Arg[]): R;
-  /** . `XGROUP CREATE|CREATECONSUMER|DELCONSUMER|DESTROY|HELP|SETID ...` */
+  /** Container for the commands that manage stream consumer groups. `XGROUP CREATE|CREATECONSUMER|DELCONSUMER|DESTROY|HELP|SETID ...` */
   xgroup(...args: Arg[]): R;
-  /** . `XINFO CONSUMERS|GROUPS|HELP|STREAM ...` */
+  /** Container for the commands that describe streams, their groups and consumers. `XINFO CONSUMERS|GROUPS|HELP|STREAM ...` */
   xinfo(...args: Arg[]): R;
   /** Number of entries in a stream. `XLEN key` */
   xlen(...args: Arg[]): R;
-  /** . `XPENDING key group [[IDLE min-idle-time] start end count [consumer]]` */
+  /** The pending entries of a consumer group: a summary, or the entries of an ID range (IDLE, consumer). `XPENDING key group [[IDLE min-idle-time] start end count [consumer]]` */
   xpending(...args: Arg[]): R;
   /** Entries of a stream between two IDs (exclusive with "("), oldest first. `XRANGE key start end [COUNT count]` */
   xrange(...args: Arg[]): R;
   /** Entries after the given IDs of one or more streams, waiting for new ones with BLOCK. `XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]` */
   xread(...args: Arg[]): R;
-  /** . `XREADGROUP GROUP group consumer [COUNT count] [BLOCK milliseconds] [NOACK] STREAMS key [key ...] ID [ID ...]` */
+  /** Reads new entries for a consumer of a group (adding them to its PEL unless NOACK), or its own pending history; waits with BLOCK. `XREADGROUP GROUP group consumer [COUNT count] [BLOCK milliseconds] [NOACK] STREAMS key [key ...] ID [ID ...]` */
   xreadgroup(...args: Arg[]): R;
   /** Entries of a stream between two IDs (exclusive with "("), newest first. `XREVRANGE key end start [COUNT count]` */
   xrevrange(...args: Arg[]): R;

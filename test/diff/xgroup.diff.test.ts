@@ -342,6 +342,25 @@ describe.skipIf(!haveRedis)('stream consumer groups vs redis-server', () => {
       await run([c('MULTI'), c('XADD s 3-1 x 3'), c('XADD s 4-1 x 4'), c('EXEC')]);
       expect(await same(second)).toContain('4-1');
       await run([c('XPENDING s g'), c('XINFO GROUPS s')]);
+      // Waiters of two groups, one of each group ahead: a group-g waiter left
+      // waiting does not keep the group-h waiter behind it from its entry.
+      const third = [await RawClient.connect(redis.port), await RawClient.connect(server.port)];
+      try {
+        await run([c('XGROUP CREATE s h $')]);
+        for (const wc of first) wc.send('XREADGROUP', 'GROUP', 'g', 'a', 'COUNT', '1', 'BLOCK', '0', 'STREAMS', 's', '>');
+        await pause();
+        for (const wc of second) wc.send('XREADGROUP', 'GROUP', 'g', 'b', 'COUNT', '1', 'BLOCK', '0', 'STREAMS', 's', '>');
+        await pause();
+        for (const wc of third) wc.send('XREADGROUP', 'GROUP', 'h', 'x', 'COUNT', '1', 'BLOCK', '0', 'STREAMS', 's', '>');
+        await pause();
+        await both(c('XADD s 5-1 x 5'));
+        expect(await same(first)).toContain('5-1');
+        expect(await same(third)).toContain('5-1');
+        await both(c('XADD s 6-1 x 6'));
+        expect(await same(second)).toContain('6-1');
+      } finally {
+        for (const wc of third) wc.close();
+      }
       const ids: string[] = [];
       for (const wc of first) { wc.send('CLIENT', 'ID'); ids.push(String(await wc.read())); }
       for (const wc of first) wc.send('XREADGROUP', 'GROUP', 'g', 'a', 'BLOCK', '0', 'STREAMS', 's', '>');
