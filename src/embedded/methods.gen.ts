@@ -244,18 +244,18 @@ export const SYNTAX: Record<string, string> = {
  "unsubscribe": "[channel [channel ...]]",
  "unwatch": "",
  "watch": "key [key ...]",
- "xack": "key group ID [ID ...]",
+ "xack": "key group id [id ...]",
  "xadd": "key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]",
  "xautoclaim": "key group consumer min-idle-time start [COUNT count] [JUSTID]",
- "xclaim": "key group consumer min-idle-time ID [ID ...] [IDLE ms] [TIME unix-time-milliseconds] [RETRYCOUNT count] [FORCE] [JUSTID] [LASTID id]",
+ "xclaim": "key group consumer min-idle-time id [id ...] [IDLE ms] [TIME unix-time-milliseconds] [RETRYCOUNT count] [FORCE] [JUSTID] [LASTID id]",
  "xdel": "key id [id ...]",
  "xgroup": "",
- "xgroup create": "key groupname ID|$ [MKSTREAM] [ENTRIESREAD entries_read]",
+ "xgroup create": "key groupname id|$ [MKSTREAM] [ENTRIESREAD entries_read]",
  "xgroup createconsumer": "key groupname consumername",
  "xgroup delconsumer": "key groupname consumername",
  "xgroup destroy": "key groupname",
  "xgroup help": "",
- "xgroup setid": "key groupname ID|$ [ENTRIESREAD entries_read]",
+ "xgroup setid": "key groupname id|$ [ENTRIESREAD entries_read]",
  "xinfo": "",
  "xinfo consumers": "key groupname",
  "xinfo groups": "key",
@@ -265,7 +265,7 @@ export const SYNTAX: Record<string, string> = {
  "xpending": "key group [[IDLE min-idle-time] start end count [consumer]]",
  "xrange": "key start end [COUNT count]",
  "xread": "[COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]",
- "xreadgroup": "GROUP group consumer [COUNT count] [BLOCK milliseconds] [NOACK] STREAMS key [key ...] ID [ID ...]",
+ "xreadgroup": "GROUP group consumer [COUNT count] [BLOCK milliseconds] [NOACK] STREAMS key [key ...] id [id ...]",
  "xrevrange": "key end start [COUNT count]",
  "xsetid": "key last-id [ENTRIESADDED entries_added] [MAXDELETEDID max_deleted_entry_id]",
  "xtrim": "key MAXLEN|MINID [=|~] threshold [LIMIT count]",
@@ -645,13 +645,13 @@ export interface CommandMethods<R> {
   unwatch(...args: Arg[]): R;
   /** Makes the next EXEC fail if any of the keys changes before it. `WATCH key [key ...]` */
   watch(...args: Arg[]): R;
-  /** Acknowledges pending entries of a consumer group, removing them from its PEL. `XACK key group ID [ID ...]` */
+  /** Acknowledges pending entries of a consumer group, removing them from its PEL. `XACK key group id [id ...]` */
   xack(...args: Arg[]): R;
   /** Appends an entry to a stream, creating it unless NOMKSTREAM, and trims it by MAXLEN or MINID. `XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]` */
   xadd(...args: Arg[]): R;
   /** Transfers a consumer group's entries idle longer than a time to a consumer, scanning the PEL from a cursor; reports the entries found deleted. `XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]` */
   xautoclaim(...args: Arg[]): R;
-  /** Transfers pending entries of a consumer group to a consumer (with IDLE, TIME, RETRYCOUNT, FORCE, JUSTID, LASTID). `XCLAIM key group consumer min-idle-time ID [ID ...] [IDLE ms] [TIME unix-time-milliseconds] [RETRYCOUNT count] [FORCE] [JUSTID] [LASTID id]` */
+  /** Transfers pending entries of a consumer group to a consumer (with IDLE, TIME, RETRYCOUNT, FORCE, JUSTID, LASTID). `XCLAIM key group consumer min-idle-time id [id ...] [IDLE ms] [TIME unix-time-milliseconds] [RETRYCOUNT count] [FORCE] [JUSTID] [LASTID id]` */
   xclaim(...args: Arg[]): R;
   /** Deletes entries of a stream by ID. `XDEL key id [id ...]` */
   xdel(...args: Arg[]): R;
@@ -667,7 +667,7 @@ export interface CommandMethods<R> {
   xrange(...args: Arg[]): R;
   /** Entries after the given IDs of one or more streams, waiting for new ones with BLOCK. `XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]` */
   xread(...args: Arg[]): R;
-  /** Reads new entries for a consumer of a group (adding them to its PEL unless NOACK), or its own pending history; waits with BLOCK. `XREADGROUP GROUP group consumer [COUNT count] [BLOCK milliseconds] [NOACK] STREAMS key [key ...] ID [ID ...]` */
+  /** Reads new entries for a consumer of a group (adding them to its PEL unless NOACK), or its own pending history; waits with BLOCK. `XREADGROUP GROUP group consumer [COUNT count] [BLOCK milliseconds] [NOACK] STREAMS key [key ...] id [id ...]` */
   xreadgroup(...args: Arg[]): R;
   /** Entries of a stream between two IDs (exclusive with "("), newest first. `XREVRANGE key end start [COUNT count]` */
   xrevrange(...args: Arg[]): R;
