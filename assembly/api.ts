@@ -172,3 +172,45 @@ export function resetEvicted(): void { resetEvictionStats(); }
 
 // ---- the propagation stream (db/propagate.ts) ------------------------------------------
 export { setPropEnabled, propStreamPtr, propStreamLen, propStreamClear, propFlush, setLazyfree, propResetDb, propRaw, setPropSuppressed } from "./db/propagate";
+
+// ---- DEBUG POPULATE ------------------------------------------------------------------------
+
+import { dbLookup, dbAdd, hashKey } from "./db/db";
+import { makeStringEntry, ENCODE_EMBSTR } from "./db/strval";
+import { signalModifiedKey } from "./db/watch";
+import { formatU64 } from "./resp/writer";
+
+/**
+ * DEBUG POPULATE count [prefix] [size] in db `db`: keys "<prefix>:<j>"
+ * holding "value:<j>" (cut or zero-padded to `size` when size > 0); keys
+ * that exist are left alone, as Redis does. The prefix is at p (n bytes).
+ * Not propagated, not counted as dirty (debug.c). Returns keys added.
+ */
+export function debugPopulate(db: i32, count: f64, p: usize, n: usize, size: f64): f64 {
+  const d = getDb(db);
+  const keyBuf = heap.alloc(n + 24);
+  memory.copy(keyBuf, p, n);
+  store<u8>(keyBuf + n, 58); // ':'
+  const valCap: usize = size > 0 ? <usize>size : 32;
+  const valBuf = heap.alloc(valCap > 32 ? valCap : 32);
+  let added: f64 = 0;
+  for (let j: u64 = 0; <f64>j < count; j++) {
+    const keyLen = n + 1 + formatU64(keyBuf + n + 1, j);
+    if (dbLookup(d, keyBuf, keyLen) != 0) continue;
+    // "value:<j>"
+    store<u8>(valBuf, 118); store<u8>(valBuf + 1, 97); store<u8>(valBuf + 2, 108);
+    store<u8>(valBuf + 3, 117); store<u8>(valBuf + 4, 101); store<u8>(valBuf + 5, 58);
+    let valLen: usize = 6 + formatU64(valBuf + 6, j);
+    if (size > 0) {
+      if (valCap > valLen) memory.fill(valBuf + valLen, 0, valCap - valLen);
+      valLen = valCap;
+    }
+    const e = makeStringEntry(keyBuf, keyLen, hashKey(keyBuf, keyLen), valBuf, valLen, ENCODE_EMBSTR, -1);
+    dbAdd(d, e);
+    signalModifiedKey(db, keyBuf, keyLen);
+    added++;
+  }
+  heap.free(keyBuf);
+  heap.free(valBuf);
+  return added;
+}

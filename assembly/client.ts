@@ -41,6 +41,9 @@ export const CF_PUBSUB: u32 = 32768;
 /** The hidden client a script's redis.call runs on (host/scripting): never
  *  held by CLIENT PAUSE (the script's own command was) nor refused as BUSY. */
 export const CF_SCRIPT: u32 = 65536;
+/** The AOF loader's client: its commands run as Redis's fake AOF client
+ *  runs them, past the LOADING, maxmemory and MISCONF refusals. */
+export const CF_LOADER: u32 = 131072;
 
 @unmanaged export class Client {
   inPtr: u32;

@@ -11,7 +11,7 @@ import {
 } from "./persist/rdb";
 import { memAlloc } from "./ds/mem";
 import { getDb, dbFindRaw } from "./db/db";
-import { dumpPayload, rdbCanSave, rdbCompression } from "./persist/rdb";
+import { dumpPayload, dumpOutLen, rdbCanSave, rdbCompression } from "./persist/rdb";
 
 /**
  * DEBUG OBJECT's serializedlength: the bytes the value takes in an RDB file
@@ -23,12 +23,20 @@ export function rdbSerializedLength(db: i32, keyPtr: usize, keyLen: usize): f64 
   if (e == 0 || !rdbCanSave(e)) return -1;
   dumpPayload(e, rdbCompression);
   // Less the type byte and the DUMP footer (version and CRC-64).
-  return <f64>(outLen() - 11);
+  return <f64>(dumpOutLen() - 11);
 }
-import { setLoadingMode, setDiskError as setDiskErrorMode } from "./commands/dispatch";
+import { setLoadingMode, setDiskError as setDiskErrorMode, setAofError } from "./commands/dispatch";
 
 /** stop-writes-on-bgsave-error after a failed save: writes answer MISCONF. */
 export function setDiskError(on: bool): void { setDiskErrorMode(on); }
+
+/**
+ * A failed AOF write or fsync: writes answer "MISCONF Errors writing to the
+ * AOF file: <reason>" (the reason's bytes at p, latin1); n == 0 clears it.
+ */
+export function setAofWriteError(p: usize, n: usize): void {
+  setAofError(n == 0 ? null : "MISCONF Errors writing to the AOF file: " + String.UTF8.decodeUnsafe(p, n));
+}
 
 /** Startup loading: commands without the `loading` flag answer LOADING. */
 export function setLoading(on: bool): void { setLoadingMode(on); }
@@ -68,3 +76,24 @@ export function rdbErrorLen(): usize { return errLen; }
 /** A host-owned scratch block in engine memory (the loader's input window). */
 export function rdbAlloc(n: usize): usize { return memAlloc(n); }
 export { memFree as rdbFree } from "./ds/mem";
+
+// ---- the AOF base as commands (aof-use-rdb-preamble no) --------------------------------
+
+export {
+  aofRewriteBegin, aofRewriteStep, aofRewriteOutPtr, aofRewriteOutLen, aofRewriteOutTaken, aofRewriteRelease,
+} from "./persist/aofrewrite";
+import { rewrittenKeys } from "./persist/aofrewrite";
+export function aofRewrittenKeys(): f64 { return <f64>rewrittenKeys; }
+
+// Background snapshots (persist/snapshot.ts): the output is drained with the
+// rdbOut* functions above, as for SAVE.
+import {
+  snapshotBegin as snapBegin, snapshotStep as snapStep, snapshotStop as snapStop, snapshotRunning,
+  snapHookKeys, snapHookBytes,
+} from "./persist/snapshot";
+export function snapshotBegin(ctimeSec: f64, usedMem: f64, flags: u32): void { snapBegin(<i64>ctimeSec, <u64>usedMem, flags); }
+export function snapshotStep(limit: u32): i32 { return snapStep(limit); }
+export function snapshotStop(): void { snapStop(); }
+export function snapshotActive(): bool { return snapshotRunning(); }
+export function snapshotHookKeys(): f64 { return <f64>snapHookKeys; }
+export function snapshotHookBytes(): f64 { return <f64>snapHookBytes; }

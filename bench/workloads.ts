@@ -206,7 +206,7 @@ export const WORKLOADS: WorkloadSpec[] = [
   },
   {
     name: 'geoadd', type: 'geo', default: false,
-    description: 'GEOADD of random points into 16 geo sets, GEOPOS and GEODIST reads (GEOSEARCH is not implemented yet)',
+    description: 'GEOADD of random points into 16 geo sets, GEOPOS and GEODIST reads',
     vars: { g: { kind: 'rand', n: 16 }, lon: { kind: 'rand', n: 180 }, lat: { kind: 'rand', n: 85 }, p: { kind: 'rand', n: 100000 }, q: { kind: 'rand', n: 100000 } },
     roles: [{
       name: 'client', share: 1,
@@ -255,6 +255,16 @@ export const WORKLOADS: WorkloadSpec[] = [
       ops: [{ name: 'MULTI/EXEC', weight: 1, cmds: [['MULTI'], ['INCR', 'rl:{k}'], ['EXPIRE', 'rl:{k}', '60', 'NX'], ['EXEC']] }],
     }],
     probe: [['MULTI'], ['INCR', 'rl:probe'], ['EXPIRE', 'rl:probe', '60', 'NX'], ['EXEC']],
+  },
+  {
+    name: 'multi-incr10', type: 'transaction', default: false,
+    description: 'MULTI, 10 INCRs, EXEC sent as one pipeline (one op is the whole transaction)',
+    vars: { k: { kind: 'key' } },
+    roles: [{
+      name: 'client', share: 1,
+      ops: [{ name: 'MULTI/10xINCR/EXEC', weight: 1, cmds: [['MULTI'], ...Array.from({ length: 10 }, (_, j) => ['INCR', `ctr:{k}:${j}`]), ['EXEC']] }],
+    }],
+    probe: [['MULTI'], ['INCR', 'ctr:probe'], ['EXEC']],
   },
   {
     name: 'ratelimit-lua', type: 'scripting', default: true,
@@ -363,6 +373,26 @@ export const WORKLOADS: WorkloadSpec[] = [
       cmds: [['GEOADD', 'places:{c}', '13.{x}', '52.{y}', 'place:{k}']],
     },
     probe: [['GEOADD', 'places:probe', '13.4', '52.5', 'p'], ['GEOSEARCH', 'places:probe', 'FROMLONLAT', '13.4', '52.5', 'BYRADIUS', '5', 'km', 'COUNT', '10', 'ASC']],
+  },
+  {
+    name: 'geosearch', type: 'geo', default: false,
+    description: 'Searches of one preloaded city of 100,000 places (about 40 per search): GEOSEARCH BYBOX 2x2 km WITHDIST 40%, GEORADIUS 1 km WITHCOORD 30%, GEORADIUSBYMEMBER 1 km COUNT 20 20%, GEOSEARCHSTORE BYRADIUS 1 km STOREDIST 10%',
+    vars: { x: { kind: 'rand', n: 1000000 }, y: { kind: 'rand', n: 1000000 }, m: { kind: 'rand', n: 100000 }, s: { kind: 'rand', n: 64 } },
+    roles: [{
+      name: 'client', share: 1,
+      ops: [
+        { name: 'GEOSEARCH', weight: 40, read: true, cmds: [['GEOSEARCH', 'city', 'FROMLONLAT', '13.{x}', '52.{y}', 'BYBOX', '2', '2', 'km', 'WITHDIST']] },
+        { name: 'GEORADIUS', weight: 30, read: true, cmds: [['GEORADIUS_RO', 'city', '13.{x}', '52.{y}', '1', 'km', 'WITHCOORD']] },
+        { name: 'GEORADIUSBYMEMBER', weight: 20, read: true, cmds: [['GEORADIUSBYMEMBER_RO', 'city', 'place:{m}', '1', 'km', 'COUNT', '20']] },
+        { name: 'GEOSEARCHSTORE', weight: 10, cmds: [['GEOSEARCHSTORE', 'near:{s}', 'city', 'FROMMEMBER', 'place:{m}', 'BYRADIUS', '1', 'km', 'STOREDIST']] },
+      ],
+    }],
+    setup: {
+      count: () => 100000,
+      bind: (i) => ({ m: i, x: (i * 7919) % 1000000, y: (i * 104729) % 1000000 }),
+      cmds: [['GEOADD', 'city', '13.{x}', '52.{y}', 'place:{m}']],
+    },
+    probe: [['GEOADD', 'city:probe', '13.4', '52.5', 'p'], ['GEOSEARCH', 'city:probe', 'FROMLONLAT', '13.4', '52.5', 'BYBOX', '2', '2', 'km'], ['GEORADIUS_RO', 'city:probe', '13.4', '52.5', '1', 'km']],
   },
 ];
 

@@ -9,7 +9,7 @@ import {
   CMD_SSUBSCRIBE, CMD_SUNSUBSCRIBE, F_ALLOW_BUSY, F_LOADING,
 } from "./table.gen";
 import {
-  Client, CF_AUTHED, CF_MONITOR, CF_MULTI, CF_DIRTY_EXEC, CF_IN_EXEC, CF_PUBSUB, CF_SCRIPT, argPtr, argLen, curArgc,
+  Client, CF_AUTHED, CF_MONITOR, CF_MULTI, CF_DIRTY_EXEC, CF_IN_EXEC, CF_PUBSUB, CF_SCRIPT, CF_LOADER, argPtr, argLen, curArgc,
 } from "../client";
 import { memCalloc, memUsed } from "../ds/mem";
 import { hashBytes } from "../ds/hash";
@@ -236,6 +236,10 @@ export function setPauseMode(mode: i32): void { pauseMode = mode; }
 // are refused with MISCONF until a save succeeds.
 let diskError = false;
 export function setDiskError(on: bool): void { diskError = on; }
+// appendonly with a failed AOF write or fsync (until one succeeds): the
+// same refusal with the AOF's own message (writeCommandsDeniedByDiskError).
+let aofError: string | null = null;
+export function setAofError(msg: string | null): void { aofError = msg; }
 const E_MISCONF = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. " +
   "Commands that may modify the data set are disabled, because this instance is configured to report errors during " +
   "writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
@@ -338,7 +342,7 @@ export function dispatch(c: Client): i32 {
   // while a busy script holds the server (Redis skips it inside a yielding
   // command), nor for a script's own commands: EVAL was checked, and a
   // script's first write is checked by the host (scriptVerifyOOM).
-  if (maxmemory != 0 && (c.flags & (CF_IN_EXEC | CF_SCRIPT)) == 0 && busyMode == BUSY_NONE && !performEvictions()) {
+  if (maxmemory != 0 && (c.flags & (CF_IN_EXEC | CF_SCRIPT | CF_LOADER)) == 0 && busyMode == BUSY_NONE && !performEvictions()) {
     const denyoom = (CMD_FLAGS[id] & F_DENYOOM) != 0 ||
       (id == CMD_EXEC && (c.multiFlags & F_DENYOOM) != 0) ||
       (inMulti && id != CMD_EXEC && id != CMD_DISCARD && id != CMD_QUIT && id != CMD_RESET);
@@ -355,13 +359,14 @@ export function dispatch(c: Client): i32 {
     replyError(E_OOM_HEAP);
     return refused(c);
   }
-  if (diskError && (c.flags & CF_IN_EXEC) == 0 &&
+  if ((diskError || aofError !== null) && (c.flags & (CF_IN_EXEC | CF_LOADER)) == 0 &&
       ((CMD_FLAGS[id] & F_WRITE) != 0 || (id == CMD_EXEC && (c.multiFlags & F_WRITE) != 0) || id == CMD_PING)) {
     statRejected[id]++;
-    replyError(E_MISCONF);
+    // The RDB's message first, as Redis checks it first.
+    replyError(diskError ? E_MISCONF : aofError!);
     return refused(c);
   }
-  if (loadingMode && (CMD_FLAGS[id] & F_LOADING) == 0) {
+  if (loadingMode && (CMD_FLAGS[id] & F_LOADING) == 0 && (c.flags & CF_LOADER) == 0) {
     statRejected[id]++;
     replyError(E_LOADING);
     return refused(c);

@@ -18,7 +18,7 @@ import { lruInit } from "../db/lru";
 import { freeValue } from "../db/object";
 import { memFree } from "../ds/mem";
 import {
-  dumpPayload, verifyDumpPayload, restoreValue, rdbOutPtr, rdbOutLen, rdbCanSave, setLruOrLfu, rdbCompression,
+  dumpPayload, verifyDumpPayload, restoreValue, dumpOutPtr, dumpOutLen, rdbCanSave, setLruOrLfu, rdbCompression,
 } from "../persist/rdb";
 
 // DUMP key — the value serialized as Redis does (RDB value, RDB version,
@@ -28,7 +28,7 @@ function cmdDump(): void {
   if (e == 0) { replyNull(); return; }
   if (!rdbCanSave(e)) { replyError("ERR this build cannot serialize keys of this type yet"); return; }
   dumpPayload(e, rdbCompression);
-  replyBulk(rdbOutPtr(), rdbOutLen());
+  replyBulk(dumpOutPtr(), dumpOutLen());
 }
 
 // RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds]

@@ -9,6 +9,7 @@ import { argPtr, argLen, curArgc, CF_PUBSUB } from "../client";
 import { replySimple, replyBulk, replyInt, replyOk, replyError, replyArray, replyBulkAscii } from "../resp/writer";
 import { E_SYNTAX, E_DB_INDEX, E_INT_RANGE, E_SWAPDB_FIRST, E_SWAPDB_SECOND } from "../resp/errors";
 import { Db, numDbs, dbSize, dbEmpty, getDb, swapDbs, addDirty } from "../db/db";
+import { snapshotKill } from "../persist/snapshot";
 import { touchAllWatchedKeysInDb, touchAllWatchedKeys } from "../db/watch";
 import { signalDbAsReady } from "../db/ready";
 
@@ -82,6 +83,9 @@ function cmdFlushall(): void {
   if (!flushModeOk()) return;
   let n: u64 = 0;
   touchAllWatchedKeys();
+  // Redis kills a saving child here (flushAllDataAndResetRDB): the running
+  // background snapshot stops, and the host reports it as killed.
+  snapshotKill();
   for (let i = 0; i < numDbs; i++) n += <u64>dbEmpty(getDb(i));
   // Redis counts a FLUSHALL as one more change than the keys it removed.
   addDirty(n + 1);

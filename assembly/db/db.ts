@@ -7,7 +7,11 @@
 //
 // Invariants: an entry has FLAG_EXPIRE iff it sits in its db's volatile
 // array, at index volIdxOf(entry). Every function that frees or reallocates
-// an entry goes through this file, so both structures stay in step.
+// an entry goes through this file, so both structures stay in step. Every
+// function here that finds, changes, relinks or frees an existing entry
+// calls snapGuard first, so a running background snapshot has saved the
+// entry's value before anyone can change it (persist/snapshot.ts): commands
+// get entries only from these functions.
 // Costs: lookup/insert/delete O(1) expected; setExpire O(1), and O(key size)
 // when it must reallocate the entry to make room for the TTL.
 
@@ -26,7 +30,8 @@ import { lruTouch, lruInit } from "./lru";
 import { readyWatch, signalKeyAsReady, signalDbAsReady } from "./ready";
 import { notifyKeyspaceEvent, NOTIFY_EXPIRED, NOTIFY_KEY_MISS, NOTIFY_NEW } from "./notify";
 import { signalModifiedKey } from "./watch";
-import { TYPE_LIST, TYPE_ZSET, TYPE_STREAM } from "./entry";
+import { TYPE_LIST, TYPE_ZSET, TYPE_STREAM, E_SNAP } from "./entry";
+import { snapActive, snapEpoch, snapshotSaveOld, snapshotRetire } from "../persist/snapshot";
 
 @unmanaged export class Db {
   dict: Dict;
@@ -79,6 +84,18 @@ export function initDbs(n: i32): void {
 export function dbSize(db: Db): u32 { return dictSize(db.dict); }
 export function dbExpires(db: Db): u32 { return db.volLen; }
 
+// ---- the background snapshot's pre-write hook ----------------------------------
+
+/**
+ * Before anything may change, replace, move or delete `e`, or a command gets
+ * it in hand: a running background snapshot saves the key's value first if
+ * it has not yet (persist/snapshot.ts). One flag test when none runs.
+ */
+// @ts-ignore: decorator
+@inline export function snapGuard(db: Db, e: usize): void {
+  if (snapActive && load<u8>(e, E_SNAP) != snapEpoch) snapshotSaveOld(db, e);
+}
+
 // ---- volatile array -------------------------------------------------------
 
 function volAdd(db: Db, e: usize): void {
@@ -119,7 +136,9 @@ export function newEntry(keyPtr: usize, keyLen: usize, hash: u32, embLen: usize,
   store<u32>(e, hash, ENTRY_HASH);
   store<u32>(e, <u32>keyLen, 8);
   store<u64>(e, 0, E_VAL_PTR);
-  store<u32>(e, 0, E_TYPE); // type, enc, flags, spare
+  store<u32>(e, 0, E_TYPE); // type, enc, flags, snap
+  // Born marked: a key created while a snapshot runs is not in its image.
+  store<u8>(e, snapEpoch, E_SNAP);
   store<u8>(e, (withExpire ? FLAG_EXPIRE : 0) | (sharedIntegers ? 0 : FLAG_INT_PRIVATE), E_FLAGS);
   lruInit(e);
   memory.copy(e + E_KEY, keyPtr, keyLen);
@@ -138,7 +157,9 @@ export function hashKey(keyPtr: usize, keyLen: usize): u32 {
 
 /** Finds a key without expiring it or touching its LRU bits. */
 export function dbFindRaw(db: Db, keyPtr: usize, keyLen: usize): usize {
-  return dictFind(db.dict, keyPtr, keyLen, hashBytes(keyPtr, keyLen));
+  const e = dictFind(db.dict, keyPtr, keyLen, hashBytes(keyPtr, keyLen));
+  if (e != 0) snapGuard(db, e);
+  return e;
 }
 
 /**
@@ -148,6 +169,7 @@ export function dbFindRaw(db: Db, keyPtr: usize, keyLen: usize): usize {
 export function dbLookup(db: Db, keyPtr: usize, keyLen: usize): usize {
   const e = dictFind(db.dict, keyPtr, keyLen, hashBytes(keyPtr, keyLen));
   if (e == 0) return 0;
+  snapGuard(db, e);
   if (isExpired(e)) {
     expireEntry(db, e);
     return 0;
@@ -202,6 +224,7 @@ export function noteKeyspaceRead(hit: bool): void {
 
 /** Lazy expiry of an entry already in hand: deletes it if its TTL passed. */
 export function dbExpireIfNeeded(db: Db, e: usize): bool {
+  snapGuard(db, e);
   if (!isExpired(e)) return false;
   expireEntry(db, e);
   return true;
@@ -251,6 +274,7 @@ function signalDeletedStream(db: Db, e: usize): void {
 /** Swaps `fresh` in for `old` (same key) and frees `old` but not its value. */
 export function dbReplaceEntry(db: Db, old: usize, fresh: usize): void {
   if (typeOf(old) == TYPE_STREAM && typeOf(fresh) != TYPE_STREAM) signalDeletedStream(db, old);
+  snapGuard(db, old);
   dictReplace(db.dict, old, fresh);
   if (hasExpire(old)) volRemove(db, old);
   if (hasExpire(fresh)) volAdd(db, fresh);
@@ -260,6 +284,7 @@ export function dbReplaceEntry(db: Db, old: usize, fresh: usize): void {
 /** Unlinks and frees an entry and its value. */
 export function dbDeleteEntry(db: Db, e: usize): void {
   signalDeletedStream(db, e);
+  snapGuard(db, e);
   dictUnlink(db.dict, e);
   if (hasExpire(e)) volRemove(db, e);
   freeValue(e);
@@ -270,6 +295,7 @@ export function dbDeleteEntry(db: Db, e: usize): void {
 /** Unlinks an entry without freeing it (for MOVE / RENAME, which relink it). */
 export function dbDetachEntry(db: Db, e: usize): void {
   signalDeletedStream(db, e);
+  snapGuard(db, e);
   dictUnlink(db.dict, e);
   if (hasExpire(e)) volRemove(db, e);
   dictShrinkIfNeeded(db.dict);
@@ -303,6 +329,7 @@ function expireEntry(db: Db, e: usize): void {
  * one if the old had no room for the TTL).
  */
 export function dbSetExpire(db: Db, e: usize, whenMs: i64): usize {
+  snapGuard(db, e);
   if (hasExpire(e)) {
     store<i64>(expireSlot(e), whenMs);
     return e;
@@ -329,6 +356,7 @@ export function dbSetExpire(db: Db, e: usize, whenMs: i64): usize {
 
 /** Drops the TTL; returns false if there was none. The entry stays put. */
 export function dbRemoveExpire(db: Db, e: usize): bool {
+  snapGuard(db, e);
   if (!hasExpire(e)) return false;
   volRemove(db, e);
   store<u8>(e, load<u8>(e, E_FLAGS) & ~FLAG_EXPIRE, E_FLAGS);
@@ -353,8 +381,16 @@ export function dbEmpty(db: Db): u32 {
   // XREADGROUP clients blocked on its streams get their UNBLOCKED error
   // (Redis 7.0 scans a flushed db for them); other waiters wait on.
   if (n > 0) signalDbAsReady(db.index);
-  dictForEach(db.dict, freeOne, 0);
-  dictClear(db.dict);
+  if (snapActive && snapshotRetire(db.dict)) {
+    // The running snapshot still needs these keys: it takes the dict and
+    // frees it as its walk goes, so FLUSHDB stays O(1) here.
+    const old = db.dict;
+    db.dict = dictNew(<u32>E_KEY);
+    db.dict.pauseShrink = old.pauseShrink;
+  } else {
+    dictForEach(db.dict, freeOne, 0);
+    dictClear(db.dict);
+  }
   memFree(<usize>db.volPtr);
   db.volPtr = 0; db.volLen = 0; db.volCap = 0; db.avgTtl = 0;
   return n;
@@ -374,6 +410,7 @@ export function dbRandomKey(db: Db): usize {
   let tries: i32 = 0;
   while (dictSize(d) > 0) {
     const e = dictRandom(d);
+    snapGuard(db, e);
     if (!isExpired(e)) return e;
     // When every key is volatile and expired, stop after a while and return
     // the last one seen, as Redis does, rather than spinning.

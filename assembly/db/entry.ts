@@ -1,13 +1,15 @@
 // A key of the keyspace and, for small strings, its value: one allocation.
 //
 //   0      4      8        12     16              24    25   26    27    28
-//   | next | hash | keyLen | lru  | val (8 bytes) | type| enc| flags| -  | key bytes ...
+//   | next | hash | keyLen | lru  | val (8 bytes) | type| enc| flags| snap | key bytes ...
 //
 //   val:  ENC_INT     the integer itself (i64)
 //         ENC_EMBSTR  u32 at 20 = value length; the bytes follow the key
 //         ENC_RAW     u32 at 16 = pointer to a block holding the bytes,
 //                     u32 at 20 = length (block capacity = its size)
 //         other types u32 at 16 = pointer to the type's own structure
+//   snap: the epoch of the last background snapshot that saved this key, or
+//         in which it was born (persist/snapshot.ts)
 //   lru:  LRU mode: 24-bit clock in seconds; LFU mode: minutes<<8 | counter
 //   HAS_EXPIRE: after key (and embedded value), aligned to 8:
 //         | expireAt i64 (unix ms) | volIdx u32 (slot in the db's volatile array) |
@@ -26,6 +28,7 @@ export const E_VAL_LEN: usize = 20;
 export const E_TYPE: usize = 24;
 export const E_ENC: usize = 25;
 export const E_FLAGS: usize = 26;
+export const E_SNAP: usize = 27;
 export const E_KEY: usize = 28;
 
 export const TYPE_STRING: u8 = 0;

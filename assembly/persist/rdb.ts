@@ -22,25 +22,25 @@ import { memAlloc, memFree, memRealloc } from "../ds/mem";
 import { crc64 } from "../util/crc64";
 import { formatI64 } from "../resp/writer";
 import { lzfCompress, lzfDecompress } from "../util/lzf";
-import { parseI64Strict, PARSE_OK, parsedI64 } from "../util/num";
 import { parseDouble, dblValue } from "../util/double";
 import {
   Db, getDb, numDbs, nowMs, newEntry, hashKey, dbAdd, dbFindRaw, dbSetExpire, dbSize, dbExpires,
 } from "../db/db";
 import {
-  typeOf, encOf, keyPtrOf, keyLenOf, hasExpire, expireSlot, objPtrOf, setObj,
+  typeOf, encOf, keyPtrOf, keyLenOf, hasExpire, expireSlot, objPtrOf, setObj, strPtrOf, strLenOf,
   TYPE_STRING, TYPE_LIST, TYPE_SET, TYPE_ZSET, TYPE_HASH, TYPE_STREAM, ENC_STREAM,
   ENC_INT, ENC_LISTPACK, ENC_INTSET, ENC_QUICKLIST, E_TYPE, E_LRU, E_VAL,
 } from "../db/entry";
-import { loadString, valPtr, valLen, makeStringEntry, ENCODE_AUTO } from "../db/strval";
+import { makeStringEntry, ENCODE_AUTO } from "../db/strval";
 import { freeValue } from "../db/object";
 import { Dict, dictScan, dictSize, dictForEach } from "../ds/dict";
 import { qlNew, qlHead, qlNodes, nodeNext, nodeLp, qlPushTail, qlCount } from "../ds/quicklist";
 import { lpNew, lpFirst, lpNext, lpGetBytes, lpPtr, lpLen, lpValidate, lpLength } from "../ds/listpack";
 import { intsetLen, intsetGet, intsetBlobLen, intsetValidate } from "../ds/intset";
-import { setNewEntry, setAdd, setSize, setLoad, elemPtr, elemLen } from "../db/setval";
+import { setNewEntry, setAdd, setSize, setDict, memberPtr } from "../db/setval";
 import { hashSet, hashLength, fieldPtrOf, fieldLenOf, valuePtrOf, valueLenOf } from "../db/hashval";
-import { zsetAdd, zsetLength, zLast, zPrev, zMemberAt, zmPtr, zmLen, zScoreAt } from "../db/zsetval";
+import { zsetAdd, zsetLength, zLast, zPrev, zScoreAt } from "../db/zsetval";
+import { nodeKey, nodeLen } from "../ds/skiplist";
 import { listMaxListpackSize, listCompressDepth } from "../db/limits";
 import { lfuMode, lfuDecayed, lruClock, lfuStamp, LRU_CLOCK_MAX } from "../db/lru";
 import { evictPolicyIsLru } from "../db/evict";
@@ -190,9 +190,39 @@ function wEncodedInt(v: i64): bool {
   return true;
 }
 
+// The writer runs inside commands too (a snapshot's pre-write hook, see
+// persist/snapshot.ts), between a command's own steps: it must leave every
+// scratch global other modules share (parsedI64, valPtr, elemPtr, zmPtr,
+// lpPtr...) alone, so it reads values through pure accessors and parses
+// integers with its own parser.
+let textInt: i64 = 0;
+
+/** Whether `p[0..n)` (n <= 11) is an integer's canonical text; the value in textInt. */
+function isIntText(p: usize, n: usize): bool {
+  if (n == 0 || n > 11) return false;
+  let i: usize = 0;
+  let neg = false;
+  if (load<u8>(p) == 45) {
+    neg = true;
+    i = 1;
+    if (n == 1) return false;
+  }
+  const first = load<u8>(p + i);
+  // No leading zeros, and "-0" is not canonical.
+  if (first == 48) { if (n != 1) return false; textInt = 0; return true; }
+  let v: i64 = 0;
+  for (; i < n; i++) {
+    const c = load<u8>(p + i);
+    if (c < 48 || c > 57) return false;
+    v = v * 10 + <i64>(c - 48);
+  }
+  textInt = neg ? -v : v;
+  return true;
+}
+
 /** rdbSaveRawString: as an integer when it is one's canonical text, LZF-compressed when long, else plain. */
 function wString(p: usize, n: usize): void {
-  if (n <= 11 && n > 0 && parseI64Strict(p, n) == PARSE_OK && wEncodedInt(parsedI64)) return;
+  if (isIntText(p, n) && wEncodedInt(textInt)) return;
   if (compress && n > 20) {
     // rdbSaveLzfStringObject: worth it only if it saves more than 4 bytes.
     const room = <u32>n - 4;
@@ -509,6 +539,10 @@ function hashFieldCb(f: usize, _ctx: usize): void {
   wString(valuePtrOf(f), valueLenOf(f));
 }
 
+function setMemberCb(m: usize, _ctx: usize): void {
+  wString(memberPtr(m), <usize>load<u32>(m, 8));
+}
+
 /** rdbSaveObject: the value's payload (after its type byte). */
 function saveValue(e: usize): void {
   const t = typeOf(e);
@@ -517,8 +551,7 @@ function saveValue(e: usize): void {
     if (enc == ENC_INT) {
       wInt(load<i64>(e, E_VAL));
     } else {
-      loadString(e);
-      wString(valPtr, valLen);
+      wString(strPtrOf(e), strLenOf(e));
     }
   } else if (t == TYPE_LIST) {
     const ql = objPtrOf(e);
@@ -533,12 +566,8 @@ function saveValue(e: usize): void {
       const is = objPtrOf(e);
       wString(is, intsetBlobLen(is));
     } else {
-      const n = setSize(e);
-      wLen(<u64>n);
-      for (let i: u32 = 0; i < n; i++) {
-        setLoad(e, i);
-        wString(elemPtr, elemLen);
-      }
+      wLen(<u64>setSize(e));
+      dictForEach(setDict(e), setMemberCb, 0);
     }
   } else if (t == TYPE_ZSET) {
     if (enc == ENC_LISTPACK) {
@@ -548,8 +577,7 @@ function saveValue(e: usize): void {
       // From the tail: loading then inserts each member at the head.
       wLen(<u64>zsetLength(e));
       for (let p = zLast(e); p != 0; p = zPrev(e, p)) {
-        zMemberAt(e, p);
-        wString(zmPtr, zmLen);
+        wString(nodeKey(<usize>p), nodeLen(<usize>p));
         const s = zScoreAt(e, p);
         wU64LE(reinterpret<u64>(s));
       }
@@ -568,7 +596,7 @@ function saveValue(e: usize): void {
 }
 
 /** A key with its expire time and LRU/LFU information (rdbSaveKeyValuePair). */
-function saveKey(e: usize, _ctx: usize): void {
+export function saveKey(e: usize, _ctx: usize): void {
   if (!rdbCanSave(e)) {
     skippedKeys++;
     return;
@@ -604,15 +632,20 @@ export let savedKeys: u64 = 0;
 export let skippedKeys: u64 = 0;
 
 export function rdbSaveBegin(ctimeSec: i64, usedMem: u64, flags: u32): void {
+  saveDb = 0;
+  saveCursor = 0;
+  saveStarted = false;
+  saveDone = false;
+  writeHeader(ctimeSec, usedMem, flags);
+}
+
+/** A fresh output holding the file's header and aux fields (both kinds of save). */
+export function writeHeader(ctimeSec: i64, usedMem: u64, flags: u32): void {
   outLen = 0;
   crcPos = 0;
   crc = 0;
   compress = (flags & RDB_COMPRESS) != 0;
   checksum = (flags & RDB_CHECKSUM) != 0;
-  saveDb = 0;
-  saveCursor = 0;
-  saveStarted = false;
-  saveDone = false;
   savedKeys = 0;
   skippedKeys = 0;
   wAsciiRaw("REDIS0010");
@@ -660,13 +693,29 @@ export function rdbSaveStep(limit: u32): i32 {
     saveStarted = false;
     if (outLen >= <usize>limit) return 1;
   }
+  writeEof();
+  saveDone = true;
+  return 0;
+}
+
+/** The EOF opcode and the CRC-64 of everything before it (0 with rdbchecksum off). */
+export function writeEof(): void {
   w8(OP_EOF);
   if (checksum) foldCrc();
   const sum = checksum ? crc : 0;
   wU64LE(sum);
   crcPos = outLen;
-  saveDone = true;
-  return 0;
+}
+
+/** SELECTDB: the records that follow belong to database `db`. */
+export function writeSelectDb(db: i32): void {
+  w8(OP_SELECTDB);
+  wLen(<u64>db);
+}
+export function writeResizeDb(keys: u32, expires: u32): void {
+  w8(OP_RESIZEDB);
+  wLen(<u64>keys);
+  wLen(<u64>expires);
 }
 
 function foldCrc(): void {
@@ -676,6 +725,8 @@ function foldCrc(): void {
 
 export function rdbOutPtr(): usize { return out; }
 export function rdbOutLen(): usize { return outLen; }
+/** Whether the output buffer already holds `limit` bytes (a step's budget). */
+export function outFull(limit: usize): bool { return outLen >= limit; }
 
 /** The host has taken the output: fold it into the checksum and start afresh. */
 export function rdbOutTaken(): void {
@@ -696,7 +747,16 @@ export function rdbOutRelease(): void {
 // ==== DUMP ==================================================================================
 
 /** DUMP's payload for `e` in the output buffer: type, value, RDB version (2 bytes LE), CRC-64 (8 bytes LE). */
+// DUMP writes into its own buffer: a background snapshot may hold unsent
+// bytes in the file's output while a command asks for a payload.
+let dumpOut: usize = 0;
+let dumpCap: usize = 0;
+let dumpLen: usize = 0;
+
 export function dumpPayload(e: usize, withCompression: bool): void {
+  const fileOut = out, fileCap = outCap, fileLen = outLen, fileCrcPos = crcPos, fileCompress = compress;
+  out = dumpOut;
+  outCap = dumpCap;
   outLen = 0;
   crcPos = 0;
   compress = withCompression;
@@ -706,7 +766,19 @@ export function dumpPayload(e: usize, withCompression: bool): void {
   w8(RDB_VERSION >> 8);
   const c = crc64(0, out, outLen);
   wU64LE(c);
+  dumpOut = out;
+  dumpCap = outCap;
+  dumpLen = outLen;
+  out = fileOut;
+  outCap = fileCap;
+  outLen = fileLen;
+  crcPos = fileCrcPos;
+  compress = fileCompress;
 }
+
+/** The last dumpPayload's bytes. */
+export function dumpOutPtr(): usize { return dumpOut; }
+export function dumpOutLen(): usize { return dumpLen; }
 
 /** Whether a DUMP payload's footer is right: a version we read and a matching CRC-64. */
 export function verifyDumpPayload(p: usize, n: usize): bool {

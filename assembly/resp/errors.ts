@@ -168,6 +168,19 @@ export const E_HLL_NOT_SPARSE = "ERR HLL encoding is not sparse";
 
 // ---- geo (commands/geo.ts) ----------------------------------------------------------
 export const E_GEO_UNIT = "ERR unsupported unit provided. please use M, KM, FT, MI";
+export const E_GEO_NEED_RADIUS = "ERR need numeric radius";
+export const E_GEO_NEED_WIDTH = "ERR need numeric width";
+export const E_GEO_NEED_HEIGHT = "ERR need numeric height";
+export const E_GEO_RADIUS_NEGATIVE = "ERR radius cannot be negative";
+export const E_GEO_BOX_NEGATIVE = "ERR height or width cannot be negative";
+export const E_GEO_NO_MEMBER = "ERR could not decode requested zset member";
+export const E_GEO_COUNT = "ERR COUNT must be > 0";
+export const E_GEO_ANY_COUNT = "ERR the ANY argument requires COUNT argument";
+export const E_GEO_STORE_WITH = "ERR STORE option in GEORADIUS is not compatible with WITHDIST, WITHHASH and WITHCOORD options";
+export const E_GEOSEARCHSTORE_WITH = "ERR GEOSEARCHSTORE is not compatible with WITHDIST, WITHHASH and WITHCOORD options";
+// Followed by the command name as the client typed it.
+export const E_GEO_FROM_PREFIX = "ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ";
+export const E_GEO_BY_PREFIX = "ERR exactly one of BYRADIUS and BYBOX can be specified for ";
 
 // ---- persistence
 export const E_BUSYKEY = "BUSYKEY Target key name already exists.";

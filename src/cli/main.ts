@@ -151,8 +151,10 @@ export async function main(argv: string[]): Promise<void> {
 
   const server = new Server({ config, configFile: args.configFile, log });
   if (args.fromStdin) log('warning', 'Reading config from stdin');
-  // With appendonly yes the AOF is loaded instead (synchronously, before any client runs).
-  if (!config.getBool('appendonly')) server.rdb.prepareStartupLoad();
+  // Loading from this moment: connections accepted meanwhile get -LOADING.
+  // With appendonly yes the AOF is loaded instead of the RDB file.
+  if (config.getBool('appendonly')) server.aof.prepareStartupLoad();
+  else server.rdb.prepareStartupLoad();
   const port = await server.listen();
   const pidfile = config.get('pidfile');
   if (pidfile) writeFileSync(pidfile, `${process.pid}\n`);
@@ -161,7 +163,7 @@ export async function main(argv: string[]): Promise<void> {
   // With appendonly yes the AOF is the dataset and the RDB file is not read, as in Redis.
   if (config.getBool('appendonly')) {
     try {
-      server.aof.start();
+      await server.aof.start();
     } catch (err: any) {
       log('warning', err?.message ?? String(err));
       process.exit(1);

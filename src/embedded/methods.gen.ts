@@ -2,7 +2,7 @@
 import type { Arg } from './resp.js';
 
 /** Every top-level command, lowercase: the embedded API has a method for each. */
-export const METHOD_NAMES = ["append","auth","bgrewriteaof","bgsave","bitcount","bitfield","bitfield_ro","bitop","bitpos","blmove","blmpop","blpop","brpop","brpoplpush","bzmpop","bzpopmax","bzpopmin","client","command","config","copy","dbsize","debug","decr","decrby","del","discard","dump","echo","eval","evalsha","evalsha_ro","eval_ro","exec","exists","expire","expireat","expiretime","fcall","fcall_ro","flushall","flushdb","function","geoadd","geodist","geohash","geopos","get","getbit","getdel","getex","getrange","getset","hdel","hello","hexists","hget","hgetall","hincrby","hincrbyfloat","hkeys","hlen","hmget","hmset","hrandfield","hscan","hset","hsetnx","hstrlen","hvals","incr","incrby","incrbyfloat","info","keys","lastsave","latency","lcs","lindex","linsert","llen","lmove","lmpop","lpop","lpos","lpush","lpushx","lrange","lrem","lset","ltrim","memory","mget","monitor","move","mset","msetnx","multi","object","persist","pexpire","pexpireat","pexpiretime","pfadd","pfcount","pfdebug","pfmerge","pfselftest","ping","psetex","psubscribe","pttl","publish","pubsub","punsubscribe","quit","randomkey","rename","renamenx","reset","restore","rpop","rpoplpush","rpush","rpushx","sadd","save","scan","scard","script","sdiff","sdiffstore","select","set","setbit","setex","setnx","setrange","shutdown","sinter","sintercard","sinterstore","sismember","slowlog","smembers","smismember","smove","sort","sort_ro","spop","spublish","srandmember","srem","sscan","ssubscribe","strlen","subscribe","substr","sunion","sunionstore","sunsubscribe","swapdb","time","touch","ttl","type","unlink","unsubscribe","unwatch","watch","xack","xadd","xautoclaim","xclaim","xdel","xgroup","xinfo","xlen","xpending","xrange","xread","xreadgroup","xrevrange","xsetid","xtrim","zadd","zcard","zcount","zdiff","zdiffstore","zincrby","zinter","zintercard","zinterstore","zlexcount","zmpop","zmscore","zpopmax","zpopmin","zrandmember","zrange","zrangebylex","zrangebyscore","zrangestore","zrank","zrem","zremrangebylex","zremrangebyrank","zremrangebyscore","zrevrange","zrevrangebylex","zrevrangebyscore","zrevrank","zscan","zscore","zunion","zunionstore"] as const;
+export const METHOD_NAMES = ["append","auth","bgrewriteaof","bgsave","bitcount","bitfield","bitfield_ro","bitop","bitpos","blmove","blmpop","blpop","brpop","brpoplpush","bzmpop","bzpopmax","bzpopmin","client","command","config","copy","dbsize","debug","decr","decrby","del","discard","dump","echo","eval","evalsha","evalsha_ro","eval_ro","exec","exists","expire","expireat","expiretime","fcall","fcall_ro","flushall","flushdb","function","geoadd","geodist","geohash","geopos","georadius","georadiusbymember","georadiusbymember_ro","georadius_ro","geosearch","geosearchstore","get","getbit","getdel","getex","getrange","getset","hdel","hello","hexists","hget","hgetall","hincrby","hincrbyfloat","hkeys","hlen","hmget","hmset","hrandfield","hscan","hset","hsetnx","hstrlen","hvals","incr","incrby","incrbyfloat","info","keys","lastsave","latency","lcs","lindex","linsert","llen","lmove","lmpop","lpop","lpos","lpush","lpushx","lrange","lrem","lset","ltrim","memory","mget","monitor","move","mset","msetnx","multi","object","persist","pexpire","pexpireat","pexpiretime","pfadd","pfcount","pfdebug","pfmerge","pfselftest","ping","psetex","psubscribe","pttl","publish","pubsub","punsubscribe","quit","randomkey","rename","renamenx","reset","restore","rpop","rpoplpush","rpush","rpushx","sadd","save","scan","scard","script","sdiff","sdiffstore","select","set","setbit","setex","setnx","setrange","shutdown","sinter","sintercard","sinterstore","sismember","slowlog","smembers","smismember","smove","sort","sort_ro","spop","spublish","srandmember","srem","sscan","ssubscribe","strlen","subscribe","substr","sunion","sunionstore","sunsubscribe","swapdb","time","touch","ttl","type","unlink","unsubscribe","unwatch","watch","xack","xadd","xautoclaim","xclaim","xdel","xgroup","xinfo","xlen","xpending","xrange","xread","xreadgroup","xrevrange","xsetid","xtrim","zadd","zcard","zcount","zdiff","zdiffstore","zincrby","zinter","zintercard","zinterstore","zlexcount","zmpop","zmscore","zpopmax","zpopmin","zrandmember","zrange","zrangebylex","zrangebyscore","zrangestore","zrank","zrem","zremrangebylex","zremrangebyrank","zremrangebyscore","zrevrange","zrevrangebylex","zrevrangebyscore","zrevrank","zscan","zscore","zunion","zunionstore"] as const;
 
 /** Each command's (and subcommand's, "config get") argument syntax, as redis-cli shows hints. */
 export const SYNTAX: Record<string, string> = {
@@ -87,6 +87,12 @@ export const SYNTAX: Record<string, string> = {
  "geodist": "key member1 member2 [M|KM|FT|MI]",
  "geohash": "key member [member ...]",
  "geopos": "key member [member ...]",
+ "georadius": "key longitude latitude radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC] [STORE key] [STOREDIST key]",
+ "georadiusbymember": "key member radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC] [STORE key] [STOREDIST key]",
+ "georadiusbymember_ro": "key member radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC]",
+ "georadius_ro": "key longitude latitude radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC]",
+ "geosearch": "key FROMMEMBER member|FROMLONLAT longitude latitude BYRADIUS radius M|KM|FT|MI|BYBOX width height M|KM|FT|MI [ASC|DESC] [COUNT count [ANY]] [WITHCOORD] [WITHDIST] [WITHHASH]",
+ "geosearchstore": "destination source FROMMEMBER member|FROMLONLAT longitude latitude BYRADIUS radius M|KM|FT|MI|BYBOX width height M|KM|FT|MI [ASC|DESC] [COUNT count [ANY]] [STOREDIST]",
  "get": "key",
  "getbit": "key offset",
  "getdel": "key",
@@ -399,6 +405,18 @@ export interface CommandMethods<R> {
   geohash(...args: Arg[]): R;
   /** Returns the longitude and latitude of members from a geospatial index. `GEOPOS key member [member ...]` */
   geopos(...args: Arg[]): R;
+  /** Queries a geospatial index for members within a distance from a coordinate, optionally stores the result. `GEORADIUS key longitude latitude radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC] [STORE key] [STOREDIST key]` */
+  georadius(...args: Arg[]): R;
+  /** Queries a geospatial index for members within a distance from a member, optionally stores the result. `GEORADIUSBYMEMBER key member radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC] [STORE key] [STOREDIST key]` */
+  georadiusbymember(...args: Arg[]): R;
+  /** Returns members from a geospatial index that are within a distance from a member. `GEORADIUSBYMEMBER_RO key member radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC]` */
+  georadiusbymember_ro(...args: Arg[]): R;
+  /** Returns members from a geospatial index that are within a distance from a coordinate. `GEORADIUS_RO key longitude latitude radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC|DESC]` */
+  georadius_ro(...args: Arg[]): R;
+  /** Queries a geospatial index for members inside an area of a box or a circle. `GEOSEARCH key FROMMEMBER member|FROMLONLAT longitude latitude BYRADIUS radius M|KM|FT|MI|BYBOX width height M|KM|FT|MI [ASC|DESC] [COUNT count [ANY]] [WITHCOORD] [WITHDIST] [WITHHASH]` */
+  geosearch(...args: Arg[]): R;
+  /** Queries a geospatial index for members inside an area of a box or a circle, optionally stores the result. `GEOSEARCHSTORE destination source FROMMEMBER member|FROMLONLAT longitude latitude BYRADIUS radius M|KM|FT|MI|BYBOX width height M|KM|FT|MI [ASC|DESC] [COUNT count [ANY]] [STOREDIST]` */
+  geosearchstore(...args: Arg[]): R;
   /** Returns the string stored at a key. `GET key` */
   get(...args: Arg[]): R;
   /** Returns one bit of the string stored at a key. `GETBIT key offset` */

@@ -43,6 +43,7 @@ export const CF_IN_EXEC = 16384;
 export const CF_PUBSUB = 32768;
 /** The hidden client scripts run their commands on (never paused, never BUSY). */
 export const CF_SCRIPT = 65536;
+export const CF_LOADER = 131072;
 
 // setBusyScript modes (assembly/commands/dispatch.ts): which BUSY error other clients get.
 export const BUSY_NONE = 0;
@@ -100,8 +101,23 @@ export interface EngineExports {
   rdbAlloc(n: number): number;
   rdbFree(p: number): void;
   setRdbCompression(on: number): void;
+  snapshotBegin(ctimeSec: number, usedMem: number, flags: number): void;
+  snapshotStep(limit: number): number;
+  snapshotStop(): void;
+  snapshotActive(): number;
+  snapshotHookKeys(): number;
+  snapshotHookBytes(): number;
   setLoading(on: number): void;
   setDiskError(on: number): void;
+  setAofWriteError(p: number, n: number): void;
+  debugPopulate(db: number, count: number, p: number, n: number, size: number): number;
+  aofRewriteBegin(): void;
+  aofRewriteStep(limit: number): number;
+  aofRewriteOutPtr(): number;
+  aofRewriteOutLen(): number;
+  aofRewriteOutTaken(): void;
+  aofRewriteRelease(): void;
+  aofRewrittenKeys(): number;
   rdbSerializedLength(db: number, keyPtr: number, keyLen: number): number;
   setEncodingLimits(listSize: number, listDepth: number, hashEntries: number, hashValue: number,
     setIntset: number, zsetEntries: number, zsetValue: number): void;
@@ -404,14 +420,23 @@ export class Engine {
   handoffArgs(): Buffer[] {
     const argc = this.x.handoffArgc();
     const argv = this.x.handoffArgv() >>> 0;
-    const mem = this.x.memory.buffer;
-    const spans = new Uint32Array(mem, argv, argc * 2);
+    const mem = this.bytes();
+    const i32 = this.i32View;
     // Inline commands keep args in another buffer; handoffArgv gives offsets
     // relative to the base that bindArgs chose, exported as argBase.
     const base = this.x.handoffBase() >>> 0;
-    const out: Buffer[] = [];
+    // One copy for all of them: the host keeps args past the next engine call.
+    let total = 0;
+    for (let i = 0; i < argc; i++) total += i32[(argv >>> 2) + i * 2 + 1] >>> 0;
+    const copy = Buffer.allocUnsafe(total);
+    const out: Buffer[] = new Array(argc);
+    let at = 0;
     for (let i = 0; i < argc; i++) {
-      out.push(Buffer.from(new Uint8Array(mem, base + spans[i * 2], spans[i * 2 + 1])));
+      const start = base + (i32[(argv >>> 2) + i * 2] >>> 0);
+      const n = i32[(argv >>> 2) + i * 2 + 1] >>> 0;
+      mem.copy(copy, at, start, start + n);
+      out[i] = copy.subarray(at, at + n);
+      at += n;
     }
     return out;
   }

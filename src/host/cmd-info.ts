@@ -211,19 +211,32 @@ function memorySection(srv: HostServer): Fields {
   ];
 }
 
+/** A running BGSAVE's progress, keys saved over keys in its image (Redis's current_fork_perc). */
+function savePerc(srv: HostServer): string {
+  const rdb = srv.rdb;
+  if (!rdb.bgsaveInProgress || rdb.bgsaveKeysTotal === 0) return '0.00';
+  return Math.min(100, (100 * srv.engine.x.rdbSavedKeys()) / rdb.bgsaveKeysTotal).toFixed(2);
+}
+
 function persistenceSection(srv: HostServer): Fields {
   const rdb = srv.rdb;
   const now = Date.now();
   return [
-    ['loading', rdb.loading ? 1 : 0], ['async_loading', 0], ['current_cow_peak', 0], ['current_cow_size', 0],
-    ['current_cow_size_age', 0], ['current_fork_perc', '0.00'], ['current_save_keys_processed', 0],
-    ['current_save_keys_total', 0],
+    ['loading', rdb.loading ? 1 : 0], ['async_loading', 0],
+    ['current_cow_peak', rdb.bgsaveInProgress ? rdb.bgsavePendingPeak : 0],
+    // No fork: the nearest thing to copy-on-write memory is the snapshot's
+    // bytes still waiting for the disk (and, for the last save, what the
+    // pre-write hook serialized ahead of the walk).
+    ['current_cow_size', rdb.bgsaveInProgress ? rdb.bgsavePendingBytes : 0],
+    ['current_cow_size_age', 0], ['current_fork_perc', savePerc(srv)],
+    ['current_save_keys_processed', rdb.bgsaveInProgress ? srv.engine.x.rdbSavedKeys() : 0],
+    ['current_save_keys_total', rdb.bgsaveInProgress ? rdb.bgsaveKeysTotal : 0],
     ['rdb_changes_since_last_save', rdb.changesSinceSave()],
     ['rdb_bgsave_in_progress', rdb.bgsaveInProgress ? 1 : 0],
     ['rdb_last_save_time', rdb.lastSave],
     ['rdb_last_bgsave_status', rdb.lastBgsaveOk ? 'ok' : 'err'], ['rdb_last_bgsave_time_sec', rdb.lastBgsaveSec],
     ['rdb_current_bgsave_time_sec', rdb.bgsaveInProgress ? Math.floor((now - rdb.bgsaveStartedAt) / 1000) : -1],
-    ['rdb_saves', rdb.saves], ['rdb_last_cow_size', 0],
+    ['rdb_saves', rdb.saves], ['rdb_last_cow_size', rdb.lastCowBytes],
     ['rdb_last_load_keys_expired', rdb.lastLoadExpired], ['rdb_last_load_keys_loaded', rdb.lastLoadKeys],
     ...aofFields(srv),
     ['module_fork_in_progress', 0], ['module_fork_last_cow_size', 0],
@@ -238,10 +251,10 @@ function aofFields(srv: HostServer): Fields {
     ['aof_enabled', aof.enabled ? 1 : 0],
     ['aof_rewrite_in_progress', aof.rewriteInProgress ? 1 : 0], ['aof_rewrite_scheduled', aof.rewriteScheduled ? 1 : 0],
     ['aof_last_rewrite_time_sec', aof.lastRewriteSec],
-    ['aof_current_rewrite_time_sec', -1], ['aof_last_bgrewrite_status', aof.lastRewriteOk ? 'ok' : 'err'],
+    ['aof_current_rewrite_time_sec', aof.rewriteInProgress ? Math.floor((Date.now() - aof.rewriteStartedAt) / 1000) : -1], ['aof_last_bgrewrite_status', aof.lastRewriteOk ? 'ok' : 'err'],
     ['aof_rewrites', aof.rewrites],
     ['aof_rewrites_consecutive_failures', aof.rewriteFailures],
-    ['aof_last_write_status', aof.lastWriteOk ? 'ok' : 'err'], ['aof_last_cow_size', 0],
+    ['aof_last_write_status', aof.writeStatusOk ? 'ok' : 'err'], ['aof_last_cow_size', 0],
   ];
 }
 

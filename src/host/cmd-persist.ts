@@ -28,17 +28,20 @@ function cmdBgsave(srv: HostServer, c: HostClient, args: Buffer[], r: Reply): vo
     else { r.error(E_SYNTAX); return; }
   }
   const rdb = srv.rdb;
-  // SCHEDULE waits out another kind of background job (an AOF rewrite);
-  // a running BGSAVE is refused either way, as Redis does.
-  void schedule;
+  // A running BGSAVE is refused either way, as Redis does; SCHEDULE (and
+  // a transaction, server.in_exec) waits out an AOF rewrite.
   if (rdb.bgsaveInProgress) {
     r.error(E_BGSAVE_RUNNING);
     return;
   }
-  // Inside a transaction Redis defers the save to after it (server.in_exec).
-  if ((srv.engine.x.clientFlags(c.slot) & CF_IN_EXEC) !== 0) {
-    rdb.schedule();
-    r.simple('Background saving scheduled');
+  if (srv.aof.rewriteInProgress || (srv.engine.x.clientFlags(c.slot) & CF_IN_EXEC) !== 0) {
+    if (schedule || (srv.engine.x.clientFlags(c.slot) & CF_IN_EXEC) !== 0) {
+      rdb.schedule();
+      r.simple('Background saving scheduled');
+    } else {
+      r.error('ERR Another child process is active (AOF?): can\'t BGSAVE right now. ' +
+        'Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.');
+    }
     return;
   }
   rdb.bgsave();
@@ -46,8 +49,8 @@ function cmdBgsave(srv: HostServer, c: HostClient, args: Buffer[], r: Reply): vo
 }
 
 // BGREWRITEAOF — "Background append only file rewriting started": a new
-// base of the dataset, a new incr file, the old files deleted. The base is
-// serialized in one go (nothing else runs meanwhile), then written.
+// incr file at once, a new base of the dataset written in the background
+// (src/persistence/aof.ts rewriteBackground), then the old files deleted.
 function cmdBgrewriteaof(srv: HostServer, c: HostClient, _args: Buffer[], r: Reply): void {
   const aof = srv.aof;
   if (aof.rewriteInProgress) {

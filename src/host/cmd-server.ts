@@ -317,9 +317,38 @@ function cmdDebug(srv: HostServer, c: HostClient, args: Buffer[], r: Reply): voi
     debugProtocol(args[2].toString('latin1').toLowerCase(), r);
   } else if (sub === 'reload') {
     debugReload(srv, args, r);
+  } else if (sub === 'populate' && argc >= 3 && argc <= 5) {
+    debugPopulate(srv, c, args, r);
   } else {
     subcommandSyntaxError(r, 'DEBUG', args[1]);
   }
+}
+
+/**
+ * DEBUG POPULATE count [prefix] [size]: "<prefix>:<j>" keys (prefix "key")
+ * holding "value:<j>", cut or zero-padded to size; existing keys are kept.
+ */
+function debugPopulate(srv: HostServer, c: HostClient, args: Buffer[], r: Reply): void {
+  const positive = (b: Buffer): number | null => {
+    const t = b.toString('latin1');
+    return /^(0|[1-9][0-9]*)$/.test(t) && Number(t) <= Number.MAX_SAFE_INTEGER ? Number(t) : null;
+  };
+  const count = positive(args[2]);
+  const size = args.length === 5 ? positive(args[4]) : 0;
+  if (count === null || size === null) {
+    r.error('ERR value is out of range, must be positive');
+    return;
+  }
+  const x = srv.engine.x;
+  const prefix = args.length >= 4 ? args[3] : Buffer.from('key');
+  const p = x.rdbAlloc(prefix.length + 1) >>> 0;
+  try {
+    srv.engine.bytes().set(prefix, p);
+    x.debugPopulate(x.clientDb(c.slot), count, p, prefix.length, size);
+  } finally {
+    x.rdbFree(p);
+  }
+  r.ok();
 }
 
 export function register(): void {

@@ -672,6 +672,11 @@ export function strerror(err: any): string {
     case 'EROFS': return 'Read-only file system';
     case 'ENOSPC': return 'No space left on device';
     case 'ENOTSUP': return 'Operation not supported';
+    case 'EIO': return 'Input/output error';
+    case 'EDQUOT': return 'Disk quota exceeded';
+    case 'EFBIG': return 'File too large';
+    case 'EBADF': return 'Bad file descriptor';
+    case 'EPERM': return 'Operation not permitted';
     default: return String(err?.message ?? err);
   }
 }

@@ -69,6 +69,11 @@ export interface HostClient {
    * itself) joins them here, so the order on the wire is the order of events.
    */
   replyQueue?: Buffer[];
+  /** Replies not written yet (written at the end of the event-loop turn), and their bytes. */
+  outQueue?: Buffer[];
+  outBytes?: number;
+  /** In the core's list of clients to write. */
+  outListed?: boolean;
   /** Messages for it not written yet, and their bytes (host/pubsub.ts flush). */
   pushQueue?: Buffer[];
   pushBytes?: number;
@@ -101,6 +106,10 @@ export type HostHandler = (srv: HostServer, c: HostClient, args: Buffer[], r: Re
 
 export interface HostServer {
   engine: Engine;
+  /** Queues output for a client, behind its replies (written at the end of the turn). */
+  send(c: HostClient, buf: Buffer): void;
+  /** Writes a client's queued replies now. */
+  writeQueued(c: HostClient): void;
   config: Config;
   /** The time the engine sees (expiry, TIME, timeouts): real, or a test's ManualClock. */
   clock: Clock;

@@ -6,8 +6,9 @@
 // Neither adds command semantics of its own: both answer exactly alike.
 //
 // A client's connection is a ClientSocket (context.ts). Everything written
-// to a client goes through `socket.write`, including output that is not a
-// reply to its own command (MONITOR lines, woken blocked commands).
+// to a client goes through its output queue (`write`), including output
+// that is not a reply to its own command (MONITOR lines, woken blocked
+// commands); pub/sub messages write that queue out before their own.
 import {
   Engine, CF_AUTHED, ST_HANDOFF, ST_CLOSE, ST_YIELD, ST_INPUT_FULL, ST_PAUSED, ST_BLOCKED, ST_READY, CF_REPLY_OFF, CF_REPLY_SKIP,
   CF_UNBLOCK_TIMEOUT, CF_UNBLOCK_ERROR, CF_IN_EXEC, PAUSE_NONE, PAUSE_WRITE, PAUSE_ALL,
@@ -60,6 +61,9 @@ export interface ClientOrigin {
   fd: number;
 }
 
+/** Queued output past which a client's replies are written without waiting for the end of the turn. */
+const DEFER_MAX_BYTES = 16 * 1024;
+
 export abstract class HostCore implements HostServer {
   engine: Engine;
   config: Config;
@@ -90,6 +94,10 @@ export abstract class HostCore implements HostServer {
   scriptingReady: Promise<Scripting> | null = null;
   /** Work put off while a script is suspended, which must look atomic: blocked clients' wake-ups. */
   private afterScript: (() => void)[] = [];
+  /** Replies are written at the end of the event-loop turn (the TCP server). */
+  protected deferWrites = false;
+  private pendingWrites: HostClient[] = [];
+  private writesScheduled = false;
 
   constructor(opts: CoreOptions) {
     this.config = opts.config;
@@ -242,7 +250,7 @@ export abstract class HostCore implements HostServer {
       addr: origin.addr, laddr: origin.laddr, fd: origin.fd,
       createdAt: now, lastInteraction: now, socket, lastCmd: 'NULL',
       monitor: false, noEvict: false, closeAfterReply: false,
-      pendingOut: () => socket.writableLength + (c.pushBytes ?? 0),
+      pendingOut: () => socket.writableLength + (c.pushBytes ?? 0) + (c.outBytes ?? 0),
       kill: () => this.closeClient(c),
     };
     this.clients.set(c.id, c);
@@ -723,21 +731,70 @@ export abstract class HostCore implements HostServer {
     this.publishKeyspaceEvents();
   }
 
+  /**
+   * Queues a client's output. With `deferWrites` (the TCP server) the
+   * queue is written once the event loop has run every read of this turn,
+   * as Redis writes its clients' buffers in beforeSleep: one write per
+   * client per turn, and the peers are woken after the work, not in the
+   * middle of it. Otherwise it is written at once.
+   */
   protected write(c: HostClient, out: Buffer[]): void {
-    // The propagation stream reaches the AOF before any reply leaves (and is
-    // fsynced first under appendfsync always), as Redis's beforeSleep.
-    this.aof.beforeReply();
     const s = c.socket;
     if (!s || c.closeAsap) return;
     if (out.length > 0) {
-      const buf = out.length === 1 ? out[0] : Buffer.concat(out);
-      this.stats.netOutputBytes += buf.length;
-      // Stop reading from a client that does not read its replies; its
-      // socket's 'drain' starts it again.
-      if (!s.write(buf)) this.onBackpressure(c);
+      const q = (c.outQueue ??= []);
+      for (const b of out) {
+        q.push(b);
+        c.outBytes = (c.outBytes ?? 0) + b.length;
+      }
+      // Large output, or a socket already backed up, is written at once:
+      // the write's backpressure then stops reading this client before
+      // the turn reads more of its pipeline.
+      if (!this.deferWrites || c.closeAfterReply || c.outBytes! >= DEFER_MAX_BYTES || s.writableLength > 0) {
+        this.aof.beforeReply();
+        this.writeQueued(c);
+      } else {
+        if (!c.outListed) {
+          c.outListed = true;
+          this.pendingWrites.push(c);
+        }
+        if (!this.writesScheduled) {
+          this.writesScheduled = true;
+          setImmediate(this.flushWrites);
+        }
+      }
       this.pubsub.checkOutputLimit(c);
     }
     if (c.closeAfterReply) this.endClient(c);
+  }
+
+  send(c: HostClient, buf: Buffer): void { this.write(c, [buf]); }
+
+  /** Writes every queued reply (handleClientsWithPendingWrites), the AOF first. */
+  readonly flushWrites = (): void => {
+    this.writesScheduled = false;
+    // The propagation stream reaches the AOF before any reply leaves (and is
+    // fsynced first under appendfsync always), as Redis's beforeSleep.
+    this.aof.endOfTurn();
+    const list = this.pendingWrites;
+    this.pendingWrites = [];
+    for (const c of list) this.writeQueued(c);
+  };
+
+  /** Writes c's queued replies now (before anything else is written to it). */
+  writeQueued(c: HostClient): void {
+    c.outListed = false;
+    const q = c.outQueue;
+    if (!q || q.length === 0) return;
+    const s = c.socket;
+    const buf = q.length === 1 ? q[0] : Buffer.concat(q, c.outBytes);
+    q.length = 0;
+    c.outBytes = 0;
+    if (!s || c.closeAsap) return;
+    this.stats.netOutputBytes += buf.length;
+    // Stop reading from a client that does not read its replies; its
+    // socket's 'drain' starts it again.
+    if (!s.write(buf)) this.onBackpressure(c);
   }
 
   // ---- CLIENT PAUSE ----------------------------------------------------------

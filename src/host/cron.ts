@@ -60,7 +60,8 @@ export class Cron {
     // change under a CLIENT PAUSE (used for failover), nor under a script
     // that lets other clients in while it runs (it must look atomic).
     const scriptRunning = this.srv.scriptSuspended();
-    if (!this.srv.paused && !scriptRunning) {
+    // Nor while the dataset loads (Redis runs only whileBlockedCron then).
+    if (!this.srv.paused && !scriptRunning && !this.srv.rdb.loading) {
       while (x.cronExpire(now, 16) && performance.now() - start < budgetMs) { /* keep sampling */ }
       latencyAddSampleIfNeeded(this.srv, 'expire-cycle', performance.now() - start);
       // "expired" events of the keys the cycle removed.

@@ -81,8 +81,7 @@ export class MonitorFeed implements MonitorFeedLike {
       if (m === c) {
         out.push(msg);
       } else {
-        m.socket.write(msg);
-        this.srv.stats.netOutputBytes += msg.length;
+        this.srv.send(m, msg);
       }
     }
   }

@@ -334,6 +334,8 @@ export class PubSub {
       if (!q || q.length === 0) continue;
       const s = c.socket;
       if (s && !c.closeAsap) {
+        // Replies queued before these messages leave first.
+        if (c.outQueue && c.outQueue.length > 0) this.srv.writeQueued(c);
         let buf: Buffer;
         if (q.length === 1) buf = q[0];
         else if (prevQ && sameFrames(prevQ, q)) buf = prevBuf!;

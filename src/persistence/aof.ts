@@ -12,8 +12,15 @@
 
 import type { HostServer, HostClient } from '../host/context.js';
 import { nodeFs, nodePath, requireFs, pid } from '../host/platform.js';
+import { strerror } from '../host/config.js';
+import { CF_LOADER } from '../engine/engine.js';
+import { SnapshotKilled } from './rdb.js';
+import type { Snapshot } from './rdb.js';
 
 export class AofError extends Error {}
+
+/** Output drained from the engine's command rewrite at a time. */
+const REWRITE_STEP_BYTES = 1 << 20;
 
 interface FileInfo { name: string; seq: number; type: 'b' | 'h' | 'i' }
 
@@ -91,7 +98,15 @@ export class AofState {
   enabled = false;
   rewriteInProgress = false;
   rewriteScheduled = false;
+  /** When the running rewrite started (aof_current_rewrite_time_sec). */
+  rewriteStartedAt = 0;
+  private bgRewrite: { done: Promise<Snapshot>; stop: () => void } | null = null;
   lastWriteOk = true;
+  /** strerror of the last failed write, and of the last failed background fsync ('' when it worked). */
+  private writeError = '';
+  private fsyncError = '';
+  /** aof_last_write_status: the last write and the last background fsync worked. */
+  get writeStatusOk(): boolean { return this.lastWriteOk && !this.fsyncError; }
   lastRewriteOk = true;
   rewriteFailures = 0;
   lastRewriteSec = -1;
@@ -135,6 +150,20 @@ export class AofState {
   }
 
   // ---- feeding --------------------------------------------------------------------------
+
+  /**
+   * The end of an event-loop turn, before the turn's replies are written
+   * (Redis's beforeSleep): the stream is written now under every policy,
+   * and fsynced first under always.
+   */
+  endOfTurn(): void {
+    const b = this.srv.engine.takePropagation();
+    if (b && this.enabled) {
+      this.pending.push(b);
+      this.pendingBytes += b.length;
+    }
+    if (this.pendingBytes > 0) this.flush();
+  }
 
   /** Takes the engine's stream; writes (and fsyncs, for always) before replies leave. */
   beforeReply(): void {
@@ -199,11 +228,17 @@ export class AofState {
       let off = 0;
       while (off < buf.length) off += fs.writeSync(this.fd, buf, off, buf.length - off);
       this.currentSize += buf.length;
-      if (!this.lastWriteOk) this.srv.log('warning', 'AOF write error looks solved, Redis can write again.');
-      this.lastWriteOk = true;
+      if (!this.lastWriteOk) {
+        this.srv.log('warning', 'AOF write error looks solved, Redis can write again.');
+        this.lastWriteOk = true;
+        this.applyWriteError();
+      }
     } catch (err: any) {
+      const why = strerror(err);
+      if (this.lastWriteOk || why !== this.writeError) this.srv.log('warning', `Error writing to the AOF file: ${why}`);
       this.lastWriteOk = false;
-      this.srv.log('warning', `Error writing to the AOF file: ${err?.message ?? err}`);
+      this.writeError = why;
+      this.applyWriteError();
       // Keep the bytes for the next try, as Redis keeps its buffer.
       this.pending = [buf];
       this.pendingBytes = buf.length;
@@ -215,7 +250,14 @@ export class AofState {
     }
     const noFsync = this.rewriteInProgress && this.srv.config.getBool('no-appendfsync-on-rewrite');
     if (mode === 'always' && !noFsync) {
-      fs.fdatasyncSync(this.fd);
+      try {
+        fs.fdatasyncSync(this.fd);
+      } catch (err: any) {
+        if (err?.code !== 'EBADF' && err?.code !== 'EINVAL') {
+          this.srv.log('warning', `Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${strerror(err)}. Exiting...`);
+          process.exit(1);
+        }
+      }
       this.lastFsyncMs = Date.now();
     } else {
       this.unsynced = true;
@@ -224,7 +266,7 @@ export class AofState {
 
   /** Once a second from the cron: everysec's fsync off the main thread, and automatic rewrites. */
   cron(): void {
-    if (this.rewriteScheduled && !this.srv.rdb.bgsaveInProgress) {
+    if (this.rewriteScheduled && !this.rewriteInProgress && !this.srv.rdb.snapshotBusy) {
       this.rewriteScheduled = false;
       this.rewriteNow();
     }
@@ -239,21 +281,30 @@ export class AofState {
       this.fsyncInFlight = true;
       const fd = this.fd;
       // fdatasync, as Redis's redis_fsync on Linux.
-      requireFs().fdatasync(fd, () => {
+      requireFs().fdatasync(fd, (err) => {
         this.fsyncInFlight = false;
         this.lastFsyncMs = Date.now();
+        // A failed background fsync refuses writes as a failed write does,
+        // until one succeeds (aof_bio_fsync_status).
+        // EBADF and EINVAL are not failures: the fd is no longer a file that syncs (bio.c ignores them).
+        const failed = err && err.code !== 'EBADF' && err.code !== 'EINVAL' ? strerror(err) : '';
+        if (failed !== this.fsyncError) {
+          if (failed) this.srv.log('warning', `Error syncing the AOF file: ${failed}`);
+          this.fsyncError = failed;
+          this.applyWriteError();
+        }
       });
     }
     // auto-aof-rewrite-percentage / min-size: grown by the percentage over
     // the size after the last rewrite, and past the minimum.
     const pct = this.srv.config.getInt('auto-aof-rewrite-percentage');
     const min = Number(this.srv.config.get('auto-aof-rewrite-min-size'));
-    if (pct > 0 && !this.rewriteInProgress && !this.srv.rdb.bgsaveInProgress && this.currentSize > min) {
+    if (pct > 0 && !this.rewriteInProgress && !this.srv.rdb.snapshotBusy && this.currentSize > min) {
       const base = this.baseSize > 0 ? this.baseSize : 1;
       const growth = Math.floor(((this.currentSize * 100) / base) - 100);
       if (growth >= pct) {
         this.srv.log('notice', `Starting automatic rewriting of AOF on ${growth}% growth`);
-        this.rewrite();
+        this.rewriteNow();
       }
     }
   }
@@ -286,6 +337,36 @@ export class AofState {
   }
 
   /**
+   * The dataset as the commands that rebuild it (aof-use-rdb-preamble no):
+   * FUNCTION LOAD for each library, then the engine's rewrite of every key.
+   */
+  private commandBase(): { chunks: Buffer[]; bytes: number } {
+    const engine = this.srv.engine;
+    const x = engine.x;
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    const push = (b: Buffer) => { chunks.push(b); bytes += b.length; };
+    for (const lib of this.srv.scripting?.functions.libraries ?? []) {
+      push(Buffer.from(`*3\r\n$8\r\nFUNCTION\r\n$4\r\nLOAD\r\n$${lib.code.length}\r\n`, 'latin1'));
+      push(Buffer.concat([lib.code, Buffer.from('\r\n')]));
+    }
+    try {
+      x.aofRewriteBegin();
+      for (;;) {
+        const more = x.aofRewriteStep(REWRITE_STEP_BYTES);
+        const p = x.aofRewriteOutPtr() >>> 0;
+        const n = x.aofRewriteOutLen() >>> 0;
+        if (n > 0) push(Buffer.from(engine.bytes().subarray(p, p + n)));
+        x.aofRewriteOutTaken();
+        if (!more) break;
+      }
+    } finally {
+      x.aofRewriteRelease();
+    }
+    return { chunks, bytes };
+  }
+
+  /**
    * Rewrites the AOF now: a base of the whole dataset (an RDB when
    * aof-use-rdb-preamble, the default), a new incr file, the manifest
    * switched atomically, then the old files deleted. Returns false on error.
@@ -293,6 +374,7 @@ export class AofState {
    * meanwhile), so the new incr file starts exactly after the base.
    */
   rewrite(): boolean {
+    this.stopRewrite('a rewrite in one go', false);
     const fs = requireFs();
     const dir = this.dirPath();
     this.rewriteInProgress = true;
@@ -304,8 +386,9 @@ export class AofState {
       const name = this.fileName();
       const baseSeq = this.nextSeq('b');
       const incrSeq = this.nextSeq('i');
-      const snap = this.srv.rdb.serialize({ aofBase: true });
-      const baseName = `${name}.${baseSeq}.base.rdb`;
+      const preamble = this.srv.config.getBool('aof-use-rdb-preamble');
+      const snap = preamble ? this.srv.rdb.serialize({ aofBase: true }) : this.commandBase();
+      const baseName = `${name}.${baseSeq}.base.${preamble ? 'rdb' : 'aof'}`;
       const tmp = nodePath!.join(dir, `temp-rewriteaof-bg-${pid()}.aof`);
       const bfd = fs.openSync(tmp, 'w');
       try {
@@ -349,8 +432,14 @@ export class AofState {
     }
   }
 
-  /** BGREWRITEAOF: with the AOF off, only a base and the manifest are written (nothing appends). */
+  /**
+   * BGREWRITEAOF and automatic rewrites: in the background when the base
+   * is an RDB (a sliced snapshot, as BGSAVE); the command base of
+   * aof-use-rdb-preamble no is written in one go. With the AOF off, only a
+   * base and the manifest are written (nothing appends).
+   */
   rewriteNow(): boolean {
+    if (this.enabled && this.srv.config.getBool('aof-use-rdb-preamble')) return this.rewriteBackground();
     if (this.enabled) return this.rewrite();
     const ok = this.rewrite();
     if (this.fd >= 0) {
@@ -358,6 +447,138 @@ export class AofState {
       this.fd = -1;
     }
     return ok;
+  }
+
+  /**
+   * A rewrite that lets clients run (rewriteAppendOnlyFileBackground in
+   * Redis 7.0): a new incr file takes the writes at once (the manifest
+   * lists it after the old files, so a crash meanwhile loses nothing), the
+   * base is the keyspace of this instant written in slices; once it is in
+   * place the manifest becomes the new base and the incr files since the
+   * start, and the old files are deleted.
+   */
+  private rewriteBackground(): boolean {
+    const fs = requireFs();
+    const dir = this.dirPath();
+    const started = Date.now();
+    let job: { done: Promise<Snapshot>; stop: () => void };
+    let baseName: string, baseSeq: number, incrSeq: number;
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      // Whatever the stream holds belongs to the old files.
+      this.drain();
+      const name = this.fileName();
+      baseSeq = this.nextSeq('b');
+      incrSeq = this.nextSeq('i');
+      baseName = `${name}.${baseSeq}.base.rdb`;
+      const incrName = `${name}.${incrSeq}.incr.aof`;
+      const ifd = fs.openSync(nodePath!.join(dir, incrName), 'a');
+      const during: FileInfo[] = [...this.files, { name: incrName, seq: incrSeq, type: 'i' }];
+      try {
+        this.writeManifest(during);
+      } catch (err) {
+        fs.closeSync(ifd);
+        throw err;
+      }
+      this.files = during;
+      if (this.fd >= 0) fs.closeSync(this.fd);
+      this.fd = ifd;
+      this.srv.engine.x.propResetDb();
+      // The snapshot starts before any other command runs: the new incr
+      // file holds exactly what happens after the base's instant.
+      const tmp = nodePath!.join(dir, `temp-rewriteaof-bg-${pid()}.aof`);
+      job = this.srv.rdb.snapshotToFile(tmp, nodePath!.join(dir, baseName));
+    } catch (err: any) {
+      this.lastRewriteOk = false;
+      this.rewriteFailures++;
+      this.srv.log('warning', `Background AOF rewrite failed: ${err?.message ?? err}`);
+      return false;
+    }
+    const sizeAtStart = this.currentSize;
+    this.rewriteInProgress = true;
+    this.rewriteStartedAt = started;
+    this.bgRewrite = job;
+    this.srv.log('notice', `Background append only file rewriting started`);
+    job.done.then((snap) => {
+      if (this.bgRewrite !== job) return;
+      this.bgRewrite = null;
+      this.rewriteInProgress = false;
+      try {
+        const files: FileInfo[] = [{ name: baseName, seq: baseSeq, type: 'b' },
+          ...this.files.filter((f) => f.type === 'i' && f.seq >= incrSeq)];
+        this.writeManifest(files);
+        const old = this.files;
+        this.files = files;
+        for (const f of old) {
+          if (files.some((k) => k.name === f.name)) continue;
+          try { fs.unlinkSync(nodePath!.join(dir, f.name)); } catch { /* already gone */ }
+        }
+        this.fsyncDir(dir);
+      } catch (err: any) {
+        this.rewriteFailed(err);
+        return;
+      }
+      this.baseSize = snap.bytes;
+      this.currentSize = snap.bytes + (this.currentSize - sizeAtStart);
+      this.rewrites++;
+      this.lastRewriteOk = true;
+      this.rewriteFailures = 0;
+      this.lastRewriteSec = Math.round((Date.now() - started) / 1000);
+      this.srv.log('notice', 'Background AOF rewrite terminated with success');
+      this.srv.log('notice', 'Background AOF rewrite finished successfully');
+    }, (err) => {
+      if (this.bgRewrite !== job) return;
+      this.bgRewrite = null;
+      this.rewriteInProgress = false;
+      if (err instanceof SnapshotKilled) {
+        // FLUSHALL ended the engine's snapshot; the files as they stand
+        // replay to the right dataset, and the rewrite starts over.
+        this.srv.log('notice', 'Background AOF rewrite interrupted by FLUSHALL: scheduled again');
+        this.rewriteScheduled = true;
+        return;
+      }
+      this.rewriteFailed(err);
+    });
+    return true;
+  }
+
+  private rewriteFailed(err: any): void {
+    this.lastRewriteOk = false;
+    this.rewriteFailures++;
+    this.srv.log('warning', `Background AOF rewrite failed: ${err?.message ?? err}`);
+  }
+
+  /**
+   * Stops a background rewrite (SHUTDOWN, appendonly no, a synchronous
+   * save that needs the engine's snapshot): its temp file goes, the files
+   * as they stand stay consistent. After a synchronous save it runs again.
+   */
+  stopRewrite(why: string, again = why === 'a synchronous save'): void {
+    const job = this.bgRewrite;
+    if (!job) return;
+    this.bgRewrite = null;
+    this.rewriteInProgress = false;
+    job.stop();
+    if (again) this.rewriteScheduled = true;
+    this.srv.log('warning', `Background AOF rewrite stopped for ${why}`);
+  }
+
+  /**
+   * Tells the engine whether writes answer "MISCONF Errors writing to the
+   * AOF file" (a failed write or fsync while appendonly is on).
+   */
+  private applyWriteError(): void {
+    const why = !this.enabled ? '' : !this.lastWriteOk ? this.writeError : this.fsyncError;
+    const x = this.srv.engine.x;
+    if (!why) {
+      x.setAofWriteError(0, 0);
+      return;
+    }
+    const b = Buffer.from(why, 'utf8');
+    const p = x.rdbAlloc(b.length) >>> 0;
+    this.srv.engine.bytes().set(b, p);
+    x.setAofWriteError(p, b.length);
+    x.rdbFree(p);
   }
 
   /** Runs a rewrite from the next cron tick (after an EXEC, or once a BGSAVE ends). */
@@ -368,6 +589,10 @@ export class AofState {
     if (this.enabled) return true;
     this.srv.engine.x.setPropEnabled(1);
     this.enabled = true;
+    // New files: an old write error is history.
+    this.lastWriteOk = true;
+    this.fsyncError = '';
+    this.applyWriteError();
     if (!this.rewrite()) {
       this.disable();
       return false;
@@ -377,6 +602,8 @@ export class AofState {
 
   /** appendonly no: stop writing (after a last fsync), keep the files. */
   disable(): void {
+    // Redis kills the rewriting child.
+    this.stopRewrite('appendonly no', false);
     if (this.fd >= 0) {
       this.drain();
       const fs = requireFs();
@@ -388,6 +615,9 @@ export class AofState {
     this.pending = [];
     this.pendingBytes = 0;
     this.srv.engine.x.setPropEnabled(0);
+    // With the AOF off its errors refuse nothing (aof_state == AOF_OFF);
+    // INFO still shows the last status.
+    this.applyWriteError();
   }
 
   /** SHUTDOWN: what is written is fsynced. */
@@ -406,12 +636,34 @@ export class AofState {
    * with no manifest, creates the files by a first rewrite. Throws an
    * AofError (with Redis's message) when the files cannot be loaded.
    */
-  start(): void {
+  async start(): Promise<void> {
     const fs = requireFs();
     if (!this.exists()) {
       this.enable();
       return;
     }
+    const rdb = this.srv.rdb;
+    rdb.loading = true;
+    try {
+      await this.loadAll(fs);
+    } finally {
+      rdb.loading = false;
+      this.srv.engine.x.setLoading(0);
+    }
+  }
+
+  /**
+   * Startup, before the port opens: with AOF files to load the server is
+   * loading from this moment (clients get -LOADING, INFO says loading:1).
+   */
+  prepareStartupLoad(): boolean {
+    if (!this.exists()) return false;
+    this.srv.rdb.loading = true;
+    this.srv.engine.x.setLoading(1);
+    return true;
+  }
+
+  private async loadAll(fs: typeof import('node:fs')): Promise<void> {
     const started = Date.now();
     const dir = this.dirPath();
     const files = parseManifest(fs.readFileSync(this.manifestPath(), 'latin1'));
@@ -421,7 +673,7 @@ export class AofState {
     const x = this.srv.engine.x;
     x.setPropEnabled(0);
     try {
-      this.loadFiles(dir, base, incrs);
+      await this.loadFiles(dir, base, incrs);
     } finally {
       if (this.loadClient) this.srv.dropFakeClient(this.loadClient);
       this.loadClient = null;
@@ -447,37 +699,56 @@ export class AofState {
     x.setPropEnabled(1);
   }
 
-  private loadFiles(dir: string, base: FileInfo | undefined, incrs: FileInfo[]): void {
+  /**
+   * The base, then the incr files, giving the event loop a turn between
+   * chunks: clients connected meanwhile get -LOADING for what cannot run
+   * while loading, as in Redis.
+   */
+  private async loadFiles(dir: string, base: FileInfo | undefined, incrs: FileInfo[]): Promise<void> {
     const fs = requireFs();
+    const x = this.srv.engine.x;
     if (base) {
       const path = nodePath!.join(dir, base.name);
       if (!fs.existsSync(path)) throw new AofError(`The AOF file ${base.name} doesn't exist`);
-      const head = fs.readFileSync(path);
       const t0 = Date.now();
-      if (head.subarray(0, 5).toString('latin1') === 'REDIS') {
+      const fd = fs.openSync(path, 'r');
+      const magic = Buffer.alloc(5);
+      fs.readSync(fd, magic, 0, 5, 0);
+      fs.closeSync(fd);
+      if (magic.toString('latin1') === 'REDIS') {
         this.srv.log('notice', 'Reading RDB base file on AOF loading...');
-        const r = this.srv.rdb.loadBytes(head);
+        const r = await this.srv.rdb.loadFile(path);
+        x.setLoading(1);
         this.srv.log('notice', 'RDB is base AOF');
         this.srv.log('notice', `Done loading RDB, keys loaded: ${r.keys}, keys expired: ${r.expired}.`);
       } else {
-        this.loadClient = this.srv.fakeClient();
-        this.replayFile(base.name, path, head, false);
+        this.loadClient = this.loaderClient();
+        await this.replayFile(base.name, path, fs.readFileSync(path), false);
       }
       this.srv.log('notice', `DB loaded from base file ${base.name}: ${((Date.now() - t0) / 1000).toFixed(3)} seconds`);
     }
     // Made after an RDB base has loaded (its load resets the engine's clients' state).
-    if (!this.loadClient) this.loadClient = this.srv.fakeClient();
-    incrs.forEach((f, i) => {
+    if (!this.loadClient) this.loadClient = this.loaderClient();
+    for (let i = 0; i < incrs.length; i++) {
+      const f = incrs[i];
       const path = nodePath!.join(dir, f.name);
       if (!fs.existsSync(path)) throw new AofError(`The AOF file ${f.name} doesn't exist`);
       const t0 = Date.now();
-      this.replayFile(f.name, path, fs.readFileSync(path), i === incrs.length - 1);
+      await this.replayFile(f.name, path, fs.readFileSync(path), i === incrs.length - 1);
       this.srv.log('notice', `DB loaded from incr file ${f.name}: ${((Date.now() - t0) / 1000).toFixed(3)} seconds`);
-    });
+    }
+  }
+
+  /** The fake client a load runs on: past LOADING, maxmemory and MISCONF, as Redis's AOF client. */
+  private loaderClient(): HostClient {
+    const c = this.srv.fakeClient();
+    const x = this.srv.engine.x;
+    x.setClientFlags(c.slot, x.clientFlags(c.slot) | CF_LOADER);
+    return c;
   }
 
   /** Runs one file's commands through the engine as a client of its own. */
-  private replayFile(name: string, path: string, buf: Buffer, isLast: boolean): void {
+  private async replayFile(name: string, path: string, buf: Buffer, isLast: boolean): Promise<void> {
     const notes: [number, number][] = [];
     const scan = scanCommands(buf, 0, notes);
     if (scan.bad) {
@@ -501,10 +772,19 @@ export class AofState {
     let from = 0;
     for (const [a, b] of notes) {
       if (a >= end) break;
-      this.replay(buf.subarray(from, a));
+      await this.replayChunks(buf.subarray(from, a));
       from = b;
     }
-    this.replay(buf.subarray(from, end));
+    await this.replayChunks(buf.subarray(from, end));
+  }
+
+  /** replay() a megabyte at a time, letting clients in between (they get -LOADING). */
+  private async replayChunks(bytes: Buffer): Promise<void> {
+    const CHUNK = 1 << 20;
+    for (let off = 0; off < bytes.length; off += CHUNK) {
+      this.replay(bytes.subarray(off, Math.min(bytes.length, off + CHUNK)));
+      if (off + CHUNK < bytes.length) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Feeds complete commands to a fake engine client; host commands are run by the host. */

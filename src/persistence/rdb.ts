@@ -6,9 +6,12 @@
 //   SAVE          serializes and writes temp-<pid>.rdb, fsyncs it, renames it
 //                 over dbfilename and fsyncs the directory: a crash at any
 //                 moment leaves the old file or the new one, never half of one.
-//   BGSAVE        serializes at once (the point-in-time copy; clients wait
-//                 while it runs, see `lastBgsavePauseMs`), then writes the
-//                 file off the event loop's critical path with async I/O.
+//   BGSAVE        a point-in-time snapshot without a fork (assembly/persist/
+//                 snapshot.ts): the engine records an epoch, then serializes
+//                 in slices of about a millisecond with client commands in
+//                 between (writes save a key's old value first), while the
+//                 bytes go to temp-<pid>-bgsave-<n>.rdb with async I/O; fsync and
+//                 rename as SAVE. Clients wait at most one slice.
 //   load          at startup and DEBUG RELOAD: the file is fed to the engine
 //                 in chunks, with progress lines for big files.
 import type { HostServer } from '../host/context.js';
@@ -16,6 +19,14 @@ import { nodeFs, nodePath, pid } from '../host/platform.js';
 
 /** Output handed to the host per serializer step. */
 const STEP_BYTES = 4 << 20;
+/** A background snapshot's step: small, so a slice can stop on time. */
+const SNAP_STEP_BYTES = 16 << 10;
+/** How long a background snapshot serializes before letting clients in. */
+const SNAP_SLICE_MS = 1;
+/** The buffers a background snapshot's bytes wait in for the disk (reused). */
+const SNAP_CHUNK = 256 << 10;
+/** Bytes waiting for the disk above which the snapshot waits for the writes. */
+const SNAP_MAX_QUEUED = 16 << 20;
 /** Input window the loader starts with (grown for a record that does not fit). */
 const LOAD_WINDOW = 4 << 20;
 const RDB_COMPRESS = 1;
@@ -24,6 +35,20 @@ const RDB_AOF_BASE = 4;
 const LOAD_CHECKSUM = 1;
 
 export class RdbError extends Error {}
+/** FLUSHALL stopped the snapshot (Redis: the saving child killed by SIGUSR1). */
+export class SnapshotKilled extends Error {}
+
+/**
+ * A background snapshot being written (a BGSAVE's, or an AOF rewrite's
+ * base): its temp file, the descriptor it is written through, whether a
+ * stop ended it.
+ */
+interface SnapshotJob {
+  tmp: string;
+  fd: number;
+  kind: 'rdb' | 'aof';
+  stopped: boolean;
+}
 
 export interface LoadResult {
   keys: number;
@@ -50,8 +75,22 @@ export class RdbState {
   bgsaveStartedAt = 0;
   bgsaveInProgress = false;
   bgsaveScheduled = false;
-  /** The longest time clients waited while a BGSAVE took its point-in-time copy. */
+  /** How long BGSAVE's start held clients (the epoch and the file header). */
   lastBgsavePauseMs = 0;
+  /** The longest slice of the last (or running) background snapshot, in ms. */
+  lastBgsaveSliceMs = 0;
+  /** Bytes the snapshot's pre-write hook saved in the last BGSAVE (INFO rdb_last_cow_size). */
+  lastCowBytes = 0;
+  /** Snapshot bytes serialized but not yet written to the file (INFO current_cow_size), and their peak. */
+  bgsavePendingBytes = 0;
+  bgsavePendingPeak = 0;
+  /** Keys in the running BGSAVE's image (INFO current_save_keys_total). */
+  bgsaveKeysTotal = 0;
+  /** The running BGSAVE, if any (a stop replaces it with null). */
+  private bgJob: SnapshotJob | null = null;
+  /** The AOF rewrite's snapshot (the engine runs one snapshot at a time). */
+  private aofJob: SnapshotJob | null = null;
+  private bgSeq = 0;
   saves = 0;
   loading = false;
   lastLoadKeys = 0;
@@ -82,6 +121,11 @@ export class RdbState {
     const srv = this.srv;
     const engine = srv.engine;
     const x = engine.x;
+    // The engine has one serializer output: a synchronous save (SHUTDOWN,
+    // DEBUG RELOAD, an AOF base) stops a running BGSAVE first, as Redis
+    // kills its child before saving on SHUTDOWN.
+    if (this.bgJob) this.stopBgsave('a synchronous save');
+    if (this.aofJob) this.srv.aof.stopRewrite('a synchronous save');
     const compress = srv.config.getBool('rdbcompression');
     const flags = (compress ? RDB_COMPRESS : 0) | (srv.config.getBool('rdbchecksum') ? RDB_CHECKSUM : 0) |
       (opts.aofBase ? RDB_AOF_BASE : 0);
@@ -166,58 +210,258 @@ export class RdbState {
   }
 
   /**
-   * BGSAVE: the point-in-time copy is taken now (the dirty count that
-   * counts as saved is this moment's), the file is written asynchronously.
-   * False when one is already running.
+   * BGSAVE: the point-in-time image is the keyspace now (the dirty count
+   * that counts as saved is this moment's); the engine serializes it in
+   * slices between client commands while the file is written. False when
+   * one is already running.
    */
   bgsave(): boolean {
     if (this.bgsaveInProgress) return false;
+    // The engine runs one snapshot: after the AOF rewrite's.
+    if (this.aofJob) {
+      this.bgsaveScheduled = true;
+      return true;
+    }
     const fs = requireFs();
+    const srv = this.srv;
+    const x = srv.engine.x;
     const t0 = performance.now();
     this.bgsaveInProgress = true;
     this.bgsaveStartedAt = Date.now();
     this.lastSaveAttempt = Date.now();
-    const dirty = this.srv.engine.x.dirtyCount();
-    let snap: Snapshot;
+    this.lastBgsaveSliceMs = 0;
+    this.bgsavePendingBytes = 0;
+    this.bgsavePendingPeak = 0;
+    this.bgsaveKeysTotal = 0;
+    for (let i = 0; i < x.databases(); i++) this.bgsaveKeysTotal += x.keyCount(i);
+    const dirty = x.dirtyCount();
+    const compress = srv.config.getBool('rdbcompression');
+    const flags = (compress ? RDB_COMPRESS : 0) | (srv.config.getBool('rdbchecksum') ? RDB_CHECKSUM : 0);
+    const target = this.path();
+    // Its own name per run: a stopped run's late cleanup must not touch the next one's file.
+    const tmp = nodePath!.join(nodePath!.dirname(target), `temp-${pid()}-bgsave-${++this.bgSeq}.rdb`);
+    let job: SnapshotJob;
     try {
-      snap = this.serialize();
+      // Opened now, not asynchronously: a stop (SHUTDOWN) must find the file to remove.
+      job = { tmp, fd: fs.openSync(tmp, 'w'), kind: 'rdb', stopped: false };
     } catch (err: any) {
       this.bgsaveInProgress = false;
       this.bgsaveFailed(err);
       return true;
     }
+    try {
+      x.snapshotBegin(Math.floor(srv.clock.now() / 1000), x.usedMemory(), flags);
+      const fns = srv.scripting?.functions.dump(compress);
+      if (fns && fns.length > 10) this.withEngineCopy(fns.subarray(0, fns.length - 10), (p, n) => x.rdbSaveRaw(p, n));
+    } catch (err: any) {
+      x.snapshotStop();
+      x.rdbOutRelease();
+      fs.closeSync(job.fd);
+      try { fs.unlinkSync(tmp); } catch { /* gone */ }
+      this.bgsaveInProgress = false;
+      this.bgsaveFailed(err);
+      return true;
+    }
+    this.bgJob = job;
     this.lastBgsavePauseMs = performance.now() - t0;
-    this.srv.log('notice', `Background saving started (the point-in-time copy took ${this.lastBgsavePauseMs.toFixed(1)} ms)`);
-    const target = this.path();
-    const tmp = nodePath!.join(nodePath!.dirname(target), `temp-${pid()}.rdb`);
-    const write = async () => {
-      const fh = await fs.promises.open(tmp, 'w');
-      try {
-        for (const c of snap.chunks) await fh.write(c);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await fs.promises.rename(tmp, target);
-      fsyncDir(fs, nodePath!.dirname(target));
-    };
-    write().then(() => {
+    srv.log('notice', 'Background saving started');
+    this.runBgsave(job, tmp, target).then((snap) => {
+      if (job.stopped) return;
+      this.bgJob = null;
       this.bgsaveInProgress = false;
       this.lastBgsaveOk = true;
       this.applyDiskError();
       this.lastBgsaveSec = Math.round((Date.now() - this.bgsaveStartedAt) / 1000);
       this.saved(snap);
       this.dirtyAtSave = dirty;
-      this.srv.log('notice', 'DB saved on disk');
-      this.srv.log('notice', 'Background saving terminated with success');
+      srv.log('notice', `DB saved on disk (${snap.keys} keys, ${snap.bytes} bytes; longest slice ${this.lastBgsaveSliceMs.toFixed(1)} ms, ` +
+        `${this.lastCowBytes} bytes saved ahead of writes)`);
+      srv.log('notice', 'Background saving terminated with success');
       this.runScheduled();
     }, (err) => {
+      try { fs.unlinkSync(tmp); } catch { /* gone */ }
+      if (job.stopped) return;
+      this.bgJob = null;
       this.bgsaveInProgress = false;
-      fs.promises.unlink(tmp).catch(() => undefined);
-      this.bgsaveFailed(err);
+      if (err instanceof SnapshotKilled) {
+        // FLUSHALL: Redis kills the child with SIGUSR1, which leaves
+        // rdb_last_bgsave_status as it was.
+        this.lastBgsaveSec = Math.round((Date.now() - this.bgsaveStartedAt) / 1000);
+        srv.log('warning', 'Background saving terminated by signal 10');
+        x.rdbOutRelease();
+      } else {
+        x.snapshotStop();
+        x.rdbOutRelease();
+        this.bgsaveFailed(err);
+      }
       this.runScheduled();
     });
     return true;
+  }
+
+  /** Whether the engine's one snapshot is in use (a BGSAVE or an AOF rewrite). */
+  get snapshotBusy(): boolean { return this.bgJob !== null || this.aofJob !== null; }
+
+  /**
+   * The AOF rewrite's base: the keyspace now, as an RDB with aof-base set,
+   * written to `target` in the same slices as a BGSAVE. Resolves once the
+   * file is in place (rejects with SnapshotKilled after a FLUSHALL).
+   */
+  snapshotToFile(tmp: string, target: string): { done: Promise<Snapshot>; stop: () => void } {
+    const srv = this.srv;
+    const fs = requireFs();
+    const x = srv.engine.x;
+    const compress = srv.config.getBool('rdbcompression');
+    const flags = (compress ? RDB_COMPRESS : 0) | (srv.config.getBool('rdbchecksum') ? RDB_CHECKSUM : 0) | RDB_AOF_BASE;
+    const job: SnapshotJob = { tmp, fd: fs.openSync(tmp, 'w'), kind: 'aof', stopped: false };
+    try {
+      x.snapshotBegin(Math.floor(srv.clock.now() / 1000), x.usedMemory(), flags);
+      const fns = srv.scripting?.functions.dump(compress);
+      if (fns && fns.length > 10) this.withEngineCopy(fns.subarray(0, fns.length - 10), (p, n) => x.rdbSaveRaw(p, n));
+    } catch (err) {
+      x.snapshotStop();
+      x.rdbOutRelease();
+      fs.closeSync(job.fd);
+      try { fs.unlinkSync(tmp); } catch { /* gone */ }
+      throw err;
+    }
+    this.aofJob = job;
+    const stop = () => {
+      if (job.stopped) return;
+      job.stopped = true;
+      if (this.aofJob === job) this.aofJob = null;
+      x.snapshotStop();
+      x.rdbOutRelease();
+      try { fs.unlinkSync(tmp); } catch { /* gone */ }
+    };
+    const done = this.runBgsave(job, tmp, target).then((snap) => {
+      if (this.aofJob === job) this.aofJob = null;
+      this.runScheduled();
+      return snap;
+    }, (err) => {
+      try { fs.unlinkSync(tmp); } catch { /* gone */ }
+      if (this.aofJob === job) {
+        this.aofJob = null;
+        if (!(err instanceof SnapshotKilled)) x.snapshotStop();
+        x.rdbOutRelease();
+      }
+      this.runScheduled();
+      throw err;
+    });
+    return { done, stop };
+  }
+
+  /**
+   * The slices of a background snapshot: serialize for SNAP_SLICE_MS, hand
+   * the bytes to the file, yield to clients (setImmediate lets the poll
+   * phase run), again. If the disk lags by more than SNAP_MAX_QUEUED bytes,
+   * the next slice waits for the writes, so memory stays bounded.
+   */
+  private async runBgsave(job: SnapshotJob, tmp: string, target: string): Promise<Snapshot> {
+    const fs = requireFs();
+    const engine = this.srv.engine;
+    const x = engine.x;
+    let bytes = 0;
+    let pending = 0;
+    let writeErr: unknown = null;
+    let writes: Promise<void> = Promise.resolve();
+    const pool: Buffer[] = [];
+    const fd = job.fd;
+    const writev = (bufs: Buffer[]) => new Promise<void>((res, rej) => fs.writev(fd, bufs, (err) => (err ? rej(err) : res())));
+    // Closed once only: a descriptor number closed twice may be someone else's by then.
+    let closed = false;
+    const close = () => {
+      if (closed) return Promise.resolve();
+      closed = true;
+      return new Promise<void>((res) => fs.close(fd, () => res()));
+    };
+    try {
+      for (;;) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (job.stopped) throw new Error('Background saving stopped');
+        if (writeErr) throw writeErr;
+        const t = performance.now();
+        let st: number;
+        // The slice's output stays in the engine's buffer (each step's
+        // budget is relative to what is there) and is copied out once.
+        do {
+          st = x.snapshotStep((x.rdbOutLen() >>> 0) + SNAP_STEP_BYTES);
+        } while (st === 1 && performance.now() - t < SNAP_SLICE_MS);
+        if (st < 0) throw new SnapshotKilled();
+        const p = x.rdbOutPtr() >>> 0;
+        const n = x.rdbOutLen() >>> 0;
+        // Copied into reused chunks: a fresh Buffer per slice is garbage
+        // whose collection pauses show up as client waits.
+        const full: Buffer[] = [];
+        const bufs: Buffer[] = [];
+        for (let off = 0; off < n; off += SNAP_CHUNK) {
+          const len = Math.min(SNAP_CHUNK, n - off);
+          const b = pool.pop() ?? Buffer.allocUnsafeSlow(SNAP_CHUNK);
+          engine.bytes().copy(b, 0, p + off, p + off + len);
+          full.push(b);
+          bufs.push(b.subarray(0, len));
+        }
+        x.rdbOutTaken();
+        const rdbStats = job.kind === 'rdb';
+        if (rdbStats) this.lastBgsaveSliceMs = Math.max(this.lastBgsaveSliceMs, performance.now() - t);
+        if (n > 0) {
+          bytes += n;
+          pending += n;
+          if (rdbStats) {
+            this.bgsavePendingBytes += n;
+            this.bgsavePendingPeak = Math.max(this.bgsavePendingPeak, this.bgsavePendingBytes);
+          }
+          writes = writes.then(async () => {
+            if (writeErr) return;
+            try {
+              await writev(bufs);
+            } catch (err) {
+              writeErr = err;
+            }
+            pending -= n;
+            if (rdbStats) this.bgsavePendingBytes -= n;
+            pool.push(...full);
+          });
+        }
+        if (st === 0) break;
+        if (pending > SNAP_MAX_QUEUED) await writes;
+      }
+      if (job.kind === 'rdb') this.lastCowBytes = x.snapshotHookBytes();
+      const keys = x.rdbSavedKeys();
+      const skipped = x.rdbSkippedKeys();
+      x.rdbOutRelease();
+      await writes;
+      if (writeErr) throw writeErr;
+      await new Promise<void>((res, rej) => fs.fsync(fd, (err) => (err ? rej(err) : res())));
+      await close();
+      if (job.stopped) throw new Error('Background saving stopped');
+      await fs.promises.rename(tmp, target);
+      // Off the event loop too: a directory fsync on a busy disk can take
+      // longer than every slice together.
+      await fsyncDirAsync(fs, nodePath!.dirname(target));
+      return { chunks: [], bytes, keys, skipped };
+    } catch (err) {
+      await writes.catch(() => undefined);
+      await close();
+      throw err;
+    }
+  }
+
+  /**
+   * Stops a running BGSAVE (SHUTDOWN, a synchronous save, the embedded
+   * store closing): the engine forgets the snapshot and the temp file goes.
+   */
+  stopBgsave(why: string): void {
+    const job = this.bgJob;
+    if (!job) return;
+    this.bgJob = null;
+    job.stopped = true;
+    this.srv.engine.x.snapshotStop();
+    this.srv.engine.x.rdbOutRelease();
+    this.bgsaveInProgress = false;
+    this.bgsavePendingBytes = 0;
+    try { nodeFs?.unlinkSync(job.tmp); } catch { /* not created yet */ }
+    this.srv.log('warning', `Background saving stopped for ${why}`);
   }
 
   private bgsaveFailed(err: any): void {
@@ -229,7 +473,7 @@ export class RdbState {
   }
 
   private runScheduled(): void {
-    if (!this.bgsaveScheduled) return;
+    if (!this.bgsaveScheduled || this.snapshotBusy) return;
     this.bgsaveScheduled = false;
     this.bgsave();
   }
@@ -251,7 +495,7 @@ export class RdbState {
 
   /** The cron's look at the save points (`save <seconds> <changes>`), as serverCron does. */
   cron(): void {
-    if (this.bgsaveInProgress || this.loading || !nodeFs) {
+    if (this.bgsaveInProgress || this.aofJob || this.loading || !nodeFs) {
       return;
     }
     if (this.bgsaveScheduled) { this.runScheduled(); return; }
@@ -481,6 +725,15 @@ function fsyncDir(fs: NonNullable<typeof nodeFs>, dir: string): void {
   try {
     const fd = fs.openSync(dir, 'r');
     try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
+  } catch {
+    // Not every platform opens directories (Windows).
+  }
+}
+
+async function fsyncDirAsync(fs: NonNullable<typeof nodeFs>, dir: string): Promise<void> {
+  try {
+    const fh = await fs.promises.open(dir, 'r');
+    try { await fh.sync(); } finally { await fh.close(); }
   } catch {
     // Not every platform opens directories (Windows).
   }

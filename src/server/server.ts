@@ -64,6 +64,7 @@ export class Server extends HostCore {
     this.config.onChange((name) => {
       if ((name === 'port' || name === 'bind') && this.listening) void this.rebind(name);
     });
+    this.deferWrites = true;
     // The Lua VM loads asynchronously; listen() waits for it, and a script
     // command that comes earlier waits for it too (cmd-scripting.ts).
     this.attachScripting(Scripting.create(this));
@@ -224,6 +225,11 @@ export class Server extends HostCore {
 
   shutdown(): void {
     this.log('warning', 'User requested shutdown...');
+    // Replies of this turn leave before the sockets close.
+    this.flushWrites();
+    // A running BGSAVE dies with the server (Redis kills its child): no temp file left.
+    this.rdb.stopBgsave('shutdown');
+    this.aof.stopRewrite('shutdown');
     // What the AOF has not written yet is written and fsynced first, as Redis.
     if (this.aof.enabled) {
       this.log('notice', 'Calling fsync() on the AOF file.');

@@ -94,6 +94,44 @@ function geoPoint(g: Gen): [string, string] {
   return [(g.int(-1800000, 1800000) / 10000).toString(), (g.int(-850000, 850000) / 10000).toString()];
 }
 
+/** A geo search unit, sometimes not one. */
+function geoUnit(g: Gen): string { return g.chance(0.97) ? g.pick(['m', 'KM', 'ft', 'mi', 'km']) : 'yards'; }
+/** A radius, width or height: from nothing to the whole earth, sometimes invalid. */
+function geoSize(g: Gen): string {
+  if (g.chance(0.05)) return g.pick(['-1', 'x', 'inf', '0']);
+  return String(g.pick([1, 50, 500, 2000, 8000, 20000]) * g.int(1, 1000) / 100);
+}
+/** GEORADIUS/GEOSEARCH options in any order: WITH*, ASC|DESC, COUNT [ANY], and the given extras. */
+function geoOptions(g: Gen, extra: (() => string[])[]): string[] {
+  const opts: string[][] = [];
+  for (const w of ['WITHDIST', 'WITHHASH', 'WITHCOORD']) if (g.chance(0.25)) opts.push([w]);
+  if (g.chance(0.3)) opts.push([g.pick(['ASC', 'DESC'])]);
+  if (g.chance(0.35)) opts.push(['COUNT', g.chance(0.9) ? String(g.int(1, 6)) : g.pick(['0', '-2', 'x'])]);
+  if (g.chance(0.15)) opts.push(['ANY']);
+  for (const f of extra) if (g.chance(0.25)) opts.push(f());
+  for (let i = opts.length - 1; i > 0; i--) {
+    const j = g.int(0, i);
+    [opts[i], opts[j]] = [opts[j], opts[i]];
+  }
+  return opts.flat();
+}
+function geoFrom(g: Gen): string[] {
+  return g.chance(0.5) ? ['FROMMEMBER', g.member()] : ['FROMLONLAT', ...geoPoint(g)];
+}
+function geoBy(g: Gen): string[] {
+  return g.chance(0.5) ? ['BYRADIUS', geoSize(g), geoUnit(g)] : ['BYBOX', geoSize(g), geoSize(g), geoUnit(g)];
+}
+/** GEOSEARCH's FROM and BY parts (sometimes one missing, doubled or crossed) and options. */
+function geoSearchArgs(g: Gen, extra: (() => string[])[]): string[] {
+  const parts: string[][] = [];
+  if (g.chance(0.95)) parts.push(geoFrom(g));
+  if (g.chance(0.95)) parts.push(geoBy(g));
+  if (g.chance(0.04)) parts.push(geoFrom(g));
+  if (g.chance(0.04)) parts.push(geoBy(g));
+  if (g.chance(0.5)) parts.reverse();
+  return [...parts.flat(), ...geoOptions(g, extra)];
+}
+
 /**
  * RESTORE payloads whose every byte (CRC-64 included) is ASCII, so they pass
  * through the generator's text arguments unchanged: a string, a set and a
@@ -470,6 +508,14 @@ const GENERATORS: Record<string, G> = {
   },
   GEOHASH: (g) => [g.key(), ...Array.from({ length: g.int(0, 3) }, () => g.member())],
   GEOPOS: (g) => [g.key(), ...Array.from({ length: g.int(0, 3) }, () => g.member())],
+  GEORADIUS: (g) => [g.key(), ...geoPoint(g), geoSize(g), geoUnit(g),
+    ...geoOptions(g, [() => ['STORE', g.key()], () => ['STOREDIST', g.key()]])],
+  GEORADIUS_RO: (g) => [g.key(), ...geoPoint(g), geoSize(g), geoUnit(g), ...geoOptions(g, [() => ['STORE', g.key()]])],
+  GEORADIUSBYMEMBER: (g) => [g.key(), g.member(), geoSize(g), geoUnit(g),
+    ...geoOptions(g, [() => ['STORE', g.key()], () => ['STOREDIST', g.key()]])],
+  GEORADIUSBYMEMBER_RO: (g) => [g.key(), g.member(), geoSize(g), geoUnit(g), ...geoOptions(g, [() => ['STOREDIST', g.key()]])],
+  GEOSEARCH: (g) => [g.key(), ...geoSearchArgs(g, [() => ['STOREDIST']])],
+  GEOSEARCHSTORE: (g) => [g.key(), g.key(), ...geoSearchArgs(g, [() => ['STOREDIST'], () => ['STORE', g.key()]])],
   RESTORE: (g) => {
     const args = [g.key(), g.chance(0.7) ? '0' : g.pick([g.ttlMs(), '-1', 'abc', '1']), g.pick(RESTORE_PAYLOADS)];
     for (const opt of ['REPLACE', 'ABSTTL', 'IDLETIME', 'FREQ', 'BOGUS']) {
@@ -698,7 +744,8 @@ async function runAll(conns: RawClient[], cmds: Cmd[], batchSize = 64): Promise<
       for (let j = 0; j < batch.length; j++) {
         if (dead[k]) { out[k].push(dead[k]!); continue; }
         try {
-          out[k].push(await c.readRaw(2000));
+          // Generous: PFSELFTEST alone takes seconds on a busy machine.
+          out[k].push(await c.readRaw(10000));
         } catch (err: any) {
           // A server that stopped answering (closed, crashed, hung) answers
           // nothing more: fail the rest at once instead of waiting for each.

@@ -4,12 +4,12 @@
 // real redis-server both ways, and durability under kill -9.
 import { describe, it, expect, afterEach } from 'vitest';
 import { spawn, execFileSync, ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, appendFileSync, cpSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, appendFileSync, cpSync, existsSync, symlinkSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, RawClient, startRedis } from '../helpers/server.js';
-import { encodeCommand } from '../helpers/resp.js';
+import { encodeCommand, parseAll } from '../helpers/resp.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'vermilion-server.js');
 const procs: ChildProcess[] = [];
@@ -58,6 +58,15 @@ async function startFails(dir: string, extra: string[]): Promise<string> {
 function incrFile(dir: string): string {
   const d = join(dir, 'appendonlydir');
   return join(d, readdirSync(d).find((f) => f.endsWith('.incr.aof'))!);
+}
+
+/** Waits for a background rewrite to end (both servers rewrite in the background). */
+async function rewritten(c: RawClient): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (/aof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\n/.test(String(await c.cmd('INFO', 'persistence')))) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('the AOF rewrite did not end');
 }
 
 /** A script of writes covering the rewrites; TTLs far in the future so both servers keep them. */
@@ -115,6 +124,7 @@ describe('AOF through the server process', () => {
       .toEqual(['appendonly.aof.1.base.rdb', 'appendonly.aof.1.incr.aof', 'appendonly.aof.manifest']);
     expect(await a.c.cmd('SET', 'k2', 'v2', 'PX', '100000')).toBe('OK');
     expect(await a.c.cmd('BGREWRITEAOF')).toBe('Background append only file rewriting started');
+    await rewritten(a.c);
     expect(readdirSync(join(dir, 'appendonlydir')).sort())
       .toEqual(['appendonly.aof.2.base.rdb', 'appendonly.aof.2.incr.aof', 'appendonly.aof.manifest']);
     expect(readFileSync(join(dir, 'appendonlydir', 'appendonly.aof.manifest'), 'latin1'))
@@ -170,6 +180,7 @@ describe('AOF through the server process', () => {
     await a.c.cmd('ZADD', 'z', '1.5', 'a', '2', 'b');
     await a.c.cmd('SET', 't', 'x', 'EX', '10000');
     await a.c.cmd('BGREWRITEAOF');
+    await rewritten(a.c);
     await a.c.cmd('SELECT', '2');
     await a.c.cmd('SET', 'after', 'rewrite');
     a.proc.kill('SIGKILL');
@@ -202,6 +213,220 @@ describe('AOF through the server process', () => {
     expect(Number(await b.c.cmd('PTTL', 'by-redis'))).toBeGreaterThan(400000);
     expect(await b.c.cmd('HGET', 'h', 'g')).toBe('2');
     expect(await b.c.cmd('GET', bin)).toEqual(bin.toString('latin1'));
+  });
+
+  it('aof-use-rdb-preamble no: the base holds the commands redis-server 7.0 writes, and each side loads the other\'s', async () => {
+    // Every type, small and large encodings, binary data, TTLs, an emptied
+    // stream, a function library, two dbs.
+    const fill = async (c: RawClient) => {
+      await c.cmd('FUNCTION', 'LOAD', "#!lua name=lib1\nredis.register_function('f1', function() return 1 end)");
+      await c.cmd('SET', Buffer.from([0, 1, 255, 13, 10]), Buffer.from([9, 0, 13, 10]));
+      await c.cmd('SET', 'int', '12345');
+      await c.cmd('SET', 'big', 'x'.repeat(100), 'PX', '99999999');
+      await c.cmd('RPUSH', 'list', ...Array.from({ length: 200 }, (_, i) => (i % 3 ? `e${i}` : String(i * 1000))));
+      await c.cmd('SADD', 'iset', ...Array.from({ length: 70 }, (_, i) => String(i * 7 - 100)));
+      await c.cmd('SADD', 'strset', 'a', 'b', 'c');
+      await c.cmd('HSET', 'hash', 'f1', 'v1', 'f2', '22', 'f3', 'x'.repeat(30));
+      await c.cmd('ZADD', 'zset', '1.5', 'a', '-2', 'b', '3e10', 'c', 'inf', 'd', '0.1', 'e');
+      await c.cmd('XADD', 'st', '1-1', 'a', '1', 'b', '2');
+      await c.cmd('XADD', 'st', '1-2', 'a', '3', 'b', '4');
+      await c.cmd('XADD', 'st', '5-0', 'other', 'x');
+      await c.cmd('XDEL', 'st', '1-2');
+      await c.cmd('XADD', 'empty', '7-7', 'a', '1');
+      await c.cmd('XDEL', 'empty', '7-7');
+      // Consumer groups: pending entries with fixed delivery times, an idle consumer, two groups.
+      await c.cmd('XADD', 'st', '6-0', 'c', '5');
+      await c.cmd('XGROUP', 'CREATE', 'st', 'g1', '0');
+      await c.cmd('XGROUP', 'CREATE', 'st', 'g0', '$', 'ENTRIESREAD', '3');
+      await c.cmd('XREADGROUP', 'GROUP', 'g1', 'bob', 'COUNT', '2', 'STREAMS', 'st', '>');
+      await c.cmd('XREADGROUP', 'GROUP', 'g1', 'alice', 'STREAMS', 'st', '>');
+      await c.cmd('XCLAIM', 'st', 'g1', 'bob', '0', '1-1', '5-0', 'TIME', '1700000000000', 'RETRYCOUNT', '4', 'JUSTID');
+      await c.cmd('XCLAIM', 'st', 'g1', 'alice', '0', '6-0', 'TIME', '1700000000123', 'JUSTID');
+      await c.cmd('XGROUP', 'CREATECONSUMER', 'st', 'g1', 'idle');
+      await c.cmd('XGROUP', 'CREATE', 'empty', 'g', '$');
+      await c.cmd('SELECT', '3');
+      await c.cmd('ZADD', 'big-zset', ...Array.from({ length: 300 }, (_, i) => [String(i / 4), `m${i}`]).flat());
+      await c.cmd('HSET', 'big-hash', ...Array.from({ length: 300 }, (_, i) => [`f${i}`, `v${i}`]).flat());
+      await c.cmd('SADD', 'big-set', ...Array.from({ length: 300 }, (_, i) => `s${i}`));
+      await c.cmd('SELECT', '0');
+    };
+    // The base's commands per db and key; items of unordered encodings sorted, absolute times masked.
+    const commandsByKey = (file: string) => {
+      const out: Record<string, string[][]> = {};
+      let db = '0';
+      for (const cmd of parseAll(readFileSync(file)) as string[][]) {
+        if (cmd[0] === 'SELECT') { db = cmd[1]; continue; }
+        const key = cmd[0] === 'FUNCTION' ? 'functions' : `${db}/${cmd[0] === 'XGROUP' ? cmd[2] : cmd[1]}`;
+        (out[key] ??= []).push(cmd[0] === 'PEXPIREAT' ? [...cmd.slice(0, 2), '<ms>'] : cmd);
+      }
+      for (const k of ['0/strset', '3/big-zset', '3/big-hash', '3/big-set']) {
+        const step = k.endsWith('set') && !k.includes('zset') ? 1 : 2;
+        const items = out[k].flatMap((c) => c.slice(2)).reduce<string[]>((a, x, i, all) => (i % step ? a : [...a, all.slice(i, i + step).join(' ')]), []);
+        out[k] = [[out[k][0][0], k, ...items.sort()]];
+      }
+      return out;
+    };
+    const baseFile = (dir: string) => join(dir, 'appendonlydir', readdirSync(join(dir, 'appendonlydir')).find((f) => f.includes('.base.'))!);
+    const rdir = mkdtempSync(join(tmpdir(), 'aof-np-r-'));
+    const r = await startRedis(['--dir', rdir, '--appendonly', 'yes', '--aof-use-rdb-preamble', 'no']);
+    stops.push(r.stop);
+    const rc = await RawClient.connect(r.port);
+    await fill(rc);
+    await rc.cmd('BGREWRITEAOF');
+    await rewritten(rc);
+    const vdir = mkdtempSync(join(tmpdir(), 'aof-np-v-'));
+    const v = await start(vdir, ['--appendonly', 'yes', '--aof-use-rdb-preamble', 'no']);
+    await fill(v.c);
+    await v.c.cmd('BGREWRITEAOF');
+    expect(baseFile(vdir).endsWith('appendonly.aof.2.base.aof')).toBe(true);
+    expect(commandsByKey(baseFile(vdir))).toEqual(commandsByKey(baseFile(rdir)));
+    const check = execFileSync('redis-check-aof', [join(vdir, 'appendonlydir', 'appendonly.aof.manifest')]).toString();
+    expect(check).toContain('All AOF files and manifest are valid');
+    // Each side's directory loads in the other with the same data.
+    const dumpAll = async (c: RawClient) => {
+      const out: unknown[] = [await c.cmd('FUNCTION', 'LIST', 'WITHCODE')];
+      for (const db of ['0', '3']) {
+        await c.cmd('SELECT', db);
+        const keys = ((await c.cmd('KEYS', '*')) as string[]).sort();
+        for (const k of keys) {
+          const type = await c.cmd('TYPE', k);
+          const read = type === 'string' ? ['GET', k] : type === 'list' ? ['LRANGE', k, '0', '-1'] : type === 'set' ? ['SMEMBERS', k]
+            : type === 'zset' ? ['ZRANGE', k, '0', '-1', 'WITHSCORES'] : type === 'hash' ? ['HGETALL', k] : ['XRANGE', k, '-', '+'];
+          const val = await c.cmd(...read);
+          out.push(db, k, type, Array.isArray(val) && (type === 'set' || type === 'hash') ? [...val as string[]].sort() : val,
+            type === 'stream' ? [await c.cmd('XLEN', k), await c.cmd('XINFO', 'GROUPS', k)] : null, Number(await c.cmd('PTTL', k)) > 0);
+          if (type === 'stream') {
+            for (const g of (await c.cmd('XINFO', 'GROUPS', k)) as string[][]) {
+              // [id, consumer, idle, deliveries]: the idle time is the reader's clock.
+              const pel = (await c.cmd('XPENDING', k, g[1], '-', '+', '100')) as unknown[][];
+              out.push(pel.map((p) => [p[0], p[1], p[3]]), await c.cmd('XPENDING', k, g[1]));
+            }
+          }
+        }
+      }
+      await c.cmd('SELECT', '0');
+      return out;
+    };
+    const expected = await dumpAll(rc);
+    rc.send('SHUTDOWN');
+    await exited(r.proc);
+    expect(await dumpAll(v.c)).toEqual(expected);
+    v.proc.kill('SIGKILL');
+    await exited(v.proc);
+    const r2dir = mkdtempSync(join(tmpdir(), 'aof-np-r2-'));
+    cpSync(join(vdir, 'appendonlydir'), join(r2dir, 'appendonlydir'), { recursive: true });
+    const r2 = await startRedis(['--dir', r2dir, '--appendonly', 'yes']);
+    stops.push(r2.stop);
+    const r2c = await RawClient.connect(r2.port);
+    expect(await dumpAll(r2c)).toEqual(expected);
+    r2c.close();
+    const v2dir = mkdtempSync(join(tmpdir(), 'aof-np-v2-'));
+    cpSync(join(rdir, 'appendonlydir'), join(v2dir, 'appendonlydir'), { recursive: true });
+    const v2 = await start(v2dir, ['--appendonly', 'yes']);
+    expect(await dumpAll(v2.c)).toEqual(expected);
+  });
+
+  it('BGREWRITEAOF runs in the background: writes meanwhile go to the new incr file, kill -9 during or after loses nothing', async () => {
+    for (const killDuring of [true, false]) {
+      const dir = mkdtempSync(join(tmpdir(), 'aof-bg-'));
+      const a = await start(dir, ['--appendonly', 'yes', '--appendfsync', 'always']);
+      // Written through commands (DEBUG POPULATE is not propagated, in Redis either).
+      for (let b = 0; b < 300; b++) {
+        a.c.send('MSET', ...Array.from({ length: 1000 }, (_, i) => [`p:${b * 1000 + i}`, `value:${b * 1000 + i}`]).flat());
+      }
+      for (let b = 0; b < 300; b++) expect(await a.c.read()).toBe('OK');
+      expect(await a.c.cmd('BGREWRITEAOF')).toBe('Background append only file rewriting started');
+      expect(String(await a.c.cmd('INFO', 'persistence'))).toMatch(/aof_rewrite_in_progress:1\r\n/);
+      // Until the base is in place the manifest lists the old files, then the new incr file.
+      expect(readFileSync(join(dir, 'appendonlydir', 'appendonly.aof.manifest'), 'latin1')).toBe(
+        'file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\nfile appendonly.aof.2.incr.aof seq 2 type i\n');
+      expect(await a.c.cmd('BGREWRITEAOF')).toEqual({ error: 'ERR Background append only file rewriting already in progress' });
+      expect(await a.c.cmd('BGSAVE')).toEqual({ error: "ERR Another child process is active (AOF?): can't BGSAVE right now. " +
+        'Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.' });
+      for (let i = 0; i < 200; i++) await a.c.cmd('SET', `during:${i}`, String(i));
+      expect(await a.c.cmd('DEL', 'p:1', 'p:2', 'p:3')).toBe(3);
+      expect(await a.c.cmd('SET', 'p:4', 'changed')).toBe('OK');
+      if (!killDuring) {
+        await rewritten(a.c);
+        expect(readdirSync(join(dir, 'appendonlydir')).sort())
+          .toEqual(['appendonly.aof.2.base.rdb', 'appendonly.aof.2.incr.aof', 'appendonly.aof.manifest']);
+        expect(String(await a.c.cmd('INFO', 'persistence'))).toMatch(/aof_last_bgrewrite_status:ok\r\n/);
+      }
+      a.proc.kill('SIGKILL');
+      await exited(a.proc);
+      const b = await start(dir, ['--appendonly', 'yes']);
+      expect(await b.c.cmd('DBSIZE')).toBe(300000 - 3 + 200);
+      expect(await b.c.cmd('GET', 'during:199')).toBe('199');
+      expect(await b.c.cmd('GET', 'p:4')).toBe('changed');
+      expect(await b.c.cmd('EXISTS', 'p:1')).toBe(0);
+      expect(await b.c.cmd('GET', 'p:5')).toMatch(/^value:5/);
+      b.proc.kill('SIGKILL');
+      await exited(b.proc);
+    }
+  });
+
+  it('a large AOF loads between client turns: -LOADING meanwhile, INFO loading:1, then the data', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aof-load-'));
+    mkdirSync(join(dir, 'appendonlydir'));
+    // 40 MB of SETs: long enough to be caught loading.
+    const parts: Buffer[] = [];
+    for (let b = 0; b < 40; b++) {
+      parts.push(Buffer.concat(Array.from({ length: 25000 }, (_, i) => encodeCommand(['SET', `k:${b * 25000 + i}`, 'x'.repeat(20)].map((a) => Buffer.from(a))))));
+    }
+    writeFileSync(join(dir, 'appendonlydir', 'appendonly.aof.1.incr.aof'), Buffer.concat(parts));
+    writeFileSync(join(dir, 'appendonlydir', 'appendonly.aof.manifest'), 'file appendonly.aof.1.incr.aof seq 1 type i\n');
+    const a = await start(dir, ['--appendonly', 'yes']);
+    const seen = { loading: 0, info: false };
+    for (;;) {
+      const r = await a.c.cmd('GET', 'k:999999');
+      if (typeof r === 'object' && r !== null && 'error' in r) {
+        expect(r).toEqual({ error: 'LOADING Redis is loading the dataset in memory' });
+        seen.loading++;
+        if (!seen.info) seen.info = /loading:1\r\n/.test(String(await a.c.cmd('INFO', 'persistence')));
+        continue;
+      }
+      expect(r).toBe('x'.repeat(20));
+      break;
+    }
+    expect(seen.loading).toBeGreaterThan(0);
+    expect(seen.info).toBe(true);
+    expect(await a.c.cmd('DBSIZE')).toBe(1000000);
+    expect(String(await a.c.cmd('INFO', 'persistence'))).toMatch(/loading:0\r\n/);
+  });
+
+  // The next incr file is made a link to /dev/full before a rewrite opens
+  // it: every write to it then fails with ENOSPC, on both servers alike.
+  it.runIf(existsSync('/dev/full'))('a failed AOF write refuses writes and PING with MISCONF, as redis-server 7.0', async () => {
+    const script = async (c: RawClient, dir: string): Promise<unknown[]> => {
+      const until = async (re: RegExp) => {
+        for (let i = 0; i < 200 && !re.test(String(await c.cmd('INFO', 'persistence'))); i++) await new Promise((r) => setTimeout(r, 25));
+        expect(String(await c.cmd('INFO', 'persistence'))).toMatch(re);
+      };
+      const out: unknown[] = [await c.cmd('SET', 'a', '1')];
+      symlinkSync('/dev/full', join(dir, 'appendonlydir', 'appendonly.aof.2.incr.aof'));
+      out.push(await c.cmd('BGREWRITEAOF'));
+      await until(/aof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\n/);
+      // The write that fails is found failing after its reply.
+      out.push(await c.cmd('SET', 'b', '2'));
+      await until(/aof_last_write_status:err/);
+      for (const cmd of [['SET', 'c', '3'], ['PING'], ['GET', 'a'], ['INCR', 'n'], ['MULTI'], ['SET', 'd', '4'], ['GET', 'a'], ['EXEC'],
+        ['MULTI'], ['GET', 'a'], ['EXEC'], ['CONFIG', 'SET', 'appendonly', 'no'], ['SET', 'e', '5'], ['PING']]) {
+        out.push(await c.cmd(...cmd));
+      }
+      out.push(/aof_last_write_status:(\w+)/.exec(String(await c.cmd('INFO', 'persistence')))![1]);
+      return out;
+    };
+    const rdir = mkdtempSync(join(tmpdir(), 'aof-full-r-'));
+    const r = await startRedis(['--dir', rdir, '--appendonly', 'yes']);
+    stops.push(r.stop);
+    const rc = await RawClient.connect(r.port);
+    const expected = await script(rc, rdir);
+    rc.close();
+    expect(expected).toContainEqual({ error: 'MISCONF Errors writing to the AOF file: No space left on device' });
+    const dir = mkdtempSync(join(tmpdir(), 'aof-full-'));
+    const a = await start(dir, ['--appendonly', 'yes']);
+    expect(await script(a.c, dir)).toEqual(expected);
+    expect(a.log()).toContain('Error writing to the AOF file: No space left on device');
   });
 
   it('appendfsync always: every acknowledged write survives kill -9', async () => {
