@@ -680,10 +680,7 @@ const GENERATORS: Record<string, G> = {
 // How often each command is drawn: writes that build state more, the
 // database-wide wipes rarely so sequences grow some history.
 const WEIGHT: Record<string, number> = { SET: 8, SETBIT: 4, APPEND: 3, INCR: 2, SADD: 4, FLUSHALL: 0.1, FLUSHDB: 0.2, SWAPDB: 0.5, SELECT: 1.5, MULTI: 0.5, EXEC: 0.7, DISCARD: 0.2,
-  RPUSH: 3, LPUSH: 2,
-  // About a second in redis-server: two in one 64-command batch pass the
-  // 2 s reply timeout.
-  PFSELFTEST: 0.05 };
+  RPUSH: 3, LPUSH: 2 };
 
 const BLOCKING = new Set(['BZPOPMIN', 'BZPOPMAX', 'BZMPOP', 'BLPOP', 'BRPOP', 'BLMOVE', 'BRPOPLPUSH', 'BLMPOP']);
 
