@@ -16,7 +16,7 @@ import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Histogram, HistogramData } from './histogram.js';
 import { Distribution, KeyGen, makeKeyGen, Rng } from './generator.js';
-import { R_ERROR, R_NIL, ReplyScanner } from './resp.js';
+import { R_ERROR, R_NIL, R_OK, ReplyScanner } from './resp.js';
 import { CompiledRole, CompiledWorkload, compileWorkload, customWorkload, roleOf, workloadByName } from './workloads.js';
 
 export interface LoadOptions {
@@ -150,6 +150,8 @@ class Conn {
   private readonly opBase: number;
   private readonly draws: (() => number)[];
   private subscribed = false;
+  private imsSlot = -1;
+  private iseqSlot = -1;
   closed = false;
 
   constructor(private s: Shared, readonly index: number, readonly role: CompiledRole, opBase: number) {
@@ -174,6 +176,10 @@ class Conn {
     this.scanner.onReply = role.subscribe ? (k) => this.message(k) : (k) => this.reply(k);
     // A message's payload starts with its 16-digit send time.
     this.scanner.capture = role.subscribe !== null ? 16 : 0;
+    // A consumer-group read acks the entry it got: its ID is the 2nd bulk.
+    if (role.ops.some((o) => o.onEntry >= 0)) this.scanner.captureNth = 2;
+    this.imsSlot = s.w.names.indexOf('ims');
+    this.iseqSlot = s.w.names.indexOf('iseq');
   }
 
   connect(readBuf: Buffer): Promise<void> {
@@ -298,6 +304,7 @@ class Conn {
         this.nFollow++;
       }
     }
+    if (kind === R_OK && op.onEntry >= 0 && this.scanner.capturedLen > 0) this.followEntry(op.onEntry);
     s.completed++;
     if (--this.left > 0) return;
     if (s.phase === MEASURE) {
@@ -322,6 +329,23 @@ class Conn {
       }
     }
     this.s.queue(this);
+  }
+
+  /** Queues the op `next` with the captured entry ID ("ms-seq") in the ims/iseq variables. */
+  private followEntry(next: number): void {
+    const b = this.scanner.captured;
+    const n = this.scanner.capturedLen;
+    let ms = 0;
+    let seq = 0;
+    let i = 0;
+    for (; i < n && b[i] !== 45; i++) ms = ms * 10 + (b[i] - 48);
+    for (i++; i < n; i++) seq = seq * 10 + (b[i] - 48);
+    const nv = this.nVars;
+    const f = this.nFollow++;
+    this.follow[f] = next;
+    for (let v = 0; v < nv; v++) this.followVals[f * nv + v] = this.vals[this.cur * nv + v];
+    this.followVals[f * nv + this.imsSlot] = ms;
+    this.followVals[f * nv + this.iseqSlot] = seq;
   }
 
   private message(kind: number): void {

@@ -67,6 +67,14 @@ export class ReplyScanner {
   capture = 0;
   readonly captured = Buffer.alloc(CAPTURE_MAX);
   capturedLen = -1;
+  /**
+   * With `captureNth` > 0 (instead of `capture`), the first 64 bytes of the
+   * n-th bulk string of each top-level reply are captured (XREADGROUP's
+   * entry ID is its 2nd); `capturedLen` is -1 until then, and again after
+   * the reply's onReply.
+   */
+  captureNth = 0;
+  private bulkNo = 0;
 
   private stack = new Int32Array(MAX_DEPTH);
   private depth = 0;
@@ -197,11 +205,26 @@ export class ReplyScanner {
     }
   }
 
+  private replyDone(): void {
+    if (this.captureNth === 0) return;
+    this.bulkNo = 0;
+    this.capturedLen = -1;
+  }
+
   /** A bulk string header of `len` bytes (-1: null). */
   private bulk(len: number, kind: number): number {
     if (len < 0) return this.element(R_NIL);
     this.bulkKind = kind;
     this.skip = len + 2;
+    if (this.captureNth > 0) {
+      if (++this.bulkNo === this.captureNth) {
+        this.capturedLen = len < CAPTURE_MAX ? len : CAPTURE_MAX;
+        this.capPos = 0;
+      } else {
+        this.capPos = this.capturedLen;
+      }
+      return 0;
+    }
     const cap = this.capture > CAPTURE_MAX ? CAPTURE_MAX : this.capture;
     this.capturedLen = cap > 0 && (this.depth === 0 || this.stack[this.depth - 1] === 1) ? (len < cap ? len : cap) : -1;
     this.capPos = 0;
@@ -221,6 +244,7 @@ export class ReplyScanner {
   private element(kind: number): number {
     if (this.depth === 0) {
       this.onReply(kind);
+      this.replyDone();
       return 1;
     }
     if (kind === R_ERROR) this.cur = R_ERROR;
@@ -231,6 +255,7 @@ export class ReplyScanner {
         const k = this.cur;
         this.cur = R_OK;
         this.onReply(k);
+        this.replyDone();
         return 1;
       }
     }

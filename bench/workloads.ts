@@ -19,6 +19,12 @@ export interface OpSpec {
   onNil?: string;
   /** Follow-up only: never chosen by weight. */
   followOnly?: boolean;
+  /**
+   * Consumer-group ack: when the reply carries an entry (its ID is the
+   * reply's 2nd bulk string, as XREADGROUP's), send the named op next with
+   * the variables `ims` and `iseq` set to that ID's two parts.
+   */
+  onEntry?: string;
   /** Reads (the rest are writes): --read-ratio rescales the two groups' weights. */
   read?: boolean;
 }
@@ -304,6 +310,26 @@ export const WORKLOADS: WorkloadSpec[] = [
     probe: [['XADD', 'events:probe', '*', 'f', 'v'], ['XREVRANGE', 'events:probe', '+', '-', 'COUNT', '10'], ['XLEN', 'events:probe']],
   },
   {
+    name: 'xgroup', type: 'stream', default: false,
+    description: 'Work queue: a 50-consumer group; 20% of the connections XADD jobs, 80% XREADGROUP COUNT 1 and XACK each job they get (the ack follows the read)',
+    vars: { cn: { kind: 'conn', n: 50 }, ims: { kind: 'rand', n: 1e16 }, iseq: { kind: 'rand', n: 1e6 } },
+    roles: [
+      { name: 'producer', share: 0.2, ops: single([['XADD', 'jobs', 'MAXLEN', '~', '100000', '*', 'job', '{value}']]) },
+      {
+        name: 'consumer', share: 0.8,
+        ops: [
+          { name: 'XREADGROUP', weight: 1, read: true, onEntry: 'XACK',
+            cmds: [['XREADGROUP', 'GROUP', 'workers', 'c{cn}', 'COUNT', '1', 'STREAMS', 'jobs', '>']] },
+          // IDs zero-padded to a fixed width: both servers read them as numbers.
+          { name: 'XACK', weight: 0, followOnly: true, cmds: [['XACK', 'jobs', 'workers', '{ims}-{iseq}']] },
+        ],
+      },
+    ],
+    init: [['XGROUP', 'CREATE', 'jobs', 'workers', '$', 'MKSTREAM']],
+    probe: [['DEL', 'probe:jobs'], ['XGROUP', 'CREATE', 'probe:jobs', 'g', '$', 'MKSTREAM'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', '1', 'STREAMS', 'probe:jobs', '>'], ['XACK', 'probe:jobs', 'g', '0-1']],
+  },
+  {
     name: 'bitmap', type: 'bitmap', default: true,
     description: 'Daily active users (7 day bitmaps over the key space): SETBIT 80%, GETBIT 15%, BITCOUNT 5%',
     vars: { d: { kind: 'rand', n: 7 }, u: { kind: 'num', min: 0, max: -1 } },
@@ -414,6 +440,8 @@ export interface CompiledOp {
   template: Template;
   /** Index of the follow-up op on a null reply, or -1. */
   onNil: number;
+  /** Index of the follow-up op fed the entry ID of the reply (onEntry), or -1. */
+  onEntry: number;
 }
 
 export interface CompiledRole {
@@ -455,7 +483,7 @@ export function compileWorkload(spec: WorkloadSpec, opts: WorkloadOptions): Comp
   const consts = new Map<string, Buffer>([['value', valueOf(opts.valueSize)], ['sha', Buffer.from(RATE_LIMIT_SHA)]]);
   const tpl = (cmds: string[][]): Template => new Template(cmds, slotOf, widths, consts);
   const roles = spec.roles.map((r): CompiledRole => {
-    const ops = (r.ops ?? []).map((o) => ({ name: o.name, weight: o.followOnly ? 0 : o.weight, template: tpl(o.cmds), onNil: -1 }));
+    const ops = (r.ops ?? []).map((o) => ({ name: o.name, weight: o.followOnly ? 0 : o.weight, template: tpl(o.cmds), onNil: -1, onEntry: -1 }));
     const ratio = opts.readRatio;
     if (ratio != null && r.ops) {
       const chosen = r.ops.map((o, i) => ({ o, i })).filter(({ o }) => !o.followOnly);
@@ -472,6 +500,10 @@ export function compileWorkload(spec: WorkloadSpec, opts: WorkloadOptions): Comp
       if (o.onNil) {
         ops[i].onNil = ops.findIndex((x) => x.name === o.onNil);
         if (ops[i].onNil < 0) throw new Error(`${spec.name}: no op ${o.onNil}`);
+      }
+      if (o.onEntry) {
+        ops[i].onEntry = ops.findIndex((x) => x.name === o.onEntry);
+        if (ops[i].onEntry < 0 || !slotOf.has('ims') || !slotOf.has('iseq')) throw new Error(`${spec.name}: bad onEntry ${o.onEntry}`);
       }
     });
     const cumulative = new Float64Array(ops.length);

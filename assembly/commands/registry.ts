@@ -14,6 +14,7 @@ import { register as registerDump } from "./dump";
 import { register as registerHll } from "./hll";
 import { register as registerGeo } from "./geo";
 import { register as registerStream } from "./stream";
+import { register as registerXgroup } from "./xgroup";
 
 export function registerAll(): void {
   registerString();
@@ -31,4 +32,5 @@ export function registerAll(): void {
   registerHll();
   registerGeo();
   registerStream();
+  registerXgroup();
 }

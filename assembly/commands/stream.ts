@@ -9,9 +9,10 @@
 import { register as reg, replyWrongArity } from "./dispatch";
 import { CMD_XADD, CMD_XDEL, CMD_XLEN, CMD_XRANGE, CMD_XREAD, CMD_XREVRANGE, CMD_XSETID, CMD_XTRIM } from "./table.gen";
 import { parseTimeoutMsOrReply, blockForKeys, setBlockRewrite, blockRequested } from "./blocking";
-import { curDb, argIs, roomFor } from "./context";
+import { curDb, argIs, roomFor, cur } from "./context";
+import { replyBlockInScript } from "./xgroup";
 import { replyOk, proto, outInsertMapHeader } from "../resp/writer";
-import { argPtr, argLen, curArgc } from "../client";
+import { argPtr, argLen, curArgc, CF_SCRIPT } from "../client";
 import {
   replyBulk, replyError, replyInt, replyArray, replyNullArray, replyNull, formatU64,
   outMark, outInsertArrayHeader,
@@ -22,7 +23,7 @@ import {
   E_STREAM_LIMIT_NO_STRATEGY, E_STREAM_LIMIT_NO_APPROX, E_XTRIM_NO_STRATEGY,
   E_STREAM_START_INTERVAL, E_STREAM_END_INTERVAL, E_XADD_TOO_LARGE, E_XREAD_UNBALANCED, E_XREAD_GT_ID,
   E_XSETID_ENTRIES_NEG, E_XSETID_SMALLER_MAXDEL_ARG, E_XSETID_SMALLER_TOP,
-  E_XSETID_ENTRIES_SMALL, E_NO_SUCH_KEY,
+  E_XSETID_ENTRIES_SMALL, E_NO_SUCH_KEY, E_XREAD_GROUP_OPT, E_XREAD_NOACK_OPT,
 } from "../resp/errors";
 import { Db, addDirty, dbLookup, dbLookupRead, nowMs } from "../db/db";
 import { signalKeyAsReady } from "../db/ready";
@@ -57,8 +58,8 @@ const STREAM_LISTPACK_MAX_SIZE: u64 = 1 << 30;
 // ---- IDs ---------------------------------------------------------------------------
 
 /** The ID parsed by the last parseIdOrReply. */
-let idMs: u64 = 0;
-let idSeq: u64 = 0;
+export let idMs: u64 = 0;
+export let idSeq: u64 = 0;
 /** False when the argument was `ms-*` (XADD picks the sequence). */
 let idSeqGiven: bool = true;
 
@@ -104,20 +105,25 @@ function parseU64(ptr: usize, len: usize): bool {
  * strict), `ms`, `ms-seq`, and `ms-*` when `seqStar`; the sequence defaults
  * to `missingSeq`. Replies the error itself.
  */
-function parseIdBytes(ptr: usize, len: usize, strict: bool, missingSeq: u64, seqStar: bool): bool {
+/** When set, parseIdBytes only answers (XCLAIM telling its IDs from its options). */
+export let idQuiet: bool = false;
+export function setIdQuiet(on: bool): void { idQuiet = on; }
+function idInvalid(): void { if (!idQuiet) replyError(E_STREAM_ID_INVALID); }
+
+export function parseIdBytes(ptr: usize, len: usize, strict: bool, missingSeq: u64, seqStar: bool): bool {
   // The argument is read as a C string: it ends at its first NUL.
   let n: usize = 0;
   while (n < len && load<u8>(ptr + n) != NUL) n++;
-  if (len > ID_BUF_MAX) { replyError(E_STREAM_ID_INVALID); return false; }
+  if (len > ID_BUF_MAX) { idInvalid(); return false; }
   idSeqGiven = true;
   if (n == 1 && (load<u8>(ptr) == MINUS || load<u8>(ptr) == PLUS)) {
-    if (strict) { replyError(E_STREAM_ID_INVALID); return false; }
+    if (strict) { idInvalid(); return false; }
     if (load<u8>(ptr) == MINUS) { idMs = 0; idSeq = 0; } else { idMs = U64_MAX; idSeq = U64_MAX; }
     return true;
   }
   let dash: usize = 0;
   while (dash < n && load<u8>(ptr + dash) != MINUS) dash++;
-  if (!parseU64(ptr, dash)) { replyError(E_STREAM_ID_INVALID); return false; }
+  if (!parseU64(ptr, dash)) { idInvalid(); return false; }
   const ms = parsedU;
   let seq = missingSeq;
   if (dash < n) {
@@ -127,7 +133,7 @@ function parseIdBytes(ptr: usize, len: usize, strict: bool, missingSeq: u64, seq
       seq = 0;
       idSeqGiven = false;
     } else if (!parseU64(sp, sl)) {
-      replyError(E_STREAM_ID_INVALID);
+      idInvalid();
       return false;
     } else {
       seq = parsedU;
@@ -138,7 +144,7 @@ function parseIdBytes(ptr: usize, len: usize, strict: bool, missingSeq: u64, seq
   return true;
 }
 
-function parseIdOrReply(i: i32, strict: bool, missingSeq: u64, seqStar: bool): bool {
+export function parseIdOrReply(i: i32, strict: bool, missingSeq: u64, seqStar: bool): bool {
   return parseIdBytes(argPtr(i), argLen(i), strict, missingSeq, seqStar);
 }
 
@@ -146,7 +152,7 @@ function parseIdOrReply(i: i32, strict: bool, missingSeq: u64, seqStar: bool): b
  * An XRANGE bound: `(id` is exclusive (the ID moved one step inward; an
  * ID with nowhere to go is Redis's "invalid start/end ID" error).
  */
-function parseIntervalOrReply(i: i32, missingSeq: u64, isStart: bool): bool {
+export function parseIntervalOrReply(i: i32, missingSeq: u64, isStart: bool): bool {
   const p = argPtr(i);
   const n = argLen(i);
   if (n > 1 && load<u8>(p) == LPAREN) {
@@ -172,7 +178,7 @@ function parseIntervalOrReply(i: i32, missingSeq: u64, isStart: bool): bool {
 // "ms-seq": at most 20 + 1 + 20 bytes.
 const ID_TEXT = memory.data(48);
 
-function replyId(ms: u64, seq: u64): void {
+export function replyId(ms: u64, seq: u64): void {
   let n = formatU64(ID_TEXT, ms);
   store<u8>(ID_TEXT + n, MINUS);
   n++;
@@ -183,7 +189,7 @@ function replyId(ms: u64, seq: u64): void {
 // ---- shared helpers ------------------------------------------------------------------
 
 /** The key found by the last lookup helper (0: missing). */
-let found: usize = 0;
+export let found: usize = 0;
 
 function readOrReply(db: Db): bool {
   found = dbLookupRead(db, argPtr(1), argLen(1));
@@ -204,7 +210,7 @@ function writeOrReply(db: Db): bool {
 }
 
 /** Replies the entry entryRead just decoded from node `i`: [id, [field, value, ...]]. */
-function replyEntry(lp: usize): void {
+export function replyEntry(lp: usize): void {
   replyArray(2);
   replyId(entMs, entSeq);
   replyArray(<i64>entFields * 2);
@@ -233,7 +239,7 @@ function replyEntry(lp: usize): void {
  * size bounds the entry's bytes; integers print at most 3x their encoding).
  * A reply past the engine's largest block closes the client instead.
  */
-function roomForEntry(lp: usize): bool {
+export function roomForEntry(lp: usize): bool {
   return roomFor(<u64>lpBytes(lp) * 3 + 128);
 }
 
@@ -245,7 +251,7 @@ let revCap: i32 = 0;
  * Replies the live entries between the bounds (inclusive), forwards or
  * backwards, at most `count` (negative: all). Returns how many.
  */
-function replyRange(s: usize, sMs: u64, sSeq: u64, eMs: u64, eSeq: u64, count: i64, rev: bool): i64 {
+export function replyRange(s: usize, sMs: u64, sSeq: u64, eMs: u64, eSeq: u64, count: i64, rev: bool): i64 {
   let emitted: i64 = 0;
   const nodes = <i32>nodeCount(s);
   if (!rev) {
@@ -644,6 +650,7 @@ function cmdXread(): void {
   for (let i = 1; i < curArgc; i++) {
     const more = curArgc - i - 1;
     if (argIs(i, "BLOCK") && more > 0) {
+      if ((cur.flags & CF_SCRIPT) != 0) { replyBlockInScript(); return; }
       i++;
       if (!parseTimeoutMsOrReply(i)) return;
       blocking = true;
@@ -657,6 +664,12 @@ function cmdXread(): void {
       if ((n & 1) != 0) { replyError(E_XREAD_UNBALANCED); return; }
       n >>= 1;
       break;
+    } else if (argIs(i, "GROUP") && more >= 2) {
+      replyError(E_XREAD_GROUP_OPT);
+      return;
+    } else if (argIs(i, "NOACK")) {
+      replyError(E_XREAD_NOACK_OPT);
+      return;
     } else {
       replyError(E_SYNTAX);
       return;
@@ -724,7 +737,7 @@ function cmdXread(): void {
   replyNullArray();
 }
 
-function readOrReplyAt(db: Db, i: i32): bool {
+export function readOrReplyAt(db: Db, i: i32): bool {
   found = dbLookupRead(db, argPtr(i), argLen(i));
   if (found != 0 && typeOf(found) != TYPE_STREAM) {
     replyError(E_WRONGTYPE);

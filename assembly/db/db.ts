@@ -27,7 +27,7 @@ import {
 } from "./entry";
 import { freeValue, valueFootprint, sharedIntegers } from "./object";
 import { lruTouch, lruInit } from "./lru";
-import { readyWatch, signalKeyAsReady } from "./ready";
+import { readyWatch, signalKeyAsReady, signalDbAsReady } from "./ready";
 import { notifyKeyspaceEvent, NOTIFY_EXPIRED, NOTIFY_KEY_MISS, NOTIFY_NEW } from "./notify";
 import { signalModifiedKey } from "./watch";
 import { TYPE_LIST, TYPE_ZSET, TYPE_STREAM, E_SNAP } from "./entry";
@@ -262,8 +262,18 @@ export function dbAdd(db: Db, e: usize): void {
   }
 }
 
+/**
+ * A stream key deleted, replaced by another type or moved away: XREADGROUP
+ * clients blocked on it get Redis's "UNBLOCKED the stream key no longer
+ * exists" when they re-run (Redis 7.0's signalDeletedKeyAsReady).
+ */
+function signalDeletedStream(db: Db, e: usize): void {
+  if (readyWatch && typeOf(e) == TYPE_STREAM) signalKeyAsReady(db.index, e + E_KEY, keyLenOf(e));
+}
+
 /** Swaps `fresh` in for `old` (same key) and frees `old` but not its value. */
 export function dbReplaceEntry(db: Db, old: usize, fresh: usize): void {
+  if (typeOf(old) == TYPE_STREAM && typeOf(fresh) != TYPE_STREAM) signalDeletedStream(db, old);
   snapGuard(db, old);
   dictReplace(db.dict, old, fresh);
   if (hasExpire(old)) volRemove(db, old);
@@ -273,6 +283,7 @@ export function dbReplaceEntry(db: Db, old: usize, fresh: usize): void {
 
 /** Unlinks and frees an entry and its value. */
 export function dbDeleteEntry(db: Db, e: usize): void {
+  signalDeletedStream(db, e);
   snapGuard(db, e);
   dictUnlink(db.dict, e);
   if (hasExpire(e)) volRemove(db, e);
@@ -283,6 +294,7 @@ export function dbDeleteEntry(db: Db, e: usize): void {
 
 /** Unlinks an entry without freeing it (for MOVE / RENAME, which relink it). */
 export function dbDetachEntry(db: Db, e: usize): void {
+  signalDeletedStream(db, e);
   snapGuard(db, e);
   dictUnlink(db.dict, e);
   if (hasExpire(e)) volRemove(db, e);
@@ -366,6 +378,9 @@ function freeOne(e: usize, _ctx: usize): void {
 /** Empties a database; returns how many keys it had. */
 export function dbEmpty(db: Db): u32 {
   const n = dictSize(db.dict);
+  // XREADGROUP clients blocked on its streams get their UNBLOCKED error
+  // (Redis 7.0 scans a flushed db for them); other waiters wait on.
+  if (n > 0) signalDbAsReady(db.index);
   if (snapActive && snapshotRetire(db.dict)) {
     // The running snapshot still needs these keys: it takes the dict and
     // frees it as its walk goes, so FLUSHDB stays O(1) here.

@@ -6,7 +6,7 @@
 //   0         8        16        24         32         40        48        56             64
 //   | length | lastMs | lastSeq | firstMs | firstSeq | maxDelMs | maxDelSeq | entriesAdded |
 //   64          68     72     76    80
-//   | nodesPtr | head | tail | cap | cgroups (0: none) |
+//   | nodesPtr | head | tail | cap | cgroups (0: none; db/cgroup.ts name array) |
 //
 // Node index: an array of NODE_SLOT-byte slots | masterMs u64 | masterSeq u64 |
 // lp u32 | pad |, sorted by master ID, live slots in [head, tail). Seek is a
@@ -34,6 +34,7 @@ import { objPtrOf, setObj, TYPE_STREAM, ENC_STREAM, E_TYPE } from "./entry";
 import { Db, newEntry, hashKey, dbAdd } from "./db";
 import { argPtr, argLen } from "../client";
 import { streamNodeMaxBytes, streamNodeMaxEntries } from "./limits";
+import { groupsFree, groupsFootprint, groupsDup } from "./cgroup";
 
 export const S_LENGTH: usize = 0;
 export const S_LAST_MS: usize = 8;
@@ -410,6 +411,7 @@ function streamFree(e: usize): void {
   for (let i: u32 = 0; i < n; i++) lpFree(nodeLp(s, i));
   const arr = <usize>load<u32>(s, S_NODES);
   if (arr != 0) memFree(arr);
+  groupsFree(<usize>load<u32>(s, S_CGROUPS));
   memFree(s);
 }
 
@@ -420,7 +422,7 @@ function streamFootprint(e: usize): usize {
   if (arr != 0) total += blockFootprint(arr);
   const n = nodeCount(s);
   for (let i: u32 = 0; i < n; i++) total += blockFootprint(nodeLp(s, i));
-  return total;
+  return total + groupsFootprint(<usize>load<u32>(s, S_CGROUPS));
 }
 
 function streamDup(e: usize): void {
@@ -432,6 +434,7 @@ function streamDup(e: usize): void {
   store<u32>(c, 0, S_HEAD);
   store<u32>(c, 0, S_TAIL);
   store<u32>(c, 0, S_CAP);
+  store<u32>(c, <u32>groupsDup(<usize>load<u32>(s, S_CGROUPS)), S_CGROUPS);
   for (let i: u32 = 0; i < n; i++) pushNode(c, nodeMasterMs(s, i), nodeMasterSeq(s, i), lpDup(nodeLp(s, i)));
   setObj(e, c, ENC_STREAM);
 }

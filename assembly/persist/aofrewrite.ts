@@ -2,7 +2,8 @@
 // as the commands that rebuild it, as Redis 7.0's rewriteAppendOnlyFileRio
 // writes them: SELECT before each non-empty db, SET, RPUSH / SADD / ZADD /
 // HMSET with at most 64 items per command (AOF_REWRITE_ITEMS_PER_CMD),
-// XADD per stream entry (XADD MAXLEN 0 for an empty stream) then XSETID,
+// XADD per stream entry (XADD MAXLEN 0 for an empty stream) then XSETID
+// and the consumer groups (XGROUP CREATE, CREATECONSUMER, XCLAIM ... FORCE),
 // and PEXPIREAT for a volatile key. The host writes the function libraries
 // (FUNCTION LOAD) before the keys, and drains the output between steps as
 // it does for an RDB save.
@@ -25,8 +26,13 @@ import { zsetLength, zFirst, zNext, zMemberAt, zmPtr, zmLen, zScoreAt } from "..
 import {
   nodeCount, nodeLp as streamNodeLp, firstEntryOff, entryRead, masterFieldsOff,
   entMs, entSeq, entFlags, entFields, entDataOff, FLAG_DELETED, FLAG_SAMEFIELDS,
-  S_LENGTH, S_LAST_MS, S_LAST_SEQ, S_MAXDEL_MS, S_MAXDEL_SEQ, S_ADDED,
+  S_LENGTH, S_LAST_MS, S_LAST_SEQ, S_MAXDEL_MS, S_MAXDEL_SEQ, S_ADDED, S_CGROUPS,
 } from "../db/streamval";
+import {
+  arrCount, arrAt, groupNamePtr, groupNameLen, groupConsumers, consumerPel, consumerNamePtr, consumerNameLen,
+  nackTime, nackCount, G_LAST_MS, G_LAST_SEQ, G_ENTRIES_READ,
+} from "../db/cgroup";
+import { idlFirst, idlNext, idlLength, idlMs, idlSeq, idlData } from "../ds/idlist";
 
 const ITEMS_PER_CMD: u32 = 64;
 
@@ -183,8 +189,60 @@ function rewriteStream(e: usize): void {
   rewriteStreamGroups(e);
 }
 
-/** The consumer groups of a stream (XGROUP CREATE, CREATECONSUMER, XCLAIM): none in this build yet. */
-function rewriteStreamGroups(_e: usize): void {}
+/**
+ * The consumer groups of a stream, as Redis 7.0's rewriteStreamObject: per
+ * group XGROUP CREATE key group last-id ENTRIESREAD n, then per consumer
+ * (name order) XGROUP CREATECONSUMER when its PEL is empty, else an XCLAIM
+ * key group consumer 0 id TIME t RETRYCOUNT n JUSTID FORCE per pending entry.
+ */
+function rewriteStreamGroups(e: usize): void {
+  const a = <usize>load<u32>(objPtrOf(e), S_CGROUPS);
+  const ng = arrCount(a);
+  for (let i: u32 = 0; i < ng; i++) {
+    const g = arrAt(a, i);
+    wHeader(0x2a, 7);
+    wBulkText("XGROUP");
+    wBulkText("CREATE");
+    wKey(e);
+    wBulk(groupNamePtr(g), groupNameLen(g));
+    wBulkId(load<u64>(g, G_LAST_MS), load<u64>(g, G_LAST_SEQ));
+    wBulkText("ENTRIESREAD");
+    wBulkInt(load<i64>(g, G_ENTRIES_READ));
+    const cons = groupConsumers(g);
+    const nc = arrCount(cons);
+    for (let j: u32 = 0; j < nc; j++) {
+      const c = arrAt(cons, j);
+      const pel = consumerPel(c);
+      if (idlLength(pel) == 0) {
+        wHeader(0x2a, 5);
+        wBulkText("XGROUP");
+        wBulkText("CREATECONSUMER");
+        wKey(e);
+        wBulk(groupNamePtr(g), groupNameLen(g));
+        wBulk(consumerNamePtr(c), consumerNameLen(c));
+        continue;
+      }
+      let x = idlFirst(pel);
+      while (x != 0) {
+        const nack = <usize>load<u32>(idlData(x));
+        wHeader(0x2a, 12);
+        wBulkText("XCLAIM");
+        wKey(e);
+        wBulk(groupNamePtr(g), groupNameLen(g));
+        wBulk(consumerNamePtr(c), consumerNameLen(c));
+        wBulkText("0");
+        wBulkId(idlMs(x), idlSeq(x));
+        wBulkText("TIME");
+        wBulkInt(nackTime(nack));
+        wBulkText("RETRYCOUNT");
+        wBulkInt(<i64>nackCount(nack));
+        wBulkText("JUSTID");
+        wBulkText("FORCE");
+        x = idlNext(pel, x);
+      }
+    }
+  }
+}
 
 function rewriteKey(e: usize, _ctx: usize): void {
   const t = typeOf(e);

@@ -47,8 +47,14 @@ import { evictPolicyIsLru } from "../db/evict";
 import {
   streamNew, pushNode as streamPushNode, nodeCount as streamNodeCount, nodeLp as streamNodeLp,
   nodeMasterMs, nodeMasterSeq, streamValidateNode, streamUpdateFirstId,
-  S_LENGTH, S_LAST_MS, S_LAST_SEQ, S_FIRST_MS, S_FIRST_SEQ, S_MAXDEL_MS, S_MAXDEL_SEQ, S_ADDED,
+  S_LENGTH, S_LAST_MS, S_LAST_SEQ, S_FIRST_MS, S_FIRST_SEQ, S_MAXDEL_MS, S_MAXDEL_SEQ, S_ADDED, S_CGROUPS,
 } from "../db/streamval";
+import {
+  arrCount, arrAt, groupCreate, created, groupPel, groupConsumers, groupNamePtr, groupNameLen, consumerLookup,
+  consumerCreate, consumerPel, consumerNamePtr, consumerNameLen, nackFind, nackCreate, nackSetOwner, nackTime,
+  nackCount, nackOwner, G_LAST_MS, G_LAST_SEQ, G_ENTRIES_READ, C_SEEN, ENTRIES_READ_INVALID,
+} from "../db/cgroup";
+import { idlFirst, idlNext, idlMs, idlSeq, idlLength } from "../ds/idlist";
 
 export const RDB_VERSION: u32 = 10;
 
@@ -317,7 +323,156 @@ function saveStream(e: usize): void {
   wLen(load<u64>(s, S_MAXDEL_MS));
   wLen(load<u64>(s, S_MAXDEL_SEQ));
   wLen(load<u64>(s, S_ADDED));
-  wLen(0);
+  saveGroups(<usize>load<u32>(s, S_CGROUPS));
+}
+
+/** A PEL: its size, then each 16-byte big-endian ID (with delivery time and count for a group's). */
+function savePel(pel: usize, nacks: bool): void {
+  wLen(<u64>idlLength(pel));
+  let x = idlFirst(pel);
+  while (x != 0) {
+    store<u64>(STREAM_KEY, bswap<u64>(idlMs(x)));
+    store<u64>(STREAM_KEY, bswap<u64>(idlSeq(x)), 8);
+    wBytes(STREAM_KEY, 16);
+    if (nacks) {
+      wU64LE(<u64>nackTime(x));
+      wLen(nackCount(x));
+    }
+    x = idlNext(pel, x);
+  }
+}
+
+/**
+ * The consumer groups as Redis 7.0 writes them (rdbSaveObject): per group
+ * its name, last ID, entries-read (-1 as the 64-bit length), the global
+ * PEL with delivery time and count, then per consumer its name, seen-time
+ * and the IDs of its PEL (whose NACKs are the global PEL's).
+ */
+function saveGroups(a: usize): void {
+  const n = arrCount(a);
+  wLen(<u64>n);
+  for (let i: u32 = 0; i < n; i++) {
+    const g = arrAt(a, i);
+    wString(groupNamePtr(g), groupNameLen(g));
+    wLen(load<u64>(g, G_LAST_MS));
+    wLen(load<u64>(g, G_LAST_SEQ));
+    wLen(<u64>load<i64>(g, G_ENTRIES_READ));
+    savePel(groupPel(g), true);
+    const cons = groupConsumers(g);
+    const m = arrCount(cons);
+    wLen(<u64>m);
+    for (let j: u32 = 0; j < m; j++) {
+      const c = arrAt(cons, j);
+      wString(consumerNamePtr(c), consumerNameLen(c));
+      wU64LE(<u64>load<i64>(c, C_SEEN));
+      savePel(consumerPel(c), false);
+    }
+  }
+}
+
+function rU64LE(): u64 {
+  if (!need(8)) return 0;
+  const v = load<u64>(rp);
+  rp += 8;
+  return v;
+}
+
+/** A 16-byte big-endian stream ID into rdMs/rdSeq. */
+let rdMs: u64 = 0;
+let rdSeq: u64 = 0;
+function rRawId(): bool {
+  if (!need(16)) return false;
+  rdMs = bswap<u64>(load<u64>(rp));
+  rdSeq = bswap<u64>(load<u64>(rp, 8));
+  rp += 16;
+  return true;
+}
+
+/**
+ * Reads the consumer groups into stream `s` (type 15 has no entries-read:
+ * Redis estimates it from the last ID). False on a corrupt or short
+ * payload (the caller drops the stream, freeing what was read).
+ */
+function loadGroups(s: usize, t: u8): bool {
+  const groups = rCount();
+  if (short || bad) return false;
+  for (let i: u64 = 0; i < groups; i++) {
+    if (!rString(1)) return false;
+    const gMs = rLen();
+    const gSeq = rLen();
+    let er: i64 = ENTRIES_READ_INVALID;
+    if (t == T_STREAM_LISTPACKS_2) er = <i64>rLen();
+    if (short || bad) return false;
+    const a = groupCreate(<usize>load<u32>(s, S_CGROUPS), sPtr, sLen, gMs, gSeq, er);
+    store<u32>(s, <u32>a, S_CGROUPS);
+    const g = created;
+    if (g == 0) { fail("Duplicated consumer group name"); return false; }
+    if (t != T_STREAM_LISTPACKS_2) store<i64>(g, streamEstimateReads(s, gMs, gSeq), G_ENTRIES_READ);
+    const pelSize = rCount();
+    if (short || bad) return false;
+    for (let k: u64 = 0; k < pelSize; k++) {
+      if (!rRawId()) return false;
+      const ms = rdMs;
+      const seq = rdSeq;
+      const time = <i64>rU64LE();
+      const count = rLen();
+      if (short || bad) return false;
+      if (nackFind(g, ms, seq) != 0) { fail("Duplicated global PEL entry loading stream consumer group"); return false; }
+      nackCreate(g, ms, seq, time, count);
+    }
+    const consumers = rCount();
+    if (short || bad) return false;
+    for (let k: u64 = 0; k < consumers; k++) {
+      if (!rString(1)) return false;
+      if (consumerLookup(g, sPtr, sLen) != 0) { fail("Duplicated consumer name"); return false; }
+      const c = consumerCreate(g, sPtr, sLen, 0);
+      const seen = <i64>rU64LE();
+      store<i64>(c, seen, C_SEEN);
+      const n = rCount();
+      if (short || bad) return false;
+      for (let q: u64 = 0; q < n; q++) {
+        if (!rRawId()) return false;
+        const nack = nackFind(g, rdMs, rdSeq);
+        if (nack == 0) { fail("Consumer entry not found in group global PEL"); return false; }
+        if (nackOwner(nack) != 0) { fail("Duplicated consumer PEL entry loading a stream consumer group"); return false; }
+        nackSetOwner(nack, c);
+      }
+    }
+    // Every pending entry must have an owner: the commands rely on it.
+    let x = idlFirst(groupPel(g));
+    while (x != 0) {
+      if (nackOwner(x) == 0) { fail("Stream CG PEL entry without consumer"); return false; }
+      x = idlNext(groupPel(g), x);
+    }
+  }
+  return true;
+}
+
+/**
+ * Redis's streamEstimateDistanceFromFirstEverEntry at load time (type 15
+ * groups), from the header fields already set.
+ */
+function streamEstimateReads(s: usize, ms: u64, seq: u64): i64 {
+  const added = <i64>load<u64>(s, S_ADDED);
+  if (added == 0) return 0;
+  const lastMs = load<u64>(s, S_LAST_MS);
+  const lastSeq = load<u64>(s, S_LAST_SEQ);
+  const len = <i64>load<u64>(s, S_LENGTH);
+  const cl = ms != lastMs ? (ms < lastMs ? -1 : 1) : seq != lastSeq ? (seq < lastSeq ? -1 : 1) : 0;
+  if (len == 0 && cl < 1) return added;
+  if (cl == 0) return added;
+  if (cl > 0) return ENTRIES_READ_INVALID;
+  const fMs = load<u64>(s, S_FIRST_MS);
+  const fSeq = load<u64>(s, S_FIRST_SEQ);
+  const dMs = load<u64>(s, S_MAXDEL_MS);
+  const dSeq = load<u64>(s, S_MAXDEL_SEQ);
+  const cf = ms != fMs ? (ms < fMs ? -1 : 1) : seq != fSeq ? (seq < fSeq ? -1 : 1) : 0;
+  const df = dMs != fMs ? (dMs < fMs ? -1 : 1) : dSeq != fSeq ? (dSeq < fSeq ? -1 : 1) : 0;
+  if ((dMs == 0 && dSeq == 0) || df < 0) {
+    if (cf < 0) return added - len;
+    if (cf == 0) return added - len + 1;
+  }
+  return ENTRIES_READ_INVALID;
 }
 
 /** Reads a stream (types 15 and 19); 0 with `bad`/`short` set on failure. */
@@ -361,9 +516,7 @@ function loadStream(t: u8, keyPtr: usize, keyLen: usize): usize {
   if (t == T_STREAM_LISTPACKS_2) {
     fMs = rLen(); fSeq = rLen(); dMs = rLen(); dSeq = rLen(); added = rLen();
   }
-  const groups = rLen();
   if (short || bad) { dropEntry(e); return 0; }
-  if (groups != 0) { dropEntry(e); fail("Stream consumer groups are not supported by this build yet"); return 0; }
   store<u64>(s, length, S_LENGTH);
   store<u64>(s, lMs, S_LAST_MS);
   store<u64>(s, lSeq, S_LAST_SEQ);
@@ -376,6 +529,7 @@ function loadStream(t: u8, keyPtr: usize, keyLen: usize): usize {
   } else {
     streamUpdateFirstId(s);
   }
+  if (!loadGroups(s, t)) { dropEntry(e); return 0; }
   // Redis keeps an empty stream (XDEL/XTRIM of every entry) across a save.
   return e;
 }

@@ -211,3 +211,22 @@ export const E_XSETID_ENTRIES_NEG = "ERR entries_added must be positive";
 export const E_XSETID_SMALLER_MAXDEL_ARG = "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id";
 export const E_XSETID_SMALLER_TOP = "ERR The ID specified in XSETID is smaller than the target stream top item";
 export const E_XSETID_ENTRIES_SMALL = "ERR The entries_added specified in XSETID is smaller than the target stream length";
+
+// ---- stream consumer groups (commands/xgroup.ts) ----------------------------------------
+// Also used there: E_SYNTAX, E_WRONGTYPE, E_NOT_INTEGER, E_NO_SUCH_KEY, E_STREAM_*.
+export const E_XGROUP_NO_KEY = "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.";
+export const E_BUSYGROUP = "BUSYGROUP Consumer Group name already exists";
+export const E_ENTRIESREAD_NEG = "ERR value for ENTRIESREAD must be positive or -1";
+export const E_XREADGROUP_DOLLAR = "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.";
+export const E_XREADGROUP_NO_GROUP = "ERR Missing GROUP option for XREADGROUP";
+export const E_XREAD_GROUP_OPT = "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.";
+export const E_XREAD_NOACK_OPT = "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.";
+export const E_XCLAIM_MINIDLE = "ERR Invalid min-idle-time argument for XCLAIM";
+export const E_XCLAIM_IDLE = "ERR Invalid IDLE option argument for XCLAIM";
+export const E_XCLAIM_TIME = "ERR Invalid TIME option argument for XCLAIM";
+export const E_XCLAIM_RETRYCOUNT = "ERR Invalid RETRYCOUNT option argument for XCLAIM";
+export const E_XAUTOCLAIM_MINIDLE = "ERR Invalid min-idle-time argument for XAUTOCLAIM";
+export const E_XAUTOCLAIM_COUNT = "ERR COUNT must be > 0";
+export const E_XAUTOCLAIM_MEMORY = "ERR Insufficient memory, failed allocating transient memory, COUNT too high.";
+export const E_XREADGROUP_KEY_GONE = "UNBLOCKED the stream key no longer exists";
+export const E_XREADGROUP_GROUP_GONE = "NOGROUP the consumer group this client was blocked on no longer exists";

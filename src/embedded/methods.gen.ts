@@ -2,7 +2,7 @@
 import type { Arg } from './resp.js';
 
 /** Every top-level command, lowercase: the embedded API has a method for each. */
-export const METHOD_NAMES = ["append","auth","bgrewriteaof","bgsave","bitcount","bitfield","bitfield_ro","bitop","bitpos","blmove","blmpop","blpop","brpop","brpoplpush","bzmpop","bzpopmax","bzpopmin","client","command","config","copy","dbsize","debug","decr","decrby","del","discard","dump","echo","eval","evalsha","evalsha_ro","eval_ro","exec","exists","expire","expireat","expiretime","fcall","fcall_ro","flushall","flushdb","function","geoadd","geodist","geohash","geopos","georadius","georadiusbymember","georadiusbymember_ro","georadius_ro","geosearch","geosearchstore","get","getbit","getdel","getex","getrange","getset","hdel","hello","hexists","hget","hgetall","hincrby","hincrbyfloat","hkeys","hlen","hmget","hmset","hrandfield","hscan","hset","hsetnx","hstrlen","hvals","incr","incrby","incrbyfloat","info","keys","lastsave","latency","lcs","lindex","linsert","llen","lmove","lmpop","lpop","lpos","lpush","lpushx","lrange","lrem","lset","ltrim","memory","mget","monitor","move","mset","msetnx","multi","object","persist","pexpire","pexpireat","pexpiretime","pfadd","pfcount","pfdebug","pfmerge","pfselftest","ping","psetex","psubscribe","pttl","publish","pubsub","punsubscribe","quit","randomkey","rename","renamenx","reset","restore","rpop","rpoplpush","rpush","rpushx","sadd","save","scan","scard","script","sdiff","sdiffstore","select","set","setbit","setex","setnx","setrange","shutdown","sinter","sintercard","sinterstore","sismember","slowlog","smembers","smismember","smove","sort","sort_ro","spop","spublish","srandmember","srem","sscan","ssubscribe","strlen","subscribe","substr","sunion","sunionstore","sunsubscribe","swapdb","time","touch","ttl","type","unlink","unsubscribe","unwatch","watch","xadd","xdel","xlen","xrange","xread","xrevrange","xsetid","xtrim","zadd","zcard","zcount","zdiff","zdiffstore","zincrby","zinter","zintercard","zinterstore","zlexcount","zmpop","zmscore","zpopmax","zpopmin","zrandmember","zrange","zrangebylex","zrangebyscore","zrangestore","zrank","zrem","zremrangebylex","zremrangebyrank","zremrangebyscore","zrevrange","zrevrangebylex","zrevrangebyscore","zrevrank","zscan","zscore","zunion","zunionstore"] as const;
+export const METHOD_NAMES = ["append","auth","bgrewriteaof","bgsave","bitcount","bitfield","bitfield_ro","bitop","bitpos","blmove","blmpop","blpop","brpop","brpoplpush","bzmpop","bzpopmax","bzpopmin","client","command","config","copy","dbsize","debug","decr","decrby","del","discard","dump","echo","eval","evalsha","evalsha_ro","eval_ro","exec","exists","expire","expireat","expiretime","fcall","fcall_ro","flushall","flushdb","function","geoadd","geodist","geohash","geopos","georadius","georadiusbymember","georadiusbymember_ro","georadius_ro","geosearch","geosearchstore","get","getbit","getdel","getex","getrange","getset","hdel","hello","hexists","hget","hgetall","hincrby","hincrbyfloat","hkeys","hlen","hmget","hmset","hrandfield","hscan","hset","hsetnx","hstrlen","hvals","incr","incrby","incrbyfloat","info","keys","lastsave","latency","lcs","lindex","linsert","llen","lmove","lmpop","lpop","lpos","lpush","lpushx","lrange","lrem","lset","ltrim","memory","mget","monitor","move","mset","msetnx","multi","object","persist","pexpire","pexpireat","pexpiretime","pfadd","pfcount","pfdebug","pfmerge","pfselftest","ping","psetex","psubscribe","pttl","publish","pubsub","punsubscribe","quit","randomkey","rename","renamenx","reset","restore","rpop","rpoplpush","rpush","rpushx","sadd","save","scan","scard","script","sdiff","sdiffstore","select","set","setbit","setex","setnx","setrange","shutdown","sinter","sintercard","sinterstore","sismember","slowlog","smembers","smismember","smove","sort","sort_ro","spop","spublish","srandmember","srem","sscan","ssubscribe","strlen","subscribe","substr","sunion","sunionstore","sunsubscribe","swapdb","time","touch","ttl","type","unlink","unsubscribe","unwatch","watch","xack","xadd","xautoclaim","xclaim","xdel","xgroup","xinfo","xlen","xpending","xrange","xread","xreadgroup","xrevrange","xsetid","xtrim","zadd","zcard","zcount","zdiff","zdiffstore","zincrby","zinter","zintercard","zinterstore","zlexcount","zmpop","zmscore","zpopmax","zpopmin","zrandmember","zrange","zrangebylex","zrangebyscore","zrangestore","zrank","zrem","zremrangebylex","zremrangebyrank","zremrangebyscore","zrevrange","zrevrangebylex","zrevrangebyscore","zrevrank","zscan","zscore","zunion","zunionstore"] as const;
 
 /** Each command's (and subcommand's, "config get") argument syntax, as redis-cli shows hints. */
 export const SYNTAX: Record<string, string> = {
@@ -250,11 +250,28 @@ export const SYNTAX: Record<string, string> = {
  "unsubscribe": "[channel [channel ...]]",
  "unwatch": "",
  "watch": "key [key ...]",
+ "xack": "key group id [id ...]",
  "xadd": "key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]",
+ "xautoclaim": "key group consumer min-idle-time start [COUNT count] [JUSTID]",
+ "xclaim": "key group consumer min-idle-time id [id ...] [IDLE ms] [TIME unix-time-milliseconds] [RETRYCOUNT count] [FORCE] [JUSTID] [LASTID id]",
  "xdel": "key id [id ...]",
+ "xgroup": "",
+ "xgroup create": "key groupname id|$ [MKSTREAM] [ENTRIESREAD entries_read]",
+ "xgroup createconsumer": "key groupname consumername",
+ "xgroup delconsumer": "key groupname consumername",
+ "xgroup destroy": "key groupname",
+ "xgroup help": "",
+ "xgroup setid": "key groupname id|$ [ENTRIESREAD entries_read]",
+ "xinfo": "",
+ "xinfo consumers": "key groupname",
+ "xinfo groups": "key",
+ "xinfo help": "",
+ "xinfo stream": "key [FULL [COUNT count]]",
  "xlen": "key",
+ "xpending": "key group [[IDLE min-idle-time] start end count [consumer]]",
  "xrange": "key start end [COUNT count]",
  "xread": "[COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]",
+ "xreadgroup": "GROUP group consumer [COUNT count] [BLOCK milliseconds] [NOACK] STREAMS key [key ...] id [id ...]",
  "xrevrange": "key end start [COUNT count]",
  "xsetid": "key last-id [ENTRIESADDED entries_added] [MAXDELETEDID max_deleted_entry_id]",
  "xtrim": "key MAXLEN|MINID [=|~] threshold [LIMIT count]",
@@ -646,16 +663,30 @@ export interface CommandMethods<R> {
   unwatch(...args: Arg[]): R;
   /** Makes the next EXEC fail if any of the keys changes before it. `WATCH key [key ...]` */
   watch(...args: Arg[]): R;
+  /** Acknowledges pending entries of a consumer group, removing them from its PEL. `XACK key group id [id ...]` */
+  xack(...args: Arg[]): R;
   /** Appends an entry to a stream, creating it unless NOMKSTREAM, and trims it by MAXLEN or MINID. `XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]` */
   xadd(...args: Arg[]): R;
+  /** Transfers a consumer group's entries idle longer than a time to a consumer, scanning the PEL from a cursor; reports the entries found deleted. `XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]` */
+  xautoclaim(...args: Arg[]): R;
+  /** Transfers pending entries of a consumer group to a consumer (with IDLE, TIME, RETRYCOUNT, FORCE, JUSTID, LASTID). `XCLAIM key group consumer min-idle-time id [id ...] [IDLE ms] [TIME unix-time-milliseconds] [RETRYCOUNT count] [FORCE] [JUSTID] [LASTID id]` */
+  xclaim(...args: Arg[]): R;
   /** Deletes entries of a stream by ID. `XDEL key id [id ...]` */
   xdel(...args: Arg[]): R;
+  /** Container for the commands that manage stream consumer groups. `XGROUP CREATE|CREATECONSUMER|DELCONSUMER|DESTROY|HELP|SETID ...` */
+  xgroup(...args: Arg[]): R;
+  /** Container for the commands that describe streams, their groups and consumers. `XINFO CONSUMERS|GROUPS|HELP|STREAM ...` */
+  xinfo(...args: Arg[]): R;
   /** Number of entries in a stream. `XLEN key` */
   xlen(...args: Arg[]): R;
+  /** The pending entries of a consumer group: a summary, or the entries of an ID range (IDLE, consumer). `XPENDING key group [[IDLE min-idle-time] start end count [consumer]]` */
+  xpending(...args: Arg[]): R;
   /** Entries of a stream between two IDs (exclusive with "("), oldest first. `XRANGE key start end [COUNT count]` */
   xrange(...args: Arg[]): R;
   /** Entries after the given IDs of one or more streams, waiting for new ones with BLOCK. `XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]` */
   xread(...args: Arg[]): R;
+  /** Reads new entries for a consumer of a group (adding them to its PEL unless NOACK), or its own pending history; waits with BLOCK. `XREADGROUP GROUP group consumer [COUNT count] [BLOCK milliseconds] [NOACK] STREAMS key [key ...] id [id ...]` */
+  xreadgroup(...args: Arg[]): R;
   /** Entries of a stream between two IDs (exclusive with "("), newest first. `XREVRANGE key end start [COUNT count]` */
   xrevrange(...args: Arg[]): R;
   /** Sets a stream's last ID (and entries added, max deleted ID). `XSETID key last-id [ENTRIESADDED entries_added] [MAXDELETEDID max_deleted_entry_id]` */

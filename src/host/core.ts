@@ -41,6 +41,9 @@ const NOTIFY_KEYEVENT = 2;
 /** setImmediate where there is one (Node), else a microtask (a browser). */
 const defer: (fn: () => void) => void = (globalThis as any).setImmediate ?? queueMicrotask;
 
+/** Blocked commands whose waiters are all retried when their key is ready (serveReady). */
+const STREAM_WAITS = new Set(['xread', 'xreadgroup']);
+
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
 
 export interface CoreOptions {
@@ -447,7 +450,11 @@ export abstract class HostCore implements HostServer {
           for (const w of this.blocking.waitersOf(k)) {
             if (!w.blocked || !w.socket) continue;
             this.wake(w);
-            if (w.blocked) break;
+            // A list or sorted-set waiter that waits on found the key empty, so
+            // the ones behind it would too. Not so for streams: an XREADGROUP
+            // of another group, or any waiter of a stream key that was deleted
+            // (which errors XREADGROUP clients only), may still be served.
+            if (w.blocked && !STREAM_WAITS.has(w.lastCmd)) break;
           }
         }
       }

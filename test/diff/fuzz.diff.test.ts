@@ -32,6 +32,8 @@
 //   ZSCAN             a skiplist's hash order: (member, score) pairs sorted; from a
 //                     cursor other than 0 only the shape counts.
 //   HELLO             (RESP3 runs only) carries server name, version and id: ignored.
+//   XPENDING, XINFO   idle times, delivery times and seen-times read each
+//                     server's clock: zeroed (IDLE filters are 0 or huge).
 //   DUMP              a hashtable's elements come in hash order: the payload's
 //                     type byte and length are compared (same elements, same bytes).
 // Everything else is compared byte for byte. TTLs are chosen so no key expires
@@ -261,6 +263,9 @@ const zsetOpArgs = (g: Gen, store: boolean, weighted: boolean): Arg[] => {
   return out;
 };
 
+const streamGroup = (g: Gen): Arg => g.pick(['g1', 'g2', 'g1', 'G']);
+const streamConsumer = (g: Gen): Arg => g.pick(['c1', 'c2', 'c3', '']);
+
 const GENERATORS: Record<string, G> = {
   // strings
   APPEND: (g) => [g.key(), g.value()],
@@ -420,6 +425,67 @@ const GENERATORS: Record<string, G> = {
     const keys = g.keys(1, 2);
     out.push('STREAMS', ...keys, ...keys.map(() => g.chance(0.2) ? '$' : streamId(g)));
     if (g.chance(0.05)) out.pop();
+    return out;
+  },
+  XGROUP: (g) => {
+    const sub = g.pick(['CREATE', 'CREATE', 'SETID', 'DESTROY', 'CREATECONSUMER', 'DELCONSUMER', 'HELP', 'create', 'NOPE']);
+    if (sub === 'HELP') return g.chance(0.8) ? [sub] : [sub, 'x'];
+    const out = [sub, g.key(), streamGroup(g)];
+    if (sub.toUpperCase() === 'CREATE' || sub === 'SETID') {
+      out.push(g.chance(0.3) ? '$' : streamId(g));
+      if (sub.toUpperCase() === 'CREATE' && g.chance(0.4)) out.push('MKSTREAM');
+      if (g.chance(0.2)) out.push('ENTRIESREAD', String(g.int(-2, 10)));
+    } else if (sub === 'CREATECONSUMER' || sub === 'DELCONSUMER') {
+      out.push(streamConsumer(g));
+    }
+    return out;
+  },
+  XREADGROUP: (g) => {
+    const out = ['GROUP', streamGroup(g), streamConsumer(g)];
+    if (g.chance(0.3)) out.push('COUNT', String(g.int(-1, 4)));
+    if (g.chance(0.2)) out.push('NOACK');
+    const keys = g.keys(1, 2);
+    out.push('STREAMS', ...keys, ...keys.map(() => (g.chance(0.7) ? '>' : g.chance(0.9) ? streamId(g) : '$')));
+    if (g.chance(0.05)) out.pop();
+    return out;
+  },
+  XACK: (g) => [g.key(), streamGroup(g), ...Array.from({ length: g.int(1, 3) }, () => streamId(g))],
+  XPENDING: (g) => {
+    const out = [g.key(), streamGroup(g)];
+    if (g.chance(0.6)) {
+      if (g.chance(0.3)) out.push('IDLE', g.pick(['0', '100000000', 'x']));
+      out.push(g.chance(0.5) ? '-' : streamId(g), g.chance(0.5) ? '+' : streamId(g), String(g.int(-1, 5)));
+      if (g.chance(0.4)) out.push(streamConsumer(g));
+    }
+    return out;
+  },
+  XCLAIM: (g) => {
+    const out = [g.key(), streamGroup(g), streamConsumer(g), g.pick(['0', '0', '100000000', 'x']),
+      ...Array.from({ length: g.int(1, 3) }, () => streamId(g))];
+    if (g.chance(0.2)) out.push('IDLE', g.pick(['0', '5000', 'x']));
+    if (g.chance(0.1)) out.push('TIME', g.pick(['1', '1700000000000', '-1']));
+    if (g.chance(0.2)) out.push('RETRYCOUNT', String(g.int(-1, 5)));
+    if (g.chance(0.2)) out.push('FORCE');
+    if (g.chance(0.3)) out.push('JUSTID');
+    if (g.chance(0.1)) out.push('LASTID', streamId(g));
+    return out;
+  },
+  XAUTOCLAIM: (g) => {
+    const out = [g.key(), streamGroup(g), streamConsumer(g), g.pick(['0', '0', '100000000', 'x']),
+      g.chance(0.5) ? '0' : g.chance(0.5) ? streamId(g) : `(${streamId(g)}`];
+    if (g.chance(0.5)) out.push('COUNT', String(g.int(-1, 4)));
+    if (g.chance(0.3)) out.push('JUSTID');
+    return out;
+  },
+  XINFO: (g) => {
+    const sub = g.pick(['STREAM', 'STREAM', 'GROUPS', 'CONSUMERS', 'HELP', 'stream', 'NOPE']);
+    if (sub === 'HELP') return [sub];
+    if (sub === 'CONSUMERS') return [sub, g.key(), streamGroup(g)];
+    const out = [sub, g.key()];
+    if (sub.toUpperCase() === 'STREAM' && g.chance(0.4)) {
+      out.push('FULL');
+      if (g.chance(0.5)) out.push('COUNT', String(g.int(-1, 3)));
+    }
     return out;
   },
   PFADD: (g) => [g.key(), ...Array.from({ length: g.int(0, 6) }, () => g.chance(0.5) ? g.member() : `e${g.int(0, 3000)}`)],
@@ -693,6 +759,20 @@ async function runAll(conns: RawClient[], cmds: Cmd[], batchSize = 64): Promise<
 const asInt = (v: RespValue): bigint | null => (typeof v === 'number' ? BigInt(v) : typeof v === 'bigint' ? v : null);
 const sortArr = (v: RespValue): RespValue => (Array.isArray(v) ? [...v].sort() : typeof v === 'object' && v && 'set' in v ? { set: [...v.set].sort() } : v);
 
+/** A consumer-group reply with its clock readings zeroed (XPENDING idle, XINFO idle/times). */
+function maskTimes(v: RespValue): RespValue {
+  if (typeof v === 'number' && v >= 1e12) return 0;
+  if (Array.isArray(v)) {
+    const out = v.map(maskTimes);
+    // XPENDING's [id, consumer, idle, count].
+    if (out.length === 4 && typeof out[0] === 'string' && /^\d+-\d+$/.test(out[0]) && typeof out[2] === 'number') out[2] = 0;
+    for (let i = 0; i + 1 < out.length; i++) if (out[i] === 'idle') out[i + 1] = 0;
+    return out;
+  }
+  if (v && typeof v === 'object' && 'map' in v) return { ...v, map: (v as any).map.map(maskTimes) } as RespValue;
+  return v;
+}
+
 /** The normalizations listed at the top of this file; returns a comparable form. */
 function normalize(cmd: Cmd, raw: Buffer, peer: Buffer, queued: Cmd[] | null = null): string {
   const parsed = parseReply(raw, 0);
@@ -731,6 +811,8 @@ function normalizeValue(cmd: Cmd, v: RespValue, other: RespValue | undefined): s
       if (Array.isArray(v) && v.length === 2 && cmd[1] !== '0') return 'scan page';
       if (Array.isArray(v) && v.length === 2) return JSON.stringify([v[0], sortArr(v[1])], big);
       return JSON.stringify(v, big);
+    // Idle times, delivery times and seen-times come from each server's clock.
+    case 'XPENDING': case 'XINFO': return JSON.stringify(maskTimes(v), big);
     case 'RANDOMKEY': return typeof v === 'string' ? 'some key' : JSON.stringify(v, big);
     case 'DUMP': return typeof v === 'string' ? `dump type ${v.charCodeAt(0)}, ${v.length} bytes` : JSON.stringify(v, big);
     case 'ZRANDMEMBER': return zrandmemberShape(cmd, v);

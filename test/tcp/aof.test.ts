@@ -234,6 +234,16 @@ describe('AOF through the server process', () => {
       await c.cmd('XDEL', 'st', '1-2');
       await c.cmd('XADD', 'empty', '7-7', 'a', '1');
       await c.cmd('XDEL', 'empty', '7-7');
+      // Consumer groups: pending entries with fixed delivery times, an idle consumer, two groups.
+      await c.cmd('XADD', 'st', '6-0', 'c', '5');
+      await c.cmd('XGROUP', 'CREATE', 'st', 'g1', '0');
+      await c.cmd('XGROUP', 'CREATE', 'st', 'g0', '$', 'ENTRIESREAD', '3');
+      await c.cmd('XREADGROUP', 'GROUP', 'g1', 'bob', 'COUNT', '2', 'STREAMS', 'st', '>');
+      await c.cmd('XREADGROUP', 'GROUP', 'g1', 'alice', 'STREAMS', 'st', '>');
+      await c.cmd('XCLAIM', 'st', 'g1', 'bob', '0', '1-1', '5-0', 'TIME', '1700000000000', 'RETRYCOUNT', '4', 'JUSTID');
+      await c.cmd('XCLAIM', 'st', 'g1', 'alice', '0', '6-0', 'TIME', '1700000000123', 'JUSTID');
+      await c.cmd('XGROUP', 'CREATECONSUMER', 'st', 'g1', 'idle');
+      await c.cmd('XGROUP', 'CREATE', 'empty', 'g', '$');
       await c.cmd('SELECT', '3');
       await c.cmd('ZADD', 'big-zset', ...Array.from({ length: 300 }, (_, i) => [String(i / 4), `m${i}`]).flat());
       await c.cmd('HSET', 'big-hash', ...Array.from({ length: 300 }, (_, i) => [`f${i}`, `v${i}`]).flat());
@@ -284,7 +294,14 @@ describe('AOF through the server process', () => {
             : type === 'zset' ? ['ZRANGE', k, '0', '-1', 'WITHSCORES'] : type === 'hash' ? ['HGETALL', k] : ['XRANGE', k, '-', '+'];
           const val = await c.cmd(...read);
           out.push(db, k, type, Array.isArray(val) && (type === 'set' || type === 'hash') ? [...val as string[]].sort() : val,
-            type === 'stream' ? await c.cmd('XLEN', k) : null, Number(await c.cmd('PTTL', k)) > 0);
+            type === 'stream' ? [await c.cmd('XLEN', k), await c.cmd('XINFO', 'GROUPS', k)] : null, Number(await c.cmd('PTTL', k)) > 0);
+          if (type === 'stream') {
+            for (const g of (await c.cmd('XINFO', 'GROUPS', k)) as string[][]) {
+              // [id, consumer, idle, deliveries]: the idle time is the reader's clock.
+              const pel = (await c.cmd('XPENDING', k, g[1], '-', '+', '100')) as unknown[][];
+              out.push(pel.map((p) => [p[0], p[1], p[3]]), await c.cmd('XPENDING', k, g[1]));
+            }
+          }
         }
       }
       await c.cmd('SELECT', '0');
