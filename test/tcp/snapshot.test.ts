@@ -111,7 +111,7 @@ describe.skipIf(!haveRedis)('forkless BGSAVE', () => {
         if (field(info, 'rdb_bgsave_in_progress') === '0') break;
         for (const cmd of mutation(rnd, payload)) await w.cmd(...cmd);
         writes++;
-        if (writes === 20 && !evicted) {
+        if (writes === 5 && !evicted) {
           // Eviction while it runs: the evicted keys are saved first.
           const used = Number(field(String(await w.cmd('INFO', 'memory')), 'used_memory'));
           await w.cmd('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-random');
@@ -125,7 +125,8 @@ describe.skipIf(!haveRedis)('forkless BGSAVE', () => {
       expect(field(info, 'rdb_last_bgsave_status')).toBe('ok');
       expect(Number(field(info, 'rdb_last_cow_size'))).toBeGreaterThan(0);
       expect(Number(field(String(await w.cmd('INFO', 'stats')), 'evicted_keys'))).toBeGreaterThan(0);
-      expect(writes).toBeGreaterThan(20);
+      // Writes ran between slices after the eviction too (how many depends on the machine).
+      expect(writes).toBeGreaterThan(5);
       expect(readdirSync(dir).filter((f) => f.startsWith('temp-'))).toEqual([]);
       c.close();
       w.close();
