@@ -173,7 +173,7 @@ export function renderMarkdown(r: BenchResults): string {
     out.push('', '### Throughput and latency', '');
     out.push(`${settingsLine(r)}. Targets: ${l.targets.map((t) => `${t.name} = ${t.server}${t.started ? ' started by the harness' : ` at ${t.address}`}`).join('; ')}. ` +
       `Ratios (×) are over ${l.targets[0].name}: above 1.0 means more ops/s, or more server CPU time per op. ` +
-      'An op is one command, except a MULTI/EXEC transaction (one op of four commands).', '');
+      'An op is one command, except a MULTI/EXEC transaction (one op: the whole transaction, 4 commands for ratelimit, 12 for multi-incr10).', '');
     const header = ['workload'];
     l.targets.forEach((t, i) => {
       header.push(`${t.name} ops/s`);

@@ -2,7 +2,7 @@
 // for, each a weighted mix of request templates (see template.ts).
 //
 // An op is what one latency sample measures: usually one command, but a
-// MULTI ... EXEC transaction is one op of four commands. A role splits the
+// MULTI ... EXEC transaction is one op (all of its commands). A role splits the
 // connections (producers and consumers of a queue, publishers and
 // subscribers). `setup` preloads the data an op reads, item by item, through
 // the same templates. `probe` is run once per target before the workload: an
