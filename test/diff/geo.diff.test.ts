@@ -6,8 +6,8 @@
 // scores, the decoded cell centres (%.17Lf), distances (%.4f) and geohash
 // strings must carry Redis's digits exactly.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startServer, startRedis, redisServerPath, RawClient } from '../helpers/server.js';
-import type { Server } from '../../src/server/server.js';
+import { redisServerPath } from '../helpers/server.js';
+import { diffPair } from '../helpers/diffpair.js';
 
 type Arg = string | number | Buffer;
 
@@ -58,37 +58,8 @@ const scripts: [string, Arg[][]][] = [
 ];
 
 suite('geo commands vs redis-server', () => {
-  let redis: { stop: () => void; port: number };
-  let server: Server;
-  let ref: RawClient;
-  let ours: RawClient;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    const s = await startServer();
-    server = s.server;
-    ref = await RawClient.connect(redis.port);
-    ours = await RawClient.connect(s.port);
-  });
-
-  afterAll(async () => {
-    ref?.close();
-    ours?.close();
-    redis?.stop();
-    await server?.close();
-  });
-
-  async function both(args: Arg[]): Promise<[Buffer, Buffer]> {
-    ref.send(...args);
-    ours.send(...args);
-    return [await ref.readRaw(), await ours.readRaw()];
-  }
-
-  async function compare(args: Arg[]): Promise<void> {
-    const [a, b] = await both(args);
-    const label = args.map((x) => JSON.stringify(String(x))).join(' ').slice(0, 200);
-    expect(b.toString('latin1'), label).toBe(a.toString('latin1'));
-  }
+  const pair = diffPair();
+  const { both, compare } = pair;
 
   for (const proto of [2, 3]) {
     for (const entries of [128, 0]) {

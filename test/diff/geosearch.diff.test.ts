@@ -15,6 +15,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startServer, startRedis, redisServerPath, RawClient } from '../helpers/server.js';
 import type { Server } from '../../src/server/server.js';
+import { diffPair } from '../helpers/diffpair.js';
 import type { RespValue } from '../helpers/resp.js';
 import { seeded } from '../helpers/prng.js';
 
@@ -147,38 +148,8 @@ function ulpsApart(a: number, b: number): bigint {
 }
 
 suite('geo search commands vs redis-server', () => {
-  let redis: { stop: () => void; port: number };
-  let server: Server;
-  let ref: RawClient;
-  let ours: RawClient;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    const s = await startServer();
-    server = s.server;
-    ref = await RawClient.connect(redis.port);
-    ours = await RawClient.connect(s.port);
-  });
-
-  afterAll(async () => {
-    ref?.close();
-    ours?.close();
-    redis?.stop();
-    await server?.close();
-  });
-
-  async function both(args: Arg[]): Promise<[Buffer, Buffer]> {
-    ref.send(...args);
-    ours.send(...args);
-    return [await ref.readRaw(), await ours.readRaw()];
-  }
-
-  async function compare(args: Arg[]): Promise<string> {
-    const [a, b] = await both(args);
-    const label = args.map((x) => JSON.stringify(String(x))).join(' ').slice(0, 200);
-    expect(b.toString('latin1'), label).toBe(a.toString('latin1'));
-    return a.toString('latin1');
-  }
+  const pair = diffPair();
+  const { both, compare } = pair;
 
   async function setup(proto: number, entries: number): Promise<void> {
     await both(['HELLO', proto]);
@@ -205,9 +176,9 @@ suite('geo search commands vs redis-server', () => {
 
   /** A STOREDIST destination on both servers: same members in the same order, scores within 1 ulp. */
   async function compareStoredDistances(key: string): Promise<void> {
-    ref.send('ZRANGE', key, 0, -1, 'WITHSCORES');
-    ours.send('ZRANGE', key, 0, -1, 'WITHSCORES');
-    const [a, b] = [await ref.read(), await ours.read()] as RespValue[];
+    pair.ref.send('ZRANGE', key, 0, -1, 'WITHSCORES');
+    pair.ours.send('ZRANGE', key, 0, -1, 'WITHSCORES');
+    const [a, b] = [await pair.ref.read(), await pair.ours.read()] as RespValue[];
     const flat = (v: RespValue): string[] => (v as RespValue[]).flat(2).map((x) => String(x));
     const fa = flat(a), fb = flat(b);
     expect(fb.length, `ZRANGE ${key} length`).toBe(fa.length);
@@ -305,8 +276,8 @@ suite('geo search commands vs redis-server', () => {
     const args: Arg[] = ['GEOADD', 'line'];
     lats.forEach((lat, i) => args.push(7.5, lat, `l${i}`));
     await compare(args);
-    ref.send('GEOPOS', 'line', ...lats.map((_, i) => `l${i}`));
-    const pos = (await ref.read()) as string[][];
+    pair.ref.send('GEOPOS', 'line', ...lats.map((_, i) => `l${i}`));
+    const pos = (await pair.ref.read()) as string[][];
     const [lon0, lat0] = pos[0].map(Number);
     for (let i = 1; i < lats.length; i++) {
       const lat = Number(pos[i][1]);

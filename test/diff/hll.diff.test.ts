@@ -4,8 +4,8 @@
 // dense packing, the cached cardinality and the promotion point must be
 // Redis's exactly; HLLs written by one server are counted by the other.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startServer, startRedis, redisServerPath, RawClient } from '../helpers/server.js';
-import type { Server } from '../../src/server/server.js';
+import { redisServerPath, RawClient } from '../helpers/server.js';
+import { diffPair } from '../helpers/diffpair.js';
 
 type Arg = string | number | Buffer;
 
@@ -59,37 +59,8 @@ const scripts: [string, Arg[][]][] = [
 ];
 
 suite('hyperloglog family vs redis-server', () => {
-  let redis: { stop: () => void; port: number };
-  let server: Server;
-  let ref: RawClient;
-  let ours: RawClient;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    const s = await startServer();
-    server = s.server;
-    ref = await RawClient.connect(redis.port);
-    ours = await RawClient.connect(s.port);
-  });
-
-  afterAll(async () => {
-    ref?.close();
-    ours?.close();
-    redis?.stop();
-    await server?.close();
-  });
-
-  async function both(args: Arg[]): Promise<[Buffer, Buffer]> {
-    ref.send(...args);
-    ours.send(...args);
-    return [await ref.readRaw(), await ours.readRaw()];
-  }
-
-  async function compare(args: Arg[]): Promise<void> {
-    const [a, b] = await both(args);
-    const label = args.map((x) => (Buffer.isBuffer(x) ? `<${x.toString('hex')}>` : JSON.stringify(x))).join(' ').slice(0, 200);
-    expect(b.toString('latin1'), label).toBe(a.toString('latin1'));
-  }
+  const pair = diffPair();
+  const { both, compare } = pair;
 
   for (const proto of [2, 3]) {
     for (const [name, cmds] of scripts) {
@@ -135,7 +106,7 @@ suite('hyperloglog family vs redis-server', () => {
   it('an HLL from one server counts the same on the other', async () => {
     await both(['FLUSHALL']);
     const els = Array.from({ length: 2000 }, (_, i) => `x${i}`);
-    for (const [from, to] of [[ref, ours], [ours, ref]] as [RawClient, RawClient][]) {
+    for (const [from, to] of [[pair.ref, pair.ours], [pair.ours, pair.ref]] as [RawClient, RawClient][]) {
       for (const n of [10, 2000]) {
         from.send('DEL', 'src'); await from.read();
         from.send('PFADD', 'src', ...els.slice(0, n)); await from.read();

@@ -3,62 +3,14 @@
 // FORCE JUSTID LASTID plus XGROUP SETID ... ENTRIESREAD, XACK and XGROUP as
 // themselves), and a restart replays it to the same groups, PELs and
 // consumers.
-import { describe, it, expect, afterEach } from 'vitest';
-import { spawn, ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort, RawClient, startRedis, redisServerPath } from '../helpers/server.js';
+import { join } from 'node:path';
+import { serverProcesses, exited, incrFile } from '../helpers/process.js';
+import { RawClient, startRedis, redisServerPath } from '../helpers/server.js';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'vermilion-server.js');
-const procs: ChildProcess[] = [];
-const stops: (() => void)[] = [];
-afterEach(() => {
-  for (const p of procs.splice(0)) if (p.exitCode === null) p.kill('SIGKILL');
-  for (const s of stops.splice(0)) s();
-});
-
-async function start(dir: string, extra: string[] = []): Promise<{ proc: ChildProcess; port: number; c: RawClient; log: () => string }> {
-  const port = await freePort();
-  let log = '';
-  const proc = spawn(process.execPath, [BIN, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...extra],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
-  proc.stdout!.on('data', (d) => { log += d; });
-  proc.stderr!.on('data', (d) => { log += d; });
-  procs.push(proc);
-  for (let i = 0; i < 200; i++) {
-    if (proc.exitCode !== null) throw Object.assign(new Error('exited'), { log });
-    try {
-      const c = await RawClient.connect(port);
-      return { proc, port, c, log: () => log };
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  throw new Error('server did not start');
-}
-
-const exited = (p: ChildProcess) => new Promise<number | null>((res) => {
-  if (p.exitCode !== null) res(p.exitCode);
-  else p.once('exit', (code) => res(code));
-});
-
-async function startFails(dir: string, extra: string[]): Promise<string> {
-  let log = '';
-  const proc = spawn(process.execPath, [BIN, '--port', String(await freePort()), '--bind', '127.0.0.1', '--dir', dir,
-    '--save', '', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
-  procs.push(proc);
-  proc.stdout!.on('data', (d) => { log += d; });
-  proc.stderr!.on('data', (d) => { log += d; });
-  expect(await exited(proc)).toBe(1);
-  return log;
-}
-
-function incrFile(dir: string): string {
-  const d = join(dir, 'appendonlydir');
-  return join(d, readdirSync(d).find((f) => f.endsWith('.incr.aof'))!);
-}
+const { start, stops } = serverProcesses();
 
 const SCRIPT: string[][] = [
   ['XADD', 's', '1-1', 'a', '1'], ['XADD', 's', '2-1', 'b', '2'], ['XADD', 's', '3-1', 'c', '3'], ['XADD', 's', '4-1', 'd', '4'],
