@@ -10,7 +10,7 @@ import { register as reg, replyWrongArity } from "./dispatch";
 import { CMD_XADD, CMD_XDEL, CMD_XLEN, CMD_XRANGE, CMD_XREAD, CMD_XREVRANGE, CMD_XSETID, CMD_XTRIM } from "./table.gen";
 import { parseTimeoutMsOrReply, blockForKeys, setBlockRewrite, blockRequested } from "./blocking";
 import { curDb, argIs, roomFor, cur } from "./context";
-import { replyBlockInScript } from "./xgroup";
+import { replyBlockInScript, argIsWokenMark } from "./xgroup";
 import { replyOk, proto, outInsertMapHeader } from "../resp/writer";
 import { argPtr, argLen, curArgc, CF_SCRIPT } from "../client";
 import {
@@ -640,42 +640,71 @@ function buildDollarRewrite(streamsArg: i32, count: i32): void {
   setBlockRewrite(rewriteBuf, <u32>o);
 }
 
+// The options of XREAD and XREADGROUP, parsed by one loop as Redis's
+// xreadCommand does for both (GROUP and NOACK are errors without `group`).
+export let xrCount: i64 = 0;
+export let xrBlocking = false;
+export let xrNoack = false;
+/** XREADGROUP re-run after a wake (the hidden mark as first argument). */
+export let xrWoken = false;
+/** The first key after STREAMS, and how many streams. */
+export let xrStreamsArg = 0;
+export let xrStreams = 0;
+/** XREADGROUP's group name argument (the consumer follows it); 0 when absent. */
+export let xrGroupArg = 0;
+
+/** [GROUP group consumer] [COUNT n] [BLOCK ms] [NOACK] STREAMS ...; false after replying an error. */
+export function parseXreadOptions(group: bool): bool {
+  xrCount = 0;
+  xrBlocking = false;
+  xrNoack = false;
+  xrWoken = false;
+  xrStreamsArg = 0;
+  xrStreams = 0;
+  xrGroupArg = 0;
+  for (let i = 1; i < curArgc; i++) {
+    const more = curArgc - i - 1;
+    if (group && i == 1 && argIsWokenMark(i)) {
+      xrWoken = true;
+    } else if (argIs(i, "BLOCK") && more > 0) {
+      if ((cur.flags & CF_SCRIPT) != 0) { replyBlockInScript(); return false; }
+      i++;
+      if (!parseTimeoutMsOrReply(i)) return false;
+      xrBlocking = true;
+    } else if (argIs(i, "COUNT") && more > 0) {
+      i++;
+      if (parseI64Strict(argPtr(i), argLen(i)) != PARSE_OK) { replyError(E_NOT_INTEGER); return false; }
+      xrCount = parsedI64 < 0 ? 0 : parsedI64;
+    } else if (argIs(i, "STREAMS") && more > 0) {
+      xrStreamsArg = i + 1;
+      const n = curArgc - xrStreamsArg;
+      if ((n & 1) != 0) { replyError(E_XREAD_UNBALANCED); return false; }
+      xrStreams = n >> 1;
+      break;
+    } else if (argIs(i, "GROUP") && more >= 2) {
+      if (!group) { replyError(E_XREAD_GROUP_OPT); return false; }
+      xrGroupArg = i + 1;
+      i += 2;
+    } else if (argIs(i, "NOACK")) {
+      if (!group) { replyError(E_XREAD_NOACK_OPT); return false; }
+      xrNoack = true;
+    } else {
+      replyError(E_SYNTAX);
+      return false;
+    }
+  }
+  if (xrStreamsArg == 0) { replyError(E_SYNTAX); return false; }
+  return true;
+}
+
 // XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...] — per stream
 // with new entries [key, entries] (a map in RESP3), or null. O(log n + returned) per stream.
 function cmdXread(): void {
-  let count: i64 = 0;
-  let blocking = false;
-  let streamsArg = 0;
-  let n = 0;
-  for (let i = 1; i < curArgc; i++) {
-    const more = curArgc - i - 1;
-    if (argIs(i, "BLOCK") && more > 0) {
-      if ((cur.flags & CF_SCRIPT) != 0) { replyBlockInScript(); return; }
-      i++;
-      if (!parseTimeoutMsOrReply(i)) return;
-      blocking = true;
-    } else if (argIs(i, "COUNT") && more > 0) {
-      i++;
-      if (parseI64Strict(argPtr(i), argLen(i)) != PARSE_OK) { replyError(E_NOT_INTEGER); return; }
-      count = parsedI64 < 0 ? 0 : parsedI64;
-    } else if (argIs(i, "STREAMS") && more > 0) {
-      streamsArg = i + 1;
-      n = curArgc - streamsArg;
-      if ((n & 1) != 0) { replyError(E_XREAD_UNBALANCED); return; }
-      n >>= 1;
-      break;
-    } else if (argIs(i, "GROUP") && more >= 2) {
-      replyError(E_XREAD_GROUP_OPT);
-      return;
-    } else if (argIs(i, "NOACK")) {
-      replyError(E_XREAD_NOACK_OPT);
-      return;
-    } else {
-      replyError(E_SYNTAX);
-      return;
-    }
-  }
-  if (streamsArg == 0) { replyError(E_SYNTAX); return; }
+  if (!parseXreadOptions(false)) return;
+  const count = xrCount;
+  const blocking = xrBlocking;
+  const streamsArg = xrStreamsArg;
+  const n = xrStreams;
   if (n > readIdsCap) {
     readIdsCap = n;
     readIds = readIds == 0 ? heap.alloc(<usize>n * READ_ID_SIZE) : heap.realloc(readIds, <usize>n * READ_ID_SIZE);

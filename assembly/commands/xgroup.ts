@@ -20,16 +20,16 @@ import {
   CMD_XGROUP_SETID, CMD_XGROUP_HELP, CMD_XREADGROUP, CMD_XACK, CMD_XPENDING, CMD_XCLAIM, CMD_XAUTOCLAIM,
   CMD_XINFO_STREAM, CMD_XINFO_GROUPS, CMD_XINFO_CONSUMERS, CMD_XINFO_HELP,
 } from "./table.gen";
-import { parseTimeoutMsOrReply, blockForKeys, setBlockRewrite, blockRequested } from "./blocking";
-import { curDb, argIs, cur } from "./context";
-import { argPtr, argLen, curArgc, CF_SCRIPT } from "../client";
+import { blockForKeys, setBlockRewrite, blockRequested } from "./blocking";
+import { curDb, argIs } from "./context";
+import { argPtr, argLen, curArgc } from "../client";
 import {
   replyOk, replyBulk, replyBulkAscii, replyBulkI64, replyError, replyErrorBytes, replyInt, replyArray, replyMap,
   replyNull, replyNullArray, replySimple, proto, formatU64, outMark, outInsertArrayHeader,
   outInsertMapHeader, outBufferPtr,
 } from "../resp/writer";
 import {
-  E_WRONGTYPE, E_SYNTAX, E_NOT_INTEGER, E_NO_SUCH_KEY, E_XREAD_UNBALANCED,
+  E_WRONGTYPE, E_SYNTAX, E_NOT_INTEGER, E_NO_SUCH_KEY,
   E_XGROUP_NO_KEY, E_BUSYGROUP, E_ENTRIESREAD_NEG, E_XREADGROUP_DOLLAR,
   E_XREADGROUP_NO_GROUP, E_XCLAIM_MINIDLE, E_XCLAIM_IDLE, E_XCLAIM_TIME, E_XCLAIM_RETRYCOUNT,
   E_XAUTOCLAIM_MINIDLE, E_XAUTOCLAIM_COUNT, E_XAUTOCLAIM_MEMORY, E_XREADGROUP_KEY_GONE, E_XREADGROUP_GROUP_GONE,
@@ -55,6 +55,7 @@ import { idlFirst, idlNext, idlSeek, idlLast, idlLength, idlMs, idlSeq, idlData 
 import { parseI64Strict, PARSE_OK, parsedI64 } from "../util/num";
 import {
   parseIdOrReply, parseIdBytes, parseIntervalOrReply, idMs, idSeq, replyId, replyEntry, roomForEntry, replyRange, setIdQuiet,
+  parseXreadOptions, xrCount, xrBlocking, xrNoack, xrWoken, xrStreamsArg, xrStreams, xrGroupArg,
 } from "./stream";
 
 const DOLLAR: u8 = 36;
@@ -510,7 +511,7 @@ function cmdXgroupDelconsumer(): void {
 // at most 1000 entries when it gave no COUNT).
 const WOKEN_MARK = "\x00woken";
 
-function argIsWokenMark(i: i32): bool {
+export function argIsWokenMark(i: i32): bool {
   if (argLen(i) != <usize>WOKEN_MARK.length) return false;
   const p = argPtr(i);
   for (let k = 0; k < WOKEN_MARK.length; k++) {
@@ -637,43 +638,14 @@ function deliverHistory(s: usize, c: usize, ms: u64, seq: u64, count: i64): i64 
 // [key ...] id [id ...] — per stream served [key, entries] (a map in RESP3), or null.
 // O(log n + returned) per stream (plus O(log p) per entry for the PEL).
 function cmdXreadgroup(): void {
-  let count: i64 = 0;
-  let blocking = false;
-  let noack = false;
-  let woken = false;
-  let streamsArg = 0;
-  let n = 0;
-  let groupArg = 0;
-  for (let i = 1; i < curArgc; i++) {
-    const more = curArgc - i - 1;
-    if (i == 1 && argIsWokenMark(i)) {
-      woken = true;
-    } else if (argIs(i, "BLOCK") && more > 0) {
-      if ((cur.flags & CF_SCRIPT) != 0) { replyBlockInScript(); return; }
-      i++;
-      if (!parseTimeoutMsOrReply(i)) return;
-      blocking = true;
-    } else if (argIs(i, "COUNT") && more > 0) {
-      i++;
-      if (parseI64Strict(argPtr(i), argLen(i)) != PARSE_OK) { replyError(E_NOT_INTEGER); return; }
-      count = parsedI64 < 0 ? 0 : parsedI64;
-    } else if (argIs(i, "STREAMS") && more > 0) {
-      streamsArg = i + 1;
-      n = curArgc - streamsArg;
-      if ((n & 1) != 0) { replyError(E_XREAD_UNBALANCED); return; }
-      n >>= 1;
-      break;
-    } else if (argIs(i, "GROUP") && more >= 2) {
-      groupArg = i + 1;
-      i += 2;
-    } else if (argIs(i, "NOACK")) {
-      noack = true;
-    } else {
-      replyError(E_SYNTAX);
-      return;
-    }
-  }
-  if (streamsArg == 0) { replyError(E_SYNTAX); return; }
+  if (!parseXreadOptions(true)) return;
+  let count = xrCount;
+  const blocking = xrBlocking;
+  const noack = xrNoack;
+  const woken = xrWoken;
+  const streamsArg = xrStreamsArg;
+  const n = xrStreams;
+  const groupArg = xrGroupArg;
   if (groupArg == 0) { replyError(E_XREADGROUP_NO_GROUP); return; }
   const consumerArg = groupArg + 1;
   if (woken && count == 0) count = BLOCKED_DEFAULT_COUNT;
