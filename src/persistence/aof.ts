@@ -157,21 +157,22 @@ export class AofState {
    * and fsynced first under always.
    */
   endOfTurn(): void {
+    this.takeStream();
+    if (this.pendingBytes > 0) this.flush();
+  }
+
+  /** Moves what the engine's propagation stream holds to the bytes waiting for the file. */
+  private takeStream(): void {
     const b = this.srv.engine.takePropagation();
     if (b && this.enabled) {
       this.pending.push(b);
       this.pendingBytes += b.length;
     }
-    if (this.pendingBytes > 0) this.flush();
   }
 
   /** Takes the engine's stream; writes (and fsyncs, for always) before replies leave. */
   beforeReply(): void {
-    const b = this.srv.engine.takePropagation();
-    if (b && this.enabled) {
-      this.pending.push(b);
-      this.pendingBytes += b.length;
-    }
+    this.takeStream();
     if (this.pendingBytes === 0) return;
     // always: written and fsynced before this reply leaves. everysec and
     // no: written once per event-loop turn for all clients together (as
@@ -191,11 +192,7 @@ export class AofState {
 
   /** Everything the stream holds written now, whatever the fsync policy (rewrite, shutdown, CONFIG SET). */
   drain(): void {
-    const b = this.srv.engine.takePropagation();
-    if (b && this.enabled) {
-      this.pending.push(b);
-      this.pendingBytes += b.length;
-    }
+    this.takeStream();
     this.flush(true);
   }
 
