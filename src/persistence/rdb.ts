@@ -250,14 +250,8 @@ export class RdbState {
       return true;
     }
     try {
-      x.snapshotBegin(Math.floor(srv.clock.now() / 1000), x.usedMemory(), flags);
-      const fns = srv.scripting?.functions.dump(compress);
-      if (fns && fns.length > 10) this.withEngineCopy(fns.subarray(0, fns.length - 10), (p, n) => x.rdbSaveRaw(p, n));
+      this.beginSnapshot(job, flags, compress);
     } catch (err: any) {
-      x.snapshotStop();
-      x.rdbOutRelease();
-      fs.closeSync(job.fd);
-      try { fs.unlinkSync(tmp); } catch { /* gone */ }
       this.bgsaveInProgress = false;
       this.bgsaveFailed(err);
       return true;
@@ -299,6 +293,28 @@ export class RdbState {
     return true;
   }
 
+  /**
+   * Starts the engine's snapshot for a job whose temp file is open: the
+   * epoch, then the function libraries (FUNCTION2 records). On failure the
+   * engine forgets it, the file goes, and the error is thrown on.
+   */
+  private beginSnapshot(job: SnapshotJob, flags: number, compress: boolean): void {
+    const srv = this.srv;
+    const x = srv.engine.x;
+    try {
+      x.snapshotBegin(Math.floor(srv.clock.now() / 1000), x.usedMemory(), flags);
+      const fns = srv.scripting?.functions.dump(compress);
+      if (fns && fns.length > 10) this.withEngineCopy(fns.subarray(0, fns.length - 10), (p, n) => x.rdbSaveRaw(p, n));
+    } catch (err) {
+      x.snapshotStop();
+      x.rdbOutRelease();
+      const fs = requireFs();
+      fs.closeSync(job.fd);
+      try { fs.unlinkSync(job.tmp); } catch { /* gone */ }
+      throw err;
+    }
+  }
+
   /** Whether the engine's one snapshot is in use (a BGSAVE or an AOF rewrite). */
   get snapshotBusy(): boolean { return this.bgJob !== null || this.aofJob !== null; }
 
@@ -314,17 +330,7 @@ export class RdbState {
     const compress = srv.config.getBool('rdbcompression');
     const flags = (compress ? RDB_COMPRESS : 0) | (srv.config.getBool('rdbchecksum') ? RDB_CHECKSUM : 0) | RDB_AOF_BASE;
     const job: SnapshotJob = { tmp, fd: fs.openSync(tmp, 'w'), kind: 'aof', stopped: false };
-    try {
-      x.snapshotBegin(Math.floor(srv.clock.now() / 1000), x.usedMemory(), flags);
-      const fns = srv.scripting?.functions.dump(compress);
-      if (fns && fns.length > 10) this.withEngineCopy(fns.subarray(0, fns.length - 10), (p, n) => x.rdbSaveRaw(p, n));
-    } catch (err) {
-      x.snapshotStop();
-      x.rdbOutRelease();
-      fs.closeSync(job.fd);
-      try { fs.unlinkSync(tmp); } catch { /* gone */ }
-      throw err;
-    }
+    this.beginSnapshot(job, flags, compress);
     this.aofJob = job;
     const stop = () => {
       if (job.stopped) return;
