@@ -44,18 +44,27 @@ export function serverProcesses() {
     return { proc, log: () => log };
   };
 
-  /** Starts a server in `dir` (no save points) and connects to it. */
-  async function start(dir: string, extra: string[] = []): Promise<ServerProcess> {
+  /**
+   * Starts a server in `dir` (no save points) and connects to it. The port
+   * opens before the data has loaded (clients get -LOADING meanwhile, as in
+   * Redis): unless `loaded` is false, this waits for INFO's loading:0.
+   */
+  async function start(dir: string, extra: string[] = [], { loaded = true } = {}): Promise<ServerProcess> {
     const port = await freePort();
     const { proc, log } = spawnServer(port, dir, extra);
     for (let i = 0; i < 200; i++) {
       if (proc.exitCode !== null) throw Object.assign(new Error('exited'), { log: log() });
+      let c: RawClient;
       try {
-        const c = await RawClient.connect(port);
-        return { proc, port, c, log };
+        c = await RawClient.connect(port);
       } catch {
         await new Promise((r) => setTimeout(r, 50));
+        continue;
       }
+      for (let j = 0; loaded && j < 600 && /loading:1\r\n/.test(String(await c.cmd('INFO', 'persistence'))); j++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return { proc, port, c, log };
     }
     throw new Error('server did not start');
   }

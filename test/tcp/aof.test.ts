@@ -328,7 +328,7 @@ describe('AOF through the server process', () => {
     }
     writeFileSync(join(dir, 'appendonlydir', 'appendonly.aof.1.incr.aof'), Buffer.concat(parts));
     writeFileSync(join(dir, 'appendonlydir', 'appendonly.aof.manifest'), 'file appendonly.aof.1.incr.aof seq 1 type i\n');
-    const a = await start(dir, ['--appendonly', 'yes']);
+    const a = await start(dir, ['--appendonly', 'yes'], { loaded: false });
     const seen = { loading: 0, info: false };
     for (;;) {
       const r = await a.c.cmd('GET', 'k:999999');
