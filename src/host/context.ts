@@ -110,6 +110,8 @@ export interface HostServer {
   send(c: HostClient, buf: Buffer): void;
   /** Writes a client's queued replies now. */
   writeQueued(c: HostClient): void;
+  /** Asks for the end-of-turn flush (AOF, replies, then subscribers' messages). */
+  scheduleFlush(): void;
   config: Config;
   /** The time the engine sees (expiry, TIME, timeouts): real, or a test's ManualClock. */
   clock: Clock;

@@ -758,10 +758,7 @@ export abstract class HostCore implements HostServer {
           c.outListed = true;
           this.pendingWrites.push(c);
         }
-        if (!this.writesScheduled) {
-          this.writesScheduled = true;
-          setImmediate(this.flushWrites);
-        }
+        this.scheduleFlush();
       }
       this.pubsub.checkOutputLimit(c);
     }
@@ -770,15 +767,29 @@ export abstract class HostCore implements HostServer {
 
   send(c: HostClient, buf: Buffer): void { this.write(c, [buf]); }
 
-  /** Writes every queued reply (handleClientsWithPendingWrites), the AOF first. */
+  /** Runs flushWrites once the event loop has run every read of this turn. */
+  scheduleFlush(): void {
+    if (!this.writesScheduled) {
+      this.writesScheduled = true;
+      setImmediate(this.flushWrites);
+    }
+  }
+
+  /**
+   * The end of a turn (Redis's beforeSleep): the propagation stream reaches
+   * the AOF (fsynced first under appendfsync always) before anything
+   * leaves; then the replies (handleClientsWithPendingWrites), so a
+   * publisher hears back before its messages are copied to every
+   * subscriber; then the subscribers' messages, a keyspace notification
+   * never ahead of the write it reports.
+   */
   readonly flushWrites = (): void => {
     this.writesScheduled = false;
-    // The propagation stream reaches the AOF before any reply leaves (and is
-    // fsynced first under appendfsync always), as Redis's beforeSleep.
     this.aof.endOfTurn();
     const list = this.pendingWrites;
     this.pendingWrites = [];
     for (const c of list) this.writeQueued(c);
+    this.pubsub.flush();
   };
 
   /** Writes c's queued replies now (before anything else is written to it). */

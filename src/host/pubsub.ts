@@ -19,11 +19,10 @@
 //
 // Delivery: a message frame is built once per protocol and queued on each
 // subscriber (HostClient.pushQueue); the queues are written, one socket
-// write per subscriber, once the event loop has run every socket read that
-// was ready (setImmediate: the check phase right after the poll phase), so
-// a pipelined burst of PUBLISH, even spread over several reads, costs each
-// subscriber one write, as Redis's reply buffers written in beforeSleep
-// do. The client being served is different: its frame joins its pending
+// write per subscriber, by the core's end-of-turn flush (after every socket
+// read that was ready, the AOF write and the replies), so a pipelined burst
+// of PUBLISH, even spread over several reads, costs each subscriber one
+// write, as Redis's reply buffers written in beforeSleep do. The client being served is different: its frame joins its pending
 // replies (replyQueue),
 // after the replies of its earlier commands and before the running
 // command's own, as in Redis; and when the server starts serving a client
@@ -118,10 +117,8 @@ export class PubSub {
   private channels = new Map<string, Set<HostClient>>();
   private patterns = new Map<string, PatternEntry>();
   private shard = new Map<string, Set<HostClient>>();
-  /** Subscribers with queued messages, written by flush() (setImmediate). */
+  /** Subscribers with queued messages, written by flush() at the end of the turn. */
   private pending: HostClient[] = [];
-  private flushScheduled = false;
-  private readonly flushNow = () => this.flush();
   private pubsubLimit = NO_LIMIT;
   private normalLimit = NO_LIMIT;
 
@@ -304,10 +301,7 @@ export class PubSub {
     if (!c.pushListed) {
       c.pushListed = true;
       this.pending.push(c);
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(this.flushNow);
-      }
+      this.srv.scheduleFlush();
     }
     (c.pushQueue ??= []).push(buf);
     c.pushBytes = (c.pushBytes ?? 0) + buf.length;
@@ -322,7 +316,7 @@ export class PubSub {
    * joined bytes instead of copying them again.
    */
   flush(): void {
-    this.flushScheduled = false;
+    if (this.pending.length === 0) return;
     const list = this.pending;
     this.pending = [];
     let prevQ: Buffer[] | null = null;
