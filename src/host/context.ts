@@ -74,8 +74,8 @@ export interface HostClient {
   outBytes?: number;
   /** In the core's list of clients to write. */
   outListed?: boolean;
-  /** Messages for it not written yet, and their bytes (host/pubsub.ts flush). */
-  pushQueue?: Buffer[];
+  /** Messages for it not written yet, as [start, end) runs of the room's frame log, and their bytes (host/pubsub.ts flush). */
+  pushRuns?: number[];
   pushBytes?: number;
   /** In the room's list of clients to flush. */
   pushListed?: boolean;

@@ -18,7 +18,7 @@
 // "pubsub" output-buffer class go by).
 //
 // Delivery: a message frame is built once per protocol and queued on each
-// subscriber (HostClient.pushQueue); the queues are written, one socket
+// subscriber (HostClient.pushRuns, runs of the turn's frame log); the queues are written, one socket
 // write per subscriber, by the core's end-of-turn flush (after every socket
 // read that was ready, the AOF write and the replies), so a pipelined burst
 // of PUBLISH, even spread over several reads, costs each subscriber one
@@ -106,6 +106,8 @@ function asPush(resp2: Buffer): Buffer {
 /** A frame written in both protocols, the RESP3 form made only if asked. */
 class Frame {
   private push: Buffer | null = null;
+  /** Its place in the turn's log once delivered to a subscriber (-1: not yet). */
+  at = -1;
   constructor(readonly resp2: Buffer) {}
   forProto(proto: number): Buffer {
     if (proto !== 3) return this.resp2;
@@ -119,6 +121,13 @@ export class PubSub {
   private shard = new Map<string, Set<HostClient>>();
   /** Subscribers with queued messages, written by flush() at the end of the turn. */
   private pending: HostClient[] = [];
+  /**
+   * Every frame queued this turn, once each, in delivery order. A
+   * subscriber's queue is runs of this log (HostClient.pushRuns): the
+   * subscribers of one channel all hold the same single run, so a message
+   * costs each of them two numbers, and the flush joins the bytes once.
+   */
+  private log: Frame[] = [];
   private pubsubLimit = NO_LIMIT;
   private normalLimit = NO_LIMIT;
 
@@ -218,10 +227,13 @@ export class PubSub {
 
   /** Moves `c`'s queued messages to the end of `out` (the server is about to serve it). */
   takePending(c: HostClient, out: Buffer[]): void {
-    const q = c.pushQueue;
-    if (!q || q.length === 0) return;
-    for (const b of q) out.push(b);
-    q.length = 0;
+    const runs = c.pushRuns;
+    if (!runs || runs.length === 0) return;
+    const proto = this.srv.engine.x.clientProto(c.slot);
+    for (let r = 0; r < runs.length; r += 2) {
+      for (let i = runs[r]; i < runs[r + 1]; i++) out.push(this.log[i].forProto(proto));
+    }
+    runs.length = 0;
     c.pushBytes = 0;
   }
 
@@ -291,10 +303,9 @@ export class PubSub {
 
   private deliver(c: HostClient, f: Frame): void {
     if (!c.socket || c.closeAsap) return;
-    const buf = f.forProto(this.srv.engine.x.clientProto(c.slot));
     // Pushes are sent even with CLIENT REPLY OFF/SKIP, as in Redis 7.0.
     if (c.replyQueue) {
-      c.replyQueue.push(buf);
+      c.replyQueue.push(f.forProto(this.srv.engine.x.clientProto(c.slot)));
       return;
     }
     // Listed once per flush, even if the server took its queue meanwhile.
@@ -303,48 +314,62 @@ export class PubSub {
       this.pending.push(c);
       this.srv.scheduleFlush();
     }
-    (c.pushQueue ??= []).push(buf);
-    c.pushBytes = (c.pushBytes ?? 0) + buf.length;
+    if (f.at < 0) {
+      f.at = this.log.length;
+      this.log.push(f);
+    }
+    const runs = (c.pushRuns ??= []);
+    const n = runs.length;
+    if (n > 0 && runs[n - 1] === f.at) runs[n - 1] = f.at + 1;
+    else runs.push(f.at, f.at + 1);
+    // Both protocols' frames have the same length.
+    c.pushBytes = (c.pushBytes ?? 0) + f.resp2.length;
     this.checkOutputLimit(c);
   }
 
   /**
    * Writes every subscriber's queued messages, one socket write each.
-   * Subscribers of the same channels queued the very same frames (one
-   * Buffer per frame and protocol), and reached the pending list one after
-   * another: a queue equal, frame for frame, to the previous one reuses its
-   * joined bytes instead of copying them again.
+   * Subscribers of the same channels hold the same runs of the log and
+   * reached the pending list one after another: runs and protocol equal to
+   * the previous client's reuse its joined bytes instead of copying them
+   * again.
    */
   flush(): void {
     if (this.pending.length === 0) return;
     const list = this.pending;
     this.pending = [];
-    let prevQ: Buffer[] | null = null;
+    const log = this.log;
+    let prevRuns: number[] | null = null;
+    let prevProto = 0;
     let prevBuf: Buffer | null = null;
     for (const c of list) {
       c.pushListed = false;
-      const q = c.pushQueue;
+      const runs = c.pushRuns;
       // Taken by the server meanwhile, or the client is gone.
-      if (!q || q.length === 0) continue;
+      if (!runs || runs.length === 0) continue;
       const s = c.socket;
       if (s && !c.closeAsap) {
         // Replies queued before these messages leave first.
         if (c.outQueue && c.outQueue.length > 0) this.srv.writeQueued(c);
+        const proto = this.srv.engine.x.clientProto(c.slot);
         let buf: Buffer;
-        if (q.length === 1) buf = q[0];
-        else if (prevQ && sameFrames(prevQ, q)) buf = prevBuf!;
-        else buf = Buffer.concat(q, c.pushBytes);
+        if (prevRuns && proto === prevProto && sameRuns(prevRuns, runs)) buf = prevBuf!;
+        else if (runs.length === 2 && runs[1] - runs[0] === 1) buf = log[runs[0]].forProto(proto);
+        else buf = joinRuns(log, runs, proto, c.pushBytes ?? 0);
         s.write(buf);
         this.srv.stats.netOutputBytes += buf.length;
-        if (prevQ) prevQ.length = 0;
-        prevQ = q;
+        if (prevRuns) prevRuns.length = 0;
+        prevRuns = runs;
+        prevProto = proto;
         prevBuf = buf;
       } else {
-        q.length = 0;
+        runs.length = 0;
       }
       c.pushBytes = 0;
     }
-    if (prevQ) prevQ.length = 0;
+    if (prevRuns) prevRuns.length = 0;
+    for (const f of log) f.at = -1;
+    log.length = 0;
   }
 
   // ---- client-output-buffer-limit -------------------------------------------------
@@ -396,10 +421,20 @@ function limitOf(l: { hard: number; soft: number; secs: number }): Limit {
   return { ...l, lowest: set.length ? Math.min(...set) : Infinity };
 }
 
-function sameFrames(a: Buffer[], b: Buffer[]): boolean {
+function sameRuns(a: number[], b: number[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** The frames of `runs` of the log in `proto`, copied into one Buffer of `bytes`. */
+function joinRuns(log: Frame[], runs: number[], proto: number, bytes: number): Buffer {
+  const buf = Buffer.allocUnsafe(bytes);
+  let at = 0;
+  for (let r = 0; r < runs.length; r += 2) {
+    for (let i = runs[r]; i < runs[r + 1]; i++) at += log[i].forProto(proto).copy(buf, at);
+  }
+  return buf;
 }
 
 function hasSubscriptions(c: HostClient): boolean {
