@@ -531,10 +531,6 @@ function cmdHscan(): void {
     return;
   }
   if (!scanOptionsOrReply(3)) return;
-  const count = scanCount;
-  const usePattern = scanUsePattern;
-  const patPtr = scanPatPtr;
-  const patLen = scanPatLen;
 
   if (encOf(e) == ENC_LISTPACK) {
     const lp = objPtrOf(e);
@@ -546,7 +542,7 @@ function cmdHscan(): void {
     while (off != 0) {
       const voff = lpNext(lp, off);
       lpGetBytes(lp, off);
-      if (!usePattern || globMatch(patPtr, patLen, lpPtr, lpLen)) {
+      if (!scanUsePattern || globMatch(scanPatPtr, scanPatLen, lpPtr, lpLen)) {
         replyBulk(lpPtr, lpLen);
         replyLp(lp, voff);
         n += 2;
@@ -560,8 +556,8 @@ function cmdHscan(): void {
   // Visit buckets until COUNT elements (fields and values both count, as
   // in Redis) are gathered, giving up after 10*COUNT buckets so a sparse
   // table cannot stall the server.
-  const maxIterations: i64 = count > I64_MAX / 10 ? I64_MAX : count * 10;
-  const cursor = scanGather(htOf(e), scanCursor, maxIterations, count, 2);
+  const maxIterations: i64 = scanCount > I64_MAX / 10 ? I64_MAX : scanCount * 10;
+  const cursor = scanGather(htOf(e), scanCursor, maxIterations, scanCount, 2);
 
   replyArray(2);
   replyBulkU64(cursor);
@@ -569,7 +565,7 @@ function cmdHscan(): void {
   let n: i64 = 0;
   for (let k: u32 = 0; k < scanLen; k++) {
     const f = scanAt(k);
-    if (usePattern && !globMatch(patPtr, patLen, fieldPtrOf(f), fieldLenOf(f))) continue;
+    if (scanUsePattern && !globMatch(scanPatPtr, scanPatLen, fieldPtrOf(f), fieldLenOf(f))) continue;
     replyBulk(fieldPtrOf(f), fieldLenOf(f));
     replyBulk(valuePtrOf(f), valueLenOf(f));
     n += 2;

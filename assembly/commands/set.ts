@@ -787,10 +787,6 @@ function cmdSscan(): void {
   }
   if (wrongType(e, TYPE_SET)) return;
   if (!scanOptionsOrReply(3)) return;
-  const count = scanCount;
-  const usePattern = scanUsePattern;
-  const patPtr = scanPatPtr;
-  const patLen = scanPatLen;
 
   replyArray(2);
   if (encOf(e) == ENC_INTSET) {
@@ -800,7 +796,7 @@ function cmdSscan(): void {
     let k: u32 = 0;
     for (let i: u32 = 0; i < n; i++) {
       setLoad(e, i);
-      if (usePattern && !globMatch(patPtr, patLen, elemPtr, elemLen)) continue;
+      if (scanUsePattern && !globMatch(scanPatPtr, scanPatLen, elemPtr, elemLen)) continue;
       store<u32>(hits + (<usize>k << 2), i);
       k++;
     }
@@ -815,11 +811,11 @@ function cmdSscan(): void {
 
   // Visit buckets until COUNT members are gathered, giving up after
   // 10*COUNT buckets so a sparse table cannot stall the server.
-  replyBulkU64(scanGather(setDict(e), scanCursor, count * 10, count, 1));
+  replyBulkU64(scanGather(setDict(e), scanCursor, scanCount * 10, scanCount, 1));
   let k: u32 = 0;
   for (let j: u32 = 0; j < scanLen; j++) {
     const m = scanAt(j);
-    if (usePattern && !globMatch(patPtr, patLen, memberPtr(m), memberLen(m))) continue;
+    if (scanUsePattern && !globMatch(scanPatPtr, scanPatLen, memberPtr(m), memberLen(m))) continue;
     scanPut(k, m);
     k++;
   }

@@ -1070,10 +1070,6 @@ function cmdZscan(): void {
   }
   if (wrongType(e, TYPE_ZSET)) return;
   if (!scanOptionsOrReply(3)) return;
-  const count = scanCount;
-  const usePattern = scanUsePattern;
-  const patPtr = scanPatPtr;
-  const patLen = scanPatLen;
   replyArray(2);
   if (encOf(e) == ENC_LISTPACK) {
     replyBulkU64(0);
@@ -1084,7 +1080,7 @@ function cmdZscan(): void {
     while (off != 0) {
       const sOff = lpNext(lp, off);
       lpGetBytes(lp, off);
-      if (!usePattern || globMatch(patPtr, patLen, lpPtr, lpLen)) {
+      if (!scanUsePattern || globMatch(scanPatPtr, scanPatLen, lpPtr, lpLen)) {
         replyBulk(lpPtr, lpLen);
         // The score as the listpack holds it (d2string's text).
         lpGetBytes(lp, sOff);
@@ -1096,12 +1092,12 @@ function cmdZscan(): void {
     outInsertArrayHeader(mark, n);
     return;
   }
-  replyBulkU64(scanGather(zsetZ(e).dict, scanCursor, count * 10, count, 1));
+  replyBulkU64(scanGather(zsetZ(e).dict, scanCursor, scanCount * 10, scanCount, 1));
   const mark = outMark();
   let n: i64 = 0;
   for (let k: u32 = 0; k < scanLen; k++) {
     const x = scanAt(k);
-    if (usePattern && !globMatch(patPtr, patLen, nodeKey(x), nodeLen(x))) continue;
+    if (scanUsePattern && !globMatch(scanPatPtr, scanPatLen, nodeKey(x), nodeLen(x))) continue;
     replyBulk(nodeKey(x), nodeLen(x));
     const sl = formatDouble(SCORE_TXT, nodeScore(x));
     replyBulk(SCORE_TXT, sl);
