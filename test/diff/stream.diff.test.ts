@@ -5,12 +5,11 @@
 // compared by shape only. Each script runs with the default node bounds and
 // with tiny ones (stream-node-max-entries 2 / max-bytes 60) so that nodes
 // split, empty and get trimmed whole, in RESP2 and RESP3.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startServer, startRedis, redisServerPath, RawClient } from '../helpers/server.js';
-import type { Server } from '../../src/server/server.js';
+import { describe, it, expect } from 'vitest';
+import { redisServerPath, RawClient } from '../helpers/server.js';
+import { diffPair, type Arg } from '../helpers/diffpair.js';
 import { Prng } from '../helpers/prng.js';
 
-type Arg = string | number | Buffer;
 type Cmd = Arg[];
 const c = (s: string): Cmd => s.split(' ');
 const haveRedis = redisServerPath() !== null;
@@ -143,30 +142,9 @@ function randomScript(seed: number, n: number): Cmd[] {
 }
 
 describe.skipIf(!haveRedis)('stream family vs redis-server', () => {
-  let redis: { stop: () => void; port: number };
-  let server: { server: Server; port: number };
-  let ref: RawClient;
-  let ours: RawClient;
+  const pair = diffPair();
 
-  beforeAll(async () => {
-    redis = await startRedis();
-    server = await startServer();
-    ref = await RawClient.connect(redis.port);
-    ours = await RawClient.connect(server.port);
-  });
-
-  afterAll(async () => {
-    ref?.close();
-    ours?.close();
-    redis?.stop();
-    await server?.server.close();
-  });
-
-  async function both(args: Arg[]): Promise<[Buffer, Buffer]> {
-    ref.send(...args);
-    ours.send(...args);
-    return [await ref.readRaw(), await ours.readRaw()];
-  }
+  const both = pair.both;
 
   async function setup(p: number, entries: number, bytes: number): Promise<void> {
     await both(['HELLO', String(p)]);
@@ -218,7 +196,7 @@ describe.skipIf(!haveRedis)('stream family vs redis-server', () => {
   it('XREAD BLOCK: woken by XADD, `$` resolved once, timeouts, MULTI, CLIENT UNBLOCK', async () => {
     for (const p of [2, 3]) {
       await setup(p, 100, 4096);
-      const waiters = [await RawClient.connect(redis.port), await RawClient.connect(server.port)];
+      const waiters = await pair.connect();
       try {
         for (const wc of waiters) { wc.send('HELLO', String(p)); await wc.read(); }
         await both(c('XADD s 1-1 a 1'));
@@ -243,9 +221,9 @@ describe.skipIf(!haveRedis)('stream family vs redis-server', () => {
         for (const wc of waiters) { wc.send('CLIENT', 'ID'); ids.push(String(await wc.read())); }
         for (const wc of waiters) wc.send('XREAD', 'BLOCK', '0', 'STREAMS', 's', '$');
         await new Promise((r) => setTimeout(r, 100));
-        ref.send('CLIENT', 'UNBLOCK', ids[0], 'ERROR');
-        ours.send('CLIENT', 'UNBLOCK', ids[1], 'ERROR');
-        expect((await ours.readRaw()).toString()).toBe((await ref.readRaw()).toString());
+        pair.ref.send('CLIENT', 'UNBLOCK', ids[0], 'ERROR');
+        pair.ours.send('CLIENT', 'UNBLOCK', ids[1], 'ERROR');
+        expect((await pair.ours.readRaw()).toString()).toBe((await pair.ref.readRaw()).toString());
         const errs = await Promise.all(waiters.map((wc) => wc.readRaw()));
         expect(errs[1].toString('latin1')).toBe(errs[0].toString('latin1'));
         // A second waiter on `$` after a pipelined command still sees only later entries.
@@ -277,8 +255,8 @@ describe.skipIf(!haveRedis)('stream family vs redis-server', () => {
         expect(b.toString('hex')).toBe(a.toString('hex'));
       }
       // Redis's payload restored here reads back the same.
-      ref.send('DUMP', 's');
-      const payload = await ref.read() as Buffer | string;
+      pair.ref.send('DUMP', 's');
+      const payload = await pair.ref.read() as Buffer | string;
       const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(payload, 'latin1');
       for (const cmd of [['RESTORE', 'r', '0', buf], ['XRANGE', 'r', '-', '+'], ['XREVRANGE', 'r', '+', '-', 'COUNT', '5'],
         ['XLEN', 'r'], ['XADD', 'r', '*', 'new', '1'], ['XLEN', 'r']] as Cmd[]) {
@@ -305,7 +283,7 @@ describe.skipIf(!haveRedis)('stream family vs redis-server', () => {
     await setup(2, 100, 4096);
     const keys = Array.from({ length: 1000 }, (_, i) => `stream:${i}`);
     for (const k of keys) await both(['XADD', k, '1700000000000-99', 'f', 'v']);
-    const waiters = [await RawClient.connect(redis.port), await RawClient.connect(server.port)];
+    const waiters = await pair.connect();
     try {
       for (const wc of waiters) wc.send('XREAD', 'BLOCK', '0', 'STREAMS', ...keys, ...keys.map(() => '$'));
       await new Promise((r) => setTimeout(r, 150));
@@ -320,7 +298,7 @@ describe.skipIf(!haveRedis)('stream family vs redis-server', () => {
 
   it('keyspace notifications: xadd, xtrim, xdel', async () => {
     await setup(2, 100, 4096);
-    const subs = [await RawClient.connect(redis.port), await RawClient.connect(server.port)];
+    const subs = await pair.connect();
     try {
       await both(['CONFIG', 'SET', 'notify-keyspace-events', 'KEA']);
       for (const s of subs) { s.send('PSUBSCRIBE', '__key*__:*'); await s.read(); }
