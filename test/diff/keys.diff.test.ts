@@ -130,7 +130,6 @@ function normalize(cmd: string, reply: RespValue): RespValue {
 
 suite('keys family vs redis-server', () => {
   const pair = diffPair();
-
   const both = pair.both;
 
   async function compare(args: Arg[]): Promise<void> {

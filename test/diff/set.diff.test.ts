@@ -212,7 +212,6 @@ const sortedStrings = (v: RespValue[]): string[] => v.map((x) => String(x)).sort
 
 suite('set family vs redis-server', () => {
   const pair = diffPair();
-
   const both = pair.both;
 
   /** Our set's members (parsed from SMEMBERS), or [] if it is missing or not a set. */

@@ -202,7 +202,6 @@ function randomScript(seed: number, n: number): Cmd[] {
 
 describe.skipIf(!haveRedis)('stream consumer groups vs redis-server', () => {
   const pair = diffPair();
-
   const both = pair.both;
 
   async function setup(p: number, entries: number, bytes: number): Promise<void> {
@@ -212,16 +211,7 @@ describe.skipIf(!haveRedis)('stream consumer groups vs redis-server', () => {
     await both(['CONFIG', 'SET', 'stream-node-max-bytes', String(bytes)]);
   }
 
-  async function run(cmds: Cmd[]): Promise<void> {
-    const diffs: string[] = [];
-    for (const cmd of cmds) {
-      const [a, b] = await both(cmd);
-      const ra = mask(cmd, a.toString('latin1'));
-      const rb = mask(cmd, b.toString('latin1'));
-      if (ra !== rb) diffs.push(`${cmd.join(' ')}\n  redis: ${JSON.stringify(ra)}\n  ours:  ${JSON.stringify(rb)}`);
-    }
-    expect(diffs.join('\n')).toBe('');
-  }
+  const run = (cmds: Cmd[]) => pair.compareAll(cmds, mask);
 
   for (const p of [2, 3]) {
     for (const [nodes, entries, bytes] of [['default nodes', 100, 4096], ['tiny nodes', 2, 60]] as const) {
