@@ -582,8 +582,13 @@ function rangeByRank(e: usize, startIn: i64, endIn: i64, reverse: bool): void {
   emitEnd();
 }
 
-/** genericZrangebyscoreCommand: the range is in ds/skiplist.ts's globals. */
-function rangeByScore(e: usize, offsetIn: i64, limitIn: i64, reverse: bool): void {
+/**
+ * genericZrangebyscoreCommand and genericZrangebylexCommand (`lex`): the same
+ * walk from the range's first element (its last when `reverse`), skipping
+ * `offset` elements and stopping after `limit` or past the range's far end.
+ * The range is in ds/skiplist.ts's globals.
+ */
+function rangeByBounds(e: usize, offsetIn: i64, limitIn: i64, reverse: bool, lex: bool): void {
   let offset = offsetIn, limit = limitIn;
   if (offset > 0 && offset >= <i64>zsetLength(e)) {
     emitBegin(0);
@@ -591,7 +596,7 @@ function rangeByScore(e: usize, offsetIn: i64, limitIn: i64, reverse: bool): voi
     return;
   }
   emitBegin(-1);
-  let p = reverse ? zLastInRange(e) : zFirstInRange(e);
+  let p = lex ? (reverse ? zLastInLex(e) : zFirstInLex(e)) : (reverse ? zLastInRange(e) : zFirstInRange(e));
   // A negative offset skips everything, as Redis's `while (offset--)` does.
   while (p != 0 && offset != 0) {
     offset--;
@@ -599,34 +604,16 @@ function rangeByScore(e: usize, offsetIn: i64, limitIn: i64, reverse: bool): voi
   }
   while (p != 0 && limit != 0) {
     limit--;
-    const score = zScoreAt(e, p);
-    if (reverse ? !gteMin(score) : !lteMax(score)) break;
-    zMemberAt(e, p);
-    emit(zmPtr, zmLen, score);
-    p = reverse ? zPrev(e, p) : zNext(e, p);
-  }
-  emitEnd();
-}
-
-/** genericZrangebylexCommand: the range is in ds/skiplist.ts's globals. */
-function rangeByLex(e: usize, offsetIn: i64, limitIn: i64, reverse: bool): void {
-  let offset = offsetIn, limit = limitIn;
-  if (offset > 0 && offset >= <i64>zsetLength(e)) {
-    emitBegin(0);
-    emitEnd();
-    return;
-  }
-  emitBegin(-1);
-  let p = reverse ? zLastInLex(e) : zFirstInLex(e);
-  while (p != 0 && offset != 0) {
-    offset--;
-    p = reverse ? zPrev(e, p) : zNext(e, p);
-  }
-  while (p != 0 && limit != 0) {
-    limit--;
-    zMemberAt(e, p);
-    if (reverse ? !lexGteMin(zmPtr, zmLen) : !lexLteMax(zmPtr, zmLen)) break;
-    emitAt(e, p);
+    if (lex) {
+      zMemberAt(e, p);
+      if (reverse ? !lexGteMin(zmPtr, zmLen) : !lexLteMax(zmPtr, zmLen)) break;
+      emitAt(e, p);
+    } else {
+      const score = zScoreAt(e, p);
+      if (reverse ? !gteMin(score) : !lteMax(score)) break;
+      zMemberAt(e, p);
+      emit(zmPtr, zmLen, score);
+    }
     p = reverse ? zPrev(e, p) : zNext(e, p);
   }
   emitEnd();
@@ -704,8 +691,7 @@ function zrangeGeneric(first: i32, store: bool, kindIn: i32, dirIn: i32): void {
   }
   if (wrongType(e, TYPE_ZSET)) return;
   if (kind == RANGE_RANK) rangeByRank(e, start, end, reverse);
-  else if (kind == RANGE_SCORE) rangeByScore(e, offset, limit, reverse);
-  else rangeByLex(e, offset, limit, reverse);
+  else rangeByBounds(e, offset, limit, reverse, kind == RANGE_LEX);
 }
 
 // ZRANGE key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]
