@@ -36,6 +36,13 @@ export interface DiffPair {
    * difference, so a long script shows all its mismatches in one run.
    */
   compareAll(cmds: Arg[][], mask?: (cmd: Arg[], raw: string) => string): Promise<void>;
+  /**
+   * Keyspace notifications: runs `script` with notify-keyspace-events KEA and
+   * a `__key*__:*` subscriber on each server, then expects our events
+   * (channel and key, in order) to be Redis's. A final SET (whose "set"
+   * event ends the collection) is added: the script itself must not SET.
+   */
+  compareEvents(script: Arg[][]): Promise<void>;
   /** A new connection to each server, Redis's first; the caller closes them. */
   connect(): Promise<[RawClient, RawClient]>;
 }
@@ -93,6 +100,26 @@ export function diffPair(opts: DiffPairOptions = {}): DiffPair {
       if (ra !== rb) diffs.push(`${cmd.join(' ')}\n  redis: ${JSON.stringify(ra)}\n  ours:  ${JSON.stringify(rb)}`);
     }
     expect(diffs.join('\n')).toBe('');
+  };
+  pair.compareEvents = async (script) => {
+    const subs = await pair.connect();
+    try {
+      await pair.both(['CONFIG', 'SET', 'notify-keyspace-events', 'KEA']);
+      for (const s of subs) { s.send('PSUBSCRIBE', '__key*__:*'); await s.read(); }
+      for (const cmd of [...script, ['SET', 'end', '1']]) await pair.both(cmd);
+      const events = async (cl: RawClient): Promise<string[]> => {
+        const out: string[] = [];
+        for (;;) {
+          const m = await cl.read() as string[];
+          out.push(`${m[2]} ${m[3]}`);
+          if (m[2] === '__keyevent@0__:set') return out;
+        }
+      };
+      expect(await events(subs[1])).toEqual(await events(subs[0]));
+    } finally {
+      for (const s of subs) s.close();
+      await pair.both(['CONFIG', 'SET', 'notify-keyspace-events', '']);
+    }
   };
   return pair;
 }
