@@ -8,7 +8,8 @@ import { argPtr, argLen } from "../client";
 import { replyError, outMark } from "../resp/writer";
 import { MAX_BLOCK } from "../ds/mem";
 import { parseI64Strict, PARSE_OK, parsedI64 } from "../util/num";
-import { E_NOT_INTEGER } from "../resp/errors";
+import { E_NOT_INTEGER, E_WRONGTYPE } from "../resp/errors";
+import { typeOf } from "../db/entry";
 
 export let cur: Client = changetype<Client>(0);
 export let curDbIndex: i32 = 0;
@@ -41,6 +42,15 @@ export function parseLongOrReplyMsg(i: i32, msg: string): bool {
   }
   argInt = parsedI64;
   return true;
+}
+
+/** True (and WRONGTYPE replied) if `e` exists and holds another type than `type`. */
+export function wrongType(e: usize, type: u8): bool {
+  if (e != 0 && typeOf(e) != type) {
+    replyError(E_WRONGTYPE);
+    return true;
+  }
+  return false;
 }
 
 /** Case-insensitive comparison of argument `i` with an ASCII uppercase word. */

@@ -19,13 +19,18 @@ import {
   CMD_HMGET, CMD_HMSET, CMD_HRANDFIELD, CMD_HSCAN, CMD_HSET, CMD_HSETNX, CMD_HSTRLEN, CMD_HVALS,
 } from "./table.gen";
 import { curDb, cur, parseLongOrReply, argInt, closeForReplySize, roomFor } from "./context";
+import { optIs } from "./args";
+import {
+  cursorOrReply, scanCursor, scanOptionsOrReply, scanCount, scanUsePattern, scanPatPtr, scanPatLen,
+  scanGather, scanLen, scanAt, scanDone, replyEmptyScan,
+} from "./scan";
 import { argPtr, argLen, curArgc, CF_CLOSE } from "../client";
 import {
   replyBulk, replyNull, replyError, replyOk, replyInt, replyArray, replyMap, replyBulkU64,
   outMark, outInsertArrayHeader, formatI64, proto,
 } from "../resp/writer";
 import {
-  E_WRONGTYPE, E_SYNTAX, E_NOT_FLOAT, E_OVERFLOW, E_INCR_NAN, E_INVALID_CURSOR,
+  E_WRONGTYPE, E_SYNTAX, E_NOT_FLOAT, E_OVERFLOW, E_INCR_NAN,
   E_HASH_NOT_INTEGER, E_HASH_NOT_FLOAT, E_HASH_INCR_NAN_INF, E_HRANDFIELD_COUNT_RANGE,
   E_HRANDFIELD_WITHVALUES_RANGE,
 } from "../resp/errors";
@@ -36,39 +41,19 @@ import {
   hashCreate, hashLength, hashGet, hashExists, hashSet, hashDelete, hashTryConversion,
   hvPtr, hvLen, hvIsInt, hvInt, fieldPtrOf, fieldLenOf, valuePtrOf, valueLenOf, registerHashValue,
 } from "../db/hashval";
-import { Dict, dictForEach, dictScan } from "../ds/dict";
+import { Dict, dictForEach } from "../ds/dict";
 import { dictFairRandom } from "../ds/dictfair";
 import { lpFirst, lpNext, lpSeek, lpGet, lpGetBytes, lpPtr, lpLen } from "../ds/listpack";
-import { memAlloc, memCalloc, memFree, memRealloc, MAX_BLOCK } from "../ds/mem";
+import { memAlloc, memCalloc, memFree, MAX_BLOCK } from "../ds/mem";
 import { randomBelow } from "../ds/hash";
 import { globMatch } from "../util/glob";
-import { parseI64Strict, parseCursor, PARSE_OK, parsedI64, parsedU64 } from "../util/num";
+import { parseI64Strict, PARSE_OK, parsedI64 } from "../util/num";
 import { ldParse, ldFromI64, ldAdd, ldFormatHuman, ldNeg, ldMant, ldExp, ldInf, ldNan, LD_FORMAT_MAX } from "../util/ldouble";
 
 const I64_MAX: i64 = 9223372036854775807;
 const I64_MIN: i64 = -9223372036854775808;
-const NUL: u8 = 0;
-const STAR: u8 = 42;
 
 // ---- shared helpers ------------------------------------------------------------
-
-/**
- * Compares argument `i` with an uppercase ASCII word as Redis's strcasecmp
- * on the C string does, so the argument ends at its first NUL byte.
- */
-function optIs(i: i32, word: string): bool {
-  const p = argPtr(i);
-  const n = argLen(i);
-  let len: usize = 0;
-  while (len < n && load<u8>(p + len) != NUL) len++;
-  if (len != <usize>word.length) return false;
-  for (let k: usize = 0; k < len; k++) {
-    let b = load<u8>(p + k);
-    if (b >= 97 && b <= 122) b -= 32;
-    if (<i32>b != word.charCodeAt(<i32>k)) return false;
-  }
-  return true;
-}
 
 /** The key found by the last readOrReply (0: missing). */
 let found: usize = 0;
@@ -531,43 +516,6 @@ function cmdHrandfield(): void {
 
 // ---- HSCAN -------------------------------------------------------------------------
 
-// The hashtable entries one HSCAN call collected: a scratch array of entry
-// pointers, freed after each call so a huge COUNT does not pin memory.
-let scanPtr: usize = 0;
-let scanLen: u32 = 0;
-let scanCap: u32 = 0;
-
-function scanCollect(f: usize, _ctx: usize): void {
-  if (scanLen == scanCap) {
-    scanCap = scanCap == 0 ? 32 : scanCap * 2;
-    scanPtr = memRealloc(scanPtr, <usize>scanCap << 2);
-  }
-  store<u32>(scanPtr + (<usize>scanLen << 2), <u32>f);
-  scanLen++;
-}
-
-let scanCursor: u64 = 0;
-
-/**
- * Parses a SCAN cursor as Redis does (strtoul on a C string): the bytes up
- * to the first NUL, no leading space, "" reads as 0, '-' wraps around.
- */
-function cursorOrReply(i: i32): bool {
-  const p = argPtr(i);
-  let n: usize = 0;
-  while (n < argLen(i) && load<u8>(p + n) != NUL) n++;
-  if (n == 0) {
-    scanCursor = 0;
-    return true;
-  }
-  if (parseCursor(p, n) != PARSE_OK) {
-    replyError(E_INVALID_CURSOR);
-    return false;
-  }
-  scanCursor = parsedU64;
-  return true;
-}
-
 // HSCAN key cursor [MATCH pattern] [COUNT count] — array of [next cursor,
 // [field, value, ...]]. A listpack hash is returned whole with cursor 0 (COUNT
 // is a hint Redis ignores there); a hashtable is walked with the dict's
@@ -579,29 +527,10 @@ function cmdHscan(): void {
   if (!readOrReply(curDb())) return;
   const e = found;
   if (e == 0) {
-    replyArray(2);
-    replyBulkU64(0);
-    replyArray(0);
+    replyEmptyScan();
     return;
   }
-  let count: i64 = 10;
-  let patArg = -1;
-  for (let i = 3; i < curArgc; i += 2) {
-    const more = i + 1 < curArgc;
-    if (optIs(i, "COUNT") && more) {
-      if (!parseLongOrReply(i + 1)) return;
-      if (argInt < 1) { replyError(E_SYNTAX); return; }
-      count = argInt;
-    } else if (optIs(i, "MATCH") && more) {
-      patArg = i + 1;
-    } else {
-      replyError(E_SYNTAX);
-      return;
-    }
-  }
-  const usePattern = patArg >= 0 && !(argLen(patArg) == 1 && load<u8>(argPtr(patArg)) == STAR);
-  const patPtr = usePattern ? argPtr(patArg) : 0;
-  const patLen = usePattern ? argLen(patArg) : 0;
+  if (!scanOptionsOrReply(3)) return;
 
   if (encOf(e) == ENC_LISTPACK) {
     const lp = objPtrOf(e);
@@ -613,7 +542,7 @@ function cmdHscan(): void {
     while (off != 0) {
       const voff = lpNext(lp, off);
       lpGetBytes(lp, off);
-      if (!usePattern || globMatch(patPtr, patLen, lpPtr, lpLen)) {
+      if (!scanUsePattern || globMatch(scanPatPtr, scanPatLen, lpPtr, lpLen)) {
         replyBulk(lpPtr, lpLen);
         replyLp(lp, voff);
         n += 2;
@@ -627,30 +556,22 @@ function cmdHscan(): void {
   // Visit buckets until COUNT elements (fields and values both count, as
   // in Redis) are gathered, giving up after 10*COUNT buckets so a sparse
   // table cannot stall the server.
-  const d = htOf(e);
-  scanLen = 0;
-  let cursor = scanCursor;
-  let maxIterations: i64 = count > I64_MAX / 10 ? I64_MAX : count * 10;
-  do {
-    cursor = dictScan(d, cursor, scanCollect, 0);
-  } while (cursor != 0 && maxIterations-- != 0 && (<i64>scanLen) * 2 < count);
+  const maxIterations: i64 = scanCount > I64_MAX / 10 ? I64_MAX : scanCount * 10;
+  const cursor = scanGather(htOf(e), scanCursor, maxIterations, scanCount, 2);
 
   replyArray(2);
   replyBulkU64(cursor);
   const mark = outMark();
   let n: i64 = 0;
   for (let k: u32 = 0; k < scanLen; k++) {
-    const f = <usize>load<u32>(scanPtr + (<usize>k << 2));
-    if (usePattern && !globMatch(patPtr, patLen, fieldPtrOf(f), fieldLenOf(f))) continue;
+    const f = scanAt(k);
+    if (scanUsePattern && !globMatch(scanPatPtr, scanPatLen, fieldPtrOf(f), fieldLenOf(f))) continue;
     replyBulk(fieldPtrOf(f), fieldLenOf(f));
     replyBulk(valuePtrOf(f), valueLenOf(f));
     n += 2;
   }
   outInsertArrayHeader(mark, n);
-  memFree(scanPtr);
-  scanPtr = 0;
-  scanCap = 0;
-  scanLen = 0;
+  scanDone();
 }
 
 export function register(): void {

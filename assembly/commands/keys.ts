@@ -25,13 +25,14 @@ import {
   CMD_OBJECT_ENCODING, CMD_OBJECT_FREQ, CMD_OBJECT_HELP, CMD_OBJECT_IDLETIME, CMD_OBJECT_REFCOUNT,
 } from "./table.gen";
 import { curDb, cur, argIs, parseLongOrReply, argInt } from "./context";
+import { cursorOrReply, scanCursor, scanGather, scanLen, scanAt, scanDone } from "./scan";
 import { argPtr, argLen, curArgc } from "../client";
 import {
   replyInt, replyOk, replyError, replyErrorBytes, replyNull, replyBulk, replyBulkAscii, replyBulkU64,
   replySimple, replyArray, outMark, outTruncate, outInsertArrayHeader,
 } from "../resp/writer";
 import {
-  E_SYNTAX, E_NO_SUCH_KEY, E_DB_INDEX, E_SAME_OBJECT, E_INVALID_EXPIRE, E_INVALID_CURSOR,
+  E_SYNTAX, E_NO_SUCH_KEY, E_DB_INDEX, E_SAME_OBJECT, E_INVALID_EXPIRE,
   E_EXPIRE_NX_XX_GT_LT, E_EXPIRE_GT_LT, E_LFU_NOT_SELECTED, E_LFU_SELECTED, E_INT_RANGE,
   E_UNSUPPORTED_OPTION,
 } from "../resp/errors";
@@ -45,10 +46,9 @@ import {
 import { keyPtrOf, keyLenOf, expireAtOf } from "../db/entry";
 import { dupValue, typeName, encodingName, refCount } from "../db/object";
 import { lruInit, lfuMode, lfuDecayed, idleSeconds } from "../db/lru";
-import { dictScan, dictForEach } from "../ds/dict";
-import { memAlloc, memFree, memRealloc, bytesEqual } from "../ds/mem";
+import { dictForEach } from "../ds/dict";
+import { memAlloc, memFree, bytesEqual } from "../ds/mem";
 import { globMatch } from "../util/glob";
-import { parseCursor, PARSE_OK, parsedU64 } from "../util/num";
 
 const INT_MIN: i64 = -2147483648;
 const INT_MAX: i64 = 2147483647;
@@ -510,43 +510,6 @@ function cmdKeys(): void {
   outInsertArrayHeader(mark, keysCount);
 }
 
-// SCAN's collected entries: a scratch array of entry pointers, freed after
-// each call so a huge COUNT does not pin memory.
-let scanPtr: usize = 0;
-let scanLen: u32 = 0;
-let scanCap: u32 = 0;
-
-function scanCollect(e: usize, _ctx: usize): void {
-  if (scanLen == scanCap) {
-    scanCap = scanCap == 0 ? 32 : scanCap * 2;
-    scanPtr = memRealloc(scanPtr, <usize>scanCap << 2);
-  }
-  store<u32>(scanPtr + (<usize>scanLen << 2), <u32>e);
-  scanLen++;
-}
-
-/**
- * Parses a SCAN cursor as Redis does (strtoul on a C string): the bytes up
- * to the first NUL, no leading space, "" reads as 0, '-' wraps around.
- */
-function cursorOrReply(i: i32): bool {
-  const p = argPtr(i);
-  let n: usize = 0;
-  while (n < argLen(i) && load<u8>(p + n) != 0) n++;
-  if (n == 0) {
-    scanCursor = 0;
-    return true;
-  }
-  if (parseCursor(p, n) != PARSE_OK) {
-    replyError(E_INVALID_CURSOR);
-    return false;
-  }
-  scanCursor = parsedU64;
-  return true;
-}
-let scanCursor: u64 = 0;
-
-
 /** ASCII case-insensitive comparison of argument `i` with a lowercase name. */
 function argIsLower(i: i32, name: string): bool {
   const len = argLen(i);
@@ -589,19 +552,14 @@ function cmdScan(): void {
 
   // Visit buckets until COUNT keys are gathered, giving up after 10*COUNT
   // buckets so a sparse table cannot stall the server.
-  scanLen = 0;
-  let cursor = scanCursor;
-  let maxIterations = count * 10;
-  do {
-    cursor = dictScan(db.dict, cursor, scanCollect, 0);
-  } while (cursor != 0 && maxIterations-- != 0 && <i64>scanLen < count);
+  const cursor = scanGather(db.dict, scanCursor, count * 10, count, 1);
 
   replyArray(2);
   replyBulkU64(cursor);
   const mark = outMark();
   let n: i64 = 0;
   for (let k: u32 = 0; k < scanLen; k++) {
-    const e = <usize>load<u32>(scanPtr + (<usize>k << 2));
+    const e = scanAt(k);
     if (usePattern && !globMatch(argPtr(patArg), argLen(patArg), keyPtrOf(e), keyLenOf(e))) continue;
     // Written first, taken back if filtered: an expired key is freed below
     // and Redis still lists it for TYPE none (its type lookup deletes it
@@ -622,10 +580,7 @@ function cmdScan(): void {
     if (keep) n++; else outTruncate(keyMark);
   }
   outInsertArrayHeader(mark, n);
-  memFree(scanPtr);
-  scanPtr = 0;
-  scanCap = 0;
-  scanLen = 0;
+  scanDone();
 }
 
 // RANDOMKEY — bulk string: a random key, or nil when the db is empty. O(1).

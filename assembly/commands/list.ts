@@ -23,7 +23,8 @@ import {
   CMD_LMOVE, CMD_LMPOP, CMD_LPOP, CMD_LPOS, CMD_LPUSH, CMD_LPUSHX, CMD_LRANGE, CMD_LREM, CMD_LSET,
   CMD_LTRIM, CMD_RPOP, CMD_RPOPLPUSH, CMD_RPUSH, CMD_RPUSHX,
 } from "./table.gen";
-import { cur, curDb, parseLongOrReply, argInt } from "./context";
+import { cur, curDb, parseLongOrReply, argInt, wrongType } from "./context";
+import { optIs } from "./args";
 import { parseTimeoutOrReply, blockForKeys } from "./blocking";
 import { argPtr, argLen, curArgc, CF_UNBLOCK_TIMEOUT } from "../client";
 import {
@@ -31,13 +32,13 @@ import {
   outInsertArrayHeader,
 } from "../resp/writer";
 import {
-  E_WRONGTYPE, E_SYNTAX, E_NO_SUCH_KEY, E_OUT_OF_RANGE, E_LIST_POSITIVE, E_LIST_RANK_ZERO,
+  E_SYNTAX, E_NO_SUCH_KEY, E_OUT_OF_RANGE, E_LIST_POSITIVE, E_LIST_RANK_ZERO,
   E_LIST_COUNT_NEGATIVE, E_LIST_MAXLEN_NEGATIVE, E_LIST_NUMKEYS, E_LIST_MPOP_COUNT,
 } from "../resp/errors";
 import { Db, addDirty, dbLookup, dbLookupRead, dbAdd, dbDeleteEntry, dbFindRaw, newEntry, hashKey } from "../db/db";
 import { keyChanged, notifyKeyspaceEvent, NOTIFY_LIST, NOTIFY_GENERIC } from "../db/notify";
 import { signalModifiedKey } from "../db/watch";
-import { typeOf, objPtrOf, setObj, TYPE_LIST, ENC_QUICKLIST, E_TYPE } from "../db/entry";
+import { objPtrOf, setObj, TYPE_LIST, ENC_QUICKLIST, E_TYPE } from "../db/entry";
 import { signalKeyAsReady } from "../db/ready";
 import { listMaxListpackSize, listCompressDepth } from "../db/limits";
 import { registerListValue } from "../db/listval";
@@ -49,37 +50,9 @@ import {
 } from "../ds/quicklist";
 import { parseI64Strict, PARSE_OK, parsedI64 } from "../util/num";
 
-const NUL: u8 = 0;
 const I64_MAX: i64 = 9223372036854775807;
 
 // ---- shared helpers ------------------------------------------------------------
-
-/** True if `e` exists and is not a list; replies WRONGTYPE then. */
-function wrongType(e: usize): bool {
-  if (e != 0 && typeOf(e) != TYPE_LIST) {
-    replyError(E_WRONGTYPE);
-    return true;
-  }
-  return false;
-}
-
-/**
- * Compares argument `i` with an uppercase ASCII word as Redis's strcasecmp
- * on the C string does: the argument ends at its first NUL byte.
- */
-function optIs(i: i32, word: string): bool {
-  const p = argPtr(i);
-  const n = argLen(i);
-  let len: usize = 0;
-  while (len < n && load<u8>(p + len) != NUL) len++;
-  if (len != <usize>word.length) return false;
-  for (let k: usize = 0; k < len; k++) {
-    let b = load<u8>(p + k);
-    if (b >= 97 && b <= 122) b -= 32;
-    if (<i32>b != word.charCodeAt(<i32>k)) return false;
-  }
-  return true;
-}
 
 /** The side parsed by the last successful whereOrReply: true for LEFT (the head). */
 let argHead: bool = false;
@@ -172,7 +145,7 @@ function pushGeneric(head: bool, onlyExisting: bool): void {
   const db = curDb();
   const keyPtr = argPtr(1), keyLen = argLen(1);
   let e = dbLookup(db, keyPtr, keyLen);
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_LIST)) return;
   if (e == 0) {
     if (onlyExisting) {
       replyInt(0);
@@ -216,7 +189,7 @@ function cmdLinsert(): void {
   const db = curDb();
   const e = dbLookup(db, argPtr(1), argLen(1));
   if (e == 0) { replyInt(0); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_LIST)) return;
   const ql = objPtrOf(e);
   let found = qlSeekEnd(ql, true);
   while (found && !posEquals(3)) found = qlNextPos();
@@ -237,7 +210,7 @@ function cmdLinsert(): void {
 function cmdLlen(): void {
   const e = dbLookupRead(curDb(), argPtr(1), argLen(1));
   if (e == 0) { replyInt(0); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_LIST)) return;
   replyInt(<i64>qlCount(objPtrOf(e)));
 }
 
@@ -245,7 +218,7 @@ function cmdLlen(): void {
 function cmdLindex(): void {
   const e = dbLookupRead(curDb(), argPtr(1), argLen(1));
   if (e == 0) { replyNull(); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_LIST)) return;
   if (!parseLongOrReply(2)) return;
   if (qlSeek(objPtrOf(e), argInt)) replyAtPos();
   else replyNull();
@@ -259,7 +232,7 @@ function cmdLrange(): void {
   let end = argInt;
   const e = dbLookupRead(curDb(), argPtr(1), argLen(1));
   if (e == 0) { replyArray(0); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_LIST)) return;
   const ql = objPtrOf(e);
   const llen = <i64>qlCount(ql);
   if (start < 0) start = llen + start;
@@ -317,7 +290,7 @@ function cmdLpos(): void {
     if (count != -1) replyArray(0); else replyNull();
     return;
   }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_LIST)) return;
   const ql = objPtrOf(e);
   const llen = <i64>qlCount(ql);
   const mark = outMark();
@@ -350,7 +323,7 @@ function cmdLset(): void {
   const db = curDb();
   const e = dbLookup(db, argPtr(1), argLen(1));
   if (e == 0) { replyError(E_NO_SUCH_KEY); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_LIST)) return;
   if (!parseLongOrReply(2)) return;
   if (!qlSeek(objPtrOf(e), argInt)) {
     replyError(E_OUT_OF_RANGE);
@@ -371,7 +344,7 @@ function cmdLtrim(): void {
   const db = curDb();
   const e = dbLookup(db, argPtr(1), argLen(1));
   if (e == 0) { replyOk(); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_LIST)) return;
   const ql = objPtrOf(e);
   const llen = <i64>qlCount(ql);
   if (start < 0) start = llen + start;
@@ -402,7 +375,7 @@ function cmdLrem(): void {
   const db = curDb();
   const e = dbLookup(db, argPtr(1), argLen(1));
   if (e == 0) { replyInt(0); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_LIST)) return;
   const ql = objPtrOf(e);
   // Negated as a C long: -(-2^63) stays negative and never equals the
   // number removed, so every match goes, as in Redis.
@@ -446,7 +419,7 @@ function popGeneric(head: bool, id: i32): void {
     if (hasCount) replyNullArray(); else replyNull();
     return;
   }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_LIST)) return;
   if (hasCount && count == 0) {
     replyArray(0);
     return;
@@ -483,10 +456,10 @@ function lmoveGeneric(fromHead: bool, toHead: bool): void {
   const db = curDb();
   const src = dbLookup(db, argPtr(1), argLen(1));
   if (src == 0) { replyNull(); return; }
-  if (wrongType(src)) return;
+  if (wrongType(src, TYPE_LIST)) return;
   const dstKeyPtr = argPtr(2), dstKeyLen = argLen(2);
   let dst = dbLookup(db, dstKeyPtr, dstKeyLen);
-  if (wrongType(dst)) return;
+  if (wrongType(dst, TYPE_LIST)) return;
   const sql = objPtrOf(src);
   // The element leaves its listpack before it is pushed (maybe into the
   // same one): keep a copy.
@@ -560,7 +533,7 @@ function cmdRpoplpush(): void {
  */
 function blmoveGeneric(fromHead: bool, toHead: bool): void {
   const src = dbLookup(curDb(), argPtr(1), argLen(1));
-  if (wrongType(src)) return;
+  if (wrongType(src, TYPE_LIST)) return;
   if (src != 0) {
     moveBlocking = curArgc == 6 ? MOVE_BLMOVE : MOVE_BRPOPLPUSH;
     lmoveGeneric(fromHead, toHead);
@@ -603,7 +576,7 @@ function bpopGeneric(head: bool): void {
   for (let j = 1; j < last; j++) {
     const e = dbLookup(db, argPtr(j), argLen(j));
     if (e == 0) continue;
-    if (wrongType(e)) return;
+    if (wrongType(e, TYPE_LIST)) return;
     const ql = objPtrOf(e);
     if (qlCount(ql) == 0) continue;
     replyArray(2);
@@ -661,7 +634,7 @@ function mpopGeneric(numkeysIdx: i32, block: bool): void {
   for (let j = first; j < whereIdx; j++) {
     const e = dbLookup(db, argPtr(j), argLen(j));
     if (e == 0) continue;
-    if (wrongType(e)) return;
+    if (wrongType(e, TYPE_LIST)) return;
     const ql = objPtrOf(e);
     if (qlCount(ql) == 0) continue;
     replyArray(2);

@@ -25,13 +25,18 @@ import {
   CMD_SISMEMBER, CMD_SMEMBERS, CMD_SMISMEMBER, CMD_SMOVE, CMD_SPOP, CMD_SRANDMEMBER, CMD_SREM,
   CMD_SSCAN, CMD_SUNION, CMD_SUNIONSTORE,
 } from "./table.gen";
-import { curDb, closeForReplySize, roomFor } from "./context";
+import { curDb, closeForReplySize, roomFor, wrongType } from "./context";
+import { optIs } from "./args";
+import {
+  cursorOrReply, scanCursor, scanOptionsOrReply, scanCount, scanUsePattern, scanPatPtr, scanPatLen,
+  scanGather, scanLen, scanAt, scanPut, scanDone, replyEmptyScan,
+} from "./scan";
 import { argPtr, argLen, curArgc } from "../client";
 import {
   replyInt, replyError, replyNull, replyBulk, replyBulkU64, replyArray, replySet, outMark,
 } from "../resp/writer";
 import {
-  E_WRONGTYPE, E_SYNTAX, E_NOT_INTEGER, E_INVALID_CURSOR, E_SET_COUNT_POSITIVE, E_SET_RANDMEMBER_RANGE,
+  E_WRONGTYPE, E_SYNTAX, E_NOT_INTEGER, E_SET_COUNT_POSITIVE, E_SET_RANDMEMBER_RANGE,
   E_SET_NUMKEYS, E_SET_NUMKEYS_ARGS, E_SET_LIMIT_NEGATIVE,
 } from "../resp/errors";
 import { keyChanged, notifyKeyspaceEvent, NOTIFY_SET, NOTIFY_GENERIC } from "../db/notify";
@@ -48,43 +53,14 @@ import {
   setNewTemp, setFreeEntry, setMoveValue, setInitValue, setDict, memberPtr, memberLen, registerSetType,
   elemPtr, elemLen,
 } from "../db/setval";
-import { dictScan } from "../ds/dict";
 import { memAlloc, memCalloc, memFree, memRealloc, MAX_BLOCK } from "../ds/mem";
 import { randomBelow } from "../ds/hash";
 import { globMatch } from "../util/glob";
-import { parseI64Strict, parseCursor, PARSE_OK, parsedI64, parsedU64 } from "../util/num";
+import { parseI64Strict, PARSE_OK, parsedI64 } from "../util/num";
 
-const NUL: u8 = 0;
 const I64_MIN: i64 = -9223372036854775808;
 
 // ---- shared helpers ------------------------------------------------------------
-
-/** True if `e` exists and is not a set; replies WRONGTYPE then. */
-function wrongType(e: usize): bool {
-  if (e != 0 && typeOf(e) != TYPE_SET) {
-    replyError(E_WRONGTYPE);
-    return true;
-  }
-  return false;
-}
-
-/**
- * Compares argument `i` with an uppercase ASCII word as Redis's option
- * parsers do (strcasecmp on the C string: the argument ends at a NUL).
- */
-function optIs(i: i32, word: string): bool {
-  const p = argPtr(i);
-  const n = argLen(i);
-  let len: usize = 0;
-  while (len < n && load<u8>(p + len) != NUL) len++;
-  if (len != <usize>word.length) return false;
-  for (let k: usize = 0; k < len; k++) {
-    let b = load<u8>(p + k);
-    if (b >= 97 && b <= 122) b -= 32;
-    if (<i32>b != word.charCodeAt(<i32>k)) return false;
-  }
-  return true;
-}
 
 /** Writes every member of `e`, in position order, after a set header. */
 function replyMembers(e: usize): void {
@@ -196,7 +172,7 @@ function cmdSadd(): void {
   if (e == 0) {
     e = setNewEntry(keyPtr, keyLen, hashKey(keyPtr, keyLen), argPtr(2), argLen(2));
     dbAdd(db, e);
-  } else if (wrongType(e)) {
+  } else if (wrongType(e, TYPE_SET)) {
     return;
   }
   let added: i64 = 0;
@@ -214,7 +190,7 @@ function cmdSrem(): void {
   const db = curDb();
   const e = dbLookup(db, argPtr(1), argLen(1));
   if (e == 0) { replyInt(0); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_SET)) return;
   let deleted: i64 = 0;
   let keyRemoved = false;
   for (let i = 2; i < curArgc; i++) {
@@ -243,7 +219,7 @@ function cmdSmove(): void {
   const src = dbLookup(db, argPtr(1), argLen(1));
   let dst = dbLookup(db, argPtr(2), argLen(2));
   if (src == 0) { replyInt(0); return; }
-  if (wrongType(src) || wrongType(dst)) return;
+  if (wrongType(src, TYPE_SET) || wrongType(dst, TYPE_SET)) return;
   const mPtr = argPtr(3), mLen = argLen(3);
   if (src == dst) {
     replyInt(setIsMember(src, mPtr, mLen) ? 1 : 0);
@@ -274,7 +250,7 @@ function cmdSmove(): void {
 function cmdSismember(): void {
   const e = dbLookupRead(curDb(), argPtr(1), argLen(1));
   if (e == 0) { replyInt(0); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_SET)) return;
   replyInt(setIsMember(e, argPtr(2), argLen(2)) ? 1 : 0);
 }
 
@@ -282,7 +258,7 @@ function cmdSismember(): void {
 // member (all 0 for a missing key). O(N) in members given.
 function cmdSmismember(): void {
   const e = dbLookupRead(curDb(), argPtr(1), argLen(1));
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_SET)) return;
   replyArray(<i64>(curArgc - 2));
   for (let i = 2; i < curArgc; i++) {
     replyInt(e != 0 && setIsMember(e, argPtr(i), argLen(i)) ? 1 : 0);
@@ -293,7 +269,7 @@ function cmdSmismember(): void {
 function cmdScard(): void {
   const e = dbLookupRead(curDb(), argPtr(1), argLen(1));
   if (e == 0) { replyInt(0); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_SET)) return;
   replyInt(<i64>setSize(e));
 }
 
@@ -333,7 +309,7 @@ function spopWithCount(): void {
   const db = curDb();
   const e = dbLookup(db, argPtr(1), argLen(1));
   if (e == 0) { replySet(0); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_SET)) return;
   if (count == 0) { replySet(0); return; }
   const size = <u64>setSize(e);
 
@@ -403,7 +379,7 @@ function cmdSpop(): void {
   const db = curDb();
   const e = dbLookup(db, argPtr(1), argLen(1));
   if (e == 0) { replyNull(); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_SET)) return;
   const i = setRandomPos(e);
   setLoad(e, i);
   replyBulk(elemPtr, elemLen);
@@ -478,7 +454,7 @@ function srandmemberWithCount(): void {
   const count = <u64>(uniq ? l : -l);
   const e = dbLookupRead(curDb(), argPtr(1), argLen(1));
   if (e == 0) { replyArray(0); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_SET)) return;
   if (count == 0) { replyArray(0); return; }
   const size = setSize(e);
 
@@ -521,7 +497,7 @@ function cmdSrandmember(): void {
   if (curArgc > 3) { replyError(E_SYNTAX); return; }
   const e = dbLookupRead(curDb(), argPtr(1), argLen(1));
   if (e == 0) { replyNull(); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_SET)) return;
   setLoad(e, setRandomPos(e));
   replyBulk(elemPtr, elemLen);
 }
@@ -797,40 +773,6 @@ function cmdSdiffstore(): void { sunionDiffGeneric(2, curArgc - 2, 1, OP_DIFF); 
 
 // ---- SSCAN -----------------------------------------------------------------------------
 
-// Member entries gathered by one SSCAN call over a hashtable; freed after
-// each call so a huge COUNT does not pin memory.
-let scanPtr: usize = 0;
-let scanLen: u32 = 0;
-let scanCap: u32 = 0;
-
-function scanCollect(m: usize, _ctx: usize): void {
-  if (scanLen == scanCap) {
-    scanCap = scanCap == 0 ? 32 : scanCap * 2;
-    scanPtr = memRealloc(scanPtr, <usize>scanCap << 2);
-  }
-  store<u32>(scanPtr + (<usize>scanLen << 2), <u32>m);
-  scanLen++;
-}
-
-let scanCursor: u64 = 0;
-
-/**
- * Parses a cursor as Redis's parseScanCursorOrReply (strtoul on the C
- * string: up to the first NUL, "" is 0, no leading space, '-' wraps).
- */
-function cursorOrReply(i: i32): bool {
-  const p = argPtr(i);
-  let n: usize = 0;
-  while (n < argLen(i) && load<u8>(p + n) != NUL) n++;
-  if (n == 0) { scanCursor = 0; return true; }
-  if (parseCursor(p, n) != PARSE_OK) {
-    replyError(E_INVALID_CURSOR);
-    return false;
-  }
-  scanCursor = parsedU64;
-  return true;
-}
-
 // SSCAN key cursor [MATCH pattern] [COUNT count] — array of [next cursor,
 // [members]]. An intset answers whole in one call with cursor 0, as Redis
 // does; a hashtable is walked with the dict's reverse-binary cursor, so a
@@ -840,30 +782,11 @@ function cmdSscan(): void {
   if (!cursorOrReply(2)) return;
   const e = dbLookupRead(curDb(), argPtr(1), argLen(1));
   if (e == 0) {
-    replyArray(2);
-    replyBulkU64(0);
-    replyArray(0);
+    replyEmptyScan();
     return;
   }
-  if (wrongType(e)) return;
-  let count: i64 = 10;
-  let patArg = -1;
-  for (let i = 3; i < curArgc; i += 2) {
-    const more = i + 1 < curArgc;
-    if (optIs(i, "COUNT") && more) {
-      if (parseI64Strict(argPtr(i + 1), argLen(i + 1)) != PARSE_OK) { replyError(E_NOT_INTEGER); return; }
-      if (parsedI64 < 1) { replyError(E_SYNTAX); return; }
-      count = parsedI64;
-    } else if (optIs(i, "MATCH") && more) {
-      patArg = i + 1;
-    } else {
-      replyError(E_SYNTAX);
-      return;
-    }
-  }
-  const usePattern = patArg >= 0 && !(argLen(patArg) == 1 && load<u8>(argPtr(patArg)) == 42);
-  const patPtr = usePattern ? argPtr(patArg) : 0;
-  const patLen = usePattern ? argLen(patArg) : 0;
+  if (wrongType(e, TYPE_SET)) return;
+  if (!scanOptionsOrReply(3)) return;
 
   replyArray(2);
   if (encOf(e) == ENC_INTSET) {
@@ -873,7 +796,7 @@ function cmdSscan(): void {
     let k: u32 = 0;
     for (let i: u32 = 0; i < n; i++) {
       setLoad(e, i);
-      if (usePattern && !globMatch(patPtr, patLen, elemPtr, elemLen)) continue;
+      if (scanUsePattern && !globMatch(scanPatPtr, scanPatLen, elemPtr, elemLen)) continue;
       store<u32>(hits + (<usize>k << 2), i);
       k++;
     }
@@ -888,30 +811,20 @@ function cmdSscan(): void {
 
   // Visit buckets until COUNT members are gathered, giving up after
   // 10*COUNT buckets so a sparse table cannot stall the server.
-  scanLen = 0;
-  let cursor = scanCursor;
-  let maxIterations = count * 10;
-  const d = setDict(e);
-  do {
-    cursor = dictScan(d, cursor, scanCollect, 0);
-  } while (cursor != 0 && maxIterations-- != 0 && <i64>scanLen < count);
-  replyBulkU64(cursor);
+  replyBulkU64(scanGather(setDict(e), scanCursor, scanCount * 10, scanCount, 1));
   let k: u32 = 0;
   for (let j: u32 = 0; j < scanLen; j++) {
-    const m = <usize>load<u32>(scanPtr + (<usize>j << 2));
-    if (usePattern && !globMatch(patPtr, patLen, memberPtr(m), memberLen(m))) continue;
-    store<u32>(scanPtr + (<usize>k << 2), <u32>m);
+    const m = scanAt(j);
+    if (scanUsePattern && !globMatch(scanPatPtr, scanPatLen, memberPtr(m), memberLen(m))) continue;
+    scanPut(k, m);
     k++;
   }
   replyArray(<i64>k);
   for (let j: u32 = 0; j < k; j++) {
-    const m = <usize>load<u32>(scanPtr + (<usize>j << 2));
+    const m = scanAt(j);
     replyBulk(memberPtr(m), memberLen(m));
   }
-  memFree(scanPtr);
-  scanPtr = 0;
-  scanCap = 0;
-  scanLen = 0;
+  scanDone();
 }
 
 export function register(): void {

@@ -17,6 +17,7 @@
 import { register as reg } from "./dispatch";
 import { CMD_SORT, CMD_SORT_RO } from "./table.gen";
 import { curDb, argIs, parseLongOrReply, argInt } from "./context";
+import { cStrLen } from "./args";
 import { argPtr, argLen, curArgc } from "../client";
 import { replyError, replyArray, replyBulk, replyNull, replyInt } from "../resp/writer";
 import { E_WRONGTYPE, E_SYNTAX } from "../resp/errors";
@@ -95,13 +96,6 @@ let patCap: usize = 0;
 let foundPtr: usize = 0;
 let foundLen: usize = 0;
 
-/** Length of a C string view of an argument: Redis's patterns end at a NUL. */
-function cLen(ptr: usize, len: usize): usize {
-  let n: usize = 0;
-  while (n < len && load<u8>(ptr + n) != NUL) n++;
-  return n;
-}
-
 /**
  * Redis's lookupKeyByPattern: "#" is the element itself; otherwise the first
  * '*' takes the element, and "->field" after it reads a hash field. False
@@ -109,7 +103,7 @@ function cLen(ptr: usize, len: usize): usize {
  */
 function lookupByPattern(db: Db, patArg: i32, subPtr: usize, subLen: usize): bool {
   const spat = argPtr(patArg);
-  const plen = cLen(spat, argLen(patArg));
+  const plen = cStrLen(spat, argLen(patArg));
   if (plen == 1 && load<u8>(spat) == HASH_SIGN) {
     foundPtr = subPtr;
     foundLen = subLen;
@@ -166,7 +160,7 @@ function bytesCmp(aOff: usize, aLen: usize, bOff: usize, bLen: usize): i32 {
 
 /** strcoll in the C locale: bytes up to the first NUL. */
 function collCmp(aOff: usize, aLen: usize, bOff: usize, bLen: usize): i32 {
-  return bytesCmp(aOff, cLen(arena + aOff, aLen), bOff, cLen(arena + bOff, bLen));
+  return bytesCmp(aOff, cStrLen(arena + aOff, aLen), bOff, cStrLen(arena + bOff, bLen));
 }
 
 function compare(a: usize, b: usize): i32 {
@@ -259,7 +253,7 @@ function sortGeneric(readonly: bool): void {
       byArg = j + 1;
       // A pattern without '*' cannot name per-element keys: do not sort.
       const p = argPtr(byArg);
-      const n = cLen(p, argLen(byArg));
+      const n = cStrLen(p, argLen(byArg));
       let star = false;
       for (let i: usize = 0; i < n; i++) if (load<u8>(p + i) == STAR) { star = true; break; }
       dontsort = !star;
@@ -362,7 +356,7 @@ function sortGeneric(readonly: bool): void {
         }
       } else {
         // strtod over the C string: all of it must be a number, in range.
-        const cl = cLen(bPtr, bLen);
+        const cl = cStrLen(bPtr, bLen);
         const used = strtodPrefix(bPtr, cl);
         if (used != cl || dblRange || isNaN(dblValue)) conversionError = true;
         store<f64>(rec(i), dblValue, 8);

@@ -19,14 +19,15 @@ import {
   CMD_INCR, CMD_INCRBY, CMD_INCRBYFLOAT, CMD_LCS, CMD_MGET, CMD_MSET, CMD_MSETNX, CMD_PSETEX,
   CMD_SET, CMD_SETEX, CMD_SETNX, CMD_SETRANGE, CMD_STRLEN, CMD_SUBSTR,
 } from "./table.gen";
-import { curDb, parseLongOrReply, argInt } from "./context";
+import { curDb, parseLongOrReply, argInt, wrongType } from "./context";
+import { optIs } from "./args";
 import { argPtr, argLen, curArgc } from "../client";
 import {
   replyBulk, replyNull, replyError, replyOk, replyInt, replyArray, replyMap, replyBulkAscii,
   outMark, outInsertArrayHeader,
 } from "../resp/writer";
 import {
-  E_WRONGTYPE, E_SYNTAX, E_NOT_INTEGER, E_NOT_FLOAT, E_OVERFLOW, E_INCR_NAN, E_STRING_TOO_LONG,
+  E_SYNTAX, E_NOT_INTEGER, E_NOT_FLOAT, E_OVERFLOW, E_INCR_NAN, E_STRING_TOO_LONG,
   E_LCS_LEN_IDX, E_INVALID_EXPIRE_SET, E_INVALID_EXPIRE_SETEX, E_INVALID_EXPIRE_PSETEX,
   E_INVALID_EXPIRE_GETEX, E_OFFSET_RANGE, E_DECR_OVERFLOW, E_LCS_NOT_STRINGS, E_LCS_TOO_LONG,
   E_LCS_OVER_BULK_LEN, E_LCS_ALLOC,
@@ -50,43 +51,14 @@ import {
 
 const I64_MAX: i64 = 9223372036854775807;
 const I64_MIN: i64 = -9223372036854775808;
-const NUL: u8 = 0;
 
 // ---- shared helpers ------------------------------------------------------------
-
-/** True if `e` exists and is not a string; replies WRONGTYPE then. */
-function wrongType(e: usize): bool {
-  if (e != 0 && typeOf(e) != TYPE_STRING) {
-    replyError(E_WRONGTYPE);
-    return true;
-  }
-  return false;
-}
-
-/**
- * Compares argument `i` with an uppercase ASCII word the way Redis's option
- * parsers do (strcasecmp and opt[n] == '\0' on the C string), so the
- * argument ends at its first NUL byte.
- */
-function optIs(i: i32, word: string): bool {
-  const p = argPtr(i);
-  const n = argLen(i);
-  let len: usize = 0;
-  while (len < n && load<u8>(p + len) != NUL) len++;
-  if (len != <usize>word.length) return false;
-  for (let k: usize = 0; k < len; k++) {
-    let b = load<u8>(p + k);
-    if (b >= 97 && b <= 122) b -= 32;
-    if (<i32>b != word.charCodeAt(<i32>k)) return false;
-  }
-  return true;
-}
 
 /** Redis's getGenericCommand: replies nil or the value; false on WRONGTYPE. */
 function getGeneric(db: Db): bool {
   const e = dbLookupRead(db, argPtr(1), argLen(1));
   if (e == 0) { replyNull(); return true; }
-  if (wrongType(e)) return false;
+  if (wrongType(e, TYPE_STRING)) return false;
   loadString(e);
   replyBulk(valPtr, valLen);
   return true;
@@ -272,7 +244,7 @@ function cmdGetdel(): void {
   const db = curDb();
   const e = dbLookupRead(db, argPtr(1), argLen(1));
   if (e == 0) { replyNull(); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_STRING)) return;
   loadString(e);
   replyBulk(valPtr, valLen);
   opDelete(db, e);
@@ -296,7 +268,7 @@ function cmdGetex(): void {
   const db = curDb();
   const e = dbLookupRead(db, argPtr(1), argLen(1));
   if (e == 0) { replyNull(); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_STRING)) return;
   const flags = optFlags;
   if (optExpireArg >= 0 &&
       !expireMsOrReply(optExpireArg, optUnitSeconds, (flags & (OPT_EX | OPT_PX)) != 0, E_INVALID_EXPIRE_GETEX)) return;
@@ -348,7 +320,7 @@ function cmdGetrange(): void {
   let end = argInt;
   const e = dbLookupRead(curDb(), argPtr(1), argLen(1));
   if (e == 0) { replyBulk(0, 0); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_STRING)) return;
   loadString(e);
   const len = <i64>valLen;
   if (start < 0 && end < 0 && start > end) { replyBulk(0, 0); return; }
@@ -365,7 +337,7 @@ function cmdGetrange(): void {
 function cmdStrlen(): void {
   const e = dbLookupRead(curDb(), argPtr(1), argLen(1));
   if (e == 0) { replyInt(0); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_STRING)) return;
   replyInt(<i64>stringLength(e));
 }
 
@@ -435,7 +407,7 @@ function cmdAppend(): void {
     replyInt(<i64>addLen);
     return;
   }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_STRING)) return;
   const curLen = stringLength(e);
   if (tooLongOrReply(<u64>curLen, <u64>addLen)) return;
   e = makeRawWritable(db, e, curLen + addLen);
@@ -461,7 +433,7 @@ function cmdSetrange(): void {
     if (tooLongOrReply(<u64>offset, <u64>srcLen)) return;
     e = storeString(db, 0, keyPtr, keyLen, 0, 0, ENCODE_RAW, -1, false);
   } else {
-    if (wrongType(e)) return;
+    if (wrongType(e, TYPE_STRING)) return;
     const curLen = stringLength(e);
     if (srcLen == 0) { replyInt(<i64>curLen); return; }
     if (tooLongOrReply(<u64>offset, <u64>srcLen)) return;
@@ -480,7 +452,7 @@ function opIncrBy(incr: i64): void {
   const db = curDb();
   const keyPtr = argPtr(1), keyLen = argLen(1);
   const e = dbLookup(db, keyPtr, keyLen);
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_STRING)) return;
   let value: i64 = 0;
   if (e != 0) {
     if (encOf(e) == ENC_INT) {
@@ -532,7 +504,7 @@ function cmdIncrbyfloat(): void {
   const db = curDb();
   const keyPtr = argPtr(1), keyLen = argLen(1);
   const e = dbLookup(db, keyPtr, keyLen);
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_STRING)) return;
   if (e == 0) {
     ldFromI64(0);
   } else if (encOf(e) == ENC_INT) {

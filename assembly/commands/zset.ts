@@ -20,7 +20,14 @@ import {
   CMD_ZREVRANGE, CMD_ZREVRANGEBYLEX, CMD_ZREVRANGEBYSCORE, CMD_ZREVRANK, CMD_ZSCAN, CMD_ZSCORE,
   CMD_ZUNION, CMD_ZUNIONSTORE,
 } from "./table.gen";
-import { curDb, cur, parseLongOrReply, parseLongOrReplyMsg, argInt, closeForReplySize, roomFor } from "./context";
+import {
+  curDb, cur, parseLongOrReply, parseLongOrReplyMsg, argInt, closeForReplySize, roomFor, wrongType,
+} from "./context";
+import { optIs, cLen } from "./args";
+import {
+  cursorOrReply, scanCursor, scanOptionsOrReply, scanCount, scanUsePattern, scanPatPtr, scanPatLen,
+  scanGather, scanLen, scanAt, scanDone, replyEmptyScan,
+} from "./scan";
 import { parseTimeoutOrReply, blockForKeys } from "./blocking";
 import { argPtr, argLen, curArgc, CF_UNBLOCK_TIMEOUT, CF_UNBLOCK_ERROR } from "../client";
 import {
@@ -28,7 +35,7 @@ import {
   replyDoubleText, replyBulkU64, outMark, outInsertArrayHeader, proto,
 } from "../resp/writer";
 import {
-  E_WRONGTYPE, E_SYNTAX, E_NOT_FLOAT, E_INVALID_CURSOR, E_ZSET_MINMAX_FLOAT, E_ZSET_MINMAX_LEX,
+  E_WRONGTYPE, E_SYNTAX, E_NOT_FLOAT, E_ZSET_MINMAX_FLOAT, E_ZSET_MINMAX_LEX,
   E_ZSET_NAN, E_ZADD_XX_NX, E_ZADD_GT_LT_NX, E_ZADD_INCR_PAIR, E_ZSET_WEIGHT, E_ZSET_LIMIT_NEGATIVE,
   E_ZSET_NUMKEYS, E_ZSET_COUNT, E_ZSET_LIMIT_RANK, E_ZSET_WITHSCORES_BYLEX, E_ZSET_POSITIVE,
   E_ZSET_RANDMEMBER_RANGE, E_ZSET_RANDMEMBER_LONG, E_ZSET_NEED_KEY,
@@ -55,12 +62,11 @@ import {
   lexGteMin, lexLteMax, LEX_BYTES, LEX_MIN, LEX_MAX, nodeKey, nodeLen, nodeScore, nodeNext,
   zslNewNode, zslLink, zslSetUnlinkedScore, zslFirst,
 } from "../ds/skiplist";
-import { dictFind, dictInsert, dictForEach, dictScan } from "../ds/dict";
+import { dictFind, dictInsert, dictForEach } from "../ds/dict";
 import { hashBytes, randomBelow } from "../ds/hash";
 import { memAlloc, memFree, memRealloc, MAX_BLOCK } from "../ds/mem";
 import { lpFirst, lpNext, lpGetBytes, lpPtr, lpLen } from "../ds/listpack";
 import { parseDouble, dblValue, strtodPrefix, formatDouble, DOUBLE_FMT_MAX } from "../util/double";
-import { parseCursor, PARSE_OK, parsedU64 } from "../util/num";
 import { globMatch } from "../util/glob";
 
 const I64_MAX: i64 = 9223372036854775807;
@@ -72,42 +78,6 @@ const PLUS: u8 = 43;
 const MINUS: u8 = 45;
 
 // ---- shared helpers ------------------------------------------------------------
-
-/** True (and WRONGTYPE replied) if `e` exists and is not a sorted set. */
-function wrongType(e: usize): bool {
-  if (e != 0 && typeOf(e) != TYPE_ZSET) {
-    replyError(E_WRONGTYPE);
-    return true;
-  }
-  return false;
-}
-
-/**
- * Compares argument `i` with an uppercase ASCII word as Redis's strcasecmp
- * on the C string does: the argument ends at its first NUL.
- */
-function optIs(i: i32, word: string): bool {
-  const p = argPtr(i);
-  const n = argLen(i);
-  let len: usize = 0;
-  while (len < n && load<u8>(p + len) != NUL) len++;
-  if (len != <usize>word.length) return false;
-  for (let k: usize = 0; k < len; k++) {
-    let b = load<u8>(p + k);
-    if (b >= 97 && b <= 122) b -= 32;
-    if (<i32>b != word.charCodeAt(<i32>k)) return false;
-  }
-  return true;
-}
-
-/** Length of argument `i` as a C string (up to its first NUL). */
-function cLen(i: i32): usize {
-  const p = argPtr(i);
-  const n = argLen(i);
-  let len: usize = 0;
-  while (len < n && load<u8>(p + len) != NUL) len++;
-  return len;
-}
 
 const SCORE_TXT = memory.data(<i32>DOUBLE_FMT_MAX);
 
@@ -272,7 +242,7 @@ function zaddGeneric(inFlags: i32): void {
   const db = curDb();
   const keyPtr = argPtr(1), keyLen = argLen(1);
   let e = dbLookup(db, keyPtr, keyLen);
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_ZSET)) return;
   let added: i64 = 0, updated: i64 = 0, processed: i64 = 0;
   let score: f64 = 0;
   let created = false;
@@ -332,7 +302,7 @@ function cmdZrem(): void {
   const db = curDb();
   const e = dbLookup(db, argPtr(1), argLen(1));
   if (e == 0) { replyInt(0); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_ZSET)) return;
   let deleted: i64 = 0;
   let keyRemoved = false;
   for (let j = 2; j < curArgc; j++) {
@@ -368,7 +338,7 @@ function zremrangeGeneric(kind: i32): void {
   const db = curDb();
   const e = dbLookup(db, argPtr(1), argLen(1));
   if (e == 0) { replyInt(0); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_ZSET)) return;
   let deleted: u64 = 0;
   if (kind == RANGE_RANK) {
     const llen = <i64>zsetLength(e);
@@ -408,7 +378,7 @@ function cmdZremrangebylex(): void { zremrangeGeneric(RANGE_LEX); }
 function cmdZcard(): void {
   const e = dbLookupRead(curDb(), argPtr(1), argLen(1));
   if (e == 0) { replyInt(0); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_ZSET)) return;
   replyInt(<i64>zsetLength(e));
 }
 
@@ -416,14 +386,14 @@ function cmdZcard(): void {
 function cmdZscore(): void {
   const e = dbLookupRead(curDb(), argPtr(1), argLen(1));
   if (e == 0) { replyNull(); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_ZSET)) return;
   if (zsetScore(e, argPtr(2), argLen(2))) replyScore(zScoreFound); else replyNull();
 }
 
 // ZMSCORE key member [member ...] — array of scores or nils. O(M).
 function cmdZmscore(): void {
   const e = dbLookupRead(curDb(), argPtr(1), argLen(1));
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_ZSET)) return;
   replyArray(curArgc - 2);
   for (let j = 2; j < curArgc; j++) {
     if (e != 0 && zsetScore(e, argPtr(j), argLen(j))) replyScore(zScoreFound); else replyNull();
@@ -433,7 +403,7 @@ function cmdZmscore(): void {
 function rankGeneric(reverse: bool): void {
   const e = dbLookupRead(curDb(), argPtr(1), argLen(1));
   if (e == 0) { replyNull(); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_ZSET)) return;
   const r = zsetRank(e, argPtr(2), argLen(2), reverse);
   if (r >= 0) replyInt(r); else replyNull();
 }
@@ -490,7 +460,7 @@ function cmdZcount(): void {
   if (!parseScoreRangeOrReply(2, 3)) return;
   const e = dbLookupRead(curDb(), argPtr(1), argLen(1));
   if (e == 0) { replyInt(0); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_ZSET)) return;
   replyInt(countInScoreRange(e));
 }
 
@@ -499,7 +469,7 @@ function cmdZlexcount(): void {
   if (!parseLexRangeOrReply(2, 3)) return;
   const e = dbLookupRead(curDb(), argPtr(1), argLen(1));
   if (e == 0) { replyInt(0); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_ZSET)) return;
   replyInt(countInLexRange(e));
 }
 
@@ -612,8 +582,13 @@ function rangeByRank(e: usize, startIn: i64, endIn: i64, reverse: bool): void {
   emitEnd();
 }
 
-/** genericZrangebyscoreCommand: the range is in ds/skiplist.ts's globals. */
-function rangeByScore(e: usize, offsetIn: i64, limitIn: i64, reverse: bool): void {
+/**
+ * genericZrangebyscoreCommand and genericZrangebylexCommand (`lex`): the same
+ * walk from the range's first element (its last when `reverse`), skipping
+ * `offset` elements and stopping after `limit` or past the range's far end.
+ * The range is in ds/skiplist.ts's globals.
+ */
+function rangeByBounds(e: usize, offsetIn: i64, limitIn: i64, reverse: bool, lex: bool): void {
   let offset = offsetIn, limit = limitIn;
   if (offset > 0 && offset >= <i64>zsetLength(e)) {
     emitBegin(0);
@@ -621,7 +596,7 @@ function rangeByScore(e: usize, offsetIn: i64, limitIn: i64, reverse: bool): voi
     return;
   }
   emitBegin(-1);
-  let p = reverse ? zLastInRange(e) : zFirstInRange(e);
+  let p = lex ? (reverse ? zLastInLex(e) : zFirstInLex(e)) : (reverse ? zLastInRange(e) : zFirstInRange(e));
   // A negative offset skips everything, as Redis's `while (offset--)` does.
   while (p != 0 && offset != 0) {
     offset--;
@@ -629,34 +604,16 @@ function rangeByScore(e: usize, offsetIn: i64, limitIn: i64, reverse: bool): voi
   }
   while (p != 0 && limit != 0) {
     limit--;
-    const score = zScoreAt(e, p);
-    if (reverse ? !gteMin(score) : !lteMax(score)) break;
-    zMemberAt(e, p);
-    emit(zmPtr, zmLen, score);
-    p = reverse ? zPrev(e, p) : zNext(e, p);
-  }
-  emitEnd();
-}
-
-/** genericZrangebylexCommand: the range is in ds/skiplist.ts's globals. */
-function rangeByLex(e: usize, offsetIn: i64, limitIn: i64, reverse: bool): void {
-  let offset = offsetIn, limit = limitIn;
-  if (offset > 0 && offset >= <i64>zsetLength(e)) {
-    emitBegin(0);
-    emitEnd();
-    return;
-  }
-  emitBegin(-1);
-  let p = reverse ? zLastInLex(e) : zFirstInLex(e);
-  while (p != 0 && offset != 0) {
-    offset--;
-    p = reverse ? zPrev(e, p) : zNext(e, p);
-  }
-  while (p != 0 && limit != 0) {
-    limit--;
-    zMemberAt(e, p);
-    if (reverse ? !lexGteMin(zmPtr, zmLen) : !lexLteMax(zmPtr, zmLen)) break;
-    emitAt(e, p);
+    if (lex) {
+      zMemberAt(e, p);
+      if (reverse ? !lexGteMin(zmPtr, zmLen) : !lexLteMax(zmPtr, zmLen)) break;
+      emitAt(e, p);
+    } else {
+      const score = zScoreAt(e, p);
+      if (reverse ? !gteMin(score) : !lteMax(score)) break;
+      zMemberAt(e, p);
+      emit(zmPtr, zmLen, score);
+    }
     p = reverse ? zPrev(e, p) : zNext(e, p);
   }
   emitEnd();
@@ -732,10 +689,9 @@ function zrangeGeneric(first: i32, store: bool, kindIn: i32, dirIn: i32): void {
     }
     return;
   }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_ZSET)) return;
   if (kind == RANGE_RANK) rangeByRank(e, start, end, reverse);
-  else if (kind == RANGE_SCORE) rangeByScore(e, offset, limit, reverse);
-  else rangeByLex(e, offset, limit, reverse);
+  else rangeByBounds(e, offset, limit, reverse, kind == RANGE_LEX);
 }
 
 // ZRANGE key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]
@@ -786,7 +742,7 @@ function zpopGeneric(keyFirst: i32, keyCount: i32, where: i32, emitKey: bool, co
     keyArg = keyFirst + i;
     e = dbLookup(db, argPtr(keyArg), argLen(keyArg));
     if (e == 0) continue;
-    if (wrongType(e)) return;
+    if (wrongType(e, TYPE_ZSET)) return;
     break;
   }
   if (e == 0) {
@@ -877,7 +833,7 @@ function blockingZpop(keyFirst: i32, keyCount: i32, where: i32, timeoutIdx: i32,
     const k = keyFirst + i;
     const e = dbLookup(db, argPtr(k), argLen(k));
     if (e == 0) continue;
-    if (wrongType(e)) return;
+    if (wrongType(e, TYPE_ZSET)) return;
     zpopGeneric(k, 1, where, true, count, nested, nilWhenEmpty);
     return;
   }
@@ -958,7 +914,7 @@ function randomIndex(n: u32): u32 { return randomBelow(n); }
 function zrandmemberWithCount(l: i64, withScores: bool): void {
   const e = dbLookupRead(curDb(), argPtr(1), argLen(1));
   if (e == 0) { replyArray(0); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_ZSET)) return;
   const size = zsetLength(e);
   const uniq = l >= 0;
   const count: u64 = l >= 0 ? <u64>l : <u64>(-l);
@@ -1080,40 +1036,12 @@ function cmdZrandmember(): void {
   }
   const e = dbLookupRead(curDb(), argPtr(1), argLen(1));
   if (e == 0) { replyNull(); return; }
-  if (wrongType(e)) return;
+  if (wrongType(e, TYPE_ZSET)) return;
   zMemberAt(e, zAtRank(e, <i64>randomIndex(zsetLength(e))));
   replyBulk(zmPtr, zmLen);
 }
 
 // ---- ZSCAN -------------------------------------------------------------------------------
-
-let scanPtr: usize = 0;
-let scanLen: u32 = 0;
-let scanCap: u32 = 0;
-
-function scanCollect(x: usize, _ctx: usize): void {
-  if (scanLen == scanCap) {
-    scanCap = scanCap == 0 ? 32 : scanCap * 2;
-    scanPtr = memRealloc(scanPtr, <usize>scanCap << 2);
-  }
-  store<u32>(scanPtr + (<usize>scanLen << 2), <u32>x);
-  scanLen++;
-}
-
-/**
- * A SCAN cursor as Redis's parseScanCursorOrReply reads it (strtoul on the
- * C string): up to the first NUL, no leading space, "" is 0, '-' wraps.
- */
-let scanCursor: u64 = 0;
-function cursorOrReply(i: i32): bool {
-  const n = cLen(i);
-  if (n == 0) { scanCursor = 0; return true; }
-  if (parseCursor(argPtr(i), n) != PARSE_OK) { replyError(E_INVALID_CURSOR); return false; }
-  scanCursor = parsedU64;
-  return true;
-}
-
-const EMPTY_SCAN_CURSOR = memory.data<u8>([48]); // "0"
 
 // ZSCAN key cursor [MATCH pattern] [COUNT count] — [next cursor, [member,
 // score, ...]]. A listpack is returned whole in one call; a skiplist is
@@ -1123,33 +1051,14 @@ function cmdZscan(): void {
   if (!cursorOrReply(2)) return;
   const e = dbLookupRead(curDb(), argPtr(1), argLen(1));
   if (e == 0) {
-    replyArray(2);
-    replyBulk(EMPTY_SCAN_CURSOR, 1);
-    replyArray(0);
+    replyEmptyScan();
     return;
   }
-  if (wrongType(e)) return;
-  let count: i64 = 10;
-  let patArg = -1;
-  for (let i = 3; i < curArgc; i += 2) {
-    const more = i + 1 < curArgc;
-    if (optIs(i, "COUNT") && more) {
-      if (!parseLongOrReply(i + 1)) return;
-      if (argInt < 1) { replyError(E_SYNTAX); return; }
-      count = argInt;
-    } else if (optIs(i, "MATCH") && more) {
-      patArg = i + 1;
-    } else {
-      replyError(E_SYNTAX);
-      return;
-    }
-  }
-  const usePattern = patArg >= 0 && !(argLen(patArg) == 1 && load<u8>(argPtr(patArg)) == 42);
-  const patPtr = patArg >= 0 ? argPtr(patArg) : 0;
-  const patLen = patArg >= 0 ? argLen(patArg) : 0;
+  if (wrongType(e, TYPE_ZSET)) return;
+  if (!scanOptionsOrReply(3)) return;
   replyArray(2);
   if (encOf(e) == ENC_LISTPACK) {
-    replyBulk(EMPTY_SCAN_CURSOR, 1);
+    replyBulkU64(0);
     const mark = outMark();
     let n: i64 = 0;
     const lp = objPtrOf(e);
@@ -1157,7 +1066,7 @@ function cmdZscan(): void {
     while (off != 0) {
       const sOff = lpNext(lp, off);
       lpGetBytes(lp, off);
-      if (!usePattern || globMatch(patPtr, patLen, lpPtr, lpLen)) {
+      if (!scanUsePattern || globMatch(scanPatPtr, scanPatLen, lpPtr, lpLen)) {
         replyBulk(lpPtr, lpLen);
         // The score as the listpack holds it (d2string's text).
         lpGetBytes(lp, sOff);
@@ -1169,29 +1078,19 @@ function cmdZscan(): void {
     outInsertArrayHeader(mark, n);
     return;
   }
-  const z = zsetZ(e);
-  scanLen = 0;
-  let cursor = scanCursor;
-  let maxIterations = count * 10;
-  do {
-    cursor = dictScan(z.dict, cursor, scanCollect, 0);
-  } while (cursor != 0 && maxIterations-- != 0 && <i64>scanLen < count);
-  replyBulkU64(cursor);
+  replyBulkU64(scanGather(zsetZ(e).dict, scanCursor, scanCount * 10, scanCount, 1));
   const mark = outMark();
   let n: i64 = 0;
   for (let k: u32 = 0; k < scanLen; k++) {
-    const x = <usize>load<u32>(scanPtr + (<usize>k << 2));
-    if (usePattern && !globMatch(patPtr, patLen, nodeKey(x), nodeLen(x))) continue;
+    const x = scanAt(k);
+    if (scanUsePattern && !globMatch(scanPatPtr, scanPatLen, nodeKey(x), nodeLen(x))) continue;
     replyBulk(nodeKey(x), nodeLen(x));
     const sl = formatDouble(SCORE_TXT, nodeScore(x));
     replyBulk(SCORE_TXT, sl);
     n += 2;
   }
   outInsertArrayHeader(mark, n);
-  memFree(scanPtr);
-  scanPtr = 0;
-  scanCap = 0;
-  scanLen = 0;
+  scanDone();
 }
 
 // ---- ZUNION / ZINTER / ZDIFF ------------------------------------------------------------

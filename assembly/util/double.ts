@@ -29,6 +29,7 @@ import {
   BX, BY, bigNorm, bigSetU64, bigMulAdd, bigShl, bigDivSmall, bigMulPow10, roundRatio,
   rMant, rExp, R_OK, R_OVERFLOW, R_UNDERFLOW,
 } from "./bigint";
+import { lower, isDigit, hexVal, matchWord, parseExponent, expVal } from "./ctext";
 
 const DBL_PREC: i32 = 53;
 const EXP_MAX: i32 = 1023;   // largest exponent of a normal double's top bit
@@ -48,42 +49,7 @@ export let dblValue: f64 = 0;
 export let dblRange: bool = false;
 
 // @ts-ignore: decorator
-@inline function lower(b: u8): u8 { return b >= 65 && b <= 90 ? b + 32 : b; }
-// @ts-ignore: decorator
-@inline function isDigit(b: u8): bool { return b >= 48 && b <= 57; }
-// @ts-ignore: decorator
 @inline function isSpace(b: u8): bool { return b == 32 || (b >= 9 && b <= 13); }
-
-function hexVal(b: u8): i32 {
-  if (b >= 48 && b <= 57) return <i32>b - 48;
-  const l = lower(b);
-  if (l >= 97 && l <= 102) return <i32>l - 87;
-  return -1;
-}
-
-function matchWord(p: usize, len: usize, at: usize, word: string): bool {
-  if (at + <usize>word.length > len) return false;
-  for (let i = 0; i < word.length; i++) {
-    if (lower(load<u8>(p + at + i)) != <u8>word.charCodeAt(i)) return false;
-  }
-  return true;
-}
-
-let expVal: i32 = 0;
-/** Reads [+-]digits at `at` (saturating); returns the end, or `at` if none. */
-function parseExponent(p: usize, len: usize, at: usize): usize {
-  let i = at;
-  let neg = false;
-  if (i < len && (load<u8>(p + i) == 43 || load<u8>(p + i) == 45)) { neg = load<u8>(p + i) == 45; i++; }
-  if (i >= len || !isDigit(load<u8>(p + i))) return at;
-  let v: i32 = 0;
-  while (i < len && isDigit(load<u8>(p + i))) {
-    if (v < 100000000) v = v * 10 + <i32>(load<u8>(p + i) - 48);
-    i++;
-  }
-  expVal = neg ? -v : v;
-  return i;
-}
 
 /** Exact powers of ten for Clinger's fast path. */
 const POW10: StaticArray<f64> = [

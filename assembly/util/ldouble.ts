@@ -22,6 +22,7 @@ import {
   BX, BY, BT, limb, setLimb, bigNorm, bigSetU64, bigMulAdd, bigBitLen, bigShl, bigCmp, bigSub, bigAdd,
   bigTestBit, bigAnyBelow, bigDivSmall, bigMulPow10, roundRatio, rMant, rExp, R_OK, R_OVERFLOW, R_UNDERFLOW,
 } from "./bigint";
+import { lower, isDigit, hexVal, matchWord, parseExponent, expVal } from "./ctext";
 
 // ---- results ------------------------------------------------------------------
 
@@ -51,41 +52,6 @@ function roundRatioLd(xn: i32, yn: i32, b2: i32): i32 {
 }
 
 // ---- parsing (strtold as string2ld uses it) ------------------------------------------
-
-// @ts-ignore: decorator
-@inline function lower(b: u8): u8 { return b >= 65 && b <= 90 ? b + 32 : b; }
-// @ts-ignore: decorator
-@inline function isDigit(b: u8): bool { return b >= 48 && b <= 57; }
-function hexVal(b: u8): i32 {
-  if (b >= 48 && b <= 57) return <i32>b - 48;
-  const l = lower(b);
-  if (l >= 97 && l <= 102) return <i32>l - 87;
-  return -1;
-}
-
-function matchWord(p: usize, len: usize, at: usize, word: string): bool {
-  if (at + <usize>word.length > len) return false;
-  for (let i = 0; i < word.length; i++) {
-    if (lower(load<u8>(p + at + i)) != <u8>word.charCodeAt(i)) return false;
-  }
-  return true;
-}
-
-/** Reads [+-]digits at `at` (saturating); returns the end or `at` if none. */
-let expVal: i32 = 0;
-function parseExponent(p: usize, len: usize, at: usize): usize {
-  let i = at;
-  let neg = false;
-  if (i < len && (load<u8>(p + i) == 43 || load<u8>(p + i) == 45)) { neg = load<u8>(p + i) == 45; i++; }
-  if (i >= len || !isDigit(load<u8>(p + i))) return at;
-  let v: i32 = 0;
-  while (i < len && isDigit(load<u8>(p + i))) {
-    if (v < 100000000) v = v * 10 + <i32>(load<u8>(p + i) - 48);
-    i++;
-  }
-  expVal = neg ? -v : v;
-  return i;
-}
 
 /**
  * Parses a long double the way Redis's string2ld does (strtold over all the

@@ -39,32 +39,34 @@ function cmdSpublish(srv: HostServer, _c: HostClient, args: Buffer[], r: Reply):
   r.int(srv.pubsub.spublish(args[1], args[2]));
 }
 
+/**
+ * The three subscribes: each name added with `add`, and confirmed with the
+ * client's subscription count after it.
+ */
+function subscribeCommand(
+  srv: HostServer, c: HostClient, args: Buffer[], r: Reply, kind: SubKind,
+  add: (c: HostClient, name: string) => void, count: (c: HostClient) => number,
+): void {
+  let text = '';
+  for (let j = 1; j < args.length; j++) {
+    const name = args[j].toString('latin1');
+    add(c, name);
+    text += PubSub.confirmation(r.proto, kind.subscribe, name, count(c));
+  }
+  confirm(r, text);
+  srv.pubsub.syncClient(c);
+}
+
 // SUBSCRIBE channel [channel ...] — a "subscribe" frame per channel. O(N).
 // (Redis refuses it for DENY BLOCKING clients except inside MULTI; the only
 // others are scripts, which may not call it: NOSCRIPT.)
 function cmdSubscribe(srv: HostServer, c: HostClient, args: Buffer[], r: Reply): void {
-  const room = srv.pubsub;
-  let text = '';
-  for (let j = 1; j < args.length; j++) {
-    const name = args[j].toString('latin1');
-    room.subscribe(c, name);
-    text += PubSub.confirmation(r.proto, KIND_CHANNEL.subscribe, name, PubSub.subscriptionCount(c));
-  }
-  confirm(r, text);
-  room.syncClient(c);
+  subscribeCommand(srv, c, args, r, KIND_CHANNEL, (x, n) => srv.pubsub.subscribe(x, n), PubSub.subscriptionCount);
 }
 
 // PSUBSCRIBE pattern [pattern ...] — a "psubscribe" frame per pattern. O(N).
 function cmdPsubscribe(srv: HostServer, c: HostClient, args: Buffer[], r: Reply): void {
-  const room = srv.pubsub;
-  let text = '';
-  for (let j = 1; j < args.length; j++) {
-    const name = args[j].toString('latin1');
-    room.psubscribe(c, name);
-    text += PubSub.confirmation(r.proto, KIND_PATTERN.subscribe, name, PubSub.subscriptionCount(c));
-  }
-  confirm(r, text);
-  room.syncClient(c);
+  subscribeCommand(srv, c, args, r, KIND_PATTERN, (x, n) => srv.pubsub.psubscribe(x, n), PubSub.subscriptionCount);
 }
 
 // SSUBSCRIBE shardchannel [shardchannel ...] — an "ssubscribe" frame per
@@ -75,15 +77,7 @@ function cmdSsubscribe(srv: HostServer, c: HostClient, args: Buffer[], r: Reply)
     r.error(E_SSUBSCRIBE_DENY);
     return;
   }
-  const room = srv.pubsub;
-  let text = '';
-  for (let j = 1; j < args.length; j++) {
-    const name = args[j].toString('latin1');
-    room.ssubscribe(c, name);
-    text += PubSub.confirmation(r.proto, KIND_SHARD.subscribe, name, PubSub.shardSubscriptionCount(c));
-  }
-  confirm(r, text);
-  room.syncClient(c);
+  subscribeCommand(srv, c, args, r, KIND_SHARD, (x, n) => srv.pubsub.ssubscribe(x, n), PubSub.shardSubscriptionCount);
 }
 
 /**

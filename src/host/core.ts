@@ -469,6 +469,11 @@ export abstract class HostCore implements HostServer {
       this.afterScript.push(() => { if (c.blocked && c.socket) this.wake(c); });
       return;
     }
+    this.resumeClient(c);
+  }
+
+  /** Lets the engine go on with a client where it stopped (engine.resume), timed, and handles the outcome. */
+  private resumeClient(c: HostClient): void {
     const t0 = performance.now();
     let st: number;
     try {
@@ -496,15 +501,7 @@ export abstract class HostCore implements HostServer {
       c.suspended = false;
       if (!c.socket || c.closeAfterReply) return;
       if (!silent && !r.empty) this.write(c, [r.toBuffer()]);
-      const t0 = performance.now();
-      let st: number;
-      try {
-        st = this.engine.resume(c.slot, this.clock.now());
-      } catch (err) {
-        this.engineFailed(c, err);
-        return;
-      }
-      this.drive(c, st, t0);
+      this.resumeClient(c);
     };
   }
 
@@ -709,14 +706,7 @@ export abstract class HostCore implements HostServer {
     this.finishHostCommand(c, id, args, r, t0, out);
     if (c.socket) this.write(c, out);
     if (c.socket && !c.closeAfterReply) {
-      const t1 = performance.now();
-      let st: number | null = null;
-      try {
-        st = this.engine.resume(c.slot, this.clock.now());
-      } catch (err) {
-        this.engineFailed(c, err);
-      }
-      if (st !== null) this.drive(c, st, t1);
+      this.resumeClient(c);
       // Held again if a new script suspends.
       for (const chunk of held) {
         if (!c.socket || c.closeAfterReply || c.closeAsap) break;
@@ -851,15 +841,7 @@ export abstract class HostCore implements HostServer {
     for (const c of waiting) {
       if (!c.socket || c.closeAfterReply) continue;
       // A command run here may pause again; the rest then queue up anew.
-      const t0 = performance.now();
-      let st: number;
-      try {
-        st = this.engine.resume(c.slot, this.clock.now());
-      } catch (err) {
-        this.engineFailed(c, err);
-        continue;
-      }
-      this.drive(c, st, t0);
+      this.resumeClient(c);
     }
   }
 

@@ -3,11 +3,11 @@
 // reply must match byte for byte. Setup uses only SET and GET; every table
 // and every random round works on its own key prefix, so no DEL is needed.
 // Without redis-server the suite is skipped locally and fails under CI.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startServer, startRedis, redisServerPath, RawClient } from '../helpers/server.js';
+import { describe, it, expect } from 'vitest';
+import { redisServerPath } from '../helpers/server.js';
+import { diffPair, type Arg } from '../helpers/diffpair.js';
 import { BITMAP_TABLES } from '../engine/bitmap.cases.js';
 
-type Arg = string | number | Buffer;
 
 const haveRedis = redisServerPath() !== null;
 if (!haveRedis && process.env.CI) {
@@ -39,34 +39,17 @@ function rng(seed: number): () => number {
 }
 
 describe.skipIf(!haveRedis)('bitmap commands against redis-server', () => {
-  let redis: Awaited<ReturnType<typeof startRedis>>;
-  let verm: Awaited<ReturnType<typeof startServer>>;
-  let rc: RawClient;
-  let vc: RawClient;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    verm = await startServer();
-    rc = await RawClient.connect(redis.port);
-    vc = await RawClient.connect(verm.port);
-  });
-
-  afterAll(async () => {
-    rc?.close();
-    vc?.close();
-    redis?.stop();
-    await verm?.server.close();
-  });
+  const pair = diffPair();
 
   /** Sends a batch to both (pipelined) and returns the raw reply pairs. */
   async function both(cmds: Arg[][]): Promise<[string, string][]> {
     for (const c of cmds) {
-      rc.send(...c);
-      vc.send(...c);
+      pair.ref.send(...c);
+      pair.ours.send(...c);
     }
     const out: [string, string][] = [];
     for (let i = 0; i < cmds.length; i++) {
-      out.push([(await rc.readRaw()).toString('latin1'), (await vc.readRaw()).toString('latin1')]);
+      out.push([(await pair.ref.readRaw()).toString('latin1'), (await pair.ours.readRaw()).toString('latin1')]);
     }
     return out;
   }

@@ -14,11 +14,11 @@
 // HSCAN on a hashtable is compared only for calls Redis finishes in one go
 // (continuing our iteration when our table's order stops it earlier); full
 // iterations with a small COUNT are compared as sets.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startServer, startRedis, redisServerPath, RawClient } from '../helpers/server.js';
+import { describe, it, expect } from 'vitest';
+import { redisServerPath, RawClient } from '../helpers/server.js';
+import { diffPair, labelOf } from '../helpers/diffpair.js';
 import { parseReply, RespValue } from '../helpers/resp.js';
 import { seeded } from '../helpers/prng.js';
-import type { Server } from '../../src/server/server.js';
 
 const haveRedis = redisServerPath() !== null;
 if (!haveRedis && process.env.CI) throw new Error('redis-server is required in CI for differential tests');
@@ -244,35 +244,14 @@ function sortedPairs(items: RespValue[], pairs: boolean): string[] {
 }
 
 function label(args: Arg[]): string {
-  return args.map((x) => (Buffer.isBuffer(x) ? `<${x.toString('hex')}>` : JSON.stringify(x))).join(' ').slice(0, 120);
+  return labelOf(args).slice(0, 120);
 }
 
 describe.skipIf(!haveRedis)('hash family vs redis-server', () => {
-  let redis: { stop: () => void; port: number };
-  let server: { server: Server; port: number };
-  let ref: RawClient;
-  let ours: RawClient;
+  const pair = diffPair();
   let proto = 2;
 
-  beforeAll(async () => {
-    redis = await startRedis();
-    server = await startServer();
-    ref = await RawClient.connect(redis.port);
-    ours = await RawClient.connect(server.port);
-  });
-
-  afterAll(async () => {
-    ref?.close();
-    ours?.close();
-    redis?.stop();
-    await server?.server.close();
-  });
-
-  async function both(args: Arg[]): Promise<[Buffer, Buffer]> {
-    ref.send(...args);
-    ours.send(...args);
-    return [await ref.readRaw(), await ours.readRaw()];
-  }
+  const both = pair.both;
 
   async function bothParsed(args: Arg[]): Promise<[RespValue, RespValue]> {
     const [a, b] = await both(args);
@@ -281,8 +260,8 @@ describe.skipIf(!haveRedis)('hash family vs redis-server', () => {
 
   /** Field => value of a hash, read from our server (its contents are compared elsewhere). */
   async function contents(key: Arg): Promise<Map<string, string>> {
-    ours.send('HGETALL', key);
-    const r = await ours.read();
+    pair.ours.send('HGETALL', key);
+    const r = await pair.ours.read();
     const flat = Array.isArray(r) ? r : r && typeof r === 'object' && 'map' in r ? r.map.flat() : [];
     const m = new Map<string, string>();
     for (let i = 0; i < flat.length; i += 2) m.set(flat[i] as string, flat[i + 1] as string);
@@ -353,7 +332,7 @@ describe.skipIf(!haveRedis)('hash family vs redis-server', () => {
       const got = rb[1] as RespValue[];
       let cursor = rb[0] as string;
       while (cursor !== '0') {
-        const next = (await ours.cmd(...args.map((x, i) => (i === 2 ? cursor : x)))) as [string, RespValue[]];
+        const next = (await pair.ours.cmd(...args.map((x, i) => (i === 2 ? cursor : x)))) as [string, RespValue[]];
         cursor = next[0];
         got.push(...next[1]);
       }
@@ -408,7 +387,7 @@ describe.skipIf(!haveRedis)('hash family vs redis-server', () => {
 
   it('keyspace notifications: each command publishes what Redis publishes', async () => {
     await setup(2, 3, 8);
-    const subs = [await RawClient.connect(redis.port), await RawClient.connect(server.port)];
+    const subs = await pair.connect();
     try {
       await both(['CONFIG', 'SET', 'notify-keyspace-events', 'AKEmn']);
       for (const c of subs) await c.cmd('PSUBSCRIBE', '__key*__:*');
@@ -448,7 +427,7 @@ describe.skipIf(!haveRedis)('hash family vs redis-server', () => {
 
   it('WATCH sees exactly the writes that changed a hash', async () => {
     await setup(2, 512, 64);
-    const others = [await RawClient.connect(redis.port), await RawClient.connect(server.port)];
+    const others = await pair.connect();
     try {
       const cases: [Cmd, Cmd][] = [
         [c('HSET h a 1'), c('HSET h a 1')], [c('HSET h a 1'), c('HSETNX h a 2')], [c('HSET h a 1'), c('HSETNX h b 2')],
@@ -479,7 +458,7 @@ describe.skipIf(!haveRedis)('hash family vs redis-server', () => {
     await both(fields);
     for (const [count, match] of [['1', null], ['7', null], ['20', 'f:1*'], ['3', '*9']] as const) {
       const got: Set<string>[] = [];
-      for (const cl of [ref, ours]) {
+      for (const cl of [pair.ref, pair.ours]) {
         const seen = new Set<string>();
         let cursor = '0';
         do {

@@ -5,12 +5,11 @@
 // finish in one call, and RANDOMKEY only on dbs of 0 or 1 keys, so that
 // every compared reply is deterministic. Replies that depend on the clock
 // (PTTL, IDLETIME) are left to the fake-clock tests in test/engine.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startServer, startRedis, redisServerPath, RawClient } from '../helpers/server.js';
+import { describe, it, expect } from 'vitest';
+import { redisServerPath } from '../helpers/server.js';
+import { diffPair, labelOf, type Arg } from '../helpers/diffpair.js';
 import { parseReply, RespValue } from '../helpers/resp.js';
-import type { Server } from '../../src/server/server.js';
 
-type Arg = string | number | Buffer;
 type Script = [name: string, cmds: Arg[][]];
 
 const LONG = 'x'.repeat(45);
@@ -130,36 +129,13 @@ function normalize(cmd: string, reply: RespValue): RespValue {
 }
 
 suite('keys family vs redis-server', () => {
-  let redis: { stop: () => void; port: number };
-  let server: Server;
-  let ref: RawClient;
-  let ours: RawClient;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    const s = await startServer();
-    server = s.server;
-    ref = await RawClient.connect(redis.port);
-    ours = await RawClient.connect(s.port);
-  });
-
-  afterAll(async () => {
-    ref?.close();
-    ours?.close();
-    redis?.stop();
-    await server?.close();
-  });
-
-  async function both(args: Arg[]): Promise<[Buffer, Buffer]> {
-    ref.send(...args);
-    ours.send(...args);
-    return [await ref.readRaw(), await ours.readRaw()];
-  }
+  const pair = diffPair();
+  const both = pair.both;
 
   async function compare(args: Arg[]): Promise<void> {
     const [a, b] = await both(args);
     const cmd = String(args[0]).toUpperCase();
-    const label = args.map((x) => (Buffer.isBuffer(x) ? `<${x.toString('hex')}>` : JSON.stringify(x))).join(' ');
+    const label = labelOf(args);
     if (cmd === 'KEYS' || cmd === 'SCAN') {
       const ra = parseReply(a)![0];
       const rb = parseReply(b)![0];

@@ -10,11 +10,11 @@
 //   - seeded random command sequences over a few lists at small fills;
 //   - multi-connection scripts for the blocking commands: who is served,
 //     in which order, timeouts, CLIENT UNBLOCK, pipelines around waits.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startServer, startRedis, redisServerPath, RawClient } from '../helpers/server.js';
+import { describe, it, expect } from 'vitest';
+import { redisServerPath, RawClient } from '../helpers/server.js';
+import { diffPair } from '../helpers/diffpair.js';
 import { parseReply } from '../helpers/resp.js';
 import { Prng } from '../helpers/prng.js';
-import type { Server } from '../../src/server/server.js';
 import { LIST_TABLES, X100, X5000, Arg } from '../engine/list.cases.js';
 
 const haveRedis = redisServerPath() !== null;
@@ -25,38 +25,13 @@ const FILLS = ['-2', '4', '-1'];
 const label = (args: Arg[]) => args.map((x) => (Buffer.isBuffer(x) ? `<${x.toString('hex')}>` : x.length > 30 ? `${x.slice(0, 10)}..(${x.length})` : JSON.stringify(x))).join(' ');
 
 suite('list family vs redis-server', () => {
-  let redis: { stop: () => void; port: number };
-  let server: Server;
-  let ourPort: number;
-  let ref: RawClient;
-  let ours: RawClient;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    const s = await startServer({ 'enable-debug-command': 'yes' });
-    server = s.server;
-    ourPort = s.port;
-    ref = await RawClient.connect(redis.port);
-    ours = await RawClient.connect(ourPort);
-  });
-
-  afterAll(async () => {
-    ref?.close();
-    ours?.close();
-    redis?.stop();
-    await server?.close();
-  });
+  const pair = diffPair({ config: { 'enable-debug-command': 'yes' } });
 
   async function both(args: Arg[]): Promise<[string, string]> {
-    ref.send(...args);
-    ours.send(...args);
-    return [(await ref.readRaw()).toString('latin1'), (await ours.readRaw()).toString('latin1')];
+    const [a, b] = await pair.both(args);
+    return [a.toString('latin1'), b.toString('latin1')];
   }
-
-  async function compare(args: Arg[]): Promise<void> {
-    const [a, b] = await both(args);
-    expect(b, label(args)).toBe(a);
-  }
+  const compare = pair.compare;
 
   async function reset(fill: string, proto: number): Promise<void> {
     await both(['HELLO', proto]);
@@ -66,7 +41,7 @@ suite('list family vs redis-server', () => {
 
   /** Our quicklist node count of a list (after checking its invariants). */
   function ourNodes(key: string): number {
-    const x = server.engine.x;
+    const x = pair.server.engine.x;
     const b = Buffer.from(key, 'latin1');
     const p = x.hostArg(b.length);
     new Uint8Array(x.memory.buffer, p, b.length).set(b);
@@ -79,11 +54,11 @@ suite('list family vs redis-server', () => {
    * the listpack bytes), and our invariants.
    */
   async function compareNodes(context: string): Promise<void> {
-    ref.send('KEYS', '*');
-    const keys = parseReply(await ref.readRaw())![0] as string[];
+    pair.ref.send('KEYS', '*');
+    const keys = parseReply(await pair.ref.readRaw())![0] as string[];
     for (const k of keys) {
-      ref.send('TYPE', k);
-      if (parseReply(await ref.readRaw())![0] !== 'list') continue;
+      pair.ref.send('TYPE', k);
+      if (parseReply(await pair.ref.readRaw())![0] !== 'list') continue;
       const [a, b] = await both(['DEBUG', 'OBJECT', k]);
       const ql = (line: string) => line.slice(line.indexOf(' ql_nodes:')).trim();
       expect(ql(b), `${context}: DEBUG OBJECT ${k}`).toBe(ql(a));
@@ -261,7 +236,7 @@ suite('list family vs redis-server', () => {
   for (const [name, steps] of blockingScripts) {
     it(`blocking: ${name}`, async () => {
       const transcripts: string[][] = [];
-      for (const port of [redis.port, ourPort]) {
+      for (const port of [pair.refPort, pair.ourPort]) {
         const conns = await Promise.all([0, 1, 2, 3].map(() => RawClient.connect(port)));
         const ctl = await RawClient.connect(port);
         await ctl.cmd('FLUSHALL');

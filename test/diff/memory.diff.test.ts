@@ -4,9 +4,9 @@
 // the same order, the same RESP type for every value (integer, double,
 // nested map), RESP2 and RESP3. Everything else — errors, nulls, OK, the
 // HELP text (ours adds Vermilion's PREFIXES entry) — byte for byte.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startServer, startRedis, redisServerPath, RawClient } from '../helpers/server.js';
-import type { Server } from '../../src/server/server.js';
+import { describe, it, expect } from 'vitest';
+import { redisServerPath } from '../helpers/server.js';
+import { diffPair } from '../helpers/diffpair.js';
 import { PREFIXES_HELP } from '../../src/host/cmd-memory.js';
 
 type Arg = string | number;
@@ -54,30 +54,9 @@ function shapeOf(buf: Buffer, pos: number, keepText: boolean, flat: boolean): [S
 const shape = (raw: Buffer, flat = false): Shape => shapeOf(raw, 0, false, flat)[0];
 
 suite('MEMORY vs redis-server', () => {
-  let redis: { stop: () => void; port: number };
-  let server: Server;
-  let ref: RawClient;
-  let ours: RawClient;
+  const pair = diffPair();
 
-  beforeAll(async () => {
-    redis = await startRedis();
-    const s = await startServer();
-    server = s.server;
-    ref = await RawClient.connect(redis.port);
-    ours = await RawClient.connect(s.port);
-  });
-  afterAll(async () => {
-    ref?.close();
-    ours?.close();
-    redis?.stop();
-    await server?.close();
-  });
-
-  async function both(...args: Arg[]): Promise<[Buffer, Buffer]> {
-    ref.send(...args);
-    ours.send(...args);
-    return [await ref.readRaw(), await ours.readRaw()];
-  }
+  const both = (...args: Arg[]) => pair.both(args);
   const label = (args: Arg[]) => args.join(' ');
 
   async function same(...args: Arg[]): Promise<void> {

@@ -16,13 +16,12 @@
 // ones where Lua 5.1 and 5.4 could disagree: integers past 2^53, floats
 // with integral values, negative zero, NaN and infinities, huge counts.
 import { createHash } from 'node:crypto';
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startServer, startRedis, redisServerPath, RawClient } from '../helpers/server.js';
+import { describe, it, expect, beforeAll } from 'vitest';
+import { redisServerPath, RawClient } from '../helpers/server.js';
+import { diffPair, type Arg } from '../helpers/diffpair.js';
 import { parseReply, RespValue } from '../helpers/resp.js';
 import { withPayloadFooter, rdbString, RDB_VERSION } from '../../src/host/rdbpayload.js';
-import type { Server } from '../../src/server/server.js';
 
-type Arg = string | number | Buffer;
 /** Sends to both servers, compares what it wants. */
 type Custom = { custom: (both: (args: Arg[]) => Promise<[Buffer, Buffer]>) => Promise<void> };
 type Step = Arg[] | { sorted: Arg[] } | { ignore: Arg[] } | { zset: Step[] } | Custom;
@@ -586,37 +585,17 @@ function normalize(v: RespValue): unknown {
 }
 
 suite('scripting vs redis-server', () => {
-  let redis: { stop: () => void; port: number };
-  let server: Server;
-  let ref: RawClient;
-  let ours: RawClient;
+  const pair = diffPair();
+  const both = pair.both;
   let haveZset = false;
 
   beforeAll(async () => {
-    redis = await startRedis();
-    const s = await startServer();
-    server = s.server;
-    ref = await RawClient.connect(redis.port);
-    ours = await RawClient.connect(s.port);
     // Sorted sets may not be in this build: the engine gives up on a command
     // it has no handler for, so the probe uses a connection of its own.
-    const probe = await RawClient.connect(s.port);
+    const probe = await RawClient.connect(pair.ourPort);
     haveZset = await probe.cmd('ZCARD', 'nokey').then((r) => r === 0, () => false);
     probe.close();
   });
-
-  afterAll(async () => {
-    ref?.close();
-    ours?.close();
-    redis?.stop();
-    await server?.close();
-  });
-
-  async function both(args: Arg[]): Promise<[Buffer, Buffer]> {
-    ref.send(...args);
-    ours.send(...args);
-    return [await ref.readRaw(), await ours.readRaw()];
-  }
 
   const labelOf = (args: Arg[]): string =>
     args.map((x) => (Buffer.isBuffer(x) ? `<${x.toString('hex').slice(0, 40)}>` : JSON.stringify(x))).join(' ').slice(0, 300);

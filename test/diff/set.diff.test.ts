@@ -15,12 +15,11 @@
 //   negative; the whole set when the count covers it). After an SPOP the
 //   reference's set is made equal to ours (SREM what we popped, SADD back
 //   what it popped) without ever growing it, so encodings stay comparable.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startServer, startRedis, redisServerPath, RawClient } from '../helpers/server.js';
+import { describe, it, expect } from 'vitest';
+import { redisServerPath, RawClient } from '../helpers/server.js';
+import { diffPair, labelOf, type Arg } from '../helpers/diffpair.js';
 import { parseReply, RespValue } from '../helpers/resp.js';
-import type { Server } from '../../src/server/server.js';
 
-type Arg = string | number | Buffer;
 type Step = Arg[] | { exact: Arg[] } | { intset: number };
 type Script = [name: string, steps: Step[]];
 
@@ -212,38 +211,12 @@ function items(v: RespValue): RespValue[] | null {
 const sortedStrings = (v: RespValue[]): string[] => v.map((x) => String(x)).sort();
 
 suite('set family vs redis-server', () => {
-  let redis: { stop: () => void; port: number };
-  let server: Server;
-  let ref: RawClient;
-  let ours: RawClient;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    const s = await startServer();
-    server = s.server;
-    ref = await RawClient.connect(redis.port);
-    ours = await RawClient.connect(s.port);
-  });
-
-  afterAll(async () => {
-    ref?.close();
-    ours?.close();
-    redis?.stop();
-    await server?.close();
-  });
-
-  async function both(args: Arg[]): Promise<[Buffer, Buffer]> {
-    ref.send(...args);
-    ours.send(...args);
-    return [await ref.readRaw(), await ours.readRaw()];
-  }
-
-  const labelOf = (args: Arg[]): string =>
-    args.map((x) => (Buffer.isBuffer(x) ? `<${x.toString('hex')}>` : JSON.stringify(x))).join(' ').slice(0, 200);
+  const pair = diffPair();
+  const both = pair.both;
 
   /** Our set's members (parsed from SMEMBERS), or [] if it is missing or not a set. */
   async function oursMembers(key: Arg): Promise<string[]> {
-    const r = await ours.cmd('SMEMBERS', key);
+    const r = await pair.ours.cmd('SMEMBERS', key);
     const v = items(r);
     return v ? v.map(String) : [];
   }
@@ -251,7 +224,7 @@ suite('set family vs redis-server', () => {
   async function compareRandom(args: Arg[], label: string): Promise<void> {
     const cmd = String(args[0]).toUpperCase();
     const universe = args.length >= 2 ? await oursMembers(args[1]) : [];
-    const refMembers = args.length >= 2 ? items(await ref.cmd('SMEMBERS', args[1])) : [];
+    const refMembers = args.length >= 2 ? items(await pair.ref.cmd('SMEMBERS', args[1])) : [];
     expect(sortedStrings(refMembers ?? []), `${label}: sets differ before`).toEqual([...universe].sort());
     const [a, b] = await both(args);
     const ra = parseReply(a)![0];
@@ -280,10 +253,10 @@ suite('set family vs redis-server', () => {
       const refLeft = universe.filter((m) => !refPicked.has(m));
       const remove = refLeft.filter((m) => mine.has(m));
       const back = [...refPicked].filter((m) => !mine.has(m));
-      if (back.length > 0 && remove.length === refLeft.length) await ref.cmd('SADD', key, back.shift()!);
-      if (remove.length > 0) await ref.cmd('SREM', key, ...remove);
-      if (back.length > 0) await ref.cmd('SADD', key, ...back);
-      expect(sortedStrings(items(await ref.cmd('SMEMBERS', key)) ?? []), label)
+      if (back.length > 0 && remove.length === refLeft.length) await pair.ref.cmd('SADD', key, back.shift()!);
+      if (remove.length > 0) await pair.ref.cmd('SREM', key, ...remove);
+      if (back.length > 0) await pair.ref.cmd('SADD', key, ...back);
+      expect(sortedStrings(items(await pair.ref.cmd('SMEMBERS', key)) ?? []), label)
         .toEqual((await oursMembers(key)).sort());
     }
   }
@@ -353,10 +326,10 @@ suite('set family vs redis-server', () => {
       ['SPOP', 'p', 2], ['SPOP', 'p', 15], ['SPOP', 'p', 10], ['SPOP', 'nokey'], ['SPOP', 'nokey', 2],
       ['SET', 'str', 'v'], ['SADD', 'str', 1], ['SINTER', 'a', 'str'], ['SMOVE', 'a', 'str', 3],
     ];
-    let [ra, rb] = [await counters(ref), await counters(ours)];
+    let [ra, rb] = [await counters(pair.ref), await counters(pair.ours)];
     for (const c of cmds) {
       await both(c);
-      const [na, nb] = [await counters(ref), await counters(ours)];
+      const [na, nb] = [await counters(pair.ref), await counters(pair.ours)];
       expect(nb.map((v, i) => v - rb[i]), labelOf(c)).toEqual(na.map((v, i) => v - ra[i]));
       [ra, rb] = [na, nb];
     }
@@ -367,7 +340,7 @@ suite('set family vs redis-server', () => {
     await both(['FLUSHALL']);
     const members = [...range(1, 300, 'k'), ...range(1, 50)];
     await both(['SADD', 's', ...members]);
-    for (const c of [ref, ours]) {
+    for (const c of [pair.ref, pair.ours]) {
       const seen = new Set<string>();
       let cursor = '0';
       let calls = 0;

@@ -4,9 +4,9 @@
 // patterns with '#', '->field' and missing keys; LIMIT edge cases; STORE
 // (replacing, deleting on empty results); every option error. Replies are
 // compared byte for byte in RESP2 and RESP3.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startServer, startRedis, redisServerPath, RawClient } from '../helpers/server.js';
-import type { Server } from '../../src/server/server.js';
+import { describe, it } from 'vitest';
+import { redisServerPath } from '../helpers/server.js';
+import { diffPair } from '../helpers/diffpair.js';
 
 type Arg = string | number;
 
@@ -46,41 +46,14 @@ const haveRedis = redisServerPath() !== null;
 const suite = haveRedis || process.env.CI ? describe : describe.skip;
 
 suite('SORT vs redis-server', () => {
-  let redis: { stop: () => void; port: number };
-  let server: Server;
-  let ref: RawClient;
-  let ours: RawClient;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    const s = await startServer();
-    server = s.server;
-    ref = await RawClient.connect(redis.port);
-    ours = await RawClient.connect(s.port);
-  });
-
-  afterAll(async () => {
-    ref?.close();
-    ours?.close();
-    redis?.stop();
-    await server?.close();
-  });
-
-  async function both(args: Arg[]): Promise<[string, string]> {
-    ref.send(...args);
-    ours.send(...args);
-    return [(await ref.readRaw()).toString('latin1'), (await ours.readRaw()).toString('latin1')];
-  }
+  const pair = diffPair();
 
   for (const proto of [2, 3]) {
     it(`every form, RESP${proto}`, async () => {
-      await both(['HELLO', proto]);
-      await both(['FLUSHALL']);
-      for (const c of setup) await both(c);
-      for (const c of cases) {
-        const [a, b] = await both(c);
-        expect(b, c.join(' ')).toBe(a);
-      }
+      await pair.both(['HELLO', proto]);
+      await pair.both(['FLUSHALL']);
+      for (const c of setup) await pair.both(c);
+      for (const c of cases) await pair.compare(c);
     });
   }
 });

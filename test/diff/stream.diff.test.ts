@@ -5,12 +5,11 @@
 // compared by shape only. Each script runs with the default node bounds and
 // with tiny ones (stream-node-max-entries 2 / max-bytes 60) so that nodes
 // split, empty and get trimmed whole, in RESP2 and RESP3.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startServer, startRedis, redisServerPath, RawClient } from '../helpers/server.js';
-import type { Server } from '../../src/server/server.js';
+import { describe, it, expect } from 'vitest';
+import { redisServerPath } from '../helpers/server.js';
+import { diffPair, type Arg } from '../helpers/diffpair.js';
 import { Prng } from '../helpers/prng.js';
 
-type Arg = string | number | Buffer;
 type Cmd = Arg[];
 const c = (s: string): Cmd => s.split(' ');
 const haveRedis = redisServerPath() !== null;
@@ -143,30 +142,8 @@ function randomScript(seed: number, n: number): Cmd[] {
 }
 
 describe.skipIf(!haveRedis)('stream family vs redis-server', () => {
-  let redis: { stop: () => void; port: number };
-  let server: { server: Server; port: number };
-  let ref: RawClient;
-  let ours: RawClient;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    server = await startServer();
-    ref = await RawClient.connect(redis.port);
-    ours = await RawClient.connect(server.port);
-  });
-
-  afterAll(async () => {
-    ref?.close();
-    ours?.close();
-    redis?.stop();
-    await server?.server.close();
-  });
-
-  async function both(args: Arg[]): Promise<[Buffer, Buffer]> {
-    ref.send(...args);
-    ours.send(...args);
-    return [await ref.readRaw(), await ours.readRaw()];
-  }
+  const pair = diffPair();
+  const both = pair.both;
 
   async function setup(p: number, entries: number, bytes: number): Promise<void> {
     await both(['HELLO', String(p)]);
@@ -176,19 +153,9 @@ describe.skipIf(!haveRedis)('stream family vs redis-server', () => {
   }
 
   /** An auto ID's reply, digits replaced: the two clocks differ. */
-  const shape = (b: Buffer) => b.toString('latin1').replace(/\d+-\d+/g, 'ID').replace(/\$\d+/g, '$N');
-
-  async function run(cmds: Cmd[]): Promise<void> {
-    const diffs: string[] = [];
-    for (const cmd of cmds) {
-      const [a, b] = await both(cmd);
-      const auto = cmd[0] === 'XADD' && cmd.includes('*');
-      const ra = auto ? shape(a) : a.toString('latin1');
-      const rb = auto ? shape(b) : b.toString('latin1');
-      if (ra !== rb) diffs.push(`${cmd.join(' ')}\n  redis: ${JSON.stringify(ra)}\n  ours:  ${JSON.stringify(rb)}`);
-    }
-    expect(diffs.join('\n')).toBe('');
-  }
+  const shape = (cmd: Arg[], raw: string) =>
+    cmd[0] === 'XADD' && cmd.includes('*') ? raw.replace(/\d+-\d+/g, 'ID').replace(/\$\d+/g, '$N') : raw;
+  const run = (cmds: Cmd[]) => pair.compareAll(cmds, shape);
 
   for (const p of [2, 3]) {
     for (const [nodes, entries, bytes] of [['default nodes', 100, 4096], ['tiny nodes', 2, 60]] as const) {
@@ -218,7 +185,7 @@ describe.skipIf(!haveRedis)('stream family vs redis-server', () => {
   it('XREAD BLOCK: woken by XADD, `$` resolved once, timeouts, MULTI, CLIENT UNBLOCK', async () => {
     for (const p of [2, 3]) {
       await setup(p, 100, 4096);
-      const waiters = [await RawClient.connect(redis.port), await RawClient.connect(server.port)];
+      const waiters = await pair.connect();
       try {
         for (const wc of waiters) { wc.send('HELLO', String(p)); await wc.read(); }
         await both(c('XADD s 1-1 a 1'));
@@ -243,9 +210,9 @@ describe.skipIf(!haveRedis)('stream family vs redis-server', () => {
         for (const wc of waiters) { wc.send('CLIENT', 'ID'); ids.push(String(await wc.read())); }
         for (const wc of waiters) wc.send('XREAD', 'BLOCK', '0', 'STREAMS', 's', '$');
         await new Promise((r) => setTimeout(r, 100));
-        ref.send('CLIENT', 'UNBLOCK', ids[0], 'ERROR');
-        ours.send('CLIENT', 'UNBLOCK', ids[1], 'ERROR');
-        expect((await ours.readRaw()).toString()).toBe((await ref.readRaw()).toString());
+        pair.ref.send('CLIENT', 'UNBLOCK', ids[0], 'ERROR');
+        pair.ours.send('CLIENT', 'UNBLOCK', ids[1], 'ERROR');
+        expect((await pair.ours.readRaw()).toString()).toBe((await pair.ref.readRaw()).toString());
         const errs = await Promise.all(waiters.map((wc) => wc.readRaw()));
         expect(errs[1].toString('latin1')).toBe(errs[0].toString('latin1'));
         // A second waiter on `$` after a pipelined command still sees only later entries.
@@ -277,8 +244,8 @@ describe.skipIf(!haveRedis)('stream family vs redis-server', () => {
         expect(b.toString('hex')).toBe(a.toString('hex'));
       }
       // Redis's payload restored here reads back the same.
-      ref.send('DUMP', 's');
-      const payload = await ref.read() as Buffer | string;
+      pair.ref.send('DUMP', 's');
+      const payload = await pair.ref.read() as Buffer | string;
       const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(payload, 'latin1');
       for (const cmd of [['RESTORE', 'r', '0', buf], ['XRANGE', 'r', '-', '+'], ['XREVRANGE', 'r', '+', '-', 'COUNT', '5'],
         ['XLEN', 'r'], ['XADD', 'r', '*', 'new', '1'], ['XLEN', 'r']] as Cmd[]) {
@@ -305,7 +272,7 @@ describe.skipIf(!haveRedis)('stream family vs redis-server', () => {
     await setup(2, 100, 4096);
     const keys = Array.from({ length: 1000 }, (_, i) => `stream:${i}`);
     for (const k of keys) await both(['XADD', k, '1700000000000-99', 'f', 'v']);
-    const waiters = [await RawClient.connect(redis.port), await RawClient.connect(server.port)];
+    const waiters = await pair.connect();
     try {
       for (const wc of waiters) wc.send('XREAD', 'BLOCK', '0', 'STREAMS', ...keys, ...keys.map(() => '$'));
       await new Promise((r) => setTimeout(r, 150));
@@ -320,26 +287,9 @@ describe.skipIf(!haveRedis)('stream family vs redis-server', () => {
 
   it('keyspace notifications: xadd, xtrim, xdel', async () => {
     await setup(2, 100, 4096);
-    const subs = [await RawClient.connect(redis.port), await RawClient.connect(server.port)];
-    try {
-      await both(['CONFIG', 'SET', 'notify-keyspace-events', 'KEA']);
-      for (const s of subs) { s.send('PSUBSCRIBE', '__key*__:*'); await s.read(); }
-      const script: Cmd[] = [c('XADD s 1-1 a 1'), c('XADD s MAXLEN 1 2-1 a 1'), c('XADD s MAXLEN 1 3-1 a 1'),
-        c('XTRIM s MAXLEN 5'), c('XTRIM s MAXLEN 0'), c('XADD s 4-1 a 1'), c('XADD s 5-1 a 1'), c('XDEL s 9-9'),
-        c('XDEL s 4-1'), c('XDEL s 5-1'), c('XSETID s 9-0'), c('XSETID nokey 1-1'), c('SET end 1')];
-      for (const cmd of script) await both(cmd);
-      const events = async (cl: RawClient): Promise<string[]> => {
-        const out: string[] = [];
-        for (;;) {
-          const m = await cl.read() as string[];
-          out.push(`${m[2]} ${m[3]}`);
-          if (m[2] === '__keyevent@0__:set') return out;
-        }
-      };
-      expect(await events(subs[1])).toEqual(await events(subs[0]));
-    } finally {
-      for (const s of subs) s.close();
-      await both(['CONFIG', 'SET', 'notify-keyspace-events', '']);
-    }
+    const script: Cmd[] = [c('XADD s 1-1 a 1'), c('XADD s MAXLEN 1 2-1 a 1'), c('XADD s MAXLEN 1 3-1 a 1'),
+      c('XTRIM s MAXLEN 5'), c('XTRIM s MAXLEN 0'), c('XADD s 4-1 a 1'), c('XADD s 5-1 a 1'), c('XDEL s 9-9'),
+      c('XDEL s 4-1'), c('XDEL s 5-1'), c('XSETID s 9-0'), c('XSETID nokey 1-1')];
+    await pair.compareEvents(script);
   });
 });

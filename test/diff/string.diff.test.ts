@@ -1,8 +1,9 @@
 // Differential test: the same string commands go to a real redis-server and
 // to a Vermilion server over TCP; every raw reply must match byte for byte.
 // Skipped only when redis-server is missing outside CI.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startServer, startRedis, redisServerPath, RawClient } from '../helpers/server.js';
+import { describe, it } from 'vitest';
+import { redisServerPath } from '../helpers/server.js';
+import { diffPair } from '../helpers/diffpair.js';
 
 const haveRedis = redisServerPath() !== null;
 if (!haveRedis && process.env.CI) throw new Error('redis-server is required in CI for differential tests');
@@ -91,36 +92,14 @@ const GROUPS: Record<string, Cmd[]> = {
 };
 
 describe.skipIf(!haveRedis)('string commands against redis-server', () => {
-  let redis: Awaited<ReturnType<typeof startRedis>>;
-  let vm: Awaited<ReturnType<typeof startServer>>;
-  let rc: RawClient, vc: RawClient;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    vm = await startServer();
-    rc = await RawClient.connect(redis.port);
-    vc = await RawClient.connect(vm.port);
-  });
-  afterAll(async () => {
-    rc?.close(); vc?.close();
-    redis?.stop();
-    await vm?.server.close();
-  });
+  const pair = diffPair();
 
   for (const proto of [2, 3] as const) {
     for (const [name, cmds] of Object.entries(GROUPS)) {
       it(`${name} (RESP${proto})`, async () => {
-        for (const cl of [rc, vc]) {
-          cl.send('HELLO', String(proto)); await cl.readRaw();
-          cl.send('FLUSHALL'); await cl.readRaw();
-        }
-        const diffs: string[] = [];
-        for (const cmd of cmds) {
-          rc.send(...cmd); vc.send(...cmd);
-          const [a, b] = [await rc.readRaw(), await vc.readRaw()];
-          if (!a.equals(b)) diffs.push(`${cmd.map(String).join(' ').slice(0, 80)}\n  redis: ${JSON.stringify(a.toString('latin1').slice(0, 200))}\n  vermilion: ${JSON.stringify(b.toString('latin1').slice(0, 200))}`);
-        }
-        expect(diffs.join('\n')).toBe('');
+        await pair.both(['HELLO', String(proto)]);
+        await pair.both(['FLUSHALL']);
+        await pair.compareAll(cmds);
       });
     }
   }

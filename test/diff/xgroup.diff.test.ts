@@ -5,12 +5,11 @@
 // differ, so the time-dependent numbers (idle times, delivery and seen
 // times) are masked; the scripts make them decide nothing (IDLE filters are 0
 // or far beyond the test's length).
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startServer, startRedis, redisServerPath, RawClient } from '../helpers/server.js';
-import type { Server } from '../../src/server/server.js';
+import { describe, it, expect } from 'vitest';
+import { redisServerPath, RawClient } from '../helpers/server.js';
+import { diffPair, type Arg } from '../helpers/diffpair.js';
 import { Prng } from '../helpers/prng.js';
 
-type Arg = string | number | Buffer;
 type Cmd = Arg[];
 const c = (s: string): Cmd => s.split(' ');
 const haveRedis = redisServerPath() !== null;
@@ -202,30 +201,8 @@ function randomScript(seed: number, n: number): Cmd[] {
 }
 
 describe.skipIf(!haveRedis)('stream consumer groups vs redis-server', () => {
-  let redis: { stop: () => void; port: number };
-  let server: { server: Server; port: number };
-  let ref: RawClient;
-  let ours: RawClient;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    server = await startServer();
-    ref = await RawClient.connect(redis.port);
-    ours = await RawClient.connect(server.port);
-  });
-
-  afterAll(async () => {
-    ref?.close();
-    ours?.close();
-    redis?.stop();
-    await server?.server.close();
-  });
-
-  async function both(args: Arg[]): Promise<[Buffer, Buffer]> {
-    ref.send(...args);
-    ours.send(...args);
-    return [await ref.readRaw(), await ours.readRaw()];
-  }
+  const pair = diffPair();
+  const both = pair.both;
 
   async function setup(p: number, entries: number, bytes: number): Promise<void> {
     await both(['HELLO', String(p)]);
@@ -234,16 +211,7 @@ describe.skipIf(!haveRedis)('stream consumer groups vs redis-server', () => {
     await both(['CONFIG', 'SET', 'stream-node-max-bytes', String(bytes)]);
   }
 
-  async function run(cmds: Cmd[]): Promise<void> {
-    const diffs: string[] = [];
-    for (const cmd of cmds) {
-      const [a, b] = await both(cmd);
-      const ra = mask(cmd, a.toString('latin1'));
-      const rb = mask(cmd, b.toString('latin1'));
-      if (ra !== rb) diffs.push(`${cmd.join(' ')}\n  redis: ${JSON.stringify(ra)}\n  ours:  ${JSON.stringify(rb)}`);
-    }
-    expect(diffs.join('\n')).toBe('');
-  }
+  const run = (cmds: Cmd[]) => pair.compareAll(cmds, mask);
 
   for (const p of [2, 3]) {
     for (const [nodes, entries, bytes] of [['default nodes', 100, 4096], ['tiny nodes', 2, 60]] as const) {
@@ -266,7 +234,7 @@ describe.skipIf(!haveRedis)('stream consumer groups vs redis-server', () => {
   it('blocking XREADGROUP: woken by XADD, NOACK, timeout, MULTI, group destroyed, key deleted or replaced', async () => {
     for (const p of [2, 3]) {
       await setup(p, 100, 4096);
-      const waiters = [await RawClient.connect(redis.port), await RawClient.connect(server.port)];
+      const waiters = await pair.connect();
       const same = async (): Promise<string> => {
         const got = await Promise.all(waiters.map((wc) => wc.readRaw()));
         expect(got[1].toString('latin1')).toBe(got[0].toString('latin1'));
@@ -318,8 +286,8 @@ describe.skipIf(!haveRedis)('stream consumer groups vs redis-server', () => {
 
   it('blocking XREADGROUP: arrival order between waiters, CLIENT UNBLOCK, woken without COUNT', async () => {
     await setup(2, 100, 4096);
-    const first = [await RawClient.connect(redis.port), await RawClient.connect(server.port)];
-    const second = [await RawClient.connect(redis.port), await RawClient.connect(server.port)];
+    const first = await pair.connect();
+    const second = await pair.connect();
     const pause = () => new Promise((r) => setTimeout(r, 100));
     const same = async (cs: RawClient[]): Promise<string> => {
       const got = await Promise.all(cs.map((wc) => wc.readRaw()));
@@ -344,7 +312,7 @@ describe.skipIf(!haveRedis)('stream consumer groups vs redis-server', () => {
       await run([c('XPENDING s g'), c('XINFO GROUPS s')]);
       // Waiters of two groups, one of each group ahead: a group-g waiter left
       // waiting does not keep the group-h waiter behind it from its entry.
-      const third = [await RawClient.connect(redis.port), await RawClient.connect(server.port)];
+      const third = await pair.connect();
       try {
         await run([c('XGROUP CREATE s h $')]);
         for (const wc of first) wc.send('XREADGROUP', 'GROUP', 'g', 'a', 'COUNT', '1', 'BLOCK', '0', 'STREAMS', 's', '>');
@@ -365,15 +333,15 @@ describe.skipIf(!haveRedis)('stream consumer groups vs redis-server', () => {
       for (const wc of first) { wc.send('CLIENT', 'ID'); ids.push(String(await wc.read())); }
       for (const wc of first) wc.send('XREADGROUP', 'GROUP', 'g', 'a', 'BLOCK', '0', 'STREAMS', 's', '>');
       await pause();
-      ref.send('CLIENT', 'UNBLOCK', ids[0], 'ERROR');
-      ours.send('CLIENT', 'UNBLOCK', ids[1], 'ERROR');
-      expect((await ours.readRaw()).toString()).toBe((await ref.readRaw()).toString());
+      pair.ref.send('CLIENT', 'UNBLOCK', ids[0], 'ERROR');
+      pair.ours.send('CLIENT', 'UNBLOCK', ids[1], 'ERROR');
+      expect((await pair.ours.readRaw()).toString()).toBe((await pair.ref.readRaw()).toString());
       expect(await same(first)).toContain('UNBLOCKED');
       for (const wc of first) wc.send('XREADGROUP', 'GROUP', 'g', 'a', 'BLOCK', '0', 'STREAMS', 's', '>');
       await pause();
-      ref.send('CLIENT', 'UNBLOCK', ids[0], 'TIMEOUT');
-      ours.send('CLIENT', 'UNBLOCK', ids[1], 'TIMEOUT');
-      expect((await ours.readRaw()).toString()).toBe((await ref.readRaw()).toString());
+      pair.ref.send('CLIENT', 'UNBLOCK', ids[0], 'TIMEOUT');
+      pair.ours.send('CLIENT', 'UNBLOCK', ids[1], 'TIMEOUT');
+      expect((await pair.ours.readRaw()).toString()).toBe((await pair.ref.readRaw()).toString());
       await same(first);
     } finally {
       for (const wc of [...first, ...second]) wc.close();
@@ -381,7 +349,7 @@ describe.skipIf(!haveRedis)('stream consumer groups vs redis-server', () => {
   });
 
   it('WATCH: only a stream XGROUP CREATE MKSTREAM makes touches the key', async () => {
-    const others = [await RawClient.connect(redis.port), await RawClient.connect(server.port)];
+    const others = await pair.connect();
     try {
       await setup(2, 100, 4096);
       await run([...SETUP, c('XGROUP CREATE s g 0'), c('XGROUP CREATE s h 0')]);
@@ -402,28 +370,11 @@ describe.skipIf(!haveRedis)('stream consumer groups vs redis-server', () => {
 
   it('keyspace notifications of the group commands', async () => {
     await setup(2, 100, 4096);
-    const subs = [await RawClient.connect(redis.port), await RawClient.connect(server.port)];
-    try {
-      await both(['CONFIG', 'SET', 'notify-keyspace-events', 'KEA']);
-      for (const s of subs) { s.send('PSUBSCRIBE', '__key*__:*'); await s.read(); }
-      const script: Cmd[] = [c('XGROUP CREATE s g 0 MKSTREAM'), c('XGROUP CREATE s g 0'), c('XGROUP CREATECONSUMER s g c'),
-        c('XGROUP CREATECONSUMER s g c'), c('XADD s 1-1 a 1'), c('XREADGROUP GROUP g c2 STREAMS s >'), c('XACK s g 1-1'),
-        c('XCLAIM s g c3 0 1-1'), c('XREADGROUP GROUP g c3 STREAMS s 0'), c('XCLAIM s g c4 0 1-1 FORCE'),
-        c('XAUTOCLAIM s g c5 0 0'), c('XGROUP SETID s g 0'), c('XGROUP DELCONSUMER s g c'), c('XGROUP DELCONSUMER s g cX'),
-        c('XGROUP DESTROY s g'), c('XGROUP DESTROY s g'), c('XGROUP CREATE x g $ MKSTREAM'), c('SET end 1')];
-      for (const cmd of script) await both(cmd);
-      const events = async (cl: RawClient): Promise<string[]> => {
-        const out: string[] = [];
-        for (;;) {
-          const m = await cl.read() as string[];
-          out.push(`${m[2]} ${m[3]}`);
-          if (m[2] === '__keyevent@0__:set') return out;
-        }
-      };
-      expect(await events(subs[1])).toEqual(await events(subs[0]));
-    } finally {
-      for (const s of subs) s.close();
-      await both(['CONFIG', 'SET', 'notify-keyspace-events', '']);
-    }
+    const script: Cmd[] = [c('XGROUP CREATE s g 0 MKSTREAM'), c('XGROUP CREATE s g 0'), c('XGROUP CREATECONSUMER s g c'),
+      c('XGROUP CREATECONSUMER s g c'), c('XADD s 1-1 a 1'), c('XREADGROUP GROUP g c2 STREAMS s >'), c('XACK s g 1-1'),
+      c('XCLAIM s g c3 0 1-1'), c('XREADGROUP GROUP g c3 STREAMS s 0'), c('XCLAIM s g c4 0 1-1 FORCE'),
+      c('XAUTOCLAIM s g c5 0 0'), c('XGROUP SETID s g 0'), c('XGROUP DELCONSUMER s g c'), c('XGROUP DELCONSUMER s g cX'),
+      c('XGROUP DESTROY s g'), c('XGROUP DESTROY s g'), c('XGROUP CREATE x g $ MKSTREAM')];
+    await pair.compareEvents(script);
   });
 });

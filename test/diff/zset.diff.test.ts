@@ -11,14 +11,13 @@
 //                         distinctness when the count is positive), except
 //                         count >= size, which Redis answers in order.
 // Blocking commands are checked with two and three connections per server.
-import { describe, it, expect, beforeAll, afterAll, beforeEach, afterEach } from 'vitest';
-import { startServer, startRedis, redisServerPath, RawClient } from '../helpers/server.js';
+import { describe, it, expect } from 'vitest';
+import { redisServerPath, RawClient } from '../helpers/server.js';
+import { diffPair, labelOf, type Arg } from '../helpers/diffpair.js';
 import { parseReply, RespValue } from '../helpers/resp.js';
 import { engineHas } from '../helpers/implemented.js';
 import { Prng } from '../helpers/prng.js';
-import type { Server } from '../../src/server/server.js';
 
-type Arg = string | number | Buffer;
 type Script = [name: string, cmds: Arg[][]];
 
 const LONG = 'm'.repeat(70);
@@ -290,43 +289,10 @@ function normalize(args: Arg[], reply: RespValue, skiplistScan: boolean): RespVa
 }
 
 suite('sorted set family vs redis-server', () => {
-  let redis: { stop: () => void; port: number };
-  let server: Server;
-  let port = 0;
-  let ref: RawClient;
-  let ours: RawClient;
+  const pair = diffPair({ perTest: true });
 
-  beforeAll(async () => {
-    redis = await startRedis();
-    const s = await startServer();
-    server = s.server;
-    port = s.port;
-  });
+  const both = pair.both;
 
-  // Fresh connections for every test, so a failed test's unread replies
-  // cannot shift the next test's.
-  beforeEach(async () => {
-    ref = await RawClient.connect(redis.port);
-    ours = await RawClient.connect(port);
-  });
-
-  afterEach(() => {
-    ref?.close();
-    ours?.close();
-  });
-
-  afterAll(async () => {
-    redis?.stop();
-    await server?.close();
-  });
-
-  async function both(args: Arg[]): Promise<[Buffer, Buffer]> {
-    ref.send(...args);
-    ours.send(...args);
-    return [await ref.readRaw(), await ours.readRaw()];
-  }
-
-  const label = (args: Arg[]) => args.map((x) => (Buffer.isBuffer(x) ? `<${x.toString('hex')}>` : JSON.stringify(x))).join(' ');
 
   async function compare(args: Arg[], skiplistScan: boolean): Promise<void> {
     const [a, b] = await both(args);
@@ -335,11 +301,11 @@ suite('sorted set family vs redis-server', () => {
     if (cmd === 'ZSCAN' || cmd === 'ZRANDMEMBER') {
       const ra = normalize(args, parseReply(a)![0], skiplistScan);
       const rb = normalize(args, parseReply(b)![0], skiplistScan);
-      expect(rb, label(args)).toEqual(ra);
-      if (!(ra as any)?.shape) expect(b.length, label(args)).toBe(a.length);
+      expect(rb, labelOf(args)).toEqual(ra);
+      if (!(ra as any)?.shape) expect(b.length, labelOf(args)).toBe(a.length);
       return;
     }
-    expect(b.toString('latin1'), label(args)).toBe(a.toString('latin1'));
+    expect(b.toString('latin1'), labelOf(args)).toBe(a.toString('latin1'));
   }
 
   async function setMode(entries: number, value: number): Promise<void> {
@@ -409,9 +375,7 @@ suite('sorted set family vs redis-server', () => {
     for (let i = 0; i < scores.length; i += 100) {
       const args: Arg[] = ['ZADD', 'r'];
       for (let j = i; j < i + 100; j++) args.push(scores[j], `m${j}`);
-      ref.send(...args);
-      ours.send(...args);
-      const [a, b] = [await ref.readRaw(), await ours.readRaw()];
+      const [a, b] = await both(args);
       // A score out of range fails the batch on both: then add one by one.
       if (a.toString().startsWith('-')) {
         expect(b.toString()).toBe(a.toString());
@@ -450,8 +414,9 @@ suite('sorted set family vs redis-server', () => {
     const r: RawClient[] = [];
     const o: RawClient[] = [];
     for (let i = 0; i < n; i++) {
-      r.push(await RawClient.connect(redis.port));
-      o.push(await RawClient.connect(port));
+      const [ri, oi] = await pair.connect();
+      r.push(ri);
+      o.push(oi);
     }
     for (const c of [...r, ...o]) await c.cmd('HELLO', proto);
     return [r, o];

@@ -1,39 +1,86 @@
 // The differential test's pair: a real redis-server and this server, one
 // raw connection to each, started before a suite's tests and stopped after.
 // `compare` sends a command to both and expects the same bytes back.
-import { beforeAll, afterAll, expect } from 'vitest';
+import { beforeAll, afterAll, beforeEach, afterEach, expect } from 'vitest';
 import { startServer, startRedis, RawClient } from './server.js';
 import type { Server } from '../../src/server/server.js';
 
 export type Arg = string | number | Buffer;
 
+export interface DiffPairOptions {
+  /** Extra redis-server arguments. */
+  redisArgs?: string[];
+  /** Configuration of our server. */
+  config?: Record<string, string>;
+  /**
+   * Fresh connections for every test instead of one pair for the suite, so
+   * a failed test's unread replies cannot shift the next test's.
+   */
+  perTest?: boolean;
+}
+
 export interface DiffPair {
   ref: RawClient;
   ours: RawClient;
   server: Server;
+  /** The two servers' ports, for suites that open more connections. */
+  refPort: number;
+  ourPort: number;
   /** Both raw replies, Redis's first. */
   both(args: Arg[]): Promise<[Buffer, Buffer]>;
   /** Expects our reply to be Redis's byte for byte; Redis's reply as latin1 text. */
   compare(args: Arg[]): Promise<string>;
+  /**
+   * Sends each command to both and expects no reply to differ after `mask`
+   * (which hides what may differ, as clocks); fails once, listing every
+   * difference, so a long script shows all its mismatches in one run.
+   */
+  compareAll(cmds: Arg[][], mask?: (cmd: Arg[], raw: string) => string): Promise<void>;
+  /**
+   * Keyspace notifications: runs `script` with notify-keyspace-events KEA and
+   * a `__key*__:*` subscriber on each server, then expects our events
+   * (channel and key, in order) to be Redis's. A final SET (whose "set"
+   * event ends the collection) is added: the script itself must not SET.
+   */
+  compareEvents(script: Arg[][]): Promise<void>;
+  /** A new connection to each server, Redis's first; the caller closes them. */
+  connect(): Promise<[RawClient, RawClient]>;
+}
+
+/** Same label for a command in every suite: arguments as JSON, buffers as hex. */
+export function labelOf(args: Arg[]): string {
+  return args.map((x) => (Buffer.isBuffer(x) ? `<${x.toString('hex')}>` : JSON.stringify(x))).join(' ').slice(0, 200);
 }
 
 /** Call inside a describe(): registers the pair's start and stop. */
-export function diffPair(): DiffPair {
+export function diffPair(opts: DiffPairOptions = {}): DiffPair {
   let redis: { stop: () => void; port: number } | undefined;
   const pair = {} as DiffPair;
-  beforeAll(async () => {
-    redis = await startRedis();
-    const s = await startServer();
-    pair.server = s.server;
-    pair.ref = await RawClient.connect(redis.port);
-    pair.ours = await RawClient.connect(s.port);
-  });
-  afterAll(async () => {
+  const open = async () => {
+    [pair.ref, pair.ours] = await pair.connect();
+  };
+  const close = () => {
     pair.ref?.close();
     pair.ours?.close();
+  };
+  beforeAll(async () => {
+    redis = await startRedis(opts.redisArgs);
+    const s = await startServer(opts.config);
+    pair.server = s.server;
+    pair.refPort = redis.port;
+    pair.ourPort = s.port;
+    if (!opts.perTest) await open();
+  });
+  if (opts.perTest) {
+    beforeEach(open);
+    afterEach(close);
+  }
+  afterAll(async () => {
+    if (!opts.perTest) close();
     redis?.stop();
     await pair.server?.close();
   });
+  pair.connect = async () => [await RawClient.connect(pair.refPort), await RawClient.connect(pair.ourPort)];
   pair.both = async (args) => {
     pair.ref.send(...args);
     pair.ours.send(...args);
@@ -41,9 +88,38 @@ export function diffPair(): DiffPair {
   };
   pair.compare = async (args) => {
     const [a, b] = await pair.both(args);
-    const label = args.map((x) => (Buffer.isBuffer(x) ? `<${x.toString('hex')}>` : JSON.stringify(String(x)))).join(' ').slice(0, 200);
-    expect(b.toString('latin1'), label).toBe(a.toString('latin1'));
+    expect(b.toString('latin1'), labelOf(args)).toBe(a.toString('latin1'));
     return a.toString('latin1');
+  };
+  pair.compareAll = async (cmds, mask = (_cmd, raw) => raw) => {
+    const diffs: string[] = [];
+    for (const cmd of cmds) {
+      const [a, b] = await pair.both(cmd);
+      const ra = mask(cmd, a.toString('latin1'));
+      const rb = mask(cmd, b.toString('latin1'));
+      if (ra !== rb) diffs.push(`${cmd.join(' ')}\n  redis: ${JSON.stringify(ra)}\n  ours:  ${JSON.stringify(rb)}`);
+    }
+    expect(diffs.join('\n')).toBe('');
+  };
+  pair.compareEvents = async (script) => {
+    const subs = await pair.connect();
+    try {
+      await pair.both(['CONFIG', 'SET', 'notify-keyspace-events', 'KEA']);
+      for (const s of subs) { s.send('PSUBSCRIBE', '__key*__:*'); await s.read(); }
+      for (const cmd of [...script, ['SET', 'end', '1']]) await pair.both(cmd);
+      const events = async (cl: RawClient): Promise<string[]> => {
+        const out: string[] = [];
+        for (;;) {
+          const m = await cl.read() as string[];
+          out.push(`${m[2]} ${m[3]}`);
+          if (m[2] === '__keyevent@0__:set') return out;
+        }
+      };
+      expect(await events(subs[1])).toEqual(await events(subs[0]));
+    } finally {
+      for (const s of subs) s.close();
+      await pair.both(['CONFIG', 'SET', 'notify-keyspace-events', '']);
+    }
   };
   return pair;
 }
