@@ -24,7 +24,7 @@
 //   diffs from the node's master ID; lp-count counts the entry's elements
 //   before it, so the node can be walked backwards.
 
-import { memAlloc, memCalloc, memFree, memRealloc, blockFootprint } from "../ds/mem";
+import { memAlloc, memCalloc, memFree, memRealloc, blockFootprint, blockSize } from "../ds/mem";
 import {
   lpNew, lpFree, lpFirst, lpNext, lpPrev, lpLast, lpGet, lpInt, lpAppend, lpAppendInt, lpReplaceInt, lpBytes,
   lpEquals, lpDup,
@@ -287,6 +287,8 @@ export function streamAppend(s: usize, ms: u64, seq: u64, first: i32, n: i32): v
     else if (streamNodeMaxEntries != 0 && nodeLive(lp) + nodeDeleted(lp) >= streamNodeMaxEntries) lp = 0;
   }
   if (lp == 0) {
+    // The node being closed gives back the room reserved for appends.
+    if (i >= 0) setNodeLp(s, i, memRealloc(nodeLp(s, i), lpBytes(nodeLp(s, i))));
     lp = lpNew();
     lp = lpAppendInt(lp, 1);
     lp = lpAppendInt(lp, 0);
@@ -299,6 +301,17 @@ export function streamAppend(s: usize, ms: u64, seq: u64, first: i32, n: i32): v
     i = <i32>nodeCount(s) - 1;
   } else {
     lp = lpReplaceInt(lp, lpFirst(lp), nodeLive(lp) + 1);
+  }
+  // Room for the whole entry at once, growing the tail node by half again
+  // (at most 16 KiB more): appending element by element would otherwise move
+  // the node to a new block every few entries once its neighbours are taken
+  // (streams written in turn). An element costs at most 9 header and 5
+  // backlen bytes besides its data.
+  const need = <usize>lpBytes(lp) + <usize>totLen + <usize>(2 * n + 5) * 14;
+  if (blockSize(lp) < need) {
+    const half = <usize>lpBytes(lp) >> 1;
+    const grown = <usize>lpBytes(lp) + (half < 16384 ? half : 16384);
+    lp = memRealloc(lp, grown > need ? grown : need);
   }
   // SAMEFIELDS when the fields are the master's, in order.
   let same = false;
