@@ -58,10 +58,12 @@ export function argIs(i: i32, word: string): bool {
   const len = argLen(i);
   if (len != <usize>word.length) return false;
   const p = argPtr(i);
+  // The word's UTF-16 units read directly: charCodeAt is a call with a bounds check per unit.
+  const w = changetype<usize>(word);
   for (let k: usize = 0; k < len; k++) {
-    let b = load<u8>(p + k);
-    if (b >= 97 && b <= 122) b -= 32;
-    if (<i32>b != word.charCodeAt(<i32>k)) return false;
+    let b = <u32>load<u8>(p + k);
+    if (b - 97 < 26) b -= 32;
+    if (b != <u32>load<u16>(w + (k << 1))) return false;
   }
   return true;
 }

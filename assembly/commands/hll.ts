@@ -67,7 +67,13 @@ export function murmurHash64A(p: usize, len: usize, seed: u64): u64 {
   }
   const rest = len & 7;
   if (rest != 0) {
-    for (let i = <i32>rest - 1; i >= 0; i--) h ^= <u64>load<u8>(p + <usize>i) << (<u64>i * 8);
+    // The tail bytes as one little-endian word: a masked 8-byte load when it
+    // stays inside memory (the bytes past the element are read, not used).
+    if (p + 8 <= (<usize>memory.size() << 16)) {
+      h ^= load<u64>(p) & ((<u64>1 << (<u64>rest << 3)) - 1);
+    } else {
+      for (let i = <i32>rest - 1; i >= 0; i--) h ^= <u64>load<u8>(p + <usize>i) << (<u64>i * 8);
+    }
     h *= m;
   }
   h ^= h >> r;
@@ -115,7 +121,8 @@ function hllPatLen(p: usize, len: usize): i32 {
 }
 
 /** Raises register `i` to `count`; 1 if it changed. */
-function denseSet(regs: usize, i: i32, count: i32): i32 {
+// @ts-ignore: decorator
+@inline function denseSet(regs: usize, i: i32, count: i32): i32 {
   if (count > denseGet(regs, i)) {
     denseSetReg(regs, i, count);
     return 1;
@@ -516,10 +523,19 @@ function cmdPfadd(): void {
   }
   curEntry = e;
   const argc = curArgc;
-  for (let j = 2; j < argc; j++) {
+  let j = 2;
+  for (; j < argc && load<u8>(strPtrOf(e), 4) != HLL_DENSE; j++) {
     const r = hllAdd(argPtr(j), argLen(j));
     if (r == 1) updated++;
     else if (r < 0) { replyError(E_HLL_CORRUPT); return; }
+  }
+  // Dense (from the start, or promoted on the way): the registers stay put.
+  if (j < argc) {
+    const regs = strPtrOf(e) + HLL_HDR_SIZE;
+    for (; j < argc; j++) {
+      const count = hllPatLen(argPtr(j), argLen(j));
+      updated += <u64>denseSet(regs, patIndex, count);
+    }
   }
   if (updated != 0) {
     invalidateCache(strPtrOf(e));

@@ -32,7 +32,7 @@ import { typeOf, objPtrOf, TYPE_STREAM } from "../db/entry";
 import {
   streamCreate, streamLength, streamAppend, streamDeleteId, streamUpdateFirstId, streamTrim,
   nodeCount, nodeLp, nodeSeek, firstEntryOff, entryRead, masterFieldsOff, idCompare,
-  entMs, entSeq, entFlags, entFields, entDataOff, FLAG_DELETED, FLAG_SAMEFIELDS,
+  entrySeek, entryReadId, lastEntryOff, prevEntryOff, entMs, entSeq, entFlags, entFields, entDataOff, FLAG_DELETED, FLAG_SAMEFIELDS,
   S_LAST_MS, S_LAST_SEQ, S_MAXDEL_MS, S_MAXDEL_SEQ, U64_MAX, TRIM_MAXLEN, TRIM_MINID,
   registerStreamValue, streamLastLiveId, S_ADDED,
 } from "../db/streamval";
@@ -243,10 +243,6 @@ export function roomForEntry(lp: usize): bool {
   return roomFor(<u64>lpBytes(lp) * 3 + 128);
 }
 
-// Entry offsets of one node, gathered to walk it backwards.
-let revOffs: usize = 0;
-let revCap: i32 = 0;
-
 /**
  * Replies the live entries between the bounds (inclusive), forwards or
  * backwards, at most `count` (negative: all). Returns how many.
@@ -256,10 +252,13 @@ export function replyRange(s: usize, sMs: u64, sSeq: u64, eMs: u64, eSeq: u64, c
   const nodes = <i32>nodeCount(s);
   if (!rev) {
     let i = nodeSeek(s, sMs, sSeq);
+    // Only the node the start falls in needs a seek; the next ones start at their first entry.
+    let seek = i >= 0;
     if (i < 0) i = 0;
     for (; i < nodes; i++) {
       const lp = nodeLp(s, i);
-      let off = firstEntryOff(lp);
+      let off = seek ? entrySeek(s, i, lp, sMs, sSeq) : firstEntryOff(lp);
+      seek = false;
       while (off != 0) {
         off = entryRead(s, i, lp, off);
         if ((entFlags & FLAG_DELETED) != 0) continue;
@@ -276,24 +275,14 @@ export function replyRange(s: usize, sMs: u64, sSeq: u64, eMs: u64, eSeq: u64, c
   let i = nodeSeek(s, eMs, eSeq);
   for (; i >= 0; i--) {
     const lp = nodeLp(s, i);
-    let m: i32 = 0;
-    let off = firstEntryOff(lp);
-    while (off != 0) {
-      if (m == revCap) {
-        revCap = revCap == 0 ? 128 : revCap * 2;
-        revOffs = revOffs == 0 ? heap.alloc(<usize>revCap << 2) : heap.realloc(revOffs, <usize>revCap << 2);
-      }
-      store<u32>(revOffs + (<usize>m << 2), off);
-      m++;
-      off = entryRead(s, i, lp, off);
-    }
-    for (let k = m - 1; k >= 0; k--) {
-      entryRead(s, i, lp, load<u32>(revOffs + (<usize>k << 2)));
+    for (let off = lastEntryOff(lp); off != 0; off = prevEntryOff(lp, off)) {
+      entryReadId(s, i, lp, off);
       if ((entFlags & FLAG_DELETED) != 0) continue;
       if (idCompare(entMs, entSeq, eMs, eSeq) > 0) continue;
       if (idCompare(entMs, entSeq, sMs, sSeq) < 0) return emitted;
       if (count >= 0 && emitted >= count) return emitted;
       if (!roomForEntry(lp)) return emitted;
+      entryRead(s, i, lp, off);
       replyEntry(lp);
       emitted++;
     }

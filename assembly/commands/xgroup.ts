@@ -39,9 +39,9 @@ import { signalKeyAsReady } from "../db/ready";
 import { notifyKeyspaceEvent, NOTIFY_STREAM } from "../db/notify";
 import { signalModifiedKey } from "../db/watch";
 import { typeOf, objPtrOf, TYPE_STREAM } from "../db/entry";
-import { opBegin, opArg, opArgAscii, opArgInt, opEnd, propReplace } from "../db/propagate";
+import { opBegin, opArg, opArgAscii, opArgInt, opEnd, propReplace, propEnabled } from "../db/propagate";
 import {
-  streamCreate, streamLength, nodeCount, nodeLp, nodeSeek, firstEntryOff, entryRead, idCompare, streamLastLiveId,
+  streamCreate, streamLength, nodeCount, nodeLp, nodeSeek, firstEntryOff, entryRead, entrySeek, idCompare, streamLastLiveId,
   entMs, entSeq, entFlags, FLAG_DELETED, S_LAST_MS, S_LAST_SEQ, S_FIRST_MS, S_FIRST_SEQ, S_MAXDEL_MS,
   S_MAXDEL_SEQ, S_ADDED, S_CGROUPS, U64_MAX, nodeMasterMs, nodeMasterSeq,
 } from "../db/streamval";
@@ -251,6 +251,8 @@ function replyEntryById(s: usize, ms: u64, seq: u64): bool {
 
 /** XCLAIM key group owner 0 id TIME t RETRYCOUNT n FORCE JUSTID LASTID group-last-id. */
 function propagateXclaim(db: i32, keyArg: i32, groupArg: i32, g: usize, n: usize): void {
+  // Without a consumer of the stream, skip formatting the IDs (opBegin would drop the op anyway).
+  if (!propEnabled) return;
   const owner = nackOwner(n);
   opBegin(db, 14);
   opArgAscii("XCLAIM");
@@ -272,6 +274,7 @@ function propagateXclaim(db: i32, keyArg: i32, groupArg: i32, g: usize, n: usize
 
 /** XGROUP SETID key group last-id ENTRIESREAD n. */
 function propagateGroupId(db: i32, keyArg: i32, groupArg: i32, g: usize): void {
+  if (!propEnabled) return;
   opBegin(db, 7);
   opArgAscii("XGROUP");
   opArgAscii("SETID");
@@ -569,10 +572,12 @@ function deliverNew(db: Db, s: usize, g: usize, c: usize, ms: u64, seq: u64, cou
   let emitted: i64 = 0;
   const nodes = <i32>nodeCount(s);
   let i = nodeSeek(s, ms, seq);
+  let seek = i >= 0;
   if (i < 0) i = 0;
   for (; i < nodes; i++) {
     const lp = nodeLp(s, i);
-    let off = firstEntryOff(lp);
+    let off = seek ? entrySeek(s, i, lp, ms, seq) : firstEntryOff(lp);
+    seek = false;
     while (off != 0) {
       off = entryRead(s, i, lp, off);
       if ((entFlags & FLAG_DELETED) != 0) continue;

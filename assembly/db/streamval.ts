@@ -24,9 +24,9 @@
 //   diffs from the node's master ID; lp-count counts the entry's elements
 //   before it, so the node can be walked backwards.
 
-import { memAlloc, memCalloc, memFree, memRealloc, blockFootprint } from "../ds/mem";
+import { memAlloc, memCalloc, memFree, memRealloc, blockFootprint, blockSize } from "../ds/mem";
 import {
-  lpNew, lpFree, lpFirst, lpNext, lpGet, lpInt, lpAppend, lpAppendInt, lpReplaceInt, lpBytes,
+  lpNew, lpFree, lpFirst, lpNext, lpPrev, lpLast, lpGet, lpInt, lpAppend, lpAppendInt, lpReplaceInt, lpBytes,
   lpEquals, lpDup,
 } from "../ds/listpack";
 import { registerValueType } from "./object";
@@ -211,6 +211,58 @@ export function entryRead(s: usize, i: u32, lp: usize, off: u32): u32 {
   return lpNext(lp, p);
 }
 
+// Walking a node backwards: each entry ends with its lp-count (the number of
+// its elements before it), so the entry before a given one starts lp-count
+// elements back from the element in front of it. RDB/RESTORE nodes were
+// checked by streamValidateNode, so the counts are trusted. Reads of new
+// entries (XREADGROUP >, XREAD, XREVRANGE) look at the end of the last node:
+// walking back costs what is read there, where a forward walk costs the node.
+
+/** Offset of the node's last entry (its flags element); 0 when the node has no entry. */
+export function lastEntryOff(lp: usize): u32 {
+  if (nodeLive(lp) + nodeDeleted(lp) == 0) return 0;
+  return entryStartBack(lp, lpLast(lp));
+}
+
+/** Offset of the entry before the one at `off` (flags elements); 0 at the node's first entry. */
+export function prevEntryOff(lp: usize, off: u32): u32 {
+  const countOff = lpPrev(lp, off);
+  // The master entry ends with its 0 terminator, whose lp-count would read 0.
+  if (countOff == 0 || lpIntAt(lp, countOff) == 0) return 0;
+  return entryStartBack(lp, countOff);
+}
+
+/** Offset of the flags element of the entry whose lp-count is at `countOff`. */
+function entryStartBack(lp: usize, countOff: u32): u32 {
+  let p = countOff;
+  for (let c = lpIntAt(lp, countOff); c > 0; c--) p = lpPrev(lp, p);
+  return p;
+}
+
+/** Decodes only the flags and ID of the entry at `off` into entFlags/entMs/entSeq. */
+export function entryReadId(s: usize, i: u32, lp: usize, off: u32): void {
+  entFlags = lpIntAt(lp, off);
+  const p = lpNext(lp, off);
+  entMs = nodeMasterMs(s, i) + <u64>lpIntAt(lp, p);
+  entSeq = nodeMasterSeq(s, i) + <u64>lpIntAt(lp, lpNext(lp, p));
+}
+
+/**
+ * Offset of node i's first entry (deleted or not) whose ID is >= the ID, or
+ * 0 when every entry is below it; searched from the node's end.
+ */
+export function entrySeek(s: usize, i: u32, lp: usize, ms: u64, seq: u64): u32 {
+  let at: u32 = 0;
+  let off = lastEntryOff(lp);
+  while (off != 0) {
+    entryReadId(s, i, lp, off);
+    if (idCompare(entMs, entSeq, ms, seq) < 0) break;
+    at = off;
+    off = prevEntryOff(lp, off);
+  }
+  return at;
+}
+
 /** Live entries of the node (master count). */
 export function nodeLive(lp: usize): i64 { return lpIntAt(lp, lpFirst(lp)); }
 export function nodeDeleted(lp: usize): i64 { return lpIntAt(lp, lpNext(lp, lpFirst(lp))); }
@@ -235,6 +287,8 @@ export function streamAppend(s: usize, ms: u64, seq: u64, first: i32, n: i32): v
     else if (streamNodeMaxEntries != 0 && nodeLive(lp) + nodeDeleted(lp) >= streamNodeMaxEntries) lp = 0;
   }
   if (lp == 0) {
+    // The node being closed gives back the room reserved for appends.
+    if (i >= 0) setNodeLp(s, i, memRealloc(nodeLp(s, i), lpBytes(nodeLp(s, i))));
     lp = lpNew();
     lp = lpAppendInt(lp, 1);
     lp = lpAppendInt(lp, 0);
@@ -247,6 +301,17 @@ export function streamAppend(s: usize, ms: u64, seq: u64, first: i32, n: i32): v
     i = <i32>nodeCount(s) - 1;
   } else {
     lp = lpReplaceInt(lp, lpFirst(lp), nodeLive(lp) + 1);
+  }
+  // Room for the whole entry at once, growing the tail node by half again
+  // (at most 16 KiB more): appending element by element would otherwise move
+  // the node to a new block every few entries once its neighbours are taken
+  // (streams written in turn). An element costs at most 9 header and 5
+  // backlen bytes besides its data.
+  const need = <usize>lpBytes(lp) + <usize>totLen + <usize>(2 * n + 5) * 14;
+  if (blockSize(lp) < need) {
+    const half = <usize>lpBytes(lp) >> 1;
+    const grown = <usize>lpBytes(lp) + (half < 16384 ? half : 16384);
+    lp = memRealloc(lp, grown > need ? grown : need);
   }
   // SAMEFIELDS when the fields are the master's, in order.
   let same = false;
@@ -447,15 +512,13 @@ export function registerStreamValue(): void {
 export function streamLastLiveId(s: usize): bool {
   for (let i = <i32>nodeCount(s) - 1; i >= 0; i--) {
     const lp = nodeLp(s, i);
-    let off = firstEntryOff(lp);
-    let have = false;
-    let ms: u64 = 0;
-    let seq: u64 = 0;
+    if (nodeLive(lp) == 0) continue;
+    let off = lastEntryOff(lp);
     while (off != 0) {
-      off = entryRead(s, i, lp, off);
-      if ((entFlags & FLAG_DELETED) == 0) { have = true; ms = entMs; seq = entSeq; }
+      entryReadId(s, i, lp, off);
+      if ((entFlags & FLAG_DELETED) == 0) return true;
+      off = prevEntryOff(lp, off);
     }
-    if (have) { entMs = ms; entSeq = seq; return true; }
   }
   return false;
 }

@@ -27,7 +27,7 @@
 // Costs: access by offset O(1), seek by index O(n), insert/delete O(n)
 // (one memmove and, when the size changes, a realloc).
 
-import { memAlloc, memFree, memRealloc } from "./mem";
+import { memAlloc, memFree, memRealloc, blockSize } from "./mem";
 
 const HDR: u32 = 6;
 const EOF: u8 = 0xff;
@@ -387,7 +387,9 @@ function splice(lp: usize, off: u32, delLen: u32, insert: bool, dataPtr: usize):
     dataPtr = tmp;
   }
   if (newTotal > total) {
-    lp = memRealloc(lp, newTotal);
+    // A block with room already (its size class, or room a stream's tail
+    // node reserved) grows in place without asking the allocator.
+    if (<usize>newTotal > blockSize(lp)) lp = memRealloc(lp, newTotal);
     memory.copy(lp + off + newLen, lp + off + delLen, tail);
   } else if (newTotal < total) {
     memory.copy(lp + off + newLen, lp + off + delLen, tail);
