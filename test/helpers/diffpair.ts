@@ -17,6 +17,8 @@ export interface DiffPairOptions {
    * a failed test's unread replies cannot shift the next test's.
    */
   perTest?: boolean;
+  /** Milliseconds the start may take (vitest's hook default otherwise). */
+  startTimeout?: number;
 }
 
 export interface DiffPair {
@@ -70,7 +72,7 @@ export function diffPair(opts: DiffPairOptions = {}): DiffPair {
     pair.refPort = redis.port;
     pair.ourPort = s.port;
     if (!opts.perTest) await open();
-  });
+  }, opts.startTimeout);
   if (opts.perTest) {
     beforeEach(open);
     afterEach(close);
