@@ -83,11 +83,16 @@ export function writeBytes(ptr: usize, len: usize): void {
   outLen += len;
 }
 
-/** Writes an ASCII AssemblyScript string as bytes. */
+/**
+ * Writes an ASCII AssemblyScript string as bytes, reading its UTF-16 units
+ * in place (charCodeAt is a bounds-checked call per letter, and every
+ * simple and error reply comes through here).
+ */
 export function writeAscii(s: string): void {
-  const n = s.length;
+  const n = <usize>s.length;
   const dst = reserve(n);
-  for (let i = 0; i < n; i++) store<u8>(dst + i, <u8>s.charCodeAt(i));
+  const src = changetype<usize>(s);
+  for (let i: usize = 0; i < n; i++) store<u8>(dst + i, <u8>load<u16>(src + (i << 1)));
   outLen += n;
 }
 

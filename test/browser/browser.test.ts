@@ -77,10 +77,11 @@ describe.skipIf(!haveChromium)('browser build', () => {
     await p.close();
   }, 120000);
 
-  it('loads the engine inlined as well as by URL, and speaks RESP3', async () => {
+  it('loads the engine and the Lua VM inlined as well as by URL, and speaks RESP3', async () => {
     for (const path of ['page/index.html', 'page/inline.html']) {
       const p = await page(path);
       expect(await p.evaluate(() => (globalThis as any).basics())).toEqual({
+        script: ['v', 'a9993e364706816aba3e25717850c26c9cd0d89d'],
         get: 'v', config: [['maxmemory', '0']], info: 'browser', time: 2,
       });
       await p.close();

@@ -11,12 +11,12 @@ async function runShared(): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
   for (const table of SHARED_TABLES) {
     {
-      const db = await Vermilion.open({ hashSeed: 1, randomSeed: 1n });
+      const db = await Vermilion.open({ hashSeed: 1, randomSeed: 1n, lua: table.lua });
       out[`${table.name}: raw`] = await runRaw(table, { raw: (args) => byteString(db.callRawSync(...args)) });
       await db.close();
     }
     for (const mode of ['sync', 'async', 'pipeline'] as const) {
-      const db = await Vermilion.open({ hashSeed: 1, randomSeed: 1n });
+      const db = await Vermilion.open({ hashSeed: 1, randomSeed: 1n, lua: table.lua });
       out[`${table.name}: ${mode}`] = await runValues(table, db as any, mode);
       await db.close();
     }
@@ -57,11 +57,12 @@ async function rdbRoundTrip(): Promise<unknown> {
   return out;
 }
 
-/** A few API facts in the browser: RESP3 values, TIME, INFO, the engine source. */
+/** A few API facts in the browser: RESP3 values, TIME, INFO, the engine and Lua VM sources. */
 async function basics(): Promise<unknown> {
-  const db = await Vermilion.open({ protocol: 3 });
+  const db = await Vermilion.open({ protocol: 3, lua: true });
   db.sync.set('k', 'v');
   const res = {
+    script: db.sync.eval("return {redis.call('GET', KEYS[1]), redis.sha1hex(ARGV[1])}", 1, 'k', 'abc'),
     get: db.sync.get('k'),
     config: [...(db.sync.config('GET', 'maxmemory') as Map<string, string>)],
     info: (db.sync.info('server') as string).match(/os:(.*)\r\n/)![1],

@@ -96,7 +96,7 @@ describe('ioredis through the Connector option (no socket)', () => {
       expect(await r.ping()).toBe('PONG');
       expect(await r.set('k', 'v', 'EX', 100)).toBe('OK');
       expect(await r.get('k')).toBe('v');
-      expect(await r.ttl('k')).toBe(100);
+      expect([99, 100]).toContain(await r.ttl('k'));
       expect(await r.incr('n')).toBe(1);
       expect(await r.pipeline().incr('n').get('n').exec()).toEqual([[null, 2], [null, '2']]);
       expect(await r.getBuffer('k')).toEqual(Buffer.from('v'));
@@ -131,7 +131,8 @@ describe('node-redis through the IPC endpoint (socket.path)', () => {
       expect(await c.set('k', 'v', { EX: 100 })).toBe('OK');
       expect(await c.get('k')).toBe('v');
       expect(await c.incrBy('n', 5)).toBe(5);
-      expect(await c.sendCommand(['TTL', 'k'])).toBe(100);
+      // 99 once half a second has passed (TTL rounds), as on a loaded machine.
+      expect([99, 100]).toContain(await c.sendCommand(['TTL', 'k']));
       expect(db.sync.get('k')).toBe('v');
       await c.quit();
     });

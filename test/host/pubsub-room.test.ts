@@ -33,7 +33,14 @@ function setup(limits: Record<string, { hard: number; soft: number; secs: number
     stats: { netOutputBytes: 0 },
     log: (_level: string, msg: string) => { logs.push(msg); },
     isPaused: () => false,
+    // The core's end-of-turn flush, reduced to the room's part.
+    scheduleFlush: () => {
+      if (flushQueued) return;
+      flushQueued = true;
+      setImmediate(() => { flushQueued = false; room.flush(); });
+    },
   } as unknown as HostServer;
+  let flushQueued = false;
   const room = new PubSub(srv);
   let nextSlot = 0;
   const client = (proto = 2): FakeClient => {

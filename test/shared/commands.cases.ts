@@ -14,6 +14,7 @@
 // ids, or on hash order.
 import { BITMAP_TABLES } from '../engine/bitmap.cases.js';
 import { ZSET_TABLES } from '../engine/zset.cases.js';
+import { SCRIPTING_TABLES } from './scripting.cases.js';
 
 export interface SharedTable {
   name: string;
@@ -21,6 +22,8 @@ export interface SharedTable {
   rows: [(string | number)[], string][];
   /** String arguments are byte strings (one char per byte), not UTF-8 text. */
   latin1?: boolean;
+  /** Scripts: embedded runners open the store with the Lua VM loaded (`lua: true`). */
+  lua?: boolean;
 }
 
 const OWN_TABLES: SharedTable[] = [
@@ -275,4 +278,5 @@ export const SHARED_TABLES: SharedTable[] = [
   ...OWN_TABLES,
   ...BITMAP_TABLES.map((t) => ({ name: `bitmap: ${t.name}`, setup: t.setup, rows: t.rows, latin1: true })),
   ...ZSET_TABLES.map(([name, rows]) => ({ name: `zset: ${name}`, setup: [], rows })),
+  ...SCRIPTING_TABLES,
 ];

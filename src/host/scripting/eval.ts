@@ -1,6 +1,6 @@
 // EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (eval.c): the script cache
 // (SHA1 -> compiled function) in the EVAL Lua state.
-import { createHash } from 'node:crypto';
+import { sha1Hex } from '../sha1.js';
 import type { HostClient, PendingReply } from '../context.js';
 import type { Reply } from '../reply.js';
 import { parseStrictI64 } from '../cmd-client.js';
@@ -75,7 +75,7 @@ export class EvalScripts {
 
   /** luaCreateFunction: the cached script for a body, compiling it on first sight. */
   create(body: Buffer, r: Reply): { sha: string; script: CachedScript } | null {
-    const sha = createHash('sha1').update(body).digest('hex');
+    const sha = sha1Hex(body);
     const known = this.scripts.get(sha);
     if (known) return { sha, script: known };
     const sb = shebangFlags(body);

@@ -12,6 +12,7 @@
 // memory, and pushed strings are copied into a scratch block first.
 // wasm32: size_t is 4 bytes; lua_Integer is 64-bit (a BigInt here).
 import { LuaFactory } from 'wasmoon';
+import { luaWasmLocation } from './location.js';
 
 export const LUA_REGISTRYINDEX = -1001000;
 export const LUA_RIDX_GLOBALS = 2n;
@@ -115,7 +116,7 @@ async function instantiate(): Promise<{ api: LuaApi; module: any }> {
   }
   let lw: any;
   try {
-    lw = await new LuaFactory().getLuaModule();
+    lw = await new LuaFactory(luaWasmLocation()).getLuaModule();
   } finally {
     W.instantiate = orig;
     if (origStreaming) W.instantiateStreaming = origStreaming;

@@ -21,7 +21,7 @@
 // script never changes the caller's db. Keys made ready stay queued in the
 // engine until the script ends (the server serves blocked clients after the
 // EVAL, as Redis does); keyspace events are published as they happen.
-import { createHash } from 'node:crypto';
+import { sha1Hex } from '../sha1.js';
 import type { HostServer, HostClient, PendingReply } from '../context.js';
 import type { Reply } from '../reply.js';
 import { CF_AUTHED, CF_NO_BLOCK, CF_SCRIPT, CF_IN_EXEC, BUSY_NONE, BUSY_EVAL, BUSY_FUNCTION } from '../../engine/engine.js';
@@ -476,7 +476,7 @@ export class ScriptRunner {
 
   private sha1hex(L: number): number {
     const b = this.vm.bytes(L, 1) ?? Buffer.alloc(0);
-    this.vm.pushString(L, createHash('sha1').update(b).digest('hex'));
+    this.vm.pushString(L, sha1Hex(b));
     return 1;
   }
 
