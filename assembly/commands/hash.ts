@@ -47,7 +47,7 @@ import { lpFirst, lpNext, lpSeek, lpGet, lpGetBytes, lpPtr, lpLen } from "../ds/
 import { memAlloc, memCalloc, memFree, MAX_BLOCK } from "../ds/mem";
 import { randomBelow } from "../ds/hash";
 import { globMatch } from "../util/glob";
-import { parseI64Strict, PARSE_OK, parsedI64 } from "../util/num";
+import { parseI64Strict, PARSE_OK, parsedI64, addOverflows } from "../util/num";
 import { ldParse, ldFromI64, ldAdd, ldFormatHuman, ldNeg, ldMant, ldExp, ldInf, ldNan, LD_FORMAT_MAX } from "../util/ldouble";
 
 const I64_MAX: i64 = 9223372036854775807;
@@ -196,8 +196,7 @@ function cmdHincrby(): void {
       value = parsedI64;
     }
   }
-  if ((incr < 0 && value < 0 && incr < I64_MIN - value) ||
-      (incr > 0 && value > 0 && incr > I64_MAX - value)) {
+  if (addOverflows(value, incr)) {
     replyError(E_OVERFLOW);
     return;
   }

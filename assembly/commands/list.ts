@@ -565,6 +565,44 @@ function cmdBrpoplpush(): void {
 
 // ---- blocking pop -------------------------------------------------------------------------------
 
+const POP_DONE: i32 = 1;
+const POP_NONE: i32 = 0;
+const POP_WRONGTYPE: i32 = -1;
+
+/**
+ * Pops from the first non-empty list among arguments first..end-1, in
+ * argument order, and replies [key, element] (count < 0: one element, as
+ * BLPOP) or [key, [elements]] (up to count, as LMPOP). POP_NONE when every
+ * key is missing or empty; POP_WRONGTYPE (replied) at the first key of
+ * another type met before a non-empty list.
+ */
+function popFirstNonEmpty(first: i32, end: i32, head: bool, count: i64): i32 {
+  const db = curDb();
+  for (let j = first; j < end; j++) {
+    const e = dbLookup(db, argPtr(j), argLen(j));
+    if (e == 0) continue;
+    if (wrongType(e, TYPE_LIST)) return POP_WRONGTYPE;
+    const ql = objPtrOf(e);
+    if (qlCount(ql) == 0) continue;
+    replyArray(2);
+    replyBulk(argPtr(j), argLen(j));
+    let n: i64 = 1;
+    if (count < 0) {
+      qlSeekEnd(ql, head);
+      replyAtPos();
+      qlPopDiscard(ql, head);
+    } else {
+      n = popRangeReply(ql, head, count);
+    }
+    deleteIfEmpty(db, e);
+    addDirty(<u64>n);
+    listChanged(db, j, head ? "lpop" : "rpop");
+    propagatePop(db.index, head, j, count < 0 ? -1 : n);
+    return POP_DONE;
+  }
+  return POP_NONE;
+}
+
 /**
  * BLPOP / BRPOP: pops from the first non-empty key in argument order and
  * replies [key, element]; blocks when every key is missing.
@@ -572,24 +610,7 @@ function cmdBrpoplpush(): void {
 function bpopGeneric(head: bool): void {
   const last = curArgc - 1;
   if (!parseTimeoutOrReply(last)) return;
-  const db = curDb();
-  for (let j = 1; j < last; j++) {
-    const e = dbLookup(db, argPtr(j), argLen(j));
-    if (e == 0) continue;
-    if (wrongType(e, TYPE_LIST)) return;
-    const ql = objPtrOf(e);
-    if (qlCount(ql) == 0) continue;
-    replyArray(2);
-    replyBulk(argPtr(j), argLen(j));
-    qlSeekEnd(ql, head);
-    replyAtPos();
-    qlPopDiscard(ql, head);
-    deleteIfEmpty(db, e);
-    addDirty(1);
-    listChanged(db, j, head ? "lpop" : "rpop");
-    propagatePop(db.index, head, j, -1);
-    return;
-  }
+  if (popFirstNonEmpty(1, last, head, -1) != POP_NONE) return;
   if (blockForKeys(1, last - 1)) replyNullArray();
 }
 
@@ -629,23 +650,8 @@ function mpopGeneric(numkeysIdx: i32, block: bool): void {
   }
   if (count == -1) count = 1;
   if (block && !parseTimeoutOrReply(1)) return;
-  const db = curDb();
   const first = numkeysIdx + 1;
-  for (let j = first; j < whereIdx; j++) {
-    const e = dbLookup(db, argPtr(j), argLen(j));
-    if (e == 0) continue;
-    if (wrongType(e, TYPE_LIST)) return;
-    const ql = objPtrOf(e);
-    if (qlCount(ql) == 0) continue;
-    replyArray(2);
-    replyBulk(argPtr(j), argLen(j));
-    const n = popRangeReply(ql, head, count);
-    deleteIfEmpty(db, e);
-    addDirty(<u64>n);
-    listChanged(db, j, head ? "lpop" : "rpop");
-    propagatePop(db.index, head, j, n);
-    return;
-  }
+  if (popFirstNonEmpty(first, whereIdx, head, count) != POP_NONE) return;
   if (!block || blockForKeys(first, <i32>numkeys)) replyNullArray();
 }
 

@@ -44,7 +44,7 @@ import {
 } from "../db/strval";
 import { memAlloc, memFree } from "../ds/mem";
 import { keyChanged, notifyKeyspaceEvent, NOTIFY_STRING, NOTIFY_GENERIC } from "../db/notify";
-import { parseI64Strict, PARSE_OK, parsedI64 } from "../util/num";
+import { parseI64Strict, PARSE_OK, parsedI64, addOverflows } from "../util/num";
 import {
   ldParse, ldFromI64, ldAdd, ldFormatHuman, ldNeg, ldMant, ldExp, ldInf, ldNan, LD_FORMAT_MAX,
 } from "../util/ldouble";
@@ -463,8 +463,7 @@ function opIncrBy(incr: i64): void {
       value = parsedI64;
     }
   }
-  if ((incr < 0 && value < 0 && incr < I64_MIN - value) ||
-      (incr > 0 && value > 0 && incr > I64_MAX - value)) {
+  if (addOverflows(value, incr)) {
     replyError(E_OVERFLOW);
     return;
   }

@@ -7,6 +7,16 @@ export const PARSE_FAIL: i32 = 1;
 export let parsedI64: i64 = 0;
 export let parsedU64: u64 = 0;
 
+const I64_MAX: i64 = 9223372036854775807;
+const I64_MIN: i64 = -9223372036854775808;
+
+/** Whether value + incr leaves the i64 range (Redis's INCRBY/HINCRBY overflow test). */
+// @ts-ignore: decorator
+@inline export function addOverflows(value: i64, incr: i64): bool {
+  return (incr < 0 && value < 0 && incr < I64_MIN - value) ||
+    (incr > 0 && value > 0 && incr > I64_MAX - value);
+}
+
 const MINUS: u8 = 45;
 const ZERO: u8 = 48;
 const NINE: u8 = 57;

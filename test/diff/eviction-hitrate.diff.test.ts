@@ -10,10 +10,10 @@
 // Vermilion's maxmemory is adjusted to during its own warm-up. Both sample 5 keys per eviction into a
 // 16-key pool (maxmemory-samples, EVPOOL_SIZE), with 1-second LRU clocks
 // and LFU counters under the same lfu-log-factor / lfu-decay-time.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startServer, startRedis, redisServerPath, RawClient } from '../helpers/server.js';
+import { describe, it, expect } from 'vitest';
+import { redisServerPath, RawClient } from '../helpers/server.js';
+import { diffPair } from '../helpers/diffpair.js';
 import { encodeCommand } from '../helpers/resp.js';
-import type { Server } from '../../src/server/server.js';
 import { Rng, ZipfianKeys } from '../../bench/generator.js';
 
 const haveRedis = redisServerPath() !== null;
@@ -110,32 +110,14 @@ async function hitRate(c: RawClient, policy: string, seed: number, keys?: number
 }
 
 suite('eviction hit rate vs redis-server (Zipfian, cache 10% of the keys)', () => {
-  let redis: { stop: () => void; port: number };
-  let server: Server;
-  let ref: RawClient;
-  let ours: RawClient;
-
-  beforeAll(async () => {
-    redis = await startRedis(['--maxmemory-samples', '5']);
-    const started = await startServer({ 'maxmemory-samples': '5' });
-    server = started.server;
-    ref = await RawClient.connect(redis.port);
-    ours = await RawClient.connect(started.port);
-  }, 30_000);
-
-  afterAll(async () => {
-    ref?.close();
-    ours?.close();
-    await server?.close();
-    redis?.stop();
-  });
+  const pair = diffPair({ redisArgs: ['--maxmemory-samples', '5'], config: { 'maxmemory-samples': '5' }, startTimeout: 30_000 });
 
   for (const policy of ['allkeys-lru', 'allkeys-lfu']) {
     it(`${policy}: within 2 points of Redis's hit rate`, async () => {
       // Redis first: the size its cache settles at (its fixed overheads move
       // with client buffers and dict sizes) is the size ours is held to.
-      const theirs = await hitRate(ref, policy, 7);
-      const mine = await hitRate(ours, policy, 7, theirs.size);
+      const theirs = await hitRate(pair.ref, policy, 7);
+      const mine = await hitRate(pair.ours, policy, 7, theirs.size);
       console.log(`${policy}: redis ${theirs.rate.toFixed(2)}% with ${theirs.size} keys, ` +
         `vermilion ${mine.rate.toFixed(2)}% with ${mine.size} keys`);
       expect(Math.abs(mine.size - theirs.size)).toBeLessThanOrEqual(theirs.size * 0.02);

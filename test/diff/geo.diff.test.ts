@@ -5,24 +5,15 @@
 // latitude limits, the antimeridian and tiny coordinates, so the geohash
 // scores, the decoded cell centres (%.17Lf), distances (%.4f) and geohash
 // strings must carry Redis's digits exactly.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it } from 'vitest';
 import { redisServerPath } from '../helpers/server.js';
-import { diffPair } from '../helpers/diffpair.js';
+import { diffPair, type Arg } from '../helpers/diffpair.js';
+import { rng } from '../helpers/prng.js';
 
-type Arg = string | number | Buffer;
 
 const haveRedis = redisServerPath() !== null;
 // Without redis-server the test may be skipped locally, never in CI.
 const suite = haveRedis || process.env.CI ? describe : describe.skip;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
-    s ^= s + Math.imul(s ^ (s >>> 7), 61);
-    return ((s ^ (s >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LAT = 85.05112878;
 const scripts: [string, Arg[][]][] = [

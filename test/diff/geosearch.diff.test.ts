@@ -12,10 +12,9 @@
 // assembly/util/crmath.ts), so a stored distance may differ in its last bit:
 // members and order must match, each score within 1 ulp, and fewer than 1%
 // of the scores inexact.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startServer, startRedis, redisServerPath, RawClient } from '../helpers/server.js';
-import type { Server } from '../../src/server/server.js';
-import { diffPair } from '../helpers/diffpair.js';
+import { describe, it, expect } from 'vitest';
+import { redisServerPath } from '../helpers/server.js';
+import { diffPair, diffEventPair } from '../helpers/diffpair.js';
 import type { RespValue } from '../helpers/resp.js';
 import { seeded } from '../helpers/prng.js';
 
@@ -319,42 +318,7 @@ suite('geo search commands vs redis-server', () => {
 });
 
 suite('geo search keyspace events vs redis-server', () => {
-  let redis: { stop: () => void; port: number };
-  let server: Server;
-  const cmd: RawClient[] = [];
-  const sub: RawClient[] = [];
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    const s = await startServer();
-    server = s.server;
-    for (const port of [redis.port, s.port]) {
-      const c = await RawClient.connect(port);
-      c.send('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
-      await c.read();
-      cmd.push(c);
-      const p = await RawClient.connect(port);
-      p.send('PSUBSCRIBE', '__key*__:*');
-      await p.read();
-      sub.push(p);
-    }
-  });
-
-  afterAll(async () => {
-    for (const c of [...cmd, ...sub]) c.close();
-    redis?.stop();
-    await server?.close();
-  });
-
-  async function events(c: RawClient): Promise<string[]> {
-    c.send('PING');
-    const out: string[] = [];
-    for (;;) {
-      const raw = (await c.readRaw()).toString('latin1');
-      if (raw.includes('pong')) return out;
-      out.push(raw);
-    }
-  }
+  const pair = diffEventPair([['CONFIG', 'SET', 'notify-keyspace-events', 'KEA']]);
 
   it('STORE forms publish georadiusstore / geosearchstore, an empty result del', async () => {
     const steps: Arg[][] = [
@@ -366,13 +330,8 @@ suite('geo search keyspace events vs redis-server', () => {
       ['GEORADIUS', 'nokey', 15, 37, 200, 'km', 'STORE', 'd'], ['GEOSEARCHSTORE', 'd', 'nokey', 'FROMMEMBER', 'x', 'BYRADIUS', 1, 'km'],
       ['GEOSEARCH', 'g', 'FROMMEMBER', 'Palermo', 'BYRADIUS', 300, 'km'], ['GEORADIUS_RO', 'g', 15, 37, 200, 'km'],
     ];
-    for (const c of cmd) { c.send('FLUSHALL'); await c.readRaw(); }
-    await Promise.all(sub.map(events));
-    for (const args of steps) {
-      const replies = await Promise.all(cmd.map(async (c) => { c.send(...args); return (await c.readRaw()).toString('latin1'); }));
-      expect(replies[1], `reply to ${args.join(' ')}`).toBe(replies[0]);
-      const [theirs, ours] = await Promise.all(sub.map(events));
-      expect(ours, `events of ${args.join(' ')}`).toEqual(theirs);
-    }
+    await pair.both(['FLUSHALL']);
+    await pair.drainEvents();
+    for (const args of steps) await pair.stepEvents(args);
   });
 });

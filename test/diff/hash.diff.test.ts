@@ -15,8 +15,8 @@
 // (continuing our iteration when our table's order stops it earlier); full
 // iterations with a small COUNT are compared as sets.
 import { describe, it, expect } from 'vitest';
-import { redisServerPath, RawClient } from '../helpers/server.js';
-import { diffPair, labelOf } from '../helpers/diffpair.js';
+import { redisServerPath } from '../helpers/server.js';
+import { diffPair, labelOf, eventsUntilPong } from '../helpers/diffpair.js';
 import { parseReply, RespValue } from '../helpers/resp.js';
 import { seeded } from '../helpers/prng.js';
 
@@ -391,16 +391,7 @@ describe.skipIf(!haveRedis)('hash family vs redis-server', () => {
     try {
       await both(['CONFIG', 'SET', 'notify-keyspace-events', 'AKEmn']);
       for (const c of subs) await c.cmd('PSUBSCRIBE', '__key*__:*');
-      // Everything a subscriber got up to the pong of its PING, as raw frames.
-      const events = async (c: RawClient): Promise<string[]> => {
-        c.send('PING');
-        const out: string[] = [];
-        for (;;) {
-          const raw = (await c.readRaw()).toString('latin1');
-          if (raw.includes('pong')) return out;
-          out.push(raw);
-        }
-      };
+      const events = eventsUntilPong;
       const steps: Cmd[] = [
         c('HSET h a 1 b 2'), c('HSET h a 1'), c('HMSET h c 3'), c('HSETNX h a 9'), c('HSETNX h d 4'),
         c('HINCRBY h n 5'), c('HINCRBY h a x'), c('HINCRBY h b 1'), c('HINCRBYFLOAT h f 1.5'), c('HINCRBYFLOAT h a inf'),

@@ -3,25 +3,15 @@
 // HLL strings themselves (GET) are compared too, so the sparse opcodes, the
 // dense packing, the cached cardinality and the promotion point must be
 // Redis's exactly; HLLs written by one server are counted by the other.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { redisServerPath, RawClient } from '../helpers/server.js';
-import { diffPair } from '../helpers/diffpair.js';
+import { diffPair, type Arg } from '../helpers/diffpair.js';
+import { rng } from '../helpers/prng.js';
 
-type Arg = string | number | Buffer;
 
 const haveRedis = redisServerPath() !== null;
 // Without redis-server the test may be skipped locally, never in CI.
 const suite = haveRedis || process.env.CI ? describe : describe.skip;
-
-/** Deterministic PRNG so a failure reproduces. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
-    s ^= s + Math.imul(s ^ (s >>> 7), 61);
-    return ((s ^ (s >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const scripts: [string, Arg[][]][] = [
   ['PFADD PFCOUNT basics and the bytes', [

@@ -3,10 +3,9 @@
 // WATCH. Every reply of both connections is compared byte for byte with a
 // real redis-server's.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startServer, startRedis, redisServerPath, RawClient } from '../helpers/server.js';
-import type { Server } from '../../src/server/server.js';
+import { redisServerPath, RawClient } from '../helpers/server.js';
+import { diffPair, type Arg } from '../helpers/diffpair.js';
 
-type Arg = string | number | Buffer;
 type Step = [conn: 'A' | 'B', args: Arg[]];
 type Script = [name: string, steps: Step[]];
 
@@ -80,27 +79,15 @@ const haveRedis = redisServerPath() !== null;
 const suite = haveRedis || process.env.CI ? describe : describe.skip;
 
 suite('transactions vs redis-server', () => {
-  let redis: { stop: () => void; port: number };
-  let server: Server;
-  const conns: Record<'A' | 'B', [RawClient, RawClient]> = {} as never;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    const s = await startServer();
-    server = s.server;
-    for (const n of ['A', 'B'] as const) {
-      conns[n] = [await RawClient.connect(redis.port), await RawClient.connect(s.port)];
-    }
-  });
-
-  afterAll(async () => {
-    for (const pair of Object.values(conns)) for (const c of pair) c.close();
-    redis?.stop();
-    await server?.close();
-  });
+  // Client A is the pair's main connection to each server, B a second one.
+  const pair = diffPair();
+  let connB: [RawClient, RawClient];
+  beforeAll(async () => { connB = await pair.connect(); });
+  afterAll(() => { for (const c of connB ?? []) c.close(); });
+  const conns = (who: 'A' | 'B'): [RawClient, RawClient] => (who === 'A' ? [pair.ref, pair.ours] : connB);
 
   async function step([who, args]: Step): Promise<void> {
-    const [ref, ours] = conns[who];
+    const [ref, ours] = conns(who);
     ref.send(...args);
     ours.send(...args);
     const [a, b] = [await ref.readRaw(), await ours.readRaw()];
@@ -121,7 +108,7 @@ suite('transactions vs redis-server', () => {
   it('a pipelined transaction is answered in one piece', async () => {
     await step(A('FLUSHALL'));
     const req = ['MULTI', 'INCR c', 'INCR c', 'GET c', 'EXEC', 'GET c'].map((l) => l + '\r\n').join('');
-    const [ref, ours] = conns.A;
+    const [ref, ours] = conns('A');
     ref.write(req);
     ours.write(req);
     for (let i = 0; i < 6; i++) {

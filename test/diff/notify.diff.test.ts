@@ -6,9 +6,9 @@
 // command are compared as one sequence, byte for byte, with a real
 // redis-server's. Active expiry is switched off on both so that "expired"
 // comes only from lazy expiry at a known moment.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { startServer, startRedis, redisServerPath, RawClient } from '../helpers/server.js';
-import type { Server } from '../../src/server/server.js';
+import { describe, it } from 'vitest';
+import { redisServerPath } from '../helpers/server.js';
+import { diffEventPair } from '../helpers/diffpair.js';
 
 type Arg = string | number;
 
@@ -80,60 +80,21 @@ const haveRedis = redisServerPath() !== null;
 const suite = haveRedis || process.env.CI ? describe : describe.skip;
 
 suite('keyspace notifications vs redis-server', () => {
-  let redis: { stop: () => void; port: number };
-  let server: Server;
-  // [reference, ours] for the commands, and for the subscriber.
-  let cmd: [RawClient, RawClient];
-  let sub: [RawClient, RawClient];
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    const s = await startServer({ 'enable-debug-command': 'yes' });
-    server = s.server;
-    cmd = [await RawClient.connect(redis.port), await RawClient.connect(s.port)];
-    sub = [await RawClient.connect(redis.port), await RawClient.connect(s.port)];
-    for (const c of cmd) {
-      for (const a of [['CONFIG', 'SET', 'notify-keyspace-events', 'AKEmn'], ['DEBUG', 'SET-ACTIVE-EXPIRE', '0']]) {
-        c.send(...a);
-        expect(await c.read()).toBe('OK');
-      }
-    }
-    for (const c of sub) {
-      c.send('PSUBSCRIBE', '__key*__:*');
-      await c.read();
-    }
-  });
-
-  afterAll(async () => {
-    for (const c of [...cmd, ...sub]) c.close();
-    redis?.stop();
-    await server?.close();
-  });
-
-  /** Everything the subscriber received up to its PING's pong, as raw frames. */
-  async function events(c: RawClient): Promise<string[]> {
-    c.send('PING');
-    const out: string[] = [];
-    for (;;) {
-      const raw = (await c.readRaw()).toString('latin1');
-      if (raw.includes('pong')) return out;
-      out.push(raw);
-    }
-  }
+  const pair = diffEventPair(
+    [['CONFIG', 'SET', 'notify-keyspace-events', 'AKEmn'], ['DEBUG', 'SET-ACTIVE-EXPIRE', '0']],
+    { config: { 'enable-debug-command': 'yes' } },
+  );
 
   for (const [name, steps] of scripts) {
     it(name, async () => {
-      for (const c of cmd) { c.send('FLUSHALL'); await c.readRaw(); }
-      await Promise.all(sub.map(events));
+      await pair.both(['FLUSHALL']);
+      await pair.drainEvents();
       for (const args of steps) {
         if (args[0] === 'SLEEP') {
           await new Promise((r) => setTimeout(r, 20));
           continue;
         }
-        const replies = await Promise.all(cmd.map(async (c) => { c.send(...args); return (await c.readRaw()).toString('latin1'); }));
-        expect(replies[1], `reply to ${args.join(' ')}`).toBe(replies[0]);
-        const [theirs, ours] = await Promise.all(sub.map(events));
-        expect(ours, `events of ${args.join(' ')}`).toEqual(theirs);
+        await pair.stepEvents(args);
       }
     });
   }

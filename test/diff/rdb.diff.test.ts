@@ -3,13 +3,13 @@
 // types and TTLs; files redis-server writes load here; DUMP payloads are
 // byte-identical where the encoding fixes the order, and each side restores
 // the other's; RESTORE's options and errors reply as Redis's do.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, startRedis, redisServerPath, RawClient } from '../helpers/server.js';
-import type { Server } from '../../src/server/server.js';
+import { diffPair } from '../helpers/diffpair.js';
 import type { RespValue } from '../helpers/resp.js';
 
 const haveRedis = redisServerPath() !== null;
@@ -88,21 +88,14 @@ async function load(c: RawClient, cmds: Cmd[]): Promise<void> {
 }
 
 suite('RDB files and DUMP/RESTORE vs redis-server', () => {
-  let redis: { stop: () => void; port: number };
-  let server: Server;
+  const redisDir = mkdtempSync(join(tmpdir(), 'rdb-ref-'));
+  const ourDir = mkdtempSync(join(tmpdir(), 'rdb-ours-'));
+  const pair = diffPair({ redisArgs: ['--dir', redisDir], config: { dir: ourDir, dbfilename: 'dump.rdb' } });
   let ref: RawClient;
   let ours: RawClient;
-  let ourDir: string;
-  let redisDir: string;
 
   beforeAll(async () => {
-    redisDir = mkdtempSync(join(tmpdir(), 'rdb-ref-'));
-    redis = await startRedis(['--dir', redisDir]);
-    ourDir = mkdtempSync(join(tmpdir(), 'rdb-ours-'));
-    const s = await startServer({ dir: ourDir, dbfilename: 'dump.rdb' });
-    server = s.server;
-    ref = await RawClient.connect(redis.port);
-    ours = await RawClient.connect(s.port);
+    ({ ref, ours } = pair);
     // Small encoding thresholds on neither: the big keys cross Redis's defaults.
     await load(ref, dataset());
     await load(ours, dataset());
@@ -110,13 +103,6 @@ suite('RDB files and DUMP/RESTORE vs redis-server', () => {
     expect(String(await ref.cmd('FUNCTION', 'LOAD', lib))).toBe('lib');
     expect(String(await ours.cmd('FUNCTION', 'LOAD', lib))).toBe('lib');
   }, 60_000);
-
-  afterAll(async () => {
-    ref?.close();
-    ours?.close();
-    await server?.close();
-    redis?.stop();
-  });
 
   it('the same dataset on both sides to begin with', async () => {
     expect(await snapshot(ours)).toEqual(await snapshot(ref));

@@ -17,6 +17,8 @@ export interface DiffPairOptions {
    * a failed test's unread replies cannot shift the next test's.
    */
   perTest?: boolean;
+  /** Milliseconds the start may take (vitest's hook default otherwise). */
+  startTimeout?: number;
 }
 
 export interface DiffPair {
@@ -70,7 +72,7 @@ export function diffPair(opts: DiffPairOptions = {}): DiffPair {
     pair.refPort = redis.port;
     pair.ourPort = s.port;
     if (!opts.perTest) await open();
-  });
+  }, opts.startTimeout);
   if (opts.perTest) {
     beforeEach(open);
     afterEach(close);
@@ -120,6 +122,60 @@ export function diffPair(opts: DiffPairOptions = {}): DiffPair {
       for (const s of subs) s.close();
       await pair.both(['CONFIG', 'SET', 'notify-keyspace-events', '']);
     }
+  };
+  return pair;
+}
+
+/** Everything subscriber `c` received up to the pong of a PING sent now, as raw frames. */
+export async function eventsUntilPong(c: RawClient): Promise<string[]> {
+  c.send('PING');
+  const out: string[] = [];
+  for (;;) {
+    const raw = (await c.readRaw()).toString('latin1');
+    if (raw.includes('pong')) return out;
+    out.push(raw);
+  }
+}
+
+export interface EventPair extends DiffPair {
+  /** The `__key*__:*` subscriber on each server, Redis's first. */
+  subs: [RawClient, RawClient];
+  /** Drops what the subscribers received so far. */
+  drainEvents(): Promise<void>;
+  /** Sends `args` to both; expects the same reply, then the same events from it. */
+  stepEvents(args: Arg[]): Promise<void>;
+}
+
+/**
+ * A diffPair whose main connections first run `prep` (each must answer OK,
+ * e.g. CONFIG SET notify-keyspace-events), plus a pattern subscriber to
+ * every keyspace and keyevent channel on each server, for the suite.
+ */
+export function diffEventPair(prep: Arg[][], opts: DiffPairOptions = {}): EventPair {
+  const pair = diffPair(opts) as EventPair;
+  beforeAll(async () => {
+    for (const a of prep) {
+      const [r, o] = await pair.both(a);
+      expect(r.toString('latin1'), a.join(' ')).toBe('+OK\r\n');
+      expect(o.toString('latin1'), a.join(' ')).toBe('+OK\r\n');
+    }
+    pair.subs = await pair.connect();
+    for (const c of pair.subs) {
+      c.send('PSUBSCRIBE', '__key*__:*');
+      await c.read();
+    }
+  });
+  afterAll(() => {
+    for (const c of pair.subs ?? []) c.close();
+  });
+  pair.drainEvents = async () => {
+    await Promise.all(pair.subs.map(eventsUntilPong));
+  };
+  pair.stepEvents = async (args) => {
+    const [a, b] = await pair.both(args);
+    expect(b.toString('latin1'), `reply to ${args.join(' ')}`).toBe(a.toString('latin1'));
+    const [theirs, ours] = await Promise.all(pair.subs.map(eventsUntilPong));
+    expect(ours, `events of ${args.join(' ')}`).toEqual(theirs);
   };
   return pair;
 }

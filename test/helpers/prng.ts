@@ -10,6 +10,19 @@ export function seeded(seed: number): () => number {
   };
 }
 
+/**
+ * Another small seeded generator, the one the geo and HLL diff tests were
+ * written with: kept apart from `seeded` so their inputs stay the same.
+ */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    s ^= s + Math.imul(s ^ (s >>> 7), 61);
+    return ((s ^ (s >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** Seeded random helpers over `seeded`. */
 export class Prng {
   private next: () => number;

@@ -11,10 +11,11 @@
 // token bucket (ioredis defineCommand), a lock with SET NX PX released by a
 // compare-and-delete script (node-redis defineScript), a sliding-window rate
 // limiter over a sorted set (EVALSHA), and functions (FUNCTION LOAD, FCALL).
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import { createClient, defineScript } from 'redis';
+import { serverWithClients } from '../helpers/clients.js';
 import { startServer, startRedis, redisServerPath, RawClient } from '../helpers/server.js';
 import type { RespValue } from '../helpers/resp.js';
 import type { Server } from '../../src/server/server.js';
@@ -239,25 +240,8 @@ function encode(...args: (string | number)[]): Buffer {
 // ---- the patterns users write ------------------------------------------------------
 
 describe('Lua patterns through real clients', () => {
-  let server: Server;
-  let port: number;
-  const open: Redis[] = [];
-
-  function ioredis(): Redis {
-    const r = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
-    r.on('error', () => {});
-    open.push(r);
-    return r;
-  }
-
-  beforeAll(async () => {
-    ({ server, port } = await startServer());
-  });
-
-  afterAll(async () => {
-    for (const r of open) r.disconnect();
-    await server.close();
-  });
+  const srv = serverWithClients();
+  const ioredis = srv.client;
 
   // Token bucket: capacity, refill rate (tokens per second), the caller's
   // clock and the tokens asked for; answers {allowed, tokens left}.
@@ -318,7 +302,7 @@ describe('Lua patterns through real clients', () => {
       },
       transformReply: undefined as unknown as () => number,
     });
-    const nr = createClient({ socket: { port, host: '127.0.0.1', reconnectStrategy: false }, scripts: { release } });
+    const nr = createClient({ socket: { port: srv.port, host: '127.0.0.1', reconnectStrategy: false }, scripts: { release } });
     nr.on('error', () => {});
     await nr.connect();
     try {
@@ -337,7 +321,7 @@ describe('Lua patterns through real clients', () => {
       expect(await nr.get('lock:exp')).toBe('new');
       // Twenty contenders: one holds the lock at a time, every one gets it in turn.
       const owners = await Promise.all(Array.from({ length: 20 }, async (_, i) => {
-        const c = createClient({ socket: { port, host: '127.0.0.1', reconnectStrategy: false }, scripts: { release } });
+        const c = createClient({ socket: { port: srv.port, host: '127.0.0.1', reconnectStrategy: false }, scripts: { release } });
         c.on('error', () => {});
         await c.connect();
         const token = `owner-${i}`;
@@ -389,7 +373,7 @@ describe('Lua patterns through real clients', () => {
   });
 
   it('functions through node-redis: FUNCTION LOAD, FCALL, FCALL_RO, FUNCTION LIST, DUMP and RESTORE', async () => {
-    const nr = createClient({ socket: { port, host: '127.0.0.1', reconnectStrategy: false } });
+    const nr = createClient({ socket: { port: srv.port, host: '127.0.0.1', reconnectStrategy: false } });
     nr.on('error', () => {});
     await nr.connect();
     try {

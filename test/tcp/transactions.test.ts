@@ -2,31 +2,13 @@
 // its queue with no other client's command in between, and WATCH-based
 // optimistic updates from many clients converge on the exact result.
 // Also the patterns users build on MULTI: a fixed-window rate limiter.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import Redis from 'ioredis';
+import { describe, it, expect } from 'vitest';
 import { createClient } from 'redis';
-import { startServer, RawClient } from '../helpers/server.js';
-import type { Server } from '../../src/server/server.js';
+import { RawClient } from '../helpers/server.js';
+import { serverWithClients } from '../helpers/clients.js';
 
-let server: Server;
-let port: number;
-const open: Redis[] = [];
-
-function client(): Redis {
-  const r = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
-  r.on('error', () => {});
-  open.push(r);
-  return r;
-}
-
-beforeAll(async () => {
-  ({ server, port } = await startServer());
-});
-
-afterAll(async () => {
-  for (const r of open) r.disconnect();
-  await server.close();
-});
+const srv = serverWithClients();
+const client = srv.client;
 
 describe('transactions over TCP', () => {
   it('WATCH/MULTI/EXEC optimistic increments from 50 clients end exact', async () => {
@@ -52,8 +34,8 @@ describe('transactions over TCP', () => {
   }, 60_000);
 
   it('no other client runs between the commands of an EXEC', async () => {
-    const a = await RawClient.connect(port);
-    const b = await RawClient.connect(port);
+    const a = await RawClient.connect(srv.port);
+    const b = await RawClient.connect(srv.port);
     // A long transaction of appends, and another client appending meanwhile:
     // the transaction's appends must be contiguous in the result.
     const n = 2000;
@@ -86,7 +68,7 @@ describe('transactions over TCP', () => {
     expect(results).toEqual([true, true, true, true, true, false, false, false]);
     expect(await r.ttl('rl:u1')).toBeGreaterThan(55);
 
-    const nr = createClient({ socket: { port, host: '127.0.0.1', reconnectStrategy: false } });
+    const nr = createClient({ socket: { port: srv.port, host: '127.0.0.1', reconnectStrategy: false } });
     nr.on('error', () => {});
     await nr.connect();
     const replies = await nr.multi().incr('rl:u2').expire('rl:u2', 60, 'NX').incr('rl:u2').exec();
@@ -95,7 +77,7 @@ describe('transactions over TCP', () => {
   });
 
   it('a transaction aborted by a queuing error changes nothing (node-redis sees EXECABORT)', async () => {
-    const raw = await RawClient.connect(port);
+    const raw = await RawClient.connect(srv.port);
     raw.send('MULTI');
     expect(await raw.read()).toBe('OK');
     raw.send('SET', 'untouched', 'x');
@@ -110,7 +92,7 @@ describe('transactions over TCP', () => {
   });
 
   it('CLIENT LIST shows flag x and the queued count; a dropped connection forgets its watches', async () => {
-    const a = await RawClient.connect(port);
+    const a = await RawClient.connect(srv.port);
     a.send('MULTI');
     await a.read();
     a.send('PING');

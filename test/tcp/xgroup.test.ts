@@ -2,30 +2,12 @@
 // workers blocking in XREADGROUP, one of which dies (disconnects) holding
 // unacknowledged jobs; the survivors recover them with XAUTOCLAIM. Every job
 // ends acknowledged exactly once and the PEL empty.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import Redis from 'ioredis';
-import { startServer } from '../helpers/server.js';
-import type { Server } from '../../src/server/server.js';
+import { serverWithClients } from '../helpers/clients.js';
 
-let server: Server;
-let port: number;
-const open: Redis[] = [];
-
-function client(): Redis {
-  const r = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
-  r.on('error', () => {});
-  open.push(r);
-  return r;
-}
-
-beforeAll(async () => {
-  ({ server, port } = await startServer());
-});
-
-afterAll(async () => {
-  for (const r of open) r.disconnect();
-  await server.close();
-});
+const srv = serverWithClients();
+const client = srv.client;
 
 type Entries = [string, string[]][];
 type ReadReply = [string, Entries][] | null;
