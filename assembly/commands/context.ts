@@ -53,14 +53,20 @@ export function wrongType(e: usize, type: u8): bool {
   return false;
 }
 
-/** Case-insensitive comparison of argument `i` with an ASCII uppercase word. */
+/**
+ * Compares argument `i` with an uppercase ASCII word as Redis's option
+ * parsers do: strcasecmp on the argument's C string, so the argument ends at
+ * its first NUL byte ("COUNT\0junk" is COUNT to Redis) and only ASCII
+ * letters fold. Redis reads every option word this way.
+ */
 export function argIs(i: i32, word: string): bool {
-  const len = argLen(i);
-  if (len != <usize>word.length) return false;
   const p = argPtr(i);
+  const n = argLen(i);
+  const wlen = <usize>word.length;
+  if (n < wlen || (n > wlen && load<u8>(p + wlen) != 0)) return false;
   // The word's UTF-16 units read directly: charCodeAt is a call with a bounds check per unit.
   const w = changetype<usize>(word);
-  for (let k: usize = 0; k < len; k++) {
+  for (let k: usize = 0; k < wlen; k++) {
     let b = <u32>load<u8>(p + k);
     if (b - 97 < 26) b -= 32;
     if (b != <u32>load<u16>(w + (k << 1))) return false;

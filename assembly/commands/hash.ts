@@ -18,8 +18,7 @@ import {
   CMD_HDEL, CMD_HEXISTS, CMD_HGET, CMD_HGETALL, CMD_HINCRBY, CMD_HINCRBYFLOAT, CMD_HKEYS, CMD_HLEN,
   CMD_HMGET, CMD_HMSET, CMD_HRANDFIELD, CMD_HSCAN, CMD_HSET, CMD_HSETNX, CMD_HSTRLEN, CMD_HVALS,
 } from "./table.gen";
-import { curDb, cur, parseLongOrReply, argInt, closeForReplySize, roomFor } from "./context";
-import { optIs } from "./args";
+import { curDb, cur, parseLongOrReply, argInt, closeForReplySize, roomFor, argIs } from "./context";
 import {
   cursorOrReply, scanCursor, scanOptionsOrReply, scanCount, scanUsePattern, scanPatPtr, scanPatLen,
   scanGather, scanLen, scanAt, scanDone, replyEmptyScan,
@@ -491,7 +490,7 @@ function cmdHrandfield(): void {
     if (!parseLongOrReply(2)) return;
     const l = argInt;
     if (l == I64_MIN) { replyError(E_HRANDFIELD_COUNT_RANGE); return; }
-    if (curArgc > 4 || (curArgc == 4 && !optIs(3, "WITHVALUES"))) { replyError(E_SYNTAX); return; }
+    if (curArgc > 4 || (curArgc == 4 && !argIs(3, "WITHVALUES"))) { replyError(E_SYNTAX); return; }
     const withValues = curArgc == 4;
     // Redis refuses counts whose doubled reply length would overflow.
     if (withValues && (l < -(I64_MAX / 2) || l > I64_MAX / 2)) {

@@ -23,8 +23,7 @@ import {
   CMD_LMOVE, CMD_LMPOP, CMD_LPOP, CMD_LPOS, CMD_LPUSH, CMD_LPUSHX, CMD_LRANGE, CMD_LREM, CMD_LSET,
   CMD_LTRIM, CMD_RPOP, CMD_RPOPLPUSH, CMD_RPUSH, CMD_RPUSHX,
 } from "./table.gen";
-import { cur, curDb, parseLongOrReply, argInt, wrongType } from "./context";
-import { optIs } from "./args";
+import { cur, curDb, parseLongOrReply, argInt, wrongType, argIs } from "./context";
 import { parseTimeoutOrReply, blockForKeys } from "./blocking";
 import { argPtr, argLen, curArgc, CF_UNBLOCK_TIMEOUT } from "../client";
 import {
@@ -59,8 +58,8 @@ let argHead: bool = false;
 
 /** Redis's getListPositionFromObjectOrReply: LEFT or RIGHT, else a syntax error. */
 function whereOrReply(i: i32): bool {
-  if (optIs(i, "LEFT")) argHead = true;
-  else if (optIs(i, "RIGHT")) argHead = false;
+  if (argIs(i, "LEFT")) argHead = true;
+  else if (argIs(i, "RIGHT")) argHead = false;
   else {
     replyError(E_SYNTAX);
     return false;
@@ -180,8 +179,8 @@ function cmdRpushx(): void { pushGeneric(false, true); }
 // the pivot is not there, 0 if no such key. O(N) to find the pivot.
 function cmdLinsert(): void {
   let after: bool;
-  if (optIs(2, "AFTER")) after = true;
-  else if (optIs(2, "BEFORE")) after = false;
+  if (argIs(2, "AFTER")) after = true;
+  else if (argIs(2, "BEFORE")) after = false;
   else {
     replyError(E_SYNTAX);
     return;
@@ -257,7 +256,7 @@ function cmdLpos(): void {
   let maxlen: i64 = 0;
   for (let j = 3; j < curArgc; j++) {
     const more = j < curArgc - 1;
-    if (optIs(j, "RANK") && more) {
+    if (argIs(j, "RANK") && more) {
       j++;
       if (!parseLongOrReply(j)) return;
       rank = argInt;
@@ -265,11 +264,11 @@ function cmdLpos(): void {
         replyError(E_LIST_RANK_ZERO);
         return;
       }
-    } else if (optIs(j, "COUNT") && more) {
+    } else if (argIs(j, "COUNT") && more) {
       j++;
       if (!longAtLeastOrReply(j, 0, E_LIST_COUNT_NEGATIVE)) return;
       count = argLong;
-    } else if (optIs(j, "MAXLEN") && more) {
+    } else if (argIs(j, "MAXLEN") && more) {
       j++;
       if (!longAtLeastOrReply(j, 0, E_LIST_MAXLEN_NEGATIVE)) return;
       maxlen = argLong;
@@ -639,7 +638,7 @@ function mpopGeneric(numkeysIdx: i32, block: bool): void {
   const head = argHead;
   let count: i64 = -1;
   for (let j = whereIdx + 1; j < curArgc; j++) {
-    if (count == -1 && optIs(j, "COUNT") && j < curArgc - 1) {
+    if (count == -1 && argIs(j, "COUNT") && j < curArgc - 1) {
       j++;
       if (!longAtLeastOrReply(j, 1, E_LIST_MPOP_COUNT)) return;
       count = argLong;

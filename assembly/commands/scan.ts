@@ -9,11 +9,11 @@
 import { argPtr, argLen, curArgc } from "../client";
 import { replyError, replyArray, replyBulkU64 } from "../resp/writer";
 import { E_INVALID_CURSOR, E_SYNTAX } from "../resp/errors";
-import { parseLongOrReply, argInt } from "./context";
+import { parseLongOrReply, argInt, argIs } from "./context";
 import { Dict, dictScan } from "../ds/dict";
 import { memRealloc, memFree } from "../ds/mem";
 import { parseCursor, PARSE_OK, parsedU64 } from "../util/num";
-import { cLen, optIs } from "./args";
+import { cLen } from "./args";
 
 const STAR: u8 = 42;
 
@@ -63,11 +63,11 @@ export function scanOptionsOrReply(first: i32): bool {
   let patArg = -1;
   for (let i = first; i < curArgc; i += 2) {
     const more = i + 1 < curArgc;
-    if (optIs(i, "COUNT") && more) {
+    if (argIs(i, "COUNT") && more) {
       if (!parseLongOrReply(i + 1)) return false;
       if (argInt < 1) { replyError(E_SYNTAX); return false; }
       count = argInt;
-    } else if (optIs(i, "MATCH") && more) {
+    } else if (argIs(i, "MATCH") && more) {
       patArg = i + 1;
     } else {
       replyError(E_SYNTAX);

@@ -25,8 +25,7 @@ import {
   CMD_SISMEMBER, CMD_SMEMBERS, CMD_SMISMEMBER, CMD_SMOVE, CMD_SPOP, CMD_SRANDMEMBER, CMD_SREM,
   CMD_SSCAN, CMD_SUNION, CMD_SUNIONSTORE,
 } from "./table.gen";
-import { curDb, closeForReplySize, roomFor, wrongType } from "./context";
-import { optIs } from "./args";
+import { curDb, closeForReplySize, roomFor, wrongType, argIs } from "./context";
 import {
   cursorOrReply, scanCursor, scanOptionsOrReply, scanCount, scanUsePattern, scanPatPtr, scanPatLen,
   scanGather, scanLen, scanAt, scanPut, scanDone, replyEmptyScan,
@@ -660,7 +659,7 @@ function cmdSintercard(): void {
   if (numkeys > <i64>(curArgc - 2)) { replyError(E_SET_NUMKEYS_ARGS); return; }
   let limit: u64 = 0;
   for (let j = 2 + <i32>numkeys; j < curArgc; j++) {
-    if (optIs(j, "LIMIT") && j + 1 < curArgc) {
+    if (argIs(j, "LIMIT") && j + 1 < curArgc) {
       j++;
       if (parseI64Strict(argPtr(j), argLen(j)) != PARSE_OK || parsedI64 < 0) {
         replyError(E_SET_LIMIT_NEGATIVE);

@@ -19,8 +19,7 @@ import {
   CMD_INCR, CMD_INCRBY, CMD_INCRBYFLOAT, CMD_LCS, CMD_MGET, CMD_MSET, CMD_MSETNX, CMD_PSETEX,
   CMD_SET, CMD_SETEX, CMD_SETNX, CMD_SETRANGE, CMD_STRLEN, CMD_SUBSTR,
 } from "./table.gen";
-import { curDb, parseLongOrReply, argInt, wrongType } from "./context";
-import { optIs } from "./args";
+import { curDb, parseLongOrReply, argInt, wrongType, argIs } from "./context";
 import { argPtr, argLen, curArgc } from "../client";
 import {
   replyBulk, replyNull, replyError, replyOk, replyInt, replyArray, replyMap, replyBulkAscii,
@@ -93,23 +92,23 @@ function parseExtendedOrReply(forSet: bool): bool {
   const f = ANY_EXPIRE | OPT_KEEPTTL | OPT_PERSIST;
   for (let j = forSet ? 3 : 2; j < curArgc; j++) {
     const hasNext = j < curArgc - 1;
-    if (forSet && optIs(j, "NX") && (optFlags & OPT_XX) == 0) {
+    if (forSet && argIs(j, "NX") && (optFlags & OPT_XX) == 0) {
       optFlags |= OPT_NX;
-    } else if (forSet && optIs(j, "XX") && (optFlags & OPT_NX) == 0) {
+    } else if (forSet && argIs(j, "XX") && (optFlags & OPT_NX) == 0) {
       optFlags |= OPT_XX;
-    } else if (forSet && optIs(j, "GET")) {
+    } else if (forSet && argIs(j, "GET")) {
       optFlags |= OPT_GET;
-    } else if (forSet && optIs(j, "KEEPTTL") && (optFlags & (OPT_PERSIST | ANY_EXPIRE)) == 0) {
+    } else if (forSet && argIs(j, "KEEPTTL") && (optFlags & (OPT_PERSIST | ANY_EXPIRE)) == 0) {
       optFlags |= OPT_KEEPTTL;
-    } else if (!forSet && optIs(j, "PERSIST") && (optFlags & (OPT_KEEPTTL | ANY_EXPIRE)) == 0) {
+    } else if (!forSet && argIs(j, "PERSIST") && (optFlags & (OPT_KEEPTTL | ANY_EXPIRE)) == 0) {
       optFlags |= OPT_PERSIST;
-    } else if (optIs(j, "EX") && (optFlags & (f & ~OPT_EX)) == 0 && hasNext) {
+    } else if (argIs(j, "EX") && (optFlags & (f & ~OPT_EX)) == 0 && hasNext) {
       optFlags |= OPT_EX; optUnitSeconds = true; optExpireArg = ++j;
-    } else if (optIs(j, "PX") && (optFlags & (f & ~OPT_PX)) == 0 && hasNext) {
+    } else if (argIs(j, "PX") && (optFlags & (f & ~OPT_PX)) == 0 && hasNext) {
       optFlags |= OPT_PX; optUnitSeconds = false; optExpireArg = ++j;
-    } else if (optIs(j, "EXAT") && (optFlags & (f & ~OPT_EXAT)) == 0 && hasNext) {
+    } else if (argIs(j, "EXAT") && (optFlags & (f & ~OPT_EXAT)) == 0 && hasNext) {
       optFlags |= OPT_EXAT; optUnitSeconds = true; optExpireArg = ++j;
-    } else if (optIs(j, "PXAT") && (optFlags & (f & ~OPT_PXAT)) == 0 && hasNext) {
+    } else if (argIs(j, "PXAT") && (optFlags & (f & ~OPT_PXAT)) == 0 && hasNext) {
       optFlags |= OPT_PXAT; optUnitSeconds = false; optExpireArg = ++j;
     } else {
       replyError(E_SYNTAX);
@@ -196,9 +195,7 @@ function propagateSet(db: i32, flags: i32, valArg: i32, hasExpire: bool): void {
 }
 
 function isGetWord(j: i32): bool {
-  if (argLen(j) != 3) return false;
-  const p = argPtr(j);
-  return (load<u8>(p) | 32) == 103 && (load<u8>(p + 1) | 32) == 101 && (load<u8>(p + 2) | 32) == 116;
+  return argIs(j, "GET");
 }
 
 /** The running command propagates as `word key` (DEL, PERSIST...). */
@@ -555,13 +552,13 @@ function cmdLcs(): void {
   let minMatchLen: i64 = 0;
   for (let j = 3; j < curArgc; j++) {
     const moreArgs = curArgc - 1 - j;
-    if (optIs(j, "IDX")) {
+    if (argIs(j, "IDX")) {
       getIdx = true;
-    } else if (optIs(j, "LEN")) {
+    } else if (argIs(j, "LEN")) {
       getLen = true;
-    } else if (optIs(j, "WITHMATCHLEN")) {
+    } else if (argIs(j, "WITHMATCHLEN")) {
       withMatchLen = true;
-    } else if (optIs(j, "MINMATCHLEN") && moreArgs > 0) {
+    } else if (argIs(j, "MINMATCHLEN") && moreArgs > 0) {
       if (!parseLongOrReply(j + 1)) return;
       minMatchLen = argInt < 0 ? 0 : argInt;
       j++;

@@ -20,10 +20,8 @@ import {
   CMD_ZREVRANGE, CMD_ZREVRANGEBYLEX, CMD_ZREVRANGEBYSCORE, CMD_ZREVRANK, CMD_ZSCAN, CMD_ZSCORE,
   CMD_ZUNION, CMD_ZUNIONSTORE,
 } from "./table.gen";
-import {
-  curDb, cur, parseLongOrReply, parseLongOrReplyMsg, argInt, closeForReplySize, roomFor, wrongType,
-} from "./context";
-import { optIs, cLen } from "./args";
+import { curDb, cur, parseLongOrReply, parseLongOrReplyMsg, argInt, closeForReplySize, roomFor, wrongType, argIs } from "./context";
+import { cLen } from "./args";
 import {
   cursorOrReply, scanCursor, scanOptionsOrReply, scanCount, scanUsePattern, scanPatPtr, scanPatLen,
   scanGather, scanLen, scanAt, scanDone, replyEmptyScan,
@@ -213,12 +211,12 @@ function zaddGeneric(inFlags: i32): void {
   let ch = false;
   let scoreIdx = 2;
   while (scoreIdx < curArgc) {
-    if (optIs(scoreIdx, "NX")) flags |= ZADD_IN_NX;
-    else if (optIs(scoreIdx, "XX")) flags |= ZADD_IN_XX;
-    else if (optIs(scoreIdx, "CH")) ch = true;
-    else if (optIs(scoreIdx, "INCR")) flags |= ZADD_IN_INCR;
-    else if (optIs(scoreIdx, "GT")) flags |= ZADD_IN_GT;
-    else if (optIs(scoreIdx, "LT")) flags |= ZADD_IN_LT;
+    if (argIs(scoreIdx, "NX")) flags |= ZADD_IN_NX;
+    else if (argIs(scoreIdx, "XX")) flags |= ZADD_IN_XX;
+    else if (argIs(scoreIdx, "CH")) ch = true;
+    else if (argIs(scoreIdx, "INCR")) flags |= ZADD_IN_INCR;
+    else if (argIs(scoreIdx, "GT")) flags |= ZADD_IN_GT;
+    else if (argIs(scoreIdx, "LT")) flags |= ZADD_IN_LT;
     else break;
     scoreIdx++;
   }
@@ -637,19 +635,19 @@ function zrangeGeneric(first: i32, store: bool, kindIn: i32, dirIn: i32): void {
   let limit: i64 = -1;
   for (let j = first + 3; j < curArgc; j++) {
     const left = curArgc - j - 1;
-    if (!store && optIs(j, "WITHSCORES")) {
+    if (!store && argIs(j, "WITHSCORES")) {
       withScores = true;
-    } else if (optIs(j, "LIMIT") && left >= 2) {
+    } else if (argIs(j, "LIMIT") && left >= 2) {
       if (!parseLongOrReply(j + 1)) return;
       offset = argInt;
       if (!parseLongOrReply(j + 2)) return;
       limit = argInt;
       j += 2;
-    } else if (dir == DIR_AUTO && optIs(j, "REV")) {
+    } else if (dir == DIR_AUTO && argIs(j, "REV")) {
       dir = DIR_REVERSE;
-    } else if (kind == KIND_AUTO && optIs(j, "BYLEX")) {
+    } else if (kind == KIND_AUTO && argIs(j, "BYLEX")) {
       kind = RANGE_LEX;
-    } else if (kind == KIND_AUTO && optIs(j, "BYSCORE")) {
+    } else if (kind == KIND_AUTO && argIs(j, "BYSCORE")) {
       kind = RANGE_SCORE;
     } else {
       replyError(E_SYNTAX);
@@ -855,13 +853,13 @@ function zmpopGeneric(numkeysIdx: i32, block: bool): void {
   const whereIdx = numkeysIdx + <i32>numkeys + 1;
   if (whereIdx >= curArgc) { replyError(E_SYNTAX); return; }
   let where = ZSET_MIN;
-  if (optIs(whereIdx, "MIN")) where = ZSET_MIN;
-  else if (optIs(whereIdx, "MAX")) where = ZSET_MAX;
+  if (argIs(whereIdx, "MIN")) where = ZSET_MIN;
+  else if (argIs(whereIdx, "MAX")) where = ZSET_MAX;
   else { replyError(E_SYNTAX); return; }
   let count: i64 = -1;
   for (let j = whereIdx + 1; j < curArgc; j++) {
     const more = curArgc - 1 - j;
-    if (count == -1 && optIs(j, "COUNT") && more > 0) {
+    if (count == -1 && argIs(j, "COUNT") && more > 0) {
       j++;
       if (!parseAtLeastOneOrReply(j, E_ZSET_COUNT)) return;
       count = argInt;
@@ -1026,7 +1024,7 @@ function cmdZrandmember(): void {
     const l = argInt;
     if (l == I64_MIN) { replyError(E_ZSET_RANDMEMBER_LONG); return; }
     let withScores = false;
-    if (curArgc > 4 || (curArgc == 4 && !optIs(3, "WITHSCORES"))) { replyError(E_SYNTAX); return; }
+    if (curArgc > 4 || (curArgc == 4 && !argIs(3, "WITHSCORES"))) { replyError(E_SYNTAX); return; }
     if (curArgc == 4) {
       withScores = true;
       if (l < I64_MIN / 2 || l > I64_MAX / 2) { replyError(E_ZSET_RANDMEMBER_RANGE); return; }
@@ -1341,23 +1339,23 @@ function zsetOpGeneric(dstArg: i32, numkeysIdx: i32, op: i32, cardOnly: bool, na
   let limit: i64 = 0;
   let remaining = curArgc - j;
   while (remaining > 0) {
-    if (op != OP_DIFF && !cardOnly && remaining >= n + 1 && optIs(j, "WEIGHTS")) {
+    if (op != OP_DIFF && !cardOnly && remaining >= n + 1 && argIs(j, "WEIGHTS")) {
       j++; remaining--;
       for (let i = 0; i < n; i++, j++, remaining--) {
         if (!parseDouble(argPtr(j), argLen(j))) { replyError(E_ZSET_WEIGHT); return; }
         store<f64>(srcWeight + (<usize>i << 3), dblValue);
       }
-    } else if (op != OP_DIFF && !cardOnly && remaining >= 2 && optIs(j, "AGGREGATE")) {
+    } else if (op != OP_DIFF && !cardOnly && remaining >= 2 && argIs(j, "AGGREGATE")) {
       j++; remaining--;
-      if (optIs(j, "SUM")) agg = AGG_SUM;
-      else if (optIs(j, "MIN")) agg = AGG_MIN;
-      else if (optIs(j, "MAX")) agg = AGG_MAX;
+      if (argIs(j, "SUM")) agg = AGG_SUM;
+      else if (argIs(j, "MIN")) agg = AGG_MIN;
+      else if (argIs(j, "MAX")) agg = AGG_MAX;
       else { replyError(E_SYNTAX); return; }
       j++; remaining--;
-    } else if (remaining >= 1 && dstArg < 0 && !cardOnly && optIs(j, "WITHSCORES")) {
+    } else if (remaining >= 1 && dstArg < 0 && !cardOnly && argIs(j, "WITHSCORES")) {
       j++; remaining--;
       withScores = true;
-    } else if (cardOnly && remaining >= 2 && optIs(j, "LIMIT")) {
+    } else if (cardOnly && remaining >= 2 && argIs(j, "LIMIT")) {
       j++; remaining--;
       if (!parsePositiveOrReply(j, E_ZSET_LIMIT_NEGATIVE)) return;
       limit = argInt;

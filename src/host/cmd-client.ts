@@ -10,6 +10,7 @@ import {
 } from '../engine/commands.gen.js';
 import { CF_REPLY_OFF, CF_REPLY_SKIP, CF_REPLY_SKIP_NEXT } from '../engine/engine.js';
 import { validateClientName } from './cmd-connection.js';
+import { optText } from './optword.js';
 
 const E_SYNTAX = 'ERR syntax error';
 const E_NO_SUCH_CLIENT = 'ERR No such client';
@@ -127,13 +128,13 @@ function cmdClientInfo(srv: HostServer, c: HostClient, args: Buffer[], r: Reply)
 function cmdClientList(srv: HostServer, c: HostClient, args: Buffer[], r: Reply): void {
   let type: string | null = null;
   let ids: Set<number> | null = null;
-  if (args.length === 4 && args[2].toString('latin1').toLowerCase() === 'type') {
-    type = args[3].toString('latin1').toLowerCase();
+  if (args.length === 4 && optText(args[2]) === 'type') {
+    type = optText(args[3]);
     if (!CLIENT_TYPES.has(type)) {
       r.error(`ERR Unknown client type '${args[3].toString('latin1')}'`);
       return;
     }
-  } else if (args.length >= 4 && args[2].toString('latin1').toLowerCase() === 'id') {
+  } else if (args.length >= 4 && optText(args[2]) === 'id') {
     ids = new Set();
     for (let j = 3; j < args.length; j++) {
       const v = parseStrictI64(args[j]);
@@ -201,7 +202,7 @@ function cmdClientKill(srv: HostServer, c: HostClient, args: Buffer[], r: Reply)
     f.skipme = false;
   } else {
     for (let i = 2; i < args.length; i += 2) {
-      const opt = args[i].toString('latin1').toLowerCase();
+      const opt = optText(args[i]);
       const val = args[i + 1];
       if (val === undefined) { r.error(E_SYNTAX); return; }
       const v = val.toString('latin1');
@@ -256,7 +257,7 @@ function cmdClientKill(srv: HostServer, c: HostClient, args: Buffer[], r: Reply)
 // silences the next command only (ignored while OFF).
 function cmdClientReply(srv: HostServer, c: HostClient, args: Buffer[], r: Reply): void {
   const x = srv.engine.x;
-  const mode = args[2].toString('latin1').toLowerCase();
+  const mode = optText(args[2]);
   const flags = x.clientFlags(c.slot);
   if (mode === 'on') {
     x.setClientFlags(c.slot, flags & ~(CF_REPLY_OFF | CF_REPLY_SKIP | CF_REPLY_SKIP_NEXT));
@@ -272,7 +273,7 @@ function cmdClientReply(srv: HostServer, c: HostClient, args: Buffer[], r: Reply
 
 // CLIENT NO-EVICT ON|OFF — OK.
 function cmdClientNoEvict(_srv: HostServer, c: HostClient, args: Buffer[], r: Reply): void {
-  const v = args[2].toString('latin1').toLowerCase();
+  const v = optText(args[2]);
   if (v === 'on') c.noEvict = true;
   else if (v === 'off') c.noEvict = false;
   else { r.error(E_SYNTAX); return; }
@@ -284,7 +285,7 @@ function cmdClientNoEvict(_srv: HostServer, c: HostClient, args: Buffer[], r: Re
 function cmdClientUnblock(srv: HostServer, _c: HostClient, args: Buffer[], r: Reply): void {
   let withError = false;
   if (args.length === 4) {
-    const m = args[3].toString('latin1').toLowerCase();
+    const m = optText(args[3]);
     if (m === 'error') withError = true;
     else if (m !== 'timeout') { r.error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR'); return; }
   }
@@ -300,7 +301,7 @@ function cmdClientPause(srv: HostServer, _c: HostClient, args: Buffer[], r: Repl
   if (args.length > 4) { subcommandSyntaxError(r, 'CLIENT', args[1]); return; }
   let writesOnly = false;
   if (args.length === 4) {
-    const m = args[3].toString('latin1').toLowerCase();
+    const m = optText(args[3]);
     if (m === 'write') writesOnly = true;
     else if (m !== 'all') { r.error(E_PAUSE_MODE); return; }
   }

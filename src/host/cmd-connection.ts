@@ -3,6 +3,7 @@ import { registerHost, HostServer, HostClient } from './context.js';
 import { Reply } from './reply.js';
 import { CMD_HELLO, CMD_AUTH, CMD_QUIT, CMD_RESET } from '../engine/commands.gen.js';
 import { CF_AUTHED, CF_REPLY_OFF, CF_REPLY_SKIP, CF_REPLY_SKIP_NEXT } from '../engine/engine.js';
+import { optText } from './optword.js';
 
 export const REDIS_VERSION = '7.0.15';
 
@@ -66,7 +67,7 @@ function cmdHello(srv: HostServer, c: HostClient, args: Buffer[], r: Reply): voi
   let setname: Buffer | null = null;
   for (let j = next; j < args.length; j++) {
     const more = args.length - j - 1;
-    const opt = args[j].toString().toUpperCase();
+    const opt = optText(args[j]).toUpperCase();
     if (opt === 'AUTH' && more >= 2) {
       auth = [args[j + 1], args[j + 2]];
       j += 2;

@@ -13,6 +13,7 @@ import {
 import { memoryFigures, MemoryFigures, fmt17g, fmt2f, ratio } from './memory-figures.js';
 import { bytesToHuman } from './cmd-info.js';
 import { configOr } from './timing.js';
+import { optText } from './optword.js';
 
 // ---- MEMORY STATS -----------------------------------------------------------------------
 
@@ -233,7 +234,7 @@ interface PrefixOptions { depth: number; sep: Buffer; count: number }
 function prefixOptions(args: Buffer[], r: Reply): PrefixOptions | null {
   const o: PrefixOptions = { depth: 1, sep: Buffer.from(':'), count: 10 };
   let i = 2;
-  const word = (b: Buffer) => b.toString('latin1').toUpperCase();
+  const word = (b: Buffer) => optText(b).toUpperCase();
   if (i < args.length && word(args[i]) !== 'SEPARATOR' && word(args[i]) !== 'COUNT') {
     const d = parseStrictI64(args[i]);
     if (d === null) { r.error('ERR value is not an integer or out of range'); return null; }

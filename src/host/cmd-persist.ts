@@ -4,6 +4,7 @@ import { registerHost, HostServer, HostClient } from './context.js';
 import { Reply } from './reply.js';
 import { CMD_SAVE, CMD_BGSAVE, CMD_LASTSAVE, CMD_BGREWRITEAOF } from '../engine/commands.gen.js';
 import { CF_IN_EXEC } from '../engine/engine.js';
+import { optText } from './optword.js';
 
 const E_BGSAVE_RUNNING = 'ERR Background save already in progress';
 const E_SYNTAX = 'ERR syntax error';
@@ -24,7 +25,7 @@ function cmdSave(srv: HostServer, _c: HostClient, _args: Buffer[], r: Reply): vo
 function cmdBgsave(srv: HostServer, c: HostClient, args: Buffer[], r: Reply): void {
   let schedule = false;
   if (args.length > 1) {
-    if (args.length === 2 && args[1].toString('latin1').toLowerCase() === 'schedule') schedule = true;
+    if (args.length === 2 && optText(args[1]) === 'schedule') schedule = true;
     else { r.error(E_SYNTAX); return; }
   }
   const rdb = srv.rdb;
@@ -79,7 +80,7 @@ function cmdLastsave(srv: HostServer, _c: HostClient, _args: Buffer[], r: Reply)
 export function debugReload(srv: HostServer, args: Buffer[], r: Reply): void {
   let flush = true, save = true, merge = false;
   for (let i = 2; i < args.length; i++) {
-    const opt = args[i].toString('latin1').toLowerCase();
+    const opt = optText(args[i]);
     if (opt === 'merge') merge = true;
     else if (opt === 'noflush') flush = false;
     else if (opt === 'nosave') save = false;

@@ -15,6 +15,7 @@ import { stringMatch } from './stringmatch.js';
 import type { Scripting } from './scripting/index.js';
 import { SCRIPT_FLAGS } from './scripting/flags.js';
 import { E_BUSY_EVAL } from './scripting/flags.js';
+import { optText } from './optword.js';
 
 type ScriptingHandler = (s: Scripting, srv: HostServer, c: HostClient, args: Buffer[], r: Reply) => void | PendingReply;
 
@@ -92,7 +93,7 @@ const scriptExists: ScriptingHandler = (s, _srv, _c, args, r) => {
 
 // SCRIPT FLUSH [ASYNC|SYNC] — +OK. Freeing is immediate either way.
 const scriptFlush: ScriptingHandler = (s, _srv, _c, args, r) => {
-  const mode = args.length === 3 ? args[2].toString('latin1').toLowerCase() : '';
+  const mode = args.length === 3 ? optText(args[2]) : '';
   if (args.length !== 2 && !(args.length === 3 && (mode === 'sync' || mode === 'async'))) {
     r.error('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
     return;
@@ -167,7 +168,7 @@ const functionList: ScriptingHandler = (s, _srv, _c, args, r) => {
   let withCode = false;
   let pattern: Buffer | null = null;
   for (let i = 2; i < args.length; i++) {
-    const opt = args[i].toString('latin1').toLowerCase();
+    const opt = optText(args[i]);
     if (!withCode && opt === 'withcode') { withCode = true; continue; }
     if (!pattern && opt === 'libraryname') {
       if (i >= args.length - 1) { r.error('ERR library name argument was not given'); return; }
@@ -206,7 +207,7 @@ const functionDelete: ScriptingHandler = (s, _srv, _c, args, r) => {
 // FUNCTION FLUSH [ASYNC|SYNC] — +OK.
 const functionFlush: ScriptingHandler = (s, _srv, _c, args, r) => {
   if (args.length > 3) { subcommandSyntaxError(r, 'FUNCTION', args[1]); return; }
-  const mode = args.length === 3 ? args[2].toString('latin1').toLowerCase() : '';
+  const mode = args.length === 3 ? optText(args[2]) : '';
   if (args.length === 3 && mode !== 'sync' && mode !== 'async') {
     r.error('ERR FUNCTION FLUSH only supports SYNC|ASYNC option');
     return;
@@ -225,7 +226,7 @@ const functionRestore: ScriptingHandler = (s, _srv, _c, args, r) => {
   if (args.length > 4) { subcommandSyntaxError(r, 'FUNCTION', args[1]); return; }
   let policy: 'flush' | 'append' | 'replace' = 'append';
   if (args.length === 4) {
-    const p = args[3].toString('latin1').toLowerCase();
+    const p = optText(args[3]);
     if (p !== 'flush' && p !== 'append' && p !== 'replace') {
       r.error('ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.');
       return;

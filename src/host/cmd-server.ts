@@ -7,6 +7,7 @@ import { replyHelp, subcommandSyntaxError } from './cmd-client.js';
 import { E_BUSY_EVAL, E_BUSY_FUNCTION } from './scripting/flags.js';
 import { clockMicros } from './clock.js';
 import { debugReload } from './cmd-persist.js';
+import { optText } from './optword.js';
 
 const E_SYNTAX = 'ERR syntax error';
 const E_NO_SUCH_KEY = 'ERR no such key';
@@ -35,7 +36,7 @@ function cmdTime(srv: HostServer, _c: HostClient, _args: Buffer[], r: Reply): vo
 function cmdShutdown(srv: HostServer, _c: HostClient, args: Buffer[], r: Reply): void {
   let save = false, nosave = false, other = false, abort = false;
   for (let i = 1; i < args.length; i++) {
-    const opt = args[i].toString('latin1').toLowerCase();
+    const opt = optText(args[i]);
     if (opt === 'nosave') nosave = true;
     else if (opt === 'save') save = true;
     else if (opt === 'now' || opt === 'force') other = true;
@@ -295,7 +296,7 @@ const DEBUG_HELP = [
 // enable-debug-command allows this connection.
 function cmdDebug(srv: HostServer, c: HostClient, args: Buffer[], r: Reply): void {
   if (!debugAllowed(srv, c)) { r.error(E_DEBUG_NOT_ALLOWED); return; }
-  const sub = args[1].toString('latin1').toLowerCase();
+  const sub = optText(args[1]);
   const argc = args.length;
   if (sub === 'help' && argc === 2) {
     replyHelp(r, 'DEBUG', DEBUG_HELP);
@@ -314,7 +315,7 @@ function cmdDebug(srv: HostServer, c: HostClient, args: Buffer[], r: Reply): voi
   } else if (sub === 'error' && argc === 3) {
     r.error(args[2].toString('latin1'));
   } else if (sub === 'protocol' && argc === 3) {
-    debugProtocol(args[2].toString('latin1').toLowerCase(), r);
+    debugProtocol(optText(args[2]), r);
   } else if (sub === 'reload') {
     debugReload(srv, args, r);
   } else if (sub === 'populate' && argc >= 3 && argc <= 5) {

@@ -17,6 +17,7 @@ import { SCRIPT_FLAGS, prepareError, runsReadOnly, FLAG_ALLOW_OOM, FLAG_EVAL_COM
 import { syntax51 } from './convert.js';
 import { rdbString, withPayloadFooter, verifyPayload, RdbReader } from '../rdbpayload.js';
 import { sdsSize, dictGrow, DICT_ENTRY, DICT_SLOT } from './memsize.js';
+import { optText } from '../optword.js';
 
 const RDB_OPCODE_FUNCTION2 = 245;
 const RDB_OPCODE_FUNCTION_PRE_GA = 246;
@@ -281,7 +282,7 @@ export class FunctionLibraries {
     let pos = 2;
     while (pos < args.length - 1) {
       const opt = args[pos++];
-      if (opt.toString('latin1').toLowerCase() === 'replace') { replace = true; continue; }
+      if (optText(opt) === 'replace') { replace = true; continue; }
       r.error(`ERR Unknown option given: ${opt.toString('latin1')}`);
       return false;
     }
