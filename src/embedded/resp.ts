@@ -135,6 +135,52 @@ export function writeRequest(mem: Uint8Array, at: number, args: ArrayLike<string
   return p;
 }
 
+/**
+ * The request's length if every string in args[0, argc) is ASCII, from the
+ * lengths alone (no scan): for writeAsciiRequest, which checks as it writes.
+ */
+export function asciiRequestLength(args: ArrayLike<string | Uint8Array>, argc: number): number {
+  let total = 3 + digitCount(argc);
+  for (let i = 0; i < argc; i++) {
+    const len = args[i].length;
+    total += 5 + digitCount(len) + len;
+  }
+  return total;
+}
+
+/**
+ * Writes the request at `at` as asciiRequestLength counted it, checking
+ * each character as it is copied: returns the end offset, or -1 at the
+ * first non-ASCII one (the caller then sizes it with requestLength and
+ * writes it with writeRequest). One pass over the text instead of a
+ * measuring pass and a writing pass.
+ */
+export function writeAsciiRequest(mem: Uint8Array, at: number, args: ArrayLike<string | Uint8Array>, argc: number): number {
+  let p = at;
+  mem[p++] = 0x2a; // '*'
+  p = putDigits(mem, p, argc);
+  mem[p++] = CR; mem[p++] = LF;
+  for (let i = 0; i < argc; i++) {
+    const a = args[i];
+    const len = a.length;
+    mem[p++] = 0x24; // '$'
+    p = putDigits(mem, p, len);
+    mem[p++] = CR; mem[p++] = LF;
+    if (typeof a !== 'string') {
+      mem.set(a, p);
+    } else {
+      for (let j = 0; j < len; j++) {
+        const ch = a.charCodeAt(j);
+        if (ch >= 0x80) return -1;
+        mem[p + j] = ch;
+      }
+    }
+    p += len;
+    mem[p++] = CR; mem[p++] = LF;
+  }
+  return p;
+}
+
 /** A request as a fresh byte array (pipelines over the general path, the in-process stream). */
 export function encodeRequest(args: Arg[]): Uint8Array {
   const texts = args.map(argText);

@@ -17,7 +17,7 @@ import { nodeProcess } from '../host/platform.js';
 import type { ClientSocket, HostClient } from '../host/context.js';
 import type { Scripting } from '../host/scripting/index.js';
 import {
-  Arg, argText, requestLength, writeRequest, ReplyDecoder, ReplyValue, PushMessage, INCOMPLETE, utf8Text, asciiText,
+  Arg, argText, requestLength, writeRequest, asciiRequestLength, writeAsciiRequest, ReplyDecoder, ReplyValue, PushMessage, INCOMPLETE, utf8Text, asciiText,
   ASCII_TEXT_MAX, copyBytes,
 } from './resp.js';
 import { VermilionError } from './errors.js';
@@ -239,12 +239,22 @@ export class ApiClient implements ClientSocket {
     if (name !== null) texts[argc++] = name;
     for (let i = 0; i < args.length; i++) texts[argc++] = argText(args[i]);
     if (argc === 0) throw new VermilionError('EINVAL', 'a command needs a name');
-    const total = requestLength(texts, argc, this.lens);
-    const ptr = x.reserveInput(c.slot, total) >>> 0;
+    // Sized and written as ASCII (one pass over the text); redone exactly
+    // at the first character that is not.
+    let total = asciiRequestLength(texts, argc);
+    let ptr = x.reserveInput(c.slot, total) >>> 0;
     if (ptr === 0) throw new VermilionError('EINVAL', 'request larger than the engine can buffer');
     let mem = this.mem;
     if (mem.length < ptr + total) mem = this.mem = memView(x.memory.buffer);
-    writeRequest(mem, ptr, texts, argc, this.lens);
+    if (writeAsciiRequest(mem, ptr, texts, argc) < 0) {
+      total = requestLength(texts, argc, this.lens);
+      // Nothing was consumed: the same reservation, made larger.
+      ptr = x.reserveInput(c.slot, total) >>> 0;
+      if (ptr === 0) throw new VermilionError('EINVAL', 'request larger than the engine can buffer');
+      mem = this.mem;
+      if (mem.length < ptr + total) mem = this.mem = memView(x.memory.buffer);
+      writeRequest(mem, ptr, texts, argc, this.lens);
+    }
     const t0 = perf.now();
     const clock = core.clock;
     const now = clock.atPerf ? clock.atPerf(t0) : clock.now();
