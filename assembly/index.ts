@@ -187,6 +187,28 @@ export function execute(id: u32, n: u32, nowMs: f64): i32 {
   return ST_OK;
 }
 
+/**
+ * What an execute() call left, in one place for the embedded API's
+ * synchronous path (src/embedded/store.ts), which would otherwise make a
+ * call per figure: status, output address and length, batch records'
+ * address and count, keyspace-event bytes (i32 each).
+ */
+const callInfo = memory.data(24);
+
+export function callInfoPtr(): usize { return callInfo; }
+
+/** execute(), then its results into callInfo (see callInfoPtr). */
+export function executeInfo(id: u32, n: u32, nowMs: f64): i32 {
+  const st = execute(id, n, nowMs);
+  store<i32>(callInfo, st);
+  store<u32>(callInfo, <u32>outBufferPtr(), 4);
+  store<u32>(callInfo, <u32>outBufferLen(), 8);
+  store<u32>(callInfo, <u32>batchPtr, 12);
+  store<u32>(callInfo, batchLen, 16);
+  store<u32>(callInfo, <u32>notifyBufLen(), 20);
+  return st;
+}
+
 export function outputPtr(): usize { return outBufferPtr(); }
 export function outputLen(): usize { return outBufferLen(); }
 

@@ -145,6 +145,20 @@ export function newEntry(keyPtr: usize, keyLen: usize, hash: u32, embLen: usize,
   return e;
 }
 
+/**
+ * Makes `e` (a key without a TTL) as a new entry for its key would be, for
+ * a writer about to replace its value in the same block (strval.ts,
+ * storeString): the old value goes to a running snapshot first, then the
+ * header is newEntry's (fresh LRU/LFU bits, born-in-this-epoch mark, no
+ * TTL). What dbReplaceEntry would do, minus the free and the relink.
+ */
+export function dbRenewEntry(db: Db, e: usize): void {
+  snapGuard(db, e);
+  store<u8>(e, snapEpoch, E_SNAP);
+  store<u8>(e, sharedIntegers ? 0 : FLAG_INT_PRIVATE, E_FLAGS);
+  lruInit(e);
+}
+
 export function hashKey(keyPtr: usize, keyLen: usize): u32 {
   return hashBytes(keyPtr, keyLen);
 }

@@ -7,12 +7,13 @@
 //   raw     anything else, or any string modified in place (APPEND,
 //           SETRANGE, SETBIT...), stored in its own block
 
-import { memAlloc, memFree, memRealloc, blockSize, MAX_STRING } from "../ds/mem";
+import { memAlloc, memFree, memRealloc, blockSize, blockSizeFor, MAX_STRING } from "../ds/mem";
 import {
   E_VAL, E_VAL_PTR, E_VAL_LEN, E_TYPE, E_ENC, E_KEY, ENC_INT, ENC_EMBSTR, ENC_RAW, TYPE_STRING,
   EMBSTR_MAX, E_FLAGS, FLAG_INT_PRIVATE, keyLenOf, encOf, hasExpire, expireAtOf, strPtrOf, strLenOf,
+  typeOf, entrySizeFor,
 } from "./entry";
-import { Db, newEntry, dbAdd, dbReplaceEntry, dbSetExpire, dbFindRaw, hashKey, dbDeleteEntry } from "./db";
+import { Db, newEntry, dbAdd, dbReplaceEntry, dbSetExpire, dbFindRaw, hashKey, dbDeleteEntry, dbRenewEntry } from "./db";
 import { freeValue, sharedIntegers } from "./object";
 import { looksLikeInt, parsedI64 } from "../util/num";
 import { formatI64 } from "../resp/writer";
@@ -95,8 +96,28 @@ export function makeIntEntry(keyPtr: usize, keyLen: usize, hash: u32, v: i64, ex
 export function storeString(db: Db, old: usize, keyPtr: usize, keyLen: usize,
     srcPtr: usize, srcLen: usize, mode: i32, expireAt: i64, keepTtl: bool): usize {
   const at = keepTtl && old != 0 ? expireAtOf(old) : expireAt;
+  if (at < 0 && old != 0 && rewriteEmbstr(db, old, keyLen, srcPtr, srcLen, mode)) return old;
   const hash = old != 0 ? load<u32>(old, 4) : hashKey(keyPtr, keyLen);
   return linkEntry(db, old, makeStringEntry(keyPtr, keyLen, hash, srcPtr, srcLen, mode, at));
+}
+
+/**
+ * SET over an embstr value without a TTL, where the new value is an embstr
+ * too and the old block is exactly the one a new entry would get
+ * (blockSizeFor): the bytes are replaced in the same block (no free, alloc
+ * and relink; the common overwrite of a same-sized value). Everything
+ * observable is as with a new entry: dbRenewEntry resets the header as
+ * newEntry sets it, and MEMORY USAGE and used_memory cannot tell the two
+ * apart.
+ */
+function rewriteEmbstr(db: Db, old: usize, keyLen: usize, srcPtr: usize, srcLen: usize, mode: i32): bool {
+  if (typeOf(old) != TYPE_STRING || encOf(old) != ENC_EMBSTR || hasExpire(old)) return false;
+  if (mode == ENCODE_RAW || srcLen > EMBSTR_MAX || (mode == ENCODE_AUTO && looksLikeInt(srcPtr, srcLen))) return false;
+  if (blockSize(old) != blockSizeFor(entrySizeFor(keyLen, srcLen, false))) return false;
+  dbRenewEntry(db, old);
+  store<u32>(old, <u32>srcLen, E_VAL_LEN);
+  memory.copy(old + E_KEY + keyLen, srcPtr, srcLen);
+  return true;
 }
 
 /** Puts a new entry where `old` was (freeing old's value), or adds it. */

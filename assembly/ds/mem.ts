@@ -102,6 +102,21 @@ export function memHasRoom(size: usize): bool {
 }
 const MAX_BLOCK_PAYLOAD: usize = (1 << 30) - 4;
 
+// TLSF's smallest payload: room for its free-list links (BLOCK_MINSIZE).
+const BLOCK_MIN_PAYLOAD: usize = 28;
+
+/**
+ * The payload size of the block memAlloc(size) gets when TLSF splits a free
+ * block exactly to the request (computeSize in its tlsf.ts: 16-aligned with
+ * the header, at least BLOCK_MIN_PAYLOAD). A block of exactly this size is
+ * what a fresh allocation would be, so a writer may reuse it in place
+ * without changing any memory figure.
+ */
+export function blockSizeFor(size: usize): usize {
+  const s = sizeClass(size);
+  return s <= BLOCK_MIN_PAYLOAD ? BLOCK_MIN_PAYLOAD : ((s + BLOCK_HEADER + 15) & ~(<usize>15)) - BLOCK_HEADER;
+}
+
 export function memAlloc(size: usize): usize {
   size = sizeClass(size);
   if (nearLimit() && !heapCanAllocate(size, heapLimit)) noRoom();

@@ -76,6 +76,18 @@ export function readCommand(c: Client): i32 {
     c.argc = 0;
     c.flags &= ~CF_INLINE;
     if (load<u8>(<usize>c.inPtr + c.cmdStart) != STAR) return readInline(c);
+    // Fast path for the common "*<1-9>\r\n": under UNAUTH_MAX_ARGS, so
+    // nothing else to check.
+    if (c.pos + 4 <= c.inLen) {
+      const at = <usize>c.inPtr + c.pos;
+      const d = <u32>load<u8>(at, 1) - 48;
+      if (d - 1 < 9 && load<u8>(at, 2) == CR) {
+        c.pos += 4;
+        c.mbLeft = <i32>d;
+        c.bulkLen = -1;
+        return readBulks(c);
+      }
+    }
     const cr = findByte(c, c.pos, CR);
     if (cr < 0) {
       if (c.inLen - c.pos > INLINE_MAX) return fail(EP_BIG_MBULK);
@@ -90,6 +102,11 @@ export function readCommand(c: Client): i32 {
     c.mbLeft = <i32>parsedI64;
     c.bulkLen = -1;
   }
+  return readBulks(c);
+}
+
+/** The bulk arguments of the multibulk command being read (mbLeft of them to go). */
+function readBulks(c: Client): i32 {
   while (c.mbLeft > 0) {
     if (c.bulkLen < 0) {
       // Fast path for the common "$<digits>\r\n": parse while scanning.

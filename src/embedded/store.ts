@@ -16,13 +16,32 @@ import { HOST_RUN, noteEngineCommand, timingSettings, TimingSettings } from '../
 import { nodeProcess } from '../host/platform.js';
 import type { ClientSocket, HostClient } from '../host/context.js';
 import type { Scripting } from '../host/scripting/index.js';
-import { Arg, argText, requestLength, writeRequest, ReplyDecoder, ReplyValue, PushMessage, INCOMPLETE, utf8Text, copyBytes } from './resp.js';
+import {
+  Arg, argText, requestLength, writeRequest, asciiRequestLength, writeAsciiRequest, ReplyDecoder, ReplyValue, PushMessage, INCOMPLETE, utf8Text, asciiText,
+  ASCII_TEXT_MAX, copyBytes,
+} from './resp.js';
 import { VermilionError } from './errors.js';
 
 const NO_OUTPUT: Buffer[] = [];
 
+/**
+ * The clock for command durations, held: in Node the global `performance`
+ * is a lazy getter, which costs a third as much again as the read itself
+ * on every one of the two reads a command makes.
+ */
+const perf = globalThis.performance;
+
 /** Node's Buffer (not the browser build's JS one): views of memory are Buffers, text is decoded natively. */
 const NATIVE_TEXT = nodeProcess !== null && typeof Buffer === 'function' && typeof (Buffer.prototype as any).utf8Slice === 'function';
+
+/**
+ * Replies up to this long are decoded by asciiText when ASCII. Past 16
+ * bytes it takes two String.fromCharCode calls and a concatenation, which
+ * Node's native utf8Slice beats from about 20 bytes (measured: 16 bytes
+ * 74 ns against 109, 24 bytes 134 against 123); without a native decoder
+ * (browsers: TextDecoder) asciiText wins up to its own limit.
+ */
+const SHORT_TEXT = NATIVE_TEXT ? 16 : ASCII_TEXT_MAX;
 
 /** A byte view of the engine's memory: a Buffer where text decoding is native. */
 function memView(buf: ArrayBufferLike): Uint8Array {
@@ -34,7 +53,6 @@ function memView(buf: ArrayBufferLike): Uint8Array {
  * replies read directly, the rest by the general decoder.
  */
 function decodeOne(d: ReplyDecoder, mem: Uint8Array, p: number, end: number, buffers: boolean): ReplyValue {
-  // In Node the view is a Buffer: its native utf8Slice beats a JS loop by far.
   const type = mem[p];
   if (type === 0x24 && mem[p + 1] !== 0x2d) { // '$' and not $-1
     let i = p + 1;
@@ -42,6 +60,12 @@ function decodeOne(d: ReplyDecoder, mem: Uint8Array, p: number, end: number, buf
     for (let b = mem[i]; b !== 13; b = mem[++i]) len = len * 10 + (b - 48);
     const s = i + 2;
     if (buffers) return copyBytes(mem, s, s + len);
+    // Short ASCII (most keys and values) without a native call; in Node the
+    // view is a Buffer, whose native utf8Slice beats a JS loop on the rest.
+    if (len <= SHORT_TEXT) {
+      const t = asciiText(mem, s, len);
+      if (t !== null) return t;
+    }
     return NATIVE_TEXT ? (mem as any).utf8Slice(s, s + len) : utf8Text(mem, s, s + len);
   }
   if (type === 0x3a && end - p < 18) { // ':' with a safe integer
@@ -89,28 +113,22 @@ export class EmbeddedCore extends HostCore {
   /** Runs cron work (save points) owned by the embedding layer after each tick. */
   set onCronTick(fn: (() => void) | null) { this.cron.onTick = fn; }
 
-  /** A view of linear memory as i32 for the batch records; re-made after growth. */
-  private i32 = new Int32Array(0);
   private timing: TimingSettings;
 
   /**
    * The fast path's accounting: what drive() does for one execute() call,
-   * without allocating when the call ran exactly one command.
+   * without allocating when the call ran exactly one command. `i32` views
+   * the engine's memory; `rec` is the batch records' i32 index, `n` their count.
    */
-  accountFast(c: HostClient, t0: number): void {
-    const x = this.engine.x;
-    if (x.batchCount() !== 1) {
+  accountFast(c: HostClient, t0: number, i32: Int32Array, rec: number, n: number): void {
+    if (n !== 1) {
       this.account(c, t0, false, NO_OUTPUT);
       return;
     }
-    // Addresses past 2 GiB come back as negative i32: read them unsigned.
-    const rec = x.batchRecords() >>> 2;
-    let i32 = this.i32;
-    if (rec + 4 > i32.length) i32 = this.i32 = new Int32Array(x.memory.buffer);
     const id = i32[rec];
     // Refused before running (arity, auth): not timed, as in account().
     if (id < 0 || HOST_RUN[id]) return;
-    const usec = (performance.now() - t0) * 1000;
+    const usec = (perf.now() - t0) * 1000;
     this.stats.commandUsec[id] += usec;
     c.lastCmd = COMMANDS[id].name;
     noteEngineCommand(this, c, id, i32[rec + 2], i32[rec + 3], usec, this.argsAt, this.timing);
@@ -150,6 +168,9 @@ interface Waiter {
 export class ApiClient implements ClientSocket {
   readonly c: HostClient;
   private mem: Uint8Array;
+  /** The engine's memory as i32 (empty once a growth detached it), and executeInfo's record in it. */
+  private i32 = new Int32Array(0);
+  private readonly info: number;
   private readonly lens: number[] = [];
   private readonly texts: (string | Uint8Array)[] = [];
   private readonly decoder = new ReplyDecoder();
@@ -169,6 +190,7 @@ export class ApiClient implements ClientSocket {
   constructor(readonly core: EmbeddedCore, name = 'embedded') {
     this.c = core.connect(this, name);
     this.mem = memView(core.engine.memory.buffer);
+    this.info = core.engine.x.callInfoPtr() >>> 2;
   }
 
   // ---- ClientSocket ------------------------------------------------------------
@@ -226,38 +248,55 @@ export class ApiClient implements ClientSocket {
     if (name !== null) texts[argc++] = name;
     for (let i = 0; i < args.length; i++) texts[argc++] = argText(args[i]);
     if (argc === 0) throw new VermilionError('EINVAL', 'a command needs a name');
-    const total = requestLength(texts, argc, this.lens);
-    const ptr = x.reserveInput(c.slot, total) >>> 0;
+    // Sized and written as ASCII (one pass over the text); redone exactly
+    // at the first character that is not.
+    let total = asciiRequestLength(texts, argc);
+    let ptr = x.reserveInput(c.slot, total) >>> 0;
     if (ptr === 0) throw new VermilionError('EINVAL', 'request larger than the engine can buffer');
     let mem = this.mem;
     if (mem.length < ptr + total) mem = this.mem = memView(x.memory.buffer);
-    writeRequest(mem, ptr, texts, argc, this.lens);
-    const t0 = performance.now();
+    if (writeAsciiRequest(mem, ptr, texts, argc) < 0) {
+      total = requestLength(texts, argc, this.lens);
+      // Nothing was consumed: the same reservation, made larger.
+      ptr = x.reserveInput(c.slot, total) >>> 0;
+      if (ptr === 0) throw new VermilionError('EINVAL', 'request larger than the engine can buffer');
+      mem = this.mem;
+      if (mem.length < ptr + total) mem = this.mem = memView(x.memory.buffer);
+      writeRequest(mem, ptr, texts, argc, this.lens);
+    }
+    const t0 = perf.now();
     const clock = core.clock;
     const now = clock.atPerf ? clock.atPerf(t0) : clock.now();
     c.lastInteraction = now;
     core.stats.netInputBytes += total;
     let st: number;
     try {
-      st = x.execute(c.slot, total, now);
+      st = x.executeInfo(c.slot, total, now);
     } catch (err) {
       throw this.engineAbort(err);
     }
     if (st === ST_OK && !core.monitors.active) {
-      const len = x.outputLen();
-      core.accountFast(c, t0);
+      // One read of what the call left (index.ts executeInfo), not a call per figure.
+      let i32 = this.i32;
+      if (i32.length === 0) i32 = this.i32 = new Int32Array(x.memory.buffer);
+      const info = this.info;
+      // Addresses past 2 GiB come back as negative i32: read them unsigned.
+      const len = i32[info + 2];
+      core.accountFast(c, t0, i32, i32[info + 3] >>> 2, i32[info + 4]);
+      // Keyspace events (notify-keyspace-events) go out as drive() sends
+      // them, after the reply is read: publishing reuses the output buffer.
+      const events = i32[info + 5] > 0;
       // CLIENT REPLY OFF / SKIP: nothing to decode.
       if (len === 0) {
-        if (x.notifyLen() > 0) core.publishKeyspaceEvents();
+        if (events) core.publishKeyspaceEvents();
         return undefined as unknown as ReplyValue;
       }
       core.stats.netOutputBytes += len;
-      const p = x.outputPtr() >>> 0;
+      const p = i32[info + 1] >>> 0;
       mem = this.mem;
       if (mem.length < p + len) mem = this.mem = memView(x.memory.buffer);
       const v = decodeOne(this.decoder, mem, p, p + len, buffers);
-      // Keyspace events (notify-keyspace-events) go out as drive() sends them.
-      if (x.notifyLen() > 0) core.publishKeyspaceEvents();
+      if (events) core.publishKeyspaceEvents();
       return v;
     }
     this.collecting = true;

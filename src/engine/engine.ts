@@ -124,6 +124,8 @@ export interface EngineExports {
   setHllSparseMaxBytes(n: number): void;
   setStreamNodeLimits(maxBytes: number, maxEntries: number): void;
   execute(id: number, n: number, nowMs: number): number;
+  executeInfo(id: number, n: number, nowMs: number): number;
+  callInfoPtr(): number;
   outputPtr(): number;
   outputLen(): number;
   handoffArgv(): number;

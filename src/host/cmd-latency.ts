@@ -70,8 +70,12 @@ export function latencyTrackBatch(srv: HostServer, batch: Int32Array, n: number,
   }
 }
 
-export function latencyTrackCommand(srv: HostServer, id: number, usec: number): void {
-  const m = monitorOf(srv);
+/** The per-command histograms of `srv`, for hot paths to keep (reset clears them in place). */
+export type LatencyHistograms = Monitor;
+export function latencyHistograms(srv: HostServer): LatencyHistograms { return monitorOf(srv); }
+
+/** Adds one command's duration to its histogram (`m` from latencyHistograms). */
+export function latencyTrackIn(m: LatencyHistograms, id: number, usec: number): void {
   let h = m.hist[id];
   if (!h) h = m.hist[id] = new Uint32Array(BUCKETS);
   h[bucketOf(usec)]++;

@@ -4,7 +4,9 @@
 // (src/server/server.ts) for engine batches and for host commands alike.
 import type { HostServer, HostClient } from './context.js';
 import { COMMANDS } from '../engine/commands.gen.js';
-import { latencyAddSampleIfNeeded, latencyTrackCommand, latencyTrackBatch } from './cmd-latency.js';
+import {
+  latencyAddSampleIfNeeded, latencyTrackBatch, latencyTrackIn, latencyHistograms, LatencyHistograms,
+} from './cmd-latency.js';
 import { slowlogPush } from './cmd-slowlog.js';
 
 const FAST = COMMANDS.map((m) => (m.command_flags ?? []).includes('FAST'));
@@ -21,7 +23,7 @@ export function configOr(srv: HostServer, name: string, dflt: string): string {
  */
 export function noteCommandTime(srv: HostServer, c: HostClient, id: number, usec: number, args: () => Buffer[]): void {
   const s = settingsOf(srv);
-  if (s.tracking) latencyTrackCommand(srv, id, usec);
+  if (s.tracking) latencyTrackIn(s.histograms, id, usec);
   if (SKIP_SLOWLOG[id]) return;
   if (s.latencyMs > 0 && usec / 1000 >= s.latencyMs) {
     latencyAddSampleIfNeeded(srv, FAST[id] ? 'fast-command' : 'command', usec / 1000);
@@ -64,7 +66,7 @@ export function noteEngineBatch(srv: HostServer, c: HostClient, batch: Int32Arra
  */
 export function noteEngineCommand(srv: HostServer, c: HostClient, id: number, start: number, end: number, usec: number,
   argsAt: (c: HostClient, start: number, end: number) => Buffer[], s: TimingSettings = settingsOf(srv)): void {
-  if (s.tracking) latencyTrackCommand(srv, id, usec);
+  if (s.tracking) latencyTrackIn(s.histograms, id, usec);
   if (SKIP_SLOWLOG[id]) return;
   if (s.latencyMs > 0 && usec / 1000 >= s.latencyMs) {
     latencyAddSampleIfNeeded(srv, FAST[id] ? 'fast-command' : 'command', usec / 1000);
@@ -74,7 +76,13 @@ export function noteEngineCommand(srv: HostServer, c: HostClient, id: number, st
 
 // The settings read after every command, cached and refreshed on CONFIG SET
 // so the per-command path does no config lookups.
-export interface TimingSettings { tracking: boolean; latencyMs: number; slowUsec: number }
+export interface TimingSettings {
+  tracking: boolean;
+  latencyMs: number;
+  slowUsec: number;
+  /** The latency histograms, looked up once (not per command). */
+  histograms: LatencyHistograms;
+}
 type Settings = TimingSettings;
 const settings = new WeakMap<HostServer, Settings>();
 
@@ -84,12 +92,12 @@ export function timingSettings(srv: HostServer): TimingSettings { return setting
 function settingsOf(srv: HostServer): Settings {
   let s = settings.get(srv);
   if (!s) {
-    const read = (): Settings => ({
+    const read = (): Omit<Settings, 'histograms'> => ({
       tracking: configOr(srv, 'latency-tracking', 'yes') === 'yes',
       latencyMs: Number(configOr(srv, 'latency-monitor-threshold', '0')),
       slowUsec: Number(configOr(srv, 'slowlog-log-slower-than', '10000')),
     });
-    const live = read();
+    const live: Settings = { ...read(), histograms: latencyHistograms(srv) };
     settings.set(srv, live);
     // Updated in place, so a caller may keep the object (timingSettings).
     srv.config.onChange(() => Object.assign(live, read()));
