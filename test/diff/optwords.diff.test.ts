@@ -2,6 +2,9 @@
 // strcasecmp on the argument's C string, so an option followed by a NUL
 // byte and more bytes ("COUNT\0junk") is still that option, in engine and
 // host commands alike (assembly/commands/context.ts argIs, src/host/optword.ts).
+// Subcommand names are left out: Redis hashes them whole but compares them
+// as C strings, so "ENCODING\0" finds OBJECT ENCODING only when its hash
+// lands in the same bucket, which depends on the process's random seed.
 import { describe, it } from 'vitest';
 import { redisServerPath } from '../helpers/server.js';
 import { diffPair, type Arg } from '../helpers/diffpair.js';
@@ -26,7 +29,6 @@ const script: Arg[][] = [
   ['GEOADD', 'g', W('NX'), '1', '1', 'm'], ['SINTERCARD', '1', 'zz', W('LIMIT'), '1'],
   ['COPY', 'k', 'k2', W('REPLACE')], ['RESTORE', 'x', '0', '\0', W('ABSTTL')],
   ['SCAN', '0', W('COUNT', 'xy'), '100', W('MATCH'), 'nomatch*'], ['SCAN', '0', W('TYPE', 'x'), 'list'],
-  ['OBJECT', W('ENCODING'), 'k'], ['CLIENT', W('NO-EVICT'), 'on'],
   ['FUNCTION', 'FLUSH', W('SYNC')], ['SCRIPT', 'FLUSH', W('ASYNC', 'x')], ['SCRIPT', 'FLUSH', 'ASYNCX'],
   ['CLIENT', 'KILL', W('ID'), '999999'], ['CLIENT', 'LIST', W('TYPE'), W('pubsub')], ['CLIENT', 'NO-EVICT', W('off')],
   ['CONFIG', 'GET', W('maxmemory')], ['FLUSHDB', W('ASYNC')], ['FLUSHALL', W('SYNC', 'x')], ['DBSIZE'],
