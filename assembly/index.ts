@@ -188,12 +188,13 @@ export function execute(id: u32, n: u32, nowMs: f64): i32 {
 }
 
 /**
- * What an execute() call left, in one place for the embedded API's
- * synchronous path (src/embedded/store.ts), which would otherwise make a
- * call per figure: status, output address and length, batch records'
- * address and count, keyspace-event bytes (i32 each).
+ * What an execute() call left, in one place for the host (the server's
+ * command loop and the embedded API's synchronous path), which would
+ * otherwise make a call across the boundary per figure: status, output
+ * address and length, batch records' address and count, keyspace-event
+ * bytes, and the client's unread input (i32 each).
  */
-const callInfo = memory.data(24);
+const callInfo = memory.data(28);
 
 export function callInfoPtr(): usize { return callInfo; }
 
@@ -206,6 +207,7 @@ export function executeInfo(id: u32, n: u32, nowMs: f64): i32 {
   store<u32>(callInfo, <u32>batchPtr, 12);
   store<u32>(callInfo, batchLen, 16);
   store<u32>(callInfo, <u32>notifyBufLen(), 20);
+  store<u32>(callInfo, clientQueryBufLen(clientGet(id)), 24);
   return st;
 }
 

@@ -290,6 +290,7 @@ export class Engine {
       opts.hashSeed ?? seed.getUint32(0, true),
       opts.randomSeed ?? seed.getBigUint64(4, true),
     );
+    this.infoAt = this.x.callInfoPtr() >>> 2;
   }
 
   get memory(): WebAssembly.Memory { return this.x.memory; }
@@ -316,6 +317,49 @@ export class Engine {
     return this.i32View;
   }
 
+  /**
+   * executeInfo's record (assembly/index.ts callInfo), as an index into
+   * ints(): filled by every executeInfo call, this class's or the embedded
+   * API's own.
+   */
+  private infoAt = 0;
+
+  /** execute() with its results left in the record the last*() readers use. */
+  private run(id: number, n: number, nowMs: number): number {
+    return this.x.executeInfo(id, n, nowMs);
+  }
+
+  // What the last feed() or resume() left, read from its record instead of
+  // asking the engine figure by figure: valid until anything else runs in
+  // the engine (a host command, another client).
+
+  /** Its output, copied (takeOutput()). */
+  lastOutput(): Buffer | null {
+    const i32 = this.ints();
+    const len = i32[this.infoAt + 2];
+    if (len === 0) return null;
+    // Addresses past 2 GiB come back as negative i32: read them unsigned.
+    const ptr = i32[this.infoAt + 1] >>> 0;
+    const out = Buffer.allocUnsafe(len);
+    this.u8View.copy(out, 0, ptr, ptr + len);
+    return out;
+  }
+
+  /** Its batch records (batch()). */
+  lastBatch(): Int32Array {
+    const i32 = this.ints();
+    const n = i32[this.infoAt + 4];
+    if (n === 0) return EMPTY_BATCH;
+    const at = i32[this.infoAt + 3] >>> 2;
+    return i32.subarray(at, at + n * 4);
+  }
+
+  /** Bytes of keyspace events waiting (notifyLen()). */
+  lastNotifyLen(): number { return this.ints()[this.infoAt + 5]; }
+
+  /** The client's unread input (clientQbuf()). */
+  lastQbuf(): number { return this.ints()[this.infoAt + 6] >>> 0; }
+
   /** Copies the first `n` bytes of `chunk` into client `id`'s input and runs what is complete. */
   feed(id: number, chunk: Uint8Array, nowMs: number, n = chunk.length): number {
     const ptr = this.x.reserveInput(id, n) >>> 0;
@@ -323,7 +367,7 @@ export class Engine {
     const mem = this.bytes();
     if (Buffer.isBuffer(chunk)) chunk.copy(mem, ptr, 0, n);
     else mem.set(n === chunk.length ? chunk : chunk.subarray(0, n), ptr);
-    return this.x.execute(id, n, nowMs);
+    return this.run(id, n, nowMs);
   }
 
   /** Copies input for a client that must not run it yet (blocked); ST_INPUT_FULL or ST_OK. */
@@ -391,7 +435,7 @@ export class Engine {
 
   /** Continues after a hand-off. */
   resume(id: number, nowMs: number): number {
-    return this.x.execute(id, 0, nowMs);
+    return this.run(id, 0, nowMs);
   }
 
   /** A copy of the replies written by the last execute. */

@@ -337,7 +337,7 @@ export abstract class HostCore implements HostServer {
    * engine buffer (the embedded API writes its commands there itself).
    */
   afterExecute(c: HostClient, st: number, t0: number): void {
-    if (st === ST_INPUT_FULL || this.engine.x.clientQbuf(c.slot) > this.queryBufLimit) {
+    if (st === ST_INPUT_FULL || this.engine.lastQbuf() > this.queryBufLimit) {
       this.closeOverInput(c, st === ST_INPUT_FULL);
       return;
     }
@@ -364,14 +364,17 @@ export abstract class HostCore implements HostServer {
     this.pubsub.takePending(c, out);
     c.replyQueue = out;
     let ready = false;
+    let handedOff = false;
     try {
       // A woken client that did not block again is served: forget its wait.
       if (c.blocked && st !== ST_BLOCKED) this.blocking.unblock(c);
       for (;;) {
-        const o = engine.takeOutput();
+        // What the execute() call just left (its record: engine.last*()).
+        const o = engine.lastOutput();
         if (o) out.push(o);
         this.account(c, t0, st === ST_HANDOFF, out);
         if (st === ST_HANDOFF) {
+          handedOff = true;
           this.runHostCommand(c, out);
           if (c.closeAfterReply || !c.socket || c.suspended) break;
         } else if (st === ST_BLOCKED) {
@@ -409,7 +412,8 @@ export abstract class HostCore implements HostServer {
     c.replyQueue = undefined;
     this.write(c, out);
     if (ready || this.blocking.count > 0) this.serveReady();
-    this.publishKeyspaceEvents();
+    // Host commands may leave events too; otherwise the last record says.
+    if (handedOff || engine.lastNotifyLen() > 0) this.publishKeyspaceEvents();
   }
 
   /**
@@ -550,7 +554,7 @@ export abstract class HostCore implements HostServer {
    * run, as Redis does), any other was rejected before running.
    */
   protected account(c: HostClient, t0: number, handoff: boolean, out: Buffer[]): void {
-    const batch = this.engine.batch();
+    const batch = this.engine.lastBatch();
     const n = batch.length >> 2;
     if (n === 0) return;
     let ran = 0;
