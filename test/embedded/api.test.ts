@@ -3,20 +3,13 @@
 // the paths that leave the synchronous fast path (host commands, CLIENT
 // PAUSE, blocking). Command semantics are the shared tables' business
 // (test/shared/).
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { Vermilion, ReplyError, VermilionError, ManualClock } from '../../src/index.js';
 import { ReplyDecoder, encodeRequest, utf8Length } from '../../src/embedded/resp.js';
 import { engineHas } from '../helpers/implemented.js';
+import { storesClosedAfterEach } from '../helpers/stores.js';
 
-const opened: Vermilion[] = [];
-function open(opts: Parameters<typeof Vermilion.openSync>[0] = {}): Vermilion {
-  const db = Vermilion.openSync({ debug: true, hashSeed: 1, randomSeed: 1n, ...opts });
-  opened.push(db);
-  return db;
-}
-afterEach(async () => {
-  for (const db of opened.splice(0)) await db.close();
-});
+const open = storesClosedAfterEach();
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const decode = (raw: string, buffers = false) => {

@@ -2,21 +2,14 @@
 // access, the active expiry cycle (the same cron as the server), TIME and
 // CLIENT PAUSE without sleeping; the real clock's timers run the cycle too
 // and never keep Node alive.
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Vermilion, ManualClock } from '../../src/index.js';
+import { storesClosedAfterEach } from '../helpers/stores.js';
 
 const T0 = 1_700_000_000_000;
-const opened: Vermilion[] = [];
-function open(opts: Parameters<typeof Vermilion.openSync>[0] = {}): Vermilion {
-  const db = Vermilion.openSync({ debug: true, hashSeed: 1, randomSeed: 1n, ...opts });
-  opened.push(db);
-  return db;
-}
-afterEach(async () => {
-  for (const db of opened.splice(0)) await db.close();
-});
+const open = storesClosedAfterEach();
 
 const stat = (db: Vermilion, name: string) => Number((db.sync.info('stats') as string).match(new RegExp(`${name}:(\\d+)`))![1]);
 

@@ -3,19 +3,11 @@
 // what the general path gives — every text length around the short-ASCII
 // cut-off, non-ASCII and invalid UTF-8, the multibulk header shortcut at
 // and past nine arguments, and the accounting Redis does per command.
-import { describe, it, expect, afterEach } from 'vitest';
-import { Vermilion } from '../../src/index.js';
+import { describe, it, expect } from 'vitest';
 import { ReplyDecoder, asciiText, ASCII_TEXT_MAX } from '../../src/embedded/resp.js';
+import { storesClosedAfterEach } from '../helpers/stores.js';
 
-const opened: Vermilion[] = [];
-function open(opts: Parameters<typeof Vermilion.openSync>[0] = {}): Vermilion {
-  const db = Vermilion.openSync({ debug: true, hashSeed: 1, randomSeed: 1n, ...opts });
-  opened.push(db);
-  return db;
-}
-afterEach(async () => {
-  for (const db of opened.splice(0)) await db.close();
-});
+const open = storesClosedAfterEach();
 
 const ascii = (n: number) => Array.from({ length: n }, (_, i) => String.fromCharCode(32 + ((i * 7) % 95))).join('');
 
