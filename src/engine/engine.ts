@@ -345,7 +345,12 @@ export class Engine {
     return out;
   }
 
-  /** Its batch records (batch()). */
+  /**
+   * Its batch records: (cmdId, db, start, end) of each command it ran, start
+   * and end the addresses of the command's request bytes; a view valid until
+   * the next call into the engine. cmdId is -1 for an unknown command and
+   * -2 - id for one refused before it ran (arity, auth, ...).
+   */
   lastBatch(): Int32Array {
     const i32 = this.ints();
     const n = i32[this.infoAt + 4];
@@ -485,20 +490,6 @@ export class Engine {
       at += n;
     }
     return out;
-  }
-
-  /**
-   * (cmdId, db, start, end) of each command run by the last execute (start
-   * and end are addresses of its request bytes, valid until the next call
-   * into the engine): a view
-   * valid until the next call into the engine. cmdId is -1 for an unknown
-   * command and -2 - id for one refused before it ran (arity, auth, ...).
-   */
-  batch(): Int32Array {
-    const n = this.x.batchCount();
-    if (n === 0) return EMPTY_BATCH;
-    const at = this.x.batchRecords() >>> 2;
-    return this.ints().subarray(at, at + n * 4);
   }
 
   /** Request bytes between two addresses of a batch record (for MONITOR/SLOWLOG): a copy. */
