@@ -324,11 +324,6 @@ export class Engine {
    */
   private infoAt = 0;
 
-  /** execute() with its results left in the record the last*() readers use. */
-  private run(id: number, n: number, nowMs: number): number {
-    return this.x.executeInfo(id, n, nowMs);
-  }
-
   // What the last feed() or resume() left, read from its record instead of
   // asking the engine figure by figure: valid until anything else runs in
   // the engine (a host command, another client).
@@ -372,7 +367,7 @@ export class Engine {
     const mem = this.bytes();
     if (Buffer.isBuffer(chunk)) chunk.copy(mem, ptr, 0, n);
     else mem.set(n === chunk.length ? chunk : chunk.subarray(0, n), ptr);
-    return this.run(id, n, nowMs);
+    return this.x.executeInfo(id, n, nowMs);
   }
 
   /** Copies input for a client that must not run it yet (blocked); ST_INPUT_FULL or ST_OK. */
@@ -440,7 +435,7 @@ export class Engine {
 
   /** Continues after a hand-off. */
   resume(id: number, nowMs: number): number {
-    return this.run(id, 0, nowMs);
+    return this.x.executeInfo(id, 0, nowMs);
   }
 
   /** A copy of the replies written by the last execute. */

@@ -18,19 +18,20 @@
 // "pubsub" output-buffer class go by).
 //
 // Delivery: a message frame is built once per protocol and queued on each
-// subscriber (HostClient.pushRuns, runs of the turn's frame log); the queues are written, one socket
-// write per subscriber, by the core's end-of-turn flush (after every socket
-// read that was ready, the AOF write and the replies), so a pipelined burst
-// of PUBLISH, even spread over several reads, costs each subscriber one
-// write, as Redis's reply buffers written in beforeSleep do. The client being served is different: its frame joins its pending
-// replies (replyQueue),
-// after the replies of its earlier commands and before the running
-// command's own, as in Redis; and when the server starts serving a client
-// it takes that client's queued messages first (takePending), so nothing
-// overtakes them. After each delivery the subscriber's pending output (what
-// its socket holds plus its queue) is measured against
-// client-output-buffer-limit; a client past it is closed as Redis closes
-// it, so one reader that never reads cannot grow the server without bound.
+// subscriber as runs of the turn's frame log (HostClient.pushRuns). The
+// queues are written, one socket write per subscriber, by the core's
+// end-of-turn flush (after every socket read that was ready, the AOF write
+// and the replies), so a pipelined burst of PUBLISH, even spread over
+// several reads, costs each subscriber one write, as Redis's reply buffers
+// written in beforeSleep do. The client being served is different: its
+// frame joins its pending replies (replyQueue), after the replies of its
+// earlier commands and before the running command's own, as in Redis; and
+// when the server starts serving a client it takes that client's queued
+// messages first (takePending), so nothing overtakes them. After each
+// delivery the subscriber's pending output (what its socket holds plus its
+// queue) is measured against client-output-buffer-limit; a client past it
+// is closed as Redis closes it, so one reader that never reads cannot grow
+// the server without bound.
 //
 // Costs: PUBLISH is O(N + M) for N subscribers of the channel and M patterns
 // of the whole server (every pattern is tried, as in Redis); SUBSCRIBE and
