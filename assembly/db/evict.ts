@@ -12,12 +12,17 @@
 //
 // Pool slot layout (POOL_SIZE slots of 24 bytes, sorted by idle ascending,
 // filled from the left):
-//   | idle u64 | keyPtr u32 (a copy owned by the pool, 0 = empty) | keyLen u32 | db i32 | pad |
+//   | idle u64 | keyPtr u32 (0 = empty) | keyLen u32 | db i32 | cached u32 |
+// A slot's key is copied into its `cached` buffer (KEY_CACHE bytes, made
+// once, as Redis's pool keeps an sds of 255 bytes per slot), or into a block
+// of its own when longer: an insertion allocates nothing for usual keys.
+// Slots move as the pool shifts; each cached buffer moves with them, and
+// the slot a shift overwrites hands its buffer to the slot it frees.
 
 import { propagateDeletion, lazyfreeEviction } from "./propagate";
 import { memAlloc, memFree, memUsed, blockFootprint } from "../ds/mem";
 import { randomBelow } from "../ds/hash";
-import { dictRandom, dictSize } from "../ds/dict";
+import { dictRandom, dictSampleKeys, dictSize } from "../ds/dict";
 import { Db, getDb, numDbs, dbFindRaw, dbDeleteEntry, dbExpireIfNeeded } from "./db";
 import { E_KEY, keyLenOf, hasExpire, expireAtOf } from "./entry";
 import { idleSeconds, lfuDecayed } from "./lru";
@@ -71,19 +76,40 @@ export function memoryForEviction(): u64 {
 
 const POOL_SIZE: i32 = 16;
 const SLOT: usize = 24;
+const KEY_CACHE: usize = 255;
 let pool: usize = 0;
+/** dictSampleKeys' output: room for `sampledCap` entry pointers. */
+let sampled: usize = 0;
+let sampledCap: i32 = 0;
 
 // @ts-ignore: decorator
 @inline function slot(i: i32): usize { return pool + <usize>i * SLOT; }
+// @ts-ignore: decorator
+@inline function keyOf(p: usize): usize { return <usize>load<u32>(p, 8); }
+// @ts-ignore: decorator
+@inline function cachedOf(p: usize): usize { return <usize>load<u32>(p, 20); }
 
 function poolInit(): void {
   pool = memAlloc(<usize>POOL_SIZE * SLOT);
   memory.fill(pool, 0, <usize>POOL_SIZE * SLOT);
+  for (let k = 0; k < POOL_SIZE; k++) store<u32>(slot(k), <u32>memAlloc(KEY_CACHE), 20);
 }
 
+/** Room for `want` sampled entries (maxmemory-samples may be raised at any time). */
+function sampleRoom(want: i32): usize {
+  if (sampledCap < want) {
+    if (sampled != 0) memFree(sampled);
+    sampled = memAlloc(<usize>want << 2);
+    sampledCap = want;
+  }
+  return sampled;
+}
+
+/** Empties slot i, freeing its key unless it sits in the slot's cached buffer. */
 function slotClear(i: i32): void {
   const p = slot(i);
-  memFree(<usize>load<u32>(p, 8));
+  const key = keyOf(p);
+  if (key != 0 && key != cachedOf(p)) memFree(key);
   store<u32>(p, 0, 8);
 }
 
@@ -99,31 +125,42 @@ function poolInsert(e: usize, db: i32): void {
   const idle = score(e);
   // First slot whose idle is not below ours (slots fill from the left).
   let k = 0;
-  while (k < POOL_SIZE && load<u32>(slot(k), 8) != 0 && load<u64>(slot(k)) < idle) k++;
-  if (k == 0 && load<u32>(slot(POOL_SIZE - 1), 8) != 0) return; // worse than everything, pool full
-  if (k < POOL_SIZE && load<u32>(slot(k), 8) == 0) {
+  while (k < POOL_SIZE && keyOf(slot(k)) != 0 && load<u64>(slot(k)) < idle) k++;
+  if (k == 0 && keyOf(slot(POOL_SIZE - 1)) != 0) return; // worse than everything, pool full
+  if (k < POOL_SIZE && keyOf(slot(k)) == 0) {
     // Empty slot: take it.
-  } else if (load<u32>(slot(POOL_SIZE - 1), 8) == 0) {
-    // Room on the right: shift k.. one step right.
+  } else if (keyOf(slot(POOL_SIZE - 1)) == 0) {
+    // Room on the right: shift k.. one step right; the empty last slot's
+    // buffer comes round to k.
+    const cached = cachedOf(slot(POOL_SIZE - 1));
     memory.copy(slot(k + 1), slot(k), <usize>(POOL_SIZE - k - 1) * SLOT);
     store<u32>(slot(k), 0, 8);
+    store<u32>(slot(k), <u32>cached, 20);
   } else {
-    // Full: drop the leftmost (worst) and shift left up to k-1.
+    // Full: drop the leftmost (worst) and shift left up to k-1; its buffer
+    // comes round to k-1.
     k--;
     slotClear(0);
+    const cached = cachedOf(slot(0));
     memory.copy(slot(0), slot(1), <usize>k * SLOT);
     store<u32>(slot(k), 0, 8);
+    store<u32>(slot(k), <u32>cached, 20);
   }
-  const keyLen = keyLenOf(e);
-  const copy = memAlloc(keyLen > 0 ? keyLen : 1);
-  memory.copy(copy, e + E_KEY, keyLen);
   const p = slot(k);
+  const keyLen = keyLenOf(e);
+  const copy = keyLen <= KEY_CACHE ? cachedOf(p) : memAlloc(keyLen);
+  memory.copy(copy, e + E_KEY, keyLen);
   store<u64>(p, idle);
   store<u32>(p, <u32>copy, 8);
   store<u32>(p, <u32>keyLen, 12);
   store<i32>(p, db, 16);
 }
 
+/**
+ * Offers `maxmemory-samples` keys of `db` to the pool: neighbours from one
+ * random place in the key table as Redis samples them (dictSampleKeys), or
+ * random keys of the volatile index. Returns the keys the policy may evict.
+ */
 function samplePool(db: Db): u32 {
   if (volatileOnly()) {
     const n = db.volLen;
@@ -135,7 +172,11 @@ function samplePool(db: Db): u32 {
   }
   const n = dictSize(db.dict);
   if (n == 0) return 0;
-  for (let i = 0; i < samples; i++) poolInsert(dictRandom(db.dict), db.index);
+  // No more than the keys there are: a huge maxmemory-samples costs no more.
+  const want = <u32>samples < n ? <u32>samples : n;
+  const out = sampleRoom(<i32>want);
+  const got = dictSampleKeys(db.dict, out, want);
+  for (let i: u32 = 0; i < got; i++) poolInsert(<usize>load<u32>(out + (<usize>i << 2)), db.index);
   return n;
 }
 
@@ -148,9 +189,12 @@ function poolBest(): usize {
     const db = getDb(load<i32>(p, 16));
     const e = dbFindRaw(db, keyPtr, <usize>load<u32>(p, 12));
     slotClear(k);
-    // Close the gap so the pool stays packed to the left.
+    // Close the gap so the pool stays packed to the left; the emptied
+    // slot's buffer goes to the last slot.
+    const cached = cachedOf(p);
     memory.copy(p, p + SLOT, <usize>(POOL_SIZE - k - 1) * SLOT);
     store<u32>(slot(POOL_SIZE - 1), 0, 8);
+    store<u32>(slot(POOL_SIZE - 1), <u32>cached, 20);
     if (e != 0 && (!volatileOnly() || hasExpire(e))) {
       bestDb = db;
       return e;
@@ -218,10 +262,12 @@ export function performEvictions(): bool {
 /** Bytes of the candidate pool and the key copies it holds (MEMORY STATS). */
 export function evictPoolMemory(): u64 {
   if (pool == 0) return 0;
-  let n = <u64>blockFootprint(pool);
+  let n = <u64>blockFootprint(pool) + (sampled != 0 ? <u64>blockFootprint(sampled) : 0);
   for (let k = 0; k < POOL_SIZE; k++) {
-    const keyPtr = <usize>load<u32>(slot(k), 8);
-    if (keyPtr != 0) n += <u64>blockFootprint(keyPtr);
+    const p = slot(k);
+    n += <u64>blockFootprint(cachedOf(p));
+    const keyPtr = keyOf(p);
+    if (keyPtr != 0 && keyPtr != cachedOf(p)) n += <u64>blockFootprint(keyPtr);
   }
   return n;
 }

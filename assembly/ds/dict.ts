@@ -22,7 +22,7 @@
 //   36 pauseShrink u32
 
 import { memCalloc, memFree, bytesEqual, blockFootprint } from "./mem";
-import { randomBelow } from "./hash";
+import { randomBelow, randomU64 } from "./hash";
 
 export const ENTRY_NEXT: usize = 0;
 export const ENTRY_HASH: usize = 4;
@@ -269,6 +269,59 @@ export function dictRandom(d: Dict): usize {
   let pick = randomBelow(len);
   while (pick-- > 0) e = entryNext(e);
   return e;
+}
+
+/**
+ * Up to `count` entries from neighbouring buckets, starting at a random one
+ * (Redis's dictGetSomeKeys, which eviction samples with): the entry
+ * pointers are stored as u32 at `out`; returns how many. Walking on from one
+ * random bucket costs a cache miss or two for the lot where `count` separate
+ * random picks cost one each; a run of more than max(count, 4) empty buckets
+ * jumps to another random place, and at most 10 * count buckets are visited.
+ * While rehashing, buckets of the old table below the rehash index are empty
+ * and skipped; the walk covers the larger table's range.
+ */
+export function dictSampleKeys(d: Dict, out: usize, count: u32): u32 {
+  const size = d.used0 + d.used1;
+  if (size == 0 || count == 0) return 0;
+  if (count > size) count = size;
+  // Rehash work in proportion to the sample, as Redis does.
+  for (let j: u32 = 0; j < count && d.rehashIdx >= 0; j++) step(d);
+  const rehashing = d.rehashIdx >= 0;
+  const mask = rehashing && d.mask1 > d.mask0 ? d.mask1 : d.mask0;
+  let i = <u32>randomU64() & mask;
+  let stored: u32 = 0;
+  let emptyRun: u32 = 0;
+  const tables = rehashing ? 2 : 1;
+  for (let steps = <u64>count * 10; steps > 0 && stored < count; steps--) {
+    for (let t = 0; t < tables; t++) {
+      let tab = d.t0, tmask = d.mask0;
+      if (t == 1) { tab = d.t1; tmask = d.mask1; }
+      if (rehashing && t == 0 && i < <u32>d.rehashIdx) {
+        // Old-table buckets below the rehash index have moved. Past the end
+        // of the new (smaller) table nothing lies below the index at all.
+        if (i > d.mask1) i = <u32>d.rehashIdx; else continue;
+      }
+      if (i > tmask) continue;
+      let e = <usize>load<u32>(<usize>tab + (<usize>i << 2));
+      if (e == 0) {
+        emptyRun++;
+        if (emptyRun >= 5 && emptyRun > count) {
+          i = <u32>randomU64() & mask;
+          emptyRun = 0;
+        }
+        continue;
+      }
+      emptyRun = 0;
+      while (e != 0) {
+        store<u32>(out + (<usize>stored << 2), <u32>e);
+        if (++stored == count) return stored;
+        e = entryNext(e);
+      }
+    }
+    i = (i + 1) & mask;
+  }
+  return stored;
 }
 
 // @ts-ignore: decorator

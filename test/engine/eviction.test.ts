@@ -114,6 +114,46 @@ describe('maxmemory', () => {
     expect(nearLeft).toBeLessThan(0.6 * (n / 2));
   });
 
+  // Candidates are sampled as runs of neighbouring buckets from a random
+  // start (Redis's dictGetSomeKeys), the pool keeps short keys in buffers of
+  // its own: these are the cases where either could go wrong.
+  it('sampling reaches every key: a sparse table, keys of every db, keys longer than the pool buffers', () => {
+    const { t } = engineWith('allkeys-lru', 0);
+    const x = t.engine.x;
+    // Under the limit while loading, then a limit nothing fits under: every
+    // key must be found and evicted, however sparse the table has become.
+    x.setMaxmemory(0, POLICIES.indexOf('allkeys-lru'), 5);
+    const long = 'L'.repeat(300);
+    for (let db = 0; db < 3; db++) {
+      t.cmd('SELECT', db);
+      for (let i = 0; i < 2000; i++) t.cmd('SET', i % 7 === 0 ? `${long}${i}` : `k${i}`, value);
+    }
+    // Shrink most of it away so the buckets are mostly empty runs.
+    t.cmd('SELECT', 0);
+    for (let i = 0; i < 1990; i++) t.cmd('DEL', i % 7 === 0 ? `${long}${i}` : `k${i}`);
+    x.setMaxmemory(1, POLICIES.indexOf('allkeys-lru'), 5);
+    t.cmd('SELECT', 1);
+    expect(t.cmd('PING')).toBe('PONG');
+    for (let db = 0; db < 3; db++) {
+      t.cmd('SELECT', db);
+      expect(t.cmd('DBSIZE')).toBe(0);
+    }
+    expect(x.evictedKeys()).toBe(10 + 2 * 2000);
+  });
+
+  it('a maxmemory-samples above the key count samples what there is', () => {
+    const { t, limit } = engineWith('allkeys-lru', 300_000);
+    t.engine.x.setMaxmemory(limit, POLICIES.indexOf('allkeys-lru'), 100_000);
+    for (let i = 0; i < 5000; i++) {
+      t.cmd('SET', `k${i}`, value);
+      expect(used(t)).toBeLessThanOrEqual(limit);
+    }
+    expect(t.engine.x.evictedKeys()).toBeGreaterThan(1000);
+    // With every key sampled, eviction is exact LRU: the newest keys stay.
+    t.advance(5000);
+    expect(t.cmd('EXISTS', 'k4999')).toBe(1);
+  });
+
   it('OBJECT FREQ and IDLETIME follow the policy', () => {
     const { t } = engineWith('allkeys-lfu', 1_000_000);
     t.cmd('SET', 'k', 'v');
