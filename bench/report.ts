@@ -36,6 +36,8 @@ export interface BenchResults {
 // ---- number formats
 
 const int = (v: number): string => Math.round(v).toLocaleString('en-US');
+/** Bytes in MiB: Redis's `100mb` is 100 MiB (100 * 2^20 bytes). */
+const mb = (b: number): string => `${(b / 1048576).toFixed(1)} MiB`;
 const ms = (us: number): string => {
   const m = us / 1000;
   return m >= 100 ? m.toFixed(0) : m >= 10 ? m.toFixed(1) : m >= 1 ? m.toFixed(2) : m.toFixed(3);
@@ -122,6 +124,7 @@ export function renderText(r: BenchResults): string {
         const extra: string[] = [];
         if (m.hitRatio != null) extra.push(`hit ${(m.hitRatio * 100).toFixed(1)}%`);
         if (m.deliveredPerSec != null) extra.push(`${int(m.deliveredPerSec)} msg/s, delivery p99 ${m.delivery ? ms(m.delivery.p99) : '–'} ms`);
+        if (m.usedMemoryMax != null) extra.push(`used_memory at most ${mb(m.usedMemoryMax)}`);
         if (m.errors) extra.push(`${m.errors} errors`);
         rows.push([name, res.target, int(m.opsPerSec), i === 0 ? '1.00×' : x2(res.ratio?.opsPerSec), ms(m.latency.p50), ms(m.latency.p99),
           ms(m.latency.p999), ms(m.latency.max), num1(m.serverCpuUs), i === 0 ? '1.00×' : x2(res.ratio?.serverCpuUs), num1(m.clientCpuUs), extra.join(', ')]);
@@ -203,8 +206,9 @@ export function renderMarkdown(r: BenchResults): string {
     }
     const notes = l.workloads.flatMap((w) => w.results.filter((x) => !x.median).map((x) => `${wlLabel(r, w)} on ${x.target}: ${shortReason(x.reason)}`));
     if (notes.length) out.push('', `Not measured: ${notes.join('; ')}.`);
-    const extras = l.workloads.flatMap((w) => w.results.filter((x) => x.median?.hitRatio != null || x.median?.deliveredPerSec != null).map((x) => {
+    const extras = l.workloads.flatMap((w) => w.results.filter((x) => x.median?.hitRatio != null || x.median?.deliveredPerSec != null || x.median?.usedMemoryMax != null).map((x) => {
       const m = x.median!;
+      if (m.usedMemoryMax != null) return `${wlLabel(r, w)} on ${x.target}: used_memory at most ${mb(m.usedMemoryMax)}`;
       return m.hitRatio != null ? `${wlLabel(r, w)} hit ratio on ${x.target} ${(m.hitRatio * 100).toFixed(1)}%`
         : `${wlLabel(r, w)} on ${x.target} delivered ${int(m.deliveredPerSec!)} messages/s (publish to receipt p99 ${m.delivery ? ms(m.delivery.p99) : '–'} ms)`;
     }));

@@ -64,6 +64,8 @@ export interface Sample {
   dropped: number;
   /** Nothing completed for a while: the run was cut short (see loadgen.ts STALL_MS). */
   stalled: boolean;
+  /** The highest used_memory (INFO memory) sampled during the run (workloads with `memory`). */
+  usedMemoryMax: number | null;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -120,6 +122,40 @@ export async function prepare(t: Target, spec: WorkloadSpec, s: RunSettings): Pr
   } finally {
     c.close();
   }
+}
+
+/** The workload's teardown commands (undoing its init's configuration); errors are returned, not thrown. */
+export async function teardown(t: Target, spec: WorkloadSpec): Promise<string | null> {
+  if (!spec.teardown?.length) return null;
+  const c = await Control.connect(t.host, t.port);
+  try {
+    for (const cmd of spec.teardown) {
+      const r = await c.call(cmd);
+      if (isError(r)) return `${cmd[0]}: ${r.error}`;
+    }
+    return null;
+  } finally {
+    c.close();
+  }
+}
+
+/** Polls INFO memory every `ms` until stopped; resolves with the highest used_memory seen. */
+function watchMemory(t: Target, ms: number): { stop(): Promise<number | null> } {
+  let stopped = false;
+  let max: number | null = null;
+  const done = (async () => {
+    const c = await Control.connect(t.host, t.port);
+    try {
+      while (!stopped) {
+        const used = Number((await c.info('memory')).used_memory);
+        if (Number.isFinite(used)) max = Math.max(max ?? 0, used);
+        await new Promise((r) => setTimeout(r, ms));
+      }
+    } finally {
+      c.close();
+    }
+  })();
+  return { stop: async () => { stopped = true; await done; return max; } };
 }
 
 interface Driver {
@@ -188,6 +224,7 @@ async function startDrivers(t: Target, spec: WorkloadSpec, s: RunSettings, progr
 export async function runOnce(t: Target, spec: WorkloadSpec, s: RunSettings, onProgress?: (fraction: number, opsPerSec: number) => void): Promise<Sample> {
   const progress = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, s.threads)));
   const drivers = await startDrivers(t, spec, s, progress);
+  const memory = spec.memory ? watchMemory(t, 100) : null;
   try {
     const measureAt = now() + 20 + s.warmupMs;
     // In requests mode the end time only bounds a run that stalls.
@@ -215,8 +252,11 @@ export async function runOnce(t: Target, spec: WorkloadSpec, s: RunSettings, onP
     const cpu1 = cpuSeconds(t.pid);
     const client = process.cpuUsage(client0);
     const cacheOp = spec.roles.flatMap((r) => r.ops ?? []).find((o) => o.onNil)?.name ?? null;
-    return merge(results, cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null, (client.user + client.system) / 1e6, cacheOp);
+    const sample = merge(results, cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null, (client.user + client.system) / 1e6, cacheOp);
+    if (memory) sample.usedMemoryMax = await memory.stop();
+    return sample;
   } finally {
+    await memory?.stop();
     for (const d of drivers) d.dispose();
   }
 }
@@ -269,6 +309,7 @@ function merge(results: LoadResult[], serverCpu: number | null, clientCpu: numbe
     delivery: hasDelivery ? latencyOf(del) : null,
     dropped,
     stalled,
+    usedMemoryMax: null,
   };
 }
 

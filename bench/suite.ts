@@ -2,7 +2,7 @@
 // with the targets' order alternating between repeats so that neither always
 // runs on the warmer (or the busier) machine; medians per figure, and each
 // figure as a ratio to the first target's.
-import { Latency, RunSettings, Sample, SPECTRUM, invalidReason, prepare, probe, runOnce, unsupportedReason } from './runner.js';
+import { Latency, RunSettings, Sample, SPECTRUM, invalidReason, prepare, probe, runOnce, teardown, unsupportedReason } from './runner.js';
 import { Target } from './targets.js';
 import { WorkloadSpec } from './workloads.js';
 import { median, medianOrNull, ratio } from './stats.js';
@@ -18,6 +18,8 @@ export interface Summary {
   hitRatio: number | null;
   deliveredPerSec: number | null;
   delivery: Latency | null;
+  /** The highest used_memory seen in any repeat (workloads that sample it). */
+  usedMemoryMax: number | null;
   /** Lowest and highest ops/s over the repeats. */
   opsPerSecRange: [number, number];
 }
@@ -83,6 +85,7 @@ function summarize(samples: Sample[]): Summary {
     hitRatio: mn((s) => s.hitRatio),
     deliveredPerSec: mn((s) => s.deliveredPerSec),
     delivery: lat((s) => s.delivery),
+    usedMemoryMax: samples.some((s) => s.usedMemoryMax !== null) ? Math.max(...samples.map((s) => s.usedMemoryMax ?? 0)) : null,
     opsPerSecRange: [Math.min(...ops), Math.max(...ops)],
   };
 }
@@ -144,6 +147,10 @@ export async function runSuite(targets: Target[], jobs: Job[], common: RunSettin
         } catch (e) {
           Object.assign(res, { status: 'failed', reason: (e as Error).message });
           ui.done(spec.name, t.name, null, `failed: ${(e as Error).message}`);
+        } finally {
+          // The next workload must not inherit this one's configuration (a memory limit).
+          const failed = await teardown(t, spec).catch((e: Error) => e.message);
+          if (failed && res.status === 'ok') Object.assign(res, { status: 'failed', reason: `teardown: ${failed}` });
         }
       }
     }

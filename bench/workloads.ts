@@ -56,8 +56,12 @@ export interface WorkloadSpec {
   vars: Record<string, VarSpec>;
   roles: RoleSpec[];
   setup?: SetupSpec;
-  /** Commands run before every run, after the flush (loading a script). */
+  /** Commands run before every run, after the flush (loading a script, setting a limit). */
   init?: string[][];
+  /** Commands run after every run: they undo what `init` configured, for the workloads after it. */
+  teardown?: string[][];
+  /** Sample the server's used_memory during the run and report its highest value. */
+  memory?: boolean;
   probe: string[][];
   /** In the default run (`--workloads all` adds the rest). */
   default: boolean;
@@ -265,6 +269,17 @@ export const WORKLOADS: WorkloadSpec[] = [
       ops: [{ name: 'MULTI/10xINCR/EXEC', weight: 1, cmds: [['MULTI'], ...Array.from({ length: 10 }, (_, j) => ['INCR', `ctr:{k}:${j}`]), ['EXEC']] }],
     }],
     probe: [['MULTI'], ['INCR', 'ctr:probe'], ['EXEC']],
+  },
+  {
+    name: 'lru', type: 'eviction', default: false,
+    description: 'A full cache: maxmemory 100mb with allkeys-lru, preloaded with 1,500,000 keys (more than fit), then SET over 3,000,000 random keys, so most SETs evict; the highest used_memory seen during the run is reported',
+    vars: { k: { kind: 'rand', n: 3000000 } },
+    roles: [{ name: 'client', share: 1, ops: single([['SET', 'lru:{k}', '{value}']]) }],
+    init: [['CONFIG', 'SET', 'maxmemory', '100mb'], ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru']],
+    teardown: [['CONFIG', 'SET', 'maxmemory', '0'], ['CONFIG', 'SET', 'maxmemory-policy', 'noeviction']],
+    setup: { count: () => 1500000, bind: (i) => ({ k: i * 2 }), cmds: [['SET', 'lru:{k}', '{value}']] },
+    memory: true,
+    probe: [['SET', 'lru:probe', 'v']],
   },
   {
     name: 'ratelimit-lua', type: 'scripting', default: true,
