@@ -10,6 +10,7 @@
 // No Node-only imports: the browser build loads this file too, passing the
 // .wasm bytes (or a compiled module) itself.
 import { nodeFs } from '../host/platform.js';
+import type { OutputPool } from '../host/outpool.js';
 
 export const ST_OK = 0;
 export const ST_HANDOFF = 1;
@@ -328,14 +329,14 @@ export class Engine {
   // asking the engine figure by figure: valid until anything else runs in
   // the engine (a host command, another client).
 
-  /** Its output, copied (takeOutput()). */
-  lastOutput(): Buffer | null {
+  /** Its output, copied (takeOutput()), into a buffer of `pool`'s when given. */
+  lastOutput(pool: OutputPool | null = null): Buffer | null {
     const i32 = this.ints();
     const len = i32[this.infoAt + 2];
     if (len === 0) return null;
     // Addresses past 2 GiB come back as negative i32: read them unsigned.
     const ptr = i32[this.infoAt + 1] >>> 0;
-    const out = Buffer.allocUnsafe(len);
+    const out = pool ? pool.take(len) : Buffer.allocUnsafe(len);
     this.u8View.copy(out, 0, ptr, ptr + len);
     return out;
   }

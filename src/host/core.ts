@@ -29,6 +29,7 @@ import { noteCommandTime, noteEngineBatch, parseRequest, HOST_RUN } from './timi
 import { Clock, realClock } from './clock.js';
 import { randomHex } from './platform.js';
 import { bytesToHuman as formatBytes } from './cmd-info.js';
+import { OutputPool } from './outpool.js';
 
 // maxmemory-policy names in the engine's numbering (assembly/db/evict.ts POLICY_*).
 const EVICTION_POLICIES = ['noeviction', 'allkeys-lru', 'volatile-lru', 'allkeys-lfu', 'volatile-lfu',
@@ -370,7 +371,7 @@ export abstract class HostCore implements HostServer {
       if (c.blocked && st !== ST_BLOCKED) this.blocking.unblock(c);
       for (;;) {
         // What the execute() call just left (its record: engine.last*()).
-        const o = engine.lastOutput();
+        const o = engine.lastOutput(this.outPool);
         if (o) out.push(o);
         this.account(c, t0, st === ST_HANDOFF, out);
         if (st === ST_HANDOFF) {
@@ -792,7 +793,14 @@ export abstract class HostCore implements HostServer {
     const q = c.outQueue;
     if (!q || q.length === 0) return;
     const s = c.socket;
-    const buf = q.length === 1 ? q[0] : Buffer.concat(q, c.outBytes);
+    const pool = this.outPool;
+    let buf: Buffer;
+    if (q.length === 1) {
+      buf = q[0];
+    } else {
+      buf = Buffer.concat(q, c.outBytes);
+      for (const b of q) pool.give(b);
+    }
     q.length = 0;
     c.outBytes = 0;
     if (!s || c.closeAsap) return;
@@ -800,7 +808,19 @@ export abstract class HostCore implements HostServer {
     // Stop reading from a client that does not read its replies; its
     // socket's 'drain' starts it again.
     if (!s.write(buf)) this.onBackpressure(c);
+    // Written out whole during write(): the socket keeps no reference.
+    else if (s.writableLength === 0 && this.writesSynchronously(s)) pool.give(buf);
   }
+
+  /** Large reply buffers, reused once written (outpool.ts). */
+  protected readonly outPool = new OutputPool();
+
+  /**
+   * Whether a write() that leaves nothing queued has handed the bytes to
+   * the kernel, keeping no reference to the buffer (plain TCP and unix
+   * sockets; not TLS, not the embedded API's in-process sockets).
+   */
+  protected writesSynchronously(_s: ClientSocket): boolean { return false; }
 
   // ---- CLIENT PAUSE ----------------------------------------------------------
 

@@ -6,7 +6,7 @@
 import net from 'node:net';
 import type { Engine } from '../engine/engine.js';
 import { Config } from '../host/config.js';
-import { HostClient } from '../host/context.js';
+import { ClientSocket, HostClient } from '../host/context.js';
 import { HostCore } from '../host/core.js';
 import { formatLogLine, logEnabled } from '../host/log.js';
 import { Scripting } from '../host/scripting/index.js';
@@ -198,6 +198,9 @@ export class Server extends HostCore {
 
   /** A socket can take a reply later: MEMORY PREFIXES walks in slices between other clients' reads. */
   protected canDefer(_c: HostClient): boolean { return true; }
+
+  /** An adopted socket is a plain TCP or unix handle: a write that leaves nothing queued went to the kernel. */
+  protected writesSynchronously(s: ClientSocket): boolean { return (s as any)[kAdopted] === true; }
 
   /** Stops reading from a client that does not read its replies; 'drain' starts it again. */
   protected onBackpressure(c: HostClient): void {
