@@ -9,7 +9,7 @@
 //
 // No Node-only imports: the browser build loads this file too, passing the
 // .wasm bytes (or a compiled module) itself.
-import { nodeFs } from '../host/platform.js';
+import { nodeFs, randomBytes } from '../host/platform.js';
 import type { OutputPool } from '../host/outpool.js';
 
 export const ST_OK = 0;
@@ -285,7 +285,7 @@ export class Engine {
       },
     });
     this.x = instance.exports as unknown as EngineExports;
-    const seed = new DataView(globalThis.crypto.getRandomValues(new Uint8Array(12)).buffer);
+    const seed = new DataView(randomBytes(12).buffer);
     this.x.init(
       opts.databases ?? 16,
       opts.hashSeed ?? seed.getUint32(0, true),

@@ -41,10 +41,24 @@ export function requireFs(): typeof Fs {
   return nodeFs;
 }
 
+const nodeCrypto = builtin<{ randomFillSync(b: Uint8Array): Uint8Array }>('node:crypto');
+
+/**
+ * `n` random bytes from the system's generator. In Node through
+ * node:crypto, already loaded at startup: the global `crypto` is a lazy
+ * getter that loads Web Crypto first, a millisecond or more of a store's
+ * cold start. Elsewhere the page's Web Crypto.
+ */
+export function randomBytes(n: number): Uint8Array {
+  const b = new Uint8Array(n);
+  if (nodeCrypto) nodeCrypto.randomFillSync(b);
+  else globalThis.crypto.getRandomValues(b);
+  return b;
+}
+
 /** `n` random bytes as lowercase hex (run ids, replication ids). */
 export function randomHex(n: number): string {
-  const b = new Uint8Array(n);
-  globalThis.crypto.getRandomValues(b);
+  const b = randomBytes(n);
   let s = '';
   for (const x of b) s += x.toString(16).padStart(2, '0');
   return s;
