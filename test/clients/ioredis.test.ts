@@ -5,7 +5,7 @@
 // ioredis's own methods. VERMILION_CLIENTS_AGAINST=redis runs the same file
 // against a real redis-server (see targets.ts).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { startTarget, Target } from './targets.js';
 import { engineHas } from '../helpers/implemented.js';
 
@@ -211,7 +211,8 @@ const API: Step[] = [
   ['BITPOS', (r) => r.bitpos('bm', 1, 1), 9],
   ['BITOP', (r) => r.bitop('NOT', 'bmnot', 'bm'), 2],
   ['GET', (r) => r.getBuffer('bmnot').then((b) => b!.toString('hex')), 'febf'],
-  ['BITFIELD', (r) => r.bitfield('bf', 'SET', 'u8', 0, 200, 'INCRBY', 'u8', 0, 100, 'OVERFLOW', 'SAT', 'INCRBY', 'u8', 0, 100), [0, 44, 144]],
+  // ioredis's typings give bitfield() one subcommand per call; call() sends the same command with three.
+  ['BITFIELD', (r) => r.call('BITFIELD', 'bf', 'SET', 'u8', 0, 200, 'INCRBY', 'u8', 0, 100, 'OVERFLOW', 'SAT', 'INCRBY', 'u8', 0, 100), [0, 44, 144]],
   ['BITFIELD_RO', (r) => r.bitfield_ro('bf', 'GET', 'u8', 0, 'GET', 'i4', 0), [144, -7]],
   ['EXISTS', (r) => r.exists('bm', 'nokey', 'bf'), 2],
   ['TYPE', (r) => r.type('bm'), 'string'],

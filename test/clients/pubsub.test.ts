@@ -4,7 +4,7 @@
 // VERMILION_CLIENTS_AGAINST=redis runs the same file against a real
 // redis-server (see targets.ts), which is how the expected values were checked.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { startTarget, Target } from './targets.js';
 

@@ -3,7 +3,7 @@
 // both clients' own methods must parse every reply shape the family sends.
 // VERMILION_CLIENTS_AGAINST=redis runs the file against a real redis-server.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { startTarget, Target } from './targets.js';
 

@@ -208,7 +208,7 @@ function randomScript(seed: number, n: number): Cmd[] {
   const rnd = seeded(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   const fields = (k: number): string[] => Array.from({ length: k }, () => pick(R_FIELDS));
-  const out: Cmd[] = [];
+  const out: string[][] = [];
   for (let i = 0; i < n; i++) {
     const key = pick(R_KEYS);
     const r = rnd();
@@ -234,6 +234,10 @@ function randomScript(seed: number, n: number): Cmd[] {
   }
   return out.map((cmd) => cmd.map((a) => (a.includes('\0') ? B(a) : a)));
 }
+
+// An array has a `map` method too: a RESP3 map is an object that is not an array.
+const isMap = (v: RespValue): v is { map: [RespValue, RespValue][] } =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && 'map' in v;
 
 /** Elements of an unordered reply as a canonical sorted form. */
 function sortedPairs(items: RespValue[], pairs: boolean): string[] {
@@ -340,7 +344,7 @@ describe.skipIf(!haveRedis)('hash family vs redis-server', () => {
       same = JSON.stringify([...new Set(sortedPairs(got, true))]) === JSON.stringify(want);
     } else if (Array.isArray(ra) && Array.isArray(rb)) {
       same = same && JSON.stringify(sortedPairs(ra, cmd === 'HGETALL')) === JSON.stringify(sortedPairs(rb, cmd === 'HGETALL'));
-    } else if (ra && rb && typeof ra === 'object' && 'map' in ra && typeof rb === 'object' && 'map' in rb) {
+    } else if (isMap(ra) && isMap(rb)) {
       same = same && JSON.stringify(sortedPairs(ra.map.flat(), true)) === JSON.stringify(sortedPairs(rb.map.flat(), true));
     } else {
       same = false;

@@ -12,17 +12,17 @@
 //     in which order, timeouts, CLIENT UNBLOCK, pipelines around waits.
 import { describe, it, expect } from 'vitest';
 import { redisServerPath, RawClient } from '../helpers/server.js';
-import { diffPair } from '../helpers/diffpair.js';
+import { diffPair, type Arg } from '../helpers/diffpair.js';
 import { parseReply } from '../helpers/resp.js';
 import { Prng } from '../helpers/prng.js';
-import { LIST_TABLES, X100, X5000, Arg } from '../engine/list.cases.js';
+import { LIST_TABLES, X100, X5000 } from '../engine/list.cases.js';
 
 const haveRedis = redisServerPath() !== null;
 // Without redis-server the test may be skipped locally, never in CI.
 const suite = haveRedis || process.env.CI ? describe : describe.skip;
 
 const FILLS = ['-2', '4', '-1'];
-const label = (args: Arg[]) => args.map((x) => (Buffer.isBuffer(x) ? `<${x.toString('hex')}>` : x.length > 30 ? `${x.slice(0, 10)}..(${x.length})` : JSON.stringify(x))).join(' ');
+const label = (args: Arg[]) => args.map((x) => (Buffer.isBuffer(x) ? `<${x.toString('hex')}>` : typeof x === 'string' && x.length > 30 ? `${x.slice(0, 10)}..(${x.length})` : JSON.stringify(x))).join(' ');
 
 suite('list family vs redis-server', () => {
   const pair = diffPair({ config: { 'enable-debug-command': 'yes' } });

@@ -3,7 +3,7 @@
 // to appendonlydir/*.incr.aof for the same commands (checked by hand with
 // appendonly yes; timestamps follow the fake clock).
 import { describe, it, expect, beforeEach } from 'vitest';
-import { TestEngine } from '../helpers/engine';
+import { TestEngine } from '../helpers/engine.js';
 
 /** A RESP multibulk command, as the AOF holds it. */
 function resp(...args: (string | number)[]): string {

@@ -2,7 +2,7 @@
 // it, all disconnected when the suite ends: the setup shared by the TCP
 // tests that drive a real client library.
 import { beforeAll, afterAll } from 'vitest';
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { startServer } from './server.js';
 import type { Server } from '../../src/server/server.js';
 

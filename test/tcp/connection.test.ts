@@ -68,7 +68,8 @@ describe.skipIf(!haveRedis && !mustCompare)('HELLO and AUTH against redis-server
   }
 
   it('same bytes for each case, with and without requirepass', async () => {
-    for (const opts of [{}, { requirepass: 'pw' }]) {
+    const configs: Record<string, string>[] = [{}, { requirepass: 'pw' }];
+    for (const opts of configs) {
       const ours = await startServer(opts);
       const ref = await startRedis(Object.entries(opts).flatMap(([k, v]) => [`--${k}`, v]));
       try {

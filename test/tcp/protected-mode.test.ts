@@ -26,7 +26,8 @@ describe.skipIf(!external)('protected mode', () => {
   });
 
   it('lets them in with protected-mode no or a password', async () => {
-    for (const opts of [{ 'protected-mode': 'no' }, { requirepass: 'secret' }]) {
+    const configs: Record<string, string>[] = [{ 'protected-mode': 'no' }, { requirepass: 'secret' }];
+    for (const opts of configs) {
       const { server } = await startServer(opts);
       servers.push(server);
       await server.listen(0, [external!]);

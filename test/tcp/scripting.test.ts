@@ -13,7 +13,7 @@
 // limiter over a sorted set (EVALSHA), and functions (FUNCTION LOAD, FCALL).
 import { describe, it, expect } from 'vitest';
 import { createHash } from 'node:crypto';
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { createClient, defineScript } from 'redis';
 import { serverWithClients } from '../helpers/clients.js';
 import { startServer, startRedis, redisServerPath, RawClient } from '../helpers/server.js';
@@ -364,7 +364,7 @@ describe('Lua patterns through real clients', () => {
       got.push(await hit(1_000_000 + t, id));
     }
     expect(got).toEqual([1, 1, 1, 0, 0, 1, 1, 0]);
-    expect(await r.zrange('sw:user', 0, -1)).toEqual(['c', 'f', 'g']);
+    expect(await r.zrange('sw:user', 0, '-1')).toEqual(['c', 'f', 'g']);
     // 10 clients at the same instant: exactly the limit pass.
     const clients = Array.from({ length: 10 }, () => ioredis());
     const res = await Promise.all(clients.map((c, i) => c.evalsha(sha, 1, 'sw:burst', 5_000_000, 1000, 3, `m${i}`)));

@@ -3,7 +3,7 @@
 // unacknowledged jobs; the survivors recover them with XAUTOCLAIM. Every job
 // ends acknowledged exactly once and the PEL empty.
 import { describe, it, expect } from 'vitest';
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { serverWithClients } from '../helpers/clients.js';
 
 const srv = serverWithClients();
