@@ -139,7 +139,11 @@ export async function teardown(t: Target, spec: WorkloadSpec): Promise<string | 
   }
 }
 
-/** Polls INFO memory every `ms` until stopped; resolves with the highest used_memory seen. */
+/**
+ * Polls INFO memory every `ms` until stopped; resolves with the highest
+ * used_memory seen (null if none was read: a lost connection ends the
+ * polling, not the run, whose own failure says why).
+ */
 function watchMemory(t: Target, ms: number): { stop(): Promise<number | null> } {
   let stopped = false;
   let max: number | null = null;
@@ -154,7 +158,7 @@ function watchMemory(t: Target, ms: number): { stop(): Promise<number | null> } 
     } finally {
       c.close();
     }
-  })();
+  })().catch(() => undefined);
   return { stop: async () => { stopped = true; await done; return max; } };
 }
 
