@@ -3,8 +3,8 @@
 // follows Redis's lzf_c.c with its build settings (HLOG 16, VERY_FAST, no
 // table initialisation) so that the output is byte-identical; the one
 // difference is that the hash table starts empty on every call, where
-// Redis's stack-allocated table may hold stale pointers from an earlier
-// call that could (rarely) add a match.
+// Redis's is left uninitialised on its stack: a stale pointer into the
+// string adds a match now and then (assembly/util/lzf.ts says when).
 
 const HLOG = 16;
 const HSIZE = 1 << HLOG;
