@@ -775,15 +775,14 @@ function maskTimes(v: RespValue): RespValue {
   return v;
 }
 
-/** The normalizations listed at the top of this file; returns a comparable form. */
 /**
  * What two DUMP payloads must share: the type byte and the length, except
  * for an LZF-compressed string (type 0, encoding byte 0xC3), where only the
  * uncompressed length must match. Redis's compressor reads a hash table it
  * leaves uninitialised on its stack (lzfP.h INIT_HTAB 0): a stale entry that
  * happens to point into the string adds a match, so Redis's compressed bytes
- * can come out a byte or two shorter than the same algorithm's from a clean
- * table (ours). Both decompress to the same string.
+ * can differ by a byte or two, either way, from the same algorithm's from a
+ * clean table (ours). Both decompress to the same string.
  */
 function dumpShape(v: string): string {
   if (v.charCodeAt(0) === 0 && v.charCodeAt(1) === 0xc3) {
@@ -809,6 +808,7 @@ function rdbLength(v: string, p: number): [number, number] {
   }
 }
 
+/** The normalizations listed at the top of this file; returns a comparable form. */
 function normalize(cmd: Cmd, raw: Buffer, peer: Buffer, queued: Cmd[] | null = null): string {
   const parsed = parseReply(raw, 0);
   if (!parsed) return `unparsable:${raw.toString('latin1')}`;
