@@ -155,7 +155,17 @@ export async function main(argv: string[]): Promise<void> {
   // With appendonly yes the AOF is loaded instead of the RDB file.
   if (config.getBool('appendonly')) server.aof.prepareStartupLoad();
   else server.rdb.prepareStartupLoad();
-  const port = await server.listen();
+  let port: number;
+  try {
+    port = await server.listen();
+  } catch (err: any) {
+    // Redis's two lines for a port it cannot bind, then exit 1.
+    const wanted = config.getInt('port');
+    const host = err?.address === '0.0.0.0' || err?.address === '::' ? '*' : err?.address ?? '*';
+    log('warning', `Warning: Could not create server TCP listening socket ${host}:${err?.port ?? wanted}: bind: ${bindError(err)}`);
+    log('warning', `Failed listening on port ${wanted} (TCP), aborting.`);
+    process.exit(1);
+  }
   const pidfile = config.get('pidfile');
   if (pidfile) writeFileSync(pidfile, `${process.pid}\n`);
   // As Redis: connections are accepted while the RDB file loads; they get
@@ -202,4 +212,13 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** The C library's text for a failed bind(), as Redis prints it. */
+function bindError(err: any): string {
+  switch (err?.code) {
+    case 'EADDRINUSE': return 'Address already in use';
+    case 'EADDRNOTAVAIL': return 'Cannot assign requested address';
+    default: return strerror(err);
+  }
 }

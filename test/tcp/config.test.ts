@@ -150,6 +150,20 @@ describe('vermilion-server binary', () => {
     expect(unknown.stderr).toContain(">>> 'no-such-option \"x\"'\nBad directive or wrong number of arguments\n");
   });
 
+  it('a port it cannot bind: Redis\'s two log lines and exit 1, not a stack trace', async () => {
+    // A port held by a listener of this process.
+    const { server, port } = await startServer();
+    try {
+      const r = spawnSync(process.execPath, [BIN, '--port', String(port), '--save', ''], { encoding: 'utf8', timeout: 20000 });
+      expect(r.status).toBe(1);
+      expect(r.stdout).toMatch(new RegExp(`# Warning: Could not create server TCP listening socket \\*:${port}: bind: Address already in use\\n`));
+      expect(r.stdout).toMatch(new RegExp(`# Failed listening on port ${port} \\(TCP\\), aborting\\.\\n`));
+      expect(r.stdout + r.stderr).not.toMatch(/at .*node:net/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('--version and --help', () => {
     expect(spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' }).stdout).toMatch(/redis_version=7\.0\.15/);
     expect(spawnSync(process.execPath, [BIN, '-h'], { encoding: 'utf8' }).stdout).toMatch(/^Usage: vermilion-server/);
