@@ -50,23 +50,40 @@ export function serverProcesses() {
    * Redis): unless `loaded` is false, this waits for INFO's loading:0.
    */
   async function start(dir: string, extra: string[] = [], { loaded = true } = {}): Promise<ServerProcess> {
-    const port = await freePort();
-    const { proc, log } = spawnServer(port, dir, extra);
-    for (let i = 0; i < 200; i++) {
-      if (proc.exitCode !== null) throw Object.assign(new Error('exited'), { log: log() });
-      let c: RawClient;
-      try {
-        c = await RawClient.connect(port);
-      } catch {
-        await new Promise((r) => setTimeout(r, 50));
-        continue;
+    // freePort's port is free when it answers, not necessarily when the
+    // server binds it: a process of another test file may take it first, and
+    // this one's connection would then reach that server. The server must
+    // answer with its own process id; otherwise start again on another port.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const port = await freePort();
+      const { proc, log } = spawnServer(port, dir, extra);
+      for (let i = 0; i < 200; i++) {
+        if (proc.exitCode !== null) {
+          if (/Address already in use/.test(log())) break;
+          throw Object.assign(new Error('exited'), { log: log() });
+        }
+        let c: RawClient;
+        try {
+          c = await RawClient.connect(port);
+        } catch {
+          await new Promise((r) => setTimeout(r, 50));
+          continue;
+        }
+        const pid = /process_id:(\d+)/.exec(String(await c.cmd('INFO', 'server')))?.[1];
+        if (Number(pid) !== proc.pid) {
+          c.close();
+          proc.kill('SIGKILL');
+          await exited(proc);
+          break;
+        }
+        for (let j = 0; loaded && j < 600 && /loading:1\r\n/.test(String(await c.cmd('INFO', 'persistence'))); j++) {
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        return { proc, port, c, log };
       }
-      for (let j = 0; loaded && j < 600 && /loading:1\r\n/.test(String(await c.cmd('INFO', 'persistence'))); j++) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      return { proc, port, c, log };
+      if (proc.exitCode === null) throw new Error('server did not start');
     }
-    throw new Error('server did not start');
+    throw new Error('server did not start: its port was taken each time');
   }
 
   /** Starts a server that must refuse to start (exit 1); its log. */
