@@ -159,7 +159,9 @@ export async function main(argv: string[]): Promise<void> {
   try {
     port = await server.listen();
   } catch (err: any) {
-    // Redis's two lines for a port it cannot bind, then exit 1.
+    // Redis's two lines for a TCP port it cannot bind, then exit 1; any
+    // other failure (a unix socket, TLS files) keeps its own error.
+    if (err?.syscall !== 'listen' || typeof err?.port !== 'number') throw err;
     const wanted = config.getInt('port');
     const host = err?.address === '0.0.0.0' || err?.address === '::' ? '*' : err?.address ?? '*';
     log('warning', `Warning: Could not create server TCP listening socket ${host}:${err?.port ?? wanted}: bind: ${bindError(err)}`);
