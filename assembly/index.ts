@@ -192,7 +192,8 @@ export function execute(id: u32, n: u32, nowMs: f64): i32 {
  * command loop and the embedded API's synchronous path), which would
  * otherwise make a call across the boundary per figure: status, output
  * address and length, batch records' address and count, keyspace-event
- * bytes, and the client's unread input (i32 each).
+ * bytes, and the client's unread input (i32 each; the host names the
+ * slots INFO_* in src/engine/engine.ts).
  */
 const callInfo = memory.data(28);
 

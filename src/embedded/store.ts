@@ -9,7 +9,7 @@
 // that is not a plain engine reply (a host command, a blocked command,
 // MONITOR active, CLIENT PAUSE) takes the core's general path, which writes
 // the replies to the ApiClient as a socket.
-import { ST_OK } from '../engine/engine.js';
+import { ST_OK, INFO_OUT_PTR, INFO_OUT_LEN, INFO_BATCH_PTR, INFO_BATCH_LEN, INFO_NOTIFY_LEN } from '../engine/engine.js';
 import { COMMANDS } from '../engine/commands.gen.js';
 import { HostCore, CoreOptions } from '../host/core.js';
 import { HOST_RUN, noteEngineCommand, timingSettings, TimingSettings } from '../host/timing.js';
@@ -228,6 +228,18 @@ export class ApiClient implements ClientSocket {
   // ---- calls -------------------------------------------------------------------
 
   /**
+   * Room for a request of `total` bytes in the client's input: its address,
+   * with this.mem a view that reaches past it (linear memory may have grown).
+   */
+  private reserve(total: number): number {
+    const x = this.core.engine.x;
+    const ptr = x.reserveInput(this.c.slot, total) >>> 0;
+    if (ptr === 0) throw new VermilionError('EINVAL', 'request larger than the engine can buffer');
+    if (this.mem.length < ptr + total) this.mem = memView(x.memory.buffer);
+    return ptr;
+  }
+
+  /**
    * Runs one command and returns its reply (a ReplyError is returned, not
    * thrown). Synchronously: a blocking command that would wait answers at
    * once as on timeout (nil), as Redis runs blocking commands inside MULTI
@@ -250,19 +262,14 @@ export class ApiClient implements ClientSocket {
     if (argc === 0) throw new VermilionError('EINVAL', 'a command needs a name');
     // Sized and written as ASCII (one pass over the text); redone exactly
     // at the first character that is not.
+    // (reserve() first: it may replace this.mem.)
     let total = asciiRequestLength(texts, argc);
-    let ptr = x.reserveInput(c.slot, total) >>> 0;
-    if (ptr === 0) throw new VermilionError('EINVAL', 'request larger than the engine can buffer');
-    let mem = this.mem;
-    if (mem.length < ptr + total) mem = this.mem = memView(x.memory.buffer);
-    if (writeAsciiRequest(mem, ptr, texts, argc) < 0) {
+    const ptr = this.reserve(total);
+    if (writeAsciiRequest(this.mem, ptr, texts, argc) < 0) {
       total = requestLength(texts, argc, this.lens);
       // Nothing was consumed: the same reservation, made larger.
-      ptr = x.reserveInput(c.slot, total) >>> 0;
-      if (ptr === 0) throw new VermilionError('EINVAL', 'request larger than the engine can buffer');
-      mem = this.mem;
-      if (mem.length < ptr + total) mem = this.mem = memView(x.memory.buffer);
-      writeRequest(mem, ptr, texts, argc, this.lens);
+      const again = this.reserve(total);
+      writeRequest(this.mem, again, texts, argc, this.lens);
     }
     const t0 = perf.now();
     const clock = core.clock;
@@ -281,19 +288,19 @@ export class ApiClient implements ClientSocket {
       if (i32.length === 0) i32 = this.i32 = new Int32Array(x.memory.buffer);
       const info = this.info;
       // Addresses past 2 GiB come back as negative i32: read them unsigned.
-      const len = i32[info + 2];
-      core.accountFast(c, t0, i32, i32[info + 3] >>> 2, i32[info + 4]);
+      const len = i32[info + INFO_OUT_LEN];
+      core.accountFast(c, t0, i32, i32[info + INFO_BATCH_PTR] >>> 2, i32[info + INFO_BATCH_LEN]);
       // Keyspace events (notify-keyspace-events) go out as drive() sends
       // them, after the reply is read: publishing reuses the output buffer.
-      const events = i32[info + 5] > 0;
+      const events = i32[info + INFO_NOTIFY_LEN] > 0;
       // CLIENT REPLY OFF / SKIP: nothing to decode.
       if (len === 0) {
         if (events) core.publishKeyspaceEvents();
         return undefined as unknown as ReplyValue;
       }
       core.stats.netOutputBytes += len;
-      const p = i32[info + 1] >>> 0;
-      mem = this.mem;
+      const p = i32[info + INFO_OUT_PTR] >>> 0;
+      let mem = this.mem;
       if (mem.length < p + len) mem = this.mem = memView(x.memory.buffer);
       const v = decodeOne(this.decoder, mem, p, p + len, buffers);
       if (events) core.publishKeyspaceEvents();

@@ -12,6 +12,15 @@
 import { nodeFs, randomBytes } from '../host/platform.js';
 import type { OutputPool } from '../host/outpool.js';
 
+// executeInfo's record (assembly/index.ts callInfo): its i32 slots after
+// the status. Addresses past 2 GiB read negative: take them unsigned.
+export const INFO_OUT_PTR = 1;
+export const INFO_OUT_LEN = 2;
+export const INFO_BATCH_PTR = 3;
+export const INFO_BATCH_LEN = 4;
+export const INFO_NOTIFY_LEN = 5;
+export const INFO_QBUF = 6;
+
 export const ST_OK = 0;
 export const ST_HANDOFF = 1;
 export const ST_CLOSE = 2;
@@ -332,10 +341,10 @@ export class Engine {
   /** Its output, copied (takeOutput()), into a buffer of `pool`'s when given. */
   lastOutput(pool: OutputPool | null = null): Buffer | null {
     const i32 = this.ints();
-    const len = i32[this.infoAt + 2];
+    const len = i32[this.infoAt + INFO_OUT_LEN];
     if (len === 0) return null;
     // Addresses past 2 GiB come back as negative i32: read them unsigned.
-    const ptr = i32[this.infoAt + 1] >>> 0;
+    const ptr = i32[this.infoAt + INFO_OUT_PTR] >>> 0;
     const out = pool ? pool.take(len) : Buffer.allocUnsafe(len);
     this.u8View.copy(out, 0, ptr, ptr + len);
     return out;
@@ -349,17 +358,17 @@ export class Engine {
    */
   lastBatch(): Int32Array {
     const i32 = this.ints();
-    const n = i32[this.infoAt + 4];
+    const n = i32[this.infoAt + INFO_BATCH_LEN];
     if (n === 0) return EMPTY_BATCH;
-    const at = i32[this.infoAt + 3] >>> 2;
+    const at = i32[this.infoAt + INFO_BATCH_PTR] >>> 2;
     return i32.subarray(at, at + n * 4);
   }
 
   /** Bytes of keyspace events waiting (notifyLen()). */
-  lastNotifyLen(): number { return this.ints()[this.infoAt + 5]; }
+  lastNotifyLen(): number { return this.ints()[this.infoAt + INFO_NOTIFY_LEN]; }
 
   /** The client's unread input (clientQbuf()). */
-  lastQbuf(): number { return this.ints()[this.infoAt + 6] >>> 0; }
+  lastQbuf(): number { return this.ints()[this.infoAt + INFO_QBUF] >>> 0; }
 
   /** Copies the first `n` bytes of `chunk` into client `id`'s input and runs what is complete. */
   feed(id: number, chunk: Uint8Array, nowMs: number, n = chunk.length): number {
