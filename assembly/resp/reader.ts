@@ -107,6 +107,7 @@ export function readCommand(c: Client): i32 {
 
 /** The bulk arguments of the multibulk command being read (mbLeft of them to go). */
 function readBulks(c: Client): i32 {
+  if (c.bulkLen < 0) readCompleteBulks(c);
   while (c.mbLeft > 0) {
     if (c.bulkLen < 0) {
       // Fast path for the common "$<digits>\r\n": parse while scanning.
@@ -145,6 +146,68 @@ function readBulks(c: Client): i32 {
   }
   c.mbLeft = -1;
   return READ_COMMAND;
+}
+
+/**
+ * The common case of readBulks in one pass with the state in locals: every
+ * bulk whose `$<1-9 digits>\r\n` header and payload are both in the buffer,
+ * with a length no limit refuses, goes straight into argv. It stops, having
+ * consumed nothing of it, at the first bulk that is not so (incomplete, over
+ * a limit, malformed), which readBulks's general loop then reads with all of
+ * Redis's checks and errors. Field accesses of the Client are loads and
+ * stores of linear memory the compiler cannot keep in registers across the
+ * argv stores, and were a third of the parsing time of a 12-argument PFADD.
+ */
+function readCompleteBulks(c: Client): void {
+  let left = c.mbLeft;
+  const base = <usize>c.inPtr;
+  const end = base + c.inLen;
+  const cmdBase = base + c.cmdStart;
+  let p = base + c.pos;
+  // Each bulk takes at least 6 bytes ("$0\r\n\r\n"): room in argv for
+  // what the buffer can hold, grown once instead of checked per argument.
+  let fit = <u32>((end - p) / 6);
+  if (<u32>left < fit) fit = <u32>left;
+  if (fit == 0) return;
+  let argc = c.argc;
+  if (argc + fit > c.argvCap) {
+    let cap = c.argvCap * 2;
+    if (cap < argc + fit) cap = argc + fit;
+    c.argvPtr = <u32>memRealloc(<usize>c.argvPtr, <usize>cap << 3);
+    c.argvCap = cap;
+  }
+  const argv = <usize>c.argvPtr;
+  let limit = MAX_BULK;
+  if ((c.flags & CF_MASTER) == 0 && protoMaxBulkLen < limit) limit = protoMaxBulkLen;
+  if (needsAuth(c) && UNAUTH_MAX_BULK < limit) limit = UNAUTH_MAX_BULK;
+  while (left > 0 && p + 4 <= end && load<u8>(p) == DOLLAR) {
+    let q = p + 1;
+    const first = load<u8>(q);
+    if (first < 48 || first > 57) break;
+    let len: i64 = <i64>(first - 48);
+    q++;
+    // A leading zero is only valid as "0" itself (string2ll).
+    if (first != 48) {
+      while (q < end) {
+        const b = load<u8>(q);
+        if (b < 48 || b > 57) break;
+        len = len * 10 + <i64>(b - 48);
+        q++;
+      }
+    }
+    if (q - p > 10 || q + 2 > end || load<u8>(q) != CR || len > limit) break;
+    const data = q + 2;
+    if (<u64>(end - data) < <u64>len + 2) break;
+    const at = argv + (<usize>argc << 3);
+    store<u32>(at, <u32>(data - cmdBase));
+    store<u32>(at, <u32>len, 4);
+    argc++;
+    left--;
+    p = data + <usize>len + 2;
+  }
+  c.argc = argc;
+  c.mbLeft = left;
+  c.pos = <u32>(p - base);
 }
 
 /**

@@ -39,6 +39,9 @@ const FIXTURES: Fixture[] = [
   // binary-safe bulk: CR LF inside the payload
   { name: 'binary-safe bulk with CRLF inside', input: '*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$6\r\na\r\nb\r\n\r\n*2\r\n$3\r\nGET\r\n$1\r\nb\r\n', reply: '+OK\r\n$6\r\na\r\nb\r\n\r\n', closed: false },
   { name: 'binary-safe bulk with NUL and high bytes', input: '*2\r\n$4\r\nECHO\r\n$4\r\n\x00\xff\r\x80\r\n', reply: '$4\r\n\x00\xff\r\x80\r\n', closed: false },
+  // more arguments than the reader's initial argv holds, read in one pass
+  { name: 'twenty arguments in one command', input: `*21\r\n$4\r\nMSET\r\n${'abcdefghij'.split('').map((k, i) => `$1\r\n${k}\r\n$${String(i).length}\r\n${i}\r\n`).join('')}*3\r\n$4\r\nMGET\r\n$1\r\na\r\n$1\r\nj\r\n`,
+    reply: '+OK\r\n*2\r\n$1\r\n0\r\n$1\r\n9\r\n', closed: false },
   // empty commands
   { name: '*0 is skipped', input: '*0\r\n*1\r\n$4\r\nPING\r\n', reply: '+PONG\r\n', closed: false },
   { name: '*-1 is skipped', input: '*-1\r\nPING\r\n', reply: '+PONG\r\n', closed: false },
@@ -192,6 +195,25 @@ describe('RESP reader: limits and large inputs', () => {
     const value = Buffer.alloc(MAXBULK, 'v');
     const out = run(t, [encodeCommand(['SET', 'k', value]), Buffer.from('*1\r\n$6\r\nDBSIZE\r\n')]);
     expect(out).toEqual({ reply: '+OK\r\n:1\r\n', closed: false });
+  });
+
+  // The reader takes complete bulks in one pass; one over a limit must still
+  // be refused when its payload is already buffered behind its header.
+  it('a bulk over a limit is refused with its payload in the same read', () => {
+    const over = (n: number) => Buffer.concat([Buffer.from(`*2\r\n$4\r\nECHO\r\n$${n}\r\n`), Buffer.alloc(n, 'z'), Buffer.from('\r\n')]);
+    expect(run(engineFor('auth'), [over(16385)])).toEqual({ reply: PE('unauthenticated bulk length'), closed: true });
+    expect(run(engineFor('auth'), [over(16384)])).toEqual({ reply: '-NOAUTH Authentication required.\r\n', closed: false });
+    expect(run(engineFor('maxbulk'), [over(MAXBULK + 1)])).toEqual({ reply: PE('invalid bulk length'), closed: true });
+    const ok = run(engineFor('maxbulk'), [over(MAXBULK)]);
+    expect(ok.closed).toBe(false);
+    expect(ok.reply.length).toBe(`$${MAXBULK}\r\n`.length + MAXBULK + 2);
+  });
+
+  it('a command of 100k arguments in one read', () => {
+    const t = new TestEngine();
+    const members = Array.from({ length: 100000 }, (_, i) => `m${i}`);
+    const reply = t.raw(Buffer.concat([encodeCommand(['SADD', 's', ...members]), encodeCommand(['SCARD', 's'])])).toString();
+    expect(reply).toBe(':100000\r\n:100000\r\n');
   });
 
   it('10k pipelined commands in one read', () => {
