@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { Config, ConfigError, ConfigLoadError, strerror } from '../host/config.js';
 import { repr, splitArgs } from '../host/config-parse.js';
 import { REDIS_VERSION } from '../host/cmd-connection.js';
-import { Server } from '../server/server.js';
+import { Server, UnixSocketError, bindError } from '../server/server.js';
 import { formatLogLine, logEnabled } from '../host/log.js';
 
 const VERSION = '0.1.0';
@@ -159,13 +159,22 @@ export async function main(argv: string[]): Promise<void> {
   try {
     port = await server.listen();
   } catch (err: any) {
+    if (err instanceof UnixSocketError) {
+      log('warning', `Failed opening Unix socket: ${err.message}`);
+      process.exit(1);
+    }
     // Redis's two lines for a TCP port it cannot bind, then exit 1; any
-    // other failure (a unix socket, TLS files) keeps its own error.
+    // other failure keeps its own error.
     if (err?.syscall !== 'listen' || typeof err?.port !== 'number') throw err;
     const wanted = config.getInt('port');
     const host = err?.address === '0.0.0.0' || err?.address === '::' ? '*' : err?.address ?? '*';
     log('warning', `Warning: Could not create server TCP listening socket ${host}:${err?.port ?? wanted}: bind: ${bindError(err)}`);
     log('warning', `Failed listening on port ${wanted} (TCP), aborting.`);
+    process.exit(1);
+  }
+  // `port 0` and no unixsocket (or only optional binds that failed).
+  if (!server.listensAnywhere) {
+    log('warning', 'Configured to not listen anywhere, exiting.');
     process.exit(1);
   }
   const pidfile = config.get('pidfile');
@@ -193,7 +202,9 @@ export async function main(argv: string[]): Promise<void> {
     }
   }
   server.aofReady = true;
-  log('notice', `Vermilion ${VERSION} (Redis ${REDIS_VERSION} compatible) ready to accept connections on port ${port}`);
+  if (port !== 0) log('notice', `Vermilion ${VERSION} (Redis ${REDIS_VERSION} compatible) ready to accept connections on port ${port}`);
+  const unixsocket = config.get('unixsocket');
+  if (unixsocket !== '') log('notice', `The server is now ready to accept connections at ${unixsocket}`);
   server.onShutdown = () => {
     if (pidfile) { try { unlinkSync(pidfile); } catch { /* already gone */ } }
     process.exit(0);
@@ -214,13 +225,4 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-}
-
-/** The C library's text for a failed bind(), as Redis prints it. */
-function bindError(err: any): string {
-  switch (err?.code) {
-    case 'EADDRINUSE': return 'Address already in use';
-    case 'EADDRNOTAVAIL': return 'Cannot assign requested address';
-    default: return strerror(err);
-  }
 }

@@ -76,6 +76,7 @@ function flagLetters(srv: HostServer, c: HostClient): string {
   if (srv.isPaused(c) || c.blocked) f += 'b';
   if (c.closeAfterReply) f += 'c';
   if (c.closeAsap) f += 'A';
+  if (c.unixSocket) f += 'U';
   if (c.noEvict) f += 'e';
   return f === '' ? 'N' : f;
 }

@@ -48,6 +48,7 @@ function cmdConfigSet(srv: HostServer, c: HostClient, args: Buffer[], r: Reply):
 
 /** Loopback or unix socket: what enable-protected-configs "local" allows. */
 function isLocalClient(c: HostClient): boolean {
+  if (c.unixSocket) return true;
   const host = c.addr.slice(0, c.addr.lastIndexOf(':'));
   return host === '' || host.startsWith('127.') || host === '::1' || host === '[::1]';
 }

@@ -73,8 +73,9 @@ function debugAllowed(srv: HostServer, c: HostClient): boolean {
   const mode = srv.config.get('enable-debug-command');
   if (mode === 'yes') return true;
   if (mode !== 'local') return false;
+  if (c.unixSocket) return true;
   const host = c.addr.slice(0, c.addr.lastIndexOf(':')).replace(/^\[|\]$/g, '');
-  return host === '127.0.0.1' || host === '::1' || c.addr.startsWith('/');
+  return host === '127.0.0.1' || host === '::1';
 }
 
 // Redis's object encoding numbers (OBJ_ENCODING_*), which the engine keeps.

@@ -39,6 +39,8 @@ export interface HostClient {
   addr: string;
   laddr: string;
   fd: number;
+  /** Connected through the unix socket (flag U; always local). Absent for TCP, Lua and embedded clients. */
+  unixSocket?: boolean;
   createdAt: number;
   lastInteraction: number;
   /** The connection; null once closed. */

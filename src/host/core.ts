@@ -60,6 +60,8 @@ export interface ClientOrigin {
   addr: string;
   laddr: string;
   fd: number;
+  /** Came through the `unixsocket` listener. */
+  unixSocket?: boolean;
 }
 
 /** Queued output past which a client's replies are written without waiting for the end of the turn. */
@@ -248,7 +250,7 @@ export abstract class HostCore implements HostServer {
     const now = this.clock.now();
     const c: HostClient = {
       slot, id: this.nextClientId++, name: '',
-      addr: origin.addr, laddr: origin.laddr, fd: origin.fd,
+      addr: origin.addr, laddr: origin.laddr, fd: origin.fd, unixSocket: origin.unixSocket,
       createdAt: now, lastInteraction: now, socket, lastCmd: 'NULL',
       monitor: false, noEvict: false, closeAfterReply: false,
       pendingOut: () => socket.writableLength + (c.pushBytes ?? 0) + (c.outBytes ?? 0),

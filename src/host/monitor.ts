@@ -71,7 +71,9 @@ export class MonitorFeed implements MonitorFeedLike {
     const t = nowMicros();
     const secs = t / 1000000n;
     const micros = String(t % 1000000n).padStart(6, '0');
-    let line = `+${secs}.${micros} [${db} ${c.addr}]`;
+    // Redis names a unix client by the socket ("unix:/tmp/redis.sock"), not its addr.
+    const who = c.unixSocket ? `unix:${c.addr.slice(0, -2)}` : c.addr;
+    let line = `+${secs}.${micros} [${db} ${who}]`;
     const shown = redact(id, args);
     for (const a of shown) line += ' ' + repr(a);
     const msg = Buffer.from(line + '\r\n', 'latin1');

@@ -4,8 +4,10 @@
 // write. This file is only about sockets: listening, rebinding, reading,
 // backpressure and closing.
 import net from 'node:net';
+import { chmodSync, unlinkSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Engine } from '../engine/engine.js';
-import { Config } from '../host/config.js';
+import { Config, strerror } from '../host/config.js';
 import { ClientSocket, HostClient } from '../host/context.js';
 import { HostCore } from '../host/core.js';
 import { formatLogLine, logEnabled } from '../host/log.js';
@@ -20,6 +22,16 @@ export interface ServerOptions {
 
 const kAdopted = Symbol('vermilion.adopted');
 const kClient = Symbol('vermilion.client');
+
+/** sockaddr_un's sun_path holds 108 bytes with its terminating NUL. */
+const SUN_PATH_SIZE = 108;
+
+/**
+ * The unix socket could not be opened; the message is Redis's anetUnixServer
+ * error ("bind: No such file or directory"), which the caller prints after
+ * "Failed opening Unix socket: ".
+ */
+export class UnixSocketError extends Error {}
 
 /** Starts (again) reading a socket, adopted or plain. */
 function resumeReading(s: net.Socket): void {
@@ -45,7 +57,10 @@ const E_DENIED = 'DENIED Redis is running in protected mode because protected mo
   'accepting connections from the outside.';
 
 export class Server extends HostCore {
+  /** The TCP listeners (port and bind); CONFIG SET port/bind replaces them. */
   private servers: net.Server[] = [];
+  /** The `unixsocket` listener, when configured; it stays for the server's life. */
+  private unixServer: net.Server | null = null;
   /** Every adopted socket reads into this one buffer; its bytes are copied into the engine at once. */
   private readonly readBuf = Buffer.allocUnsafe(64 * 1024);
   /** Addresses given to listen() explicitly (tests), kept across a port change. */
@@ -72,14 +87,27 @@ export class Server extends HostCore {
     this.cron.onTick = () => this.rdb.cron();
   }
 
-  async listen(port = this.config.getInt('port'), hosts?: string[]): Promise<number> {
+  /**
+   * Opens the TCP listeners, then the unix socket, as Redis's initServer
+   * does. Without an explicit `port` the config's is used, and `port 0`
+   * there means no TCP at all (Redis); an explicit 0 (tests) takes any
+   * free port. Resolves with the TCP port, 0 when there is none.
+   */
+  async listen(port?: number, hosts?: string[]): Promise<number> {
     await this.scriptingReady?.catch(() => undefined);
     this.listenHosts = hosts;
     this.listening = true;
-    const bound = await this.bindAll(port, hosts ?? this.config.bindAddresses());
-    this.port = bound;
+    const tcpPort = port ?? this.config.getInt('port');
+    if (port !== undefined || tcpPort !== 0) this.port = await this.bindAll(tcpPort, hosts ?? this.config.bindAddresses());
+    const path = this.config.get('unixsocket');
+    if (path !== '') await this.bindUnix(path, this.config.getInt('unixsocketperm'));
     this.cron.start();
-    return bound;
+    return this.port;
+  }
+
+  /** Whether anything listens (TCP or unix): Redis refuses to run reachable by no one. */
+  get listensAnywhere(): boolean {
+    return this.servers.length > 0 || this.unixServer !== null;
   }
 
   /**
@@ -92,8 +120,10 @@ export class Server extends HostCore {
     if (what === 'bind') this.listenHosts = undefined;
     const old = this.servers;
     this.servers = [];
+    const port = this.config.getInt('port');
     try {
-      this.port = await this.bindAll(this.config.getInt('port'), this.listenHosts ?? this.config.bindAddresses());
+      // Port 0 closes the TCP listeners, as Redis's changeListenPort.
+      this.port = port === 0 ? 0 : await this.bindAll(port, this.listenHosts ?? this.config.bindAddresses());
       for (const s of old) s.close();
     } catch (err: any) {
       for (const s of this.servers) s.close();
@@ -126,7 +156,36 @@ export class Server extends HostCore {
     return bound;
   }
 
-  private accept(socket: net.Socket): void {
+  /**
+   * Redis's anetUnixServer after its unlink(): a stale socket file (or
+   * anything else at the path) goes first, whatever it is, then bind, then
+   * chmod to `unixsocketperm` when it is not 0.
+   */
+  private async bindUnix(path: string, perm: number): Promise<void> {
+    const len = Buffer.byteLength(path);
+    // libuv would silently bind a truncated path.
+    if (len > SUN_PATH_SIZE - 1) throw new UnixSocketError(`unix socket path too long (${len}), must be under ${SUN_PATH_SIZE}`);
+    try { unlinkSync(path); } catch { /* Redis does not care either */ }
+    const srv = net.createServer({ pauseOnConnect: true }, (s) => this.accept(this.adopt(s), path));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen({ path }, () => {
+          srv.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (err: any) {
+      throw new UnixSocketError(`bind: ${bindError(unixBindErrno(err, path))}`);
+    }
+    this.unixServer = srv;
+    if (perm !== 0) {
+      try { chmodSync(path, perm); } catch { /* Redis ignores chmod's result too */ }
+    }
+  }
+
+  /** `unixPath` is the socket a unix client came through (its addr and laddr), absent for TCP. */
+  private accept(socket: net.Socket, unixPath?: string): void {
     const maxclients = this.config.getInt('maxclients');
     this.stats.totalConnections++;
     if (this.clients.size >= maxclients) {
@@ -134,17 +193,22 @@ export class Server extends HostCore {
       socket.end('-ERR max number of clients reached\r\n');
       return;
     }
-    if (this.deniedByProtectedMode(socket)) {
-      socket.end(`-${E_DENIED}\r\n`);
-      return;
+    // Protected mode and keepalive are about TCP peers; a unix socket is local by nature.
+    if (unixPath === undefined) {
+      if (this.deniedByProtectedMode(socket)) {
+        socket.end(`-${E_DENIED}\r\n`);
+        return;
+      }
+      const keepalive = this.config.getInt('tcp-keepalive');
+      if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
+      socket.setNoDelay(true);
     }
-    const keepalive = this.config.getInt('tcp-keepalive');
-    if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
-    socket.setNoDelay(true);
-    const c = this.addClient(socket, {
+    const fd = (socket as any)._handle?.fd ?? -1;
+    // Redis names both ends of a unix connection after the socket path, port 0.
+    const c = this.addClient(socket, unixPath !== undefined ? { addr: `${unixPath}:0`, laddr: `${unixPath}:0`, fd, unixSocket: true } : {
       addr: `${socket.remoteAddress?.replace(/^::ffff:/, '')}:${socket.remotePort}`,
       laddr: `${socket.localAddress?.replace(/^::ffff:/, '')}:${socket.localPort}`,
-      fd: (socket as any)._handle?.fd ?? -1,
+      fd,
     });
     if ((socket as any)[kAdopted]) (socket as any)[kClient] = c;
     else socket.on('data', (chunk: Buffer) => this.onData(c, chunk, chunk.length));
@@ -223,7 +287,9 @@ export class Server extends HostCore {
     if (this.closed) return;
     this.closed = true;
     this.stopCore();
-    await Promise.all(this.servers.map((s) => new Promise<void>((res) => s.close(() => res()))));
+    // Closing the unix listener also unlinks its file (libuv does).
+    const all = this.unixServer ? [...this.servers, this.unixServer] : this.servers;
+    await Promise.all(all.map((s) => new Promise<void>((res) => s.close(() => res()))));
   }
 
   shutdown(): void {
@@ -238,6 +304,40 @@ export class Server extends HostCore {
       this.log('notice', 'Calling fsync() on the AOF file.');
       this.aof.close();
     }
+    // Redis's closeListeningSockets(1): the socket file goes, and the log says so.
+    const unixPath = this.config.get('unixsocket');
+    if (this.unixServer && unixPath !== '') {
+      this.log('notice', 'Removing the unix socket file.');
+      try {
+        unlinkSync(unixPath);
+      } catch (err) {
+        this.log('warning', `Error removing the unix socket file: ${strerror(err)}`);
+      }
+    }
     void this.close().then(() => this.onShutdown?.());
+  }
+}
+
+/**
+ * The errno of a failed unix bind. libuv reports ENOENT as EACCES (for
+ * Windows' sake); Redis prints bind(2)'s own, so a missing or non-directory
+ * parent is asked for again.
+ */
+function unixBindErrno(err: any, path: string): any {
+  if (err?.code !== 'EACCES') return err;
+  try {
+    if (!statSync(dirname(path)).isDirectory()) return { code: 'ENOTDIR' };
+  } catch (e: any) {
+    if (e?.code === 'ENOENT' || e?.code === 'ENOTDIR') return e;
+  }
+  return err;
+}
+
+/** The C library's text for a failed bind(), as Redis prints it. */
+export function bindError(err: any): string {
+  switch (err?.code) {
+    case 'EADDRINUSE': return 'Address already in use';
+    case 'EADDRNOTAVAIL': return 'Cannot assign requested address';
+    default: return strerror(err);
   }
 }

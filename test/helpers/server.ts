@@ -85,6 +85,14 @@ export class RawClient {
     });
   }
 
+  /** A connection to a unix socket (`unixsocket`). */
+  static connectPath(path: string): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const s = net.connect({ path }, () => resolve(new RawClient(s)));
+      s.once('error', reject);
+    });
+  }
+
   write(bytes: Buffer | string): void { this.socket.write(bytes); }
 
   send(...args: (string | Buffer | number)[]): void { this.write(encodeCommand(args)); }
