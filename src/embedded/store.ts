@@ -12,7 +12,7 @@
 import { ST_OK, INFO_OUT_PTR, INFO_OUT_LEN, INFO_BATCH_PTR, INFO_BATCH_LEN, INFO_NOTIFY_LEN } from '../engine/engine.js';
 import { COMMANDS } from '../engine/commands.gen.js';
 import { HostCore, CoreOptions } from '../host/core.js';
-import { HOST_RUN, noteEngineCommand, timingSettings, TimingSettings } from '../host/timing.js';
+import { HOST_RUN, noteEngineCommand } from '../host/timing.js';
 import { nodeProcess } from '../host/platform.js';
 import type { ClientSocket, HostClient } from '../host/context.js';
 import type { Scripting } from '../host/scripting/index.js';
@@ -87,7 +87,6 @@ export class EmbeddedCore extends HostCore {
 
   constructor(opts: CoreOptions) {
     super(opts);
-    this.timing = timingSettings(this);
     this.cron.start();
   }
 
@@ -112,8 +111,6 @@ export class EmbeddedCore extends HostCore {
 
   /** Runs cron work (save points) owned by the embedding layer after each tick. */
   set onCronTick(fn: (() => void) | null) { this.cron.onTick = fn; }
-
-  private timing: TimingSettings;
 
   /**
    * The fast path's accounting: what drive() does for one execute() call,

@@ -276,6 +276,8 @@ export interface HeapStats {
 /** One group of a MEMORY PREFIXES walk. */
 export interface PrefixGroup { prefix: Buffer; keys: number; bytes: number }
 
+/** Replies up to this many bytes are copied out of the engine byte by byte. */
+const SMALL_COPY = 64;
 const EMPTY_BATCH = new Int32Array(0);
 
 export class Engine {
@@ -322,7 +324,8 @@ export class Engine {
     return this.u8View;
   }
 
-  private ints(): Int32Array {
+  /** The engine's memory as i32, current (a grow replaces the view). */
+  ints(): Int32Array {
     this.bytes();
     return this.i32View;
   }
@@ -346,7 +349,14 @@ export class Engine {
     // Addresses past 2 GiB come back as negative i32: read them unsigned.
     const ptr = i32[this.infoAt + INFO_OUT_PTR] >>> 0;
     const out = pool ? pool.take(len) : Buffer.allocUnsafe(len);
-    this.u8View.copy(out, 0, ptr, ptr + len);
+    const mem = this.u8View;
+    // Most replies are a few bytes ("+OK", ":1"): copied by hand, as
+    // Buffer#copy makes a view of the source for each call.
+    if (len <= SMALL_COPY) {
+      for (let i = 0; i < len; i++) out[i] = mem[ptr + i];
+    } else {
+      mem.copy(out, 0, ptr, ptr + len);
+    }
     return out;
   }
 
@@ -363,6 +373,12 @@ export class Engine {
     const at = i32[this.infoAt + INFO_BATCH_PTR] >>> 2;
     return i32.subarray(at, at + n * 4);
   }
+
+  /** How many batch records lastBatch() has, without making its view. */
+  lastBatchCount(): number { return this.ints()[this.infoAt + INFO_BATCH_LEN]; }
+
+  /** Where the first batch record is, as an index into ints(). */
+  lastBatchAt(): number { return this.ints()[this.infoAt + INFO_BATCH_PTR] >>> 2; }
 
   /** Bytes of keyspace events waiting (notifyLen()). */
   lastNotifyLen(): number { return this.ints()[this.infoAt + INFO_NOTIFY_LEN]; }

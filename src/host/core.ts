@@ -25,7 +25,7 @@ import { registerHostCommands } from './commands.js';
 import { Cron } from './cron.js';
 import { MonitorFeed } from './monitor.js';
 import { PubSub } from './pubsub.js';
-import { noteCommandTime, noteEngineBatch, parseRequest, HOST_RUN } from './timing.js';
+import { noteCommandTime, noteEngineBatch, noteEngineCommand, parseRequest, timingSettings, TimingSettings, HOST_RUN } from './timing.js';
 import { Clock, realClock } from './clock.js';
 import { randomHex } from './platform.js';
 import { bytesToHuman as formatBytes } from './cmd-info.js';
@@ -67,6 +67,22 @@ export interface ClientOrigin {
 /** Queued output past which a client's replies are written without waiting for the end of the turn. */
 const DEFER_MAX_BYTES = 16 * 1024;
 
+// Node's global `performance` is a lazy accessor: read once, not per command.
+const perf = globalThis.performance;
+
+/**
+ * The HostClient fields set only later (pub/sub, blocking, output queues),
+ * present from the start: clients made with all their fields share one
+ * object shape, so the per-request code reading them stays monomorphic
+ * instead of meeting a new shape for every order fields were added in.
+ */
+const LATER_FIELDS = {
+  libName: undefined, libVer: undefined, readPaused: undefined, subCount: undefined, psubCount: undefined,
+  ssubCount: undefined, blocked: undefined, pubsub: undefined, replyQueue: undefined, outQueue: undefined,
+  outBytes: undefined, outListed: undefined, pushRuns: undefined, pushBytes: undefined, pushListed: undefined,
+  closeAsap: undefined, obufSoftSince: undefined, suspended: undefined, held: undefined,
+} satisfies { [K in keyof HostClient]?: undefined };
+
 export abstract class HostCore implements HostServer {
   engine: Engine;
   config: Config;
@@ -100,6 +116,8 @@ export abstract class HostCore implements HostServer {
   /** Replies are written at the end of the event-loop turn (the TCP server). */
   protected deferWrites = false;
   private pendingWrites: HostClient[] = [];
+  /** The timing settings, kept current by CONFIG SET, for the per-command path. */
+  protected readonly timing: TimingSettings;
   private writesScheduled = false;
 
   constructor(opts: CoreOptions) {
@@ -133,6 +151,7 @@ export abstract class HostCore implements HostServer {
     this.monitors = new MonitorFeed(this);
     this.pubsub = new PubSub(this);
     this.publish = (channel, message) => this.pubsub.publish(channel, message);
+    this.timing = timingSettings(this);
   }
 
   /** Pushes the settings the engine enforces itself. */
@@ -255,6 +274,7 @@ export abstract class HostCore implements HostServer {
       monitor: false, noEvict: false, closeAfterReply: false,
       pendingOut: () => socket.writableLength + (c.pushBytes ?? 0) + (c.outBytes ?? 0),
       kill: () => this.closeClient(c),
+      ...LATER_FIELDS,
     };
     this.clients.set(c.id, c);
     return c;
@@ -297,19 +317,32 @@ export abstract class HostCore implements HostServer {
     // After QUIT or a protocol error nothing more is run, as in Redis; nor
     // for a client being closed for its output buffer limit.
     if (!c.socket || c.closeAfterReply || c.closeAsap) return;
-    c.lastInteraction = this.clock.now();
+    // One clock read: the command's start (for its duration) and the time
+    // the engine sees, as Redis's call() takes one ustime() for both.
+    const t0 = perf.now();
+    const now = this.wallAt(t0);
+    c.lastInteraction = now;
     this.stats.netInputBytes += n;
-    this.runInput(c, chunk, n);
+    this.runInputAt(c, chunk, n, t0, now);
+  }
+
+  /** Unix ms at the perf.now() reading `t0`. */
+  private wallAt(t0: number): number {
+    const clock = this.clock;
+    return clock.atPerf ? clock.atPerf(t0) : clock.now();
   }
 
   /** Runs input already accounted (a new read, or input held behind a script). */
   private runInput(c: HostClient, chunk: Uint8Array, n: number): void {
-    const now = this.clock.now();
+    const t0 = perf.now();
+    this.runInputAt(c, chunk, n, t0, this.wallAt(t0));
+  }
+
+  private runInputAt(c: HostClient, chunk: Uint8Array, n: number, t0: number, now: number): void {
     const engine = this.engine;
     // A paused client's bytes still go into its input (as Redis keeps
     // reading into the query buffer); the engine stops again at the same
     // command while the pause lasts.
-    const t0 = performance.now();
     let st: number;
     // Behind a suspended script inside an EXEC, input waits host-side (the
     // engine's input is the transaction's queue until the EXEC ends).
@@ -404,7 +437,7 @@ export abstract class HostCore implements HostServer {
         }
         // After a hand-off, or when the engine yielded with large output:
         // each execute() is timed on its own.
-        t0 = performance.now();
+        t0 = perf.now();
         st = engine.resume(c.slot, this.clock.now());
       }
     } catch (err) {
@@ -481,7 +514,7 @@ export abstract class HostCore implements HostServer {
 
   /** Lets the engine go on with a client where it stopped (engine.resume), timed, and handles the outcome. */
   private resumeClient(c: HostClient): void {
-    const t0 = performance.now();
+    const t0 = perf.now();
     let st: number;
     try {
       st = this.engine.resume(c.slot, this.clock.now());
@@ -557,7 +590,22 @@ export abstract class HostCore implements HostServer {
    * run, as Redis does), any other was rejected before running.
    */
   protected account(c: HostClient, t0: number, handoff: boolean, out: Buffer[]): void {
-    const batch = this.engine.lastBatch();
+    const engine = this.engine;
+    if (engine.lastBatchCount() === 1 && !this.monitors.active) {
+      // One command (every request at -P1): nothing allocated for it.
+      const i32 = engine.ints();
+      const rec = engine.lastBatchAt();
+      const id = i32[rec];
+      // Refused before running (arity, auth), or a host command (timed by
+      // runHostCommand): not timed here.
+      if (id < 0 || HOST_RUN[id]) return;
+      const usec = (perf.now() - t0) * 1000;
+      this.stats.commandUsec[id] += usec;
+      c.lastCmd = COMMANDS[id].name;
+      noteEngineCommand(this, c, id, i32[rec + 2], i32[rec + 3], usec, this.argsAt, this.timing);
+      return;
+    }
+    const batch = engine.lastBatch();
     const n = batch.length >> 2;
     if (n === 0) return;
     let ran = 0;
@@ -570,7 +618,7 @@ export abstract class HostCore implements HostServer {
       }
     }
     if (ran > 0) {
-      const usec = ((performance.now() - t0) * 1000) / ran;
+      const usec = ((perf.now() - t0) * 1000) / ran;
       const usecs = this.stats.commandUsec;
       for (let i = 0; i < n; i++) {
         const id = batch[i * 4];
@@ -616,6 +664,7 @@ export abstract class HostCore implements HostServer {
       createdAt: now, lastInteraction: now, socket, lastCmd: 'NULL',
       monitor: false, noEvict: false, closeAfterReply: false,
       pendingOut: () => 0, kill: () => {},
+      ...LATER_FIELDS,
     };
     return c;
   }
@@ -647,7 +696,7 @@ export abstract class HostCore implements HostServer {
     const args = engine.handoffArgs();
     const r = new Reply(engine.x.clientProto(c.slot));
     const fn = hostHandler(id);
-    const t0 = performance.now();
+    const t0 = perf.now();
     // Set before running, as Redis does: CLIENT INFO reports itself.
     c.lastCmd = COMMANDS[id].name;
     let pending: PendingReply | void = undefined;
@@ -675,7 +724,7 @@ export abstract class HostCore implements HostServer {
   /** Accounts a host command that has answered and queues its reply. */
   private finishHostCommand(c: HostClient, id: number, args: Buffer[], r: Reply, t0: number, out: Buffer[]): void {
     const engine = this.engine;
-    const usec = (performance.now() - t0) * 1000;
+    const usec = (perf.now() - t0) * 1000;
     // Host error replies count in INFO errorstats/commandstats like the engine's.
     for (const code of r.errorCodes) this.stats.hostErrors.set(code, (this.stats.hostErrors.get(code) ?? 0) + 1);
     if (r.rejected) {
