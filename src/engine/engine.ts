@@ -278,6 +278,8 @@ export interface PrefixGroup { prefix: Buffer; keys: number; bytes: number }
 
 /** Replies up to this many bytes are copied out of the engine byte by byte. */
 const SMALL_COPY = 64;
+/** Reads up to this many bytes are copied into the engine byte by byte. */
+const SMALL_INPUT = 128;
 const EMPTY_BATCH = new Int32Array(0);
 
 export class Engine {
@@ -391,8 +393,15 @@ export class Engine {
     const ptr = this.x.reserveInput(id, n) >>> 0;
     if (ptr === 0) return ST_INPUT_FULL;
     const mem = this.bytes();
-    if (Buffer.isBuffer(chunk)) chunk.copy(mem, ptr, 0, n);
-    else mem.set(n === chunk.length ? chunk : chunk.subarray(0, n), ptr);
+    // A single request is a few dozen bytes: copied by hand (as lastOutput
+    // copies small replies), not through a view made for the copy.
+    if (n <= SMALL_INPUT) {
+      for (let i = 0; i < n; i++) mem[ptr + i] = chunk[i];
+    } else if (Buffer.isBuffer(chunk)) {
+      chunk.copy(mem, ptr, 0, n);
+    } else {
+      mem.set(n === chunk.length ? chunk : chunk.subarray(0, n), ptr);
+    }
     return this.x.executeInfo(id, n, nowMs);
   }
 
