@@ -10,7 +10,7 @@
 // that is not a reply to its own command (MONITOR lines, woken blocked
 // commands); pub/sub messages write that queue out before their own.
 import {
-  Engine, CF_AUTHED, ST_HANDOFF, ST_CLOSE, ST_YIELD, ST_INPUT_FULL, ST_PAUSED, ST_BLOCKED, ST_READY, CF_REPLY_OFF, CF_REPLY_SKIP,
+  Engine, CF_AUTHED, ST_OK, ST_HANDOFF, ST_CLOSE, ST_YIELD, ST_INPUT_FULL, ST_PAUSED, ST_BLOCKED, ST_READY, CF_REPLY_OFF, CF_REPLY_SKIP,
   CF_UNBLOCK_TIMEOUT, CF_UNBLOCK_ERROR, CF_IN_EXEC, PAUSE_NONE, PAUSE_WRITE, PAUSE_ALL,
 } from '../engine/engine.js';
 import { Blocking } from './blocking.js';
@@ -69,6 +69,9 @@ const DEFER_MAX_BYTES = 16 * 1024;
 
 // Node's global `performance` is a lazy accessor: read once, not per command.
 const perf = globalThis.performance;
+
+/** account()'s output list when nothing can be added to it (no MONITOR client). */
+const NO_OUTPUT: Buffer[] = [];
 
 /**
  * The HostClient fields set only later (pub/sub, blocking, output queues),
@@ -394,6 +397,18 @@ export abstract class HostCore implements HostServer {
   /** Runs the client's input from an execute() status to the end of what can run now. */
   protected drive(c: HostClient, st: number, t0: number): void {
     const engine = this.engine;
+    if (st === ST_OK && !c.blocked && !this.monitors.active && !(c.pushRuns && c.pushRuns.length > 0)) {
+      // The usual read: its commands all ran in the engine, and nothing
+      // else waits to go to c first. The general path below, without
+      // gathering one reply in an array of its own.
+      const o = engine.lastOutput(this.outPool);
+      this.account(c, t0, false, NO_OUTPUT);
+      if (o) this.enqueueReply(c, o);
+      this.endWrite(c);
+      if (this.blocking.count > 0) this.serveReady();
+      if (engine.lastNotifyLen() > 0) this.publishKeyspaceEvents();
+      return;
+    }
     const out: Buffer[] = [];
     // Messages already queued for c go first; those published to it while
     // it runs queue behind its replies.
@@ -785,18 +800,28 @@ export abstract class HostCore implements HostServer {
    * middle of it. Otherwise it is written at once.
    */
   protected write(c: HostClient, out: Buffer[]): void {
+    if (!c.socket || c.closeAsap) return;
+    for (const b of out) this.enqueueReply(c, b);
+    this.endWrite(c);
+  }
+
+  /** Queues one reply buffer for c (write() without its end: endWrite). */
+  private enqueueReply(c: HostClient, b: Buffer): void {
+    if (!c.socket || c.closeAsap) return;
+    const q = (c.outQueue ??= []);
+    q.push(b);
+    c.outBytes = (c.outBytes ?? 0) + b.length;
+  }
+
+  /** After queuing replies: write them now or at the end of the turn, and close after QUIT. */
+  private endWrite(c: HostClient): void {
     const s = c.socket;
     if (!s || c.closeAsap) return;
-    if (out.length > 0) {
-      const q = (c.outQueue ??= []);
-      for (const b of out) {
-        q.push(b);
-        c.outBytes = (c.outBytes ?? 0) + b.length;
-      }
+    if (c.outBytes) {
       // Large output, or a socket already backed up, is written at once:
       // the write's backpressure then stops reading this client before
       // the turn reads more of its pipeline.
-      if (!this.deferWrites || c.closeAfterReply || c.outBytes! >= DEFER_MAX_BYTES || s.writableLength > 0) {
+      if (!this.deferWrites || c.closeAfterReply || c.outBytes >= DEFER_MAX_BYTES || s.writableLength > 0) {
         this.aof.beforeReply();
         this.writeQueued(c);
       } else {

@@ -384,6 +384,11 @@ export class PubSub {
   checkOutputLimit(c: HostClient): void {
     if (c.closeAsap || !c.socket) return;
     const lim = hasSubscriptions(c) ? this.pubsubLimit : this.normalLimit;
+    // No limit for its class (normal clients by default): nothing to measure.
+    if (lim.lowest === Infinity) {
+      if (c.obufSoftSince) c.obufSoftSince = 0;
+      return;
+    }
     const used = c.pendingOut();
     // The common case, on every delivery: under both limits (or none set).
     if (used < lim.lowest) {
