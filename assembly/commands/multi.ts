@@ -120,9 +120,14 @@ export function endExec(c: Client): void {
   propFlush();
 }
 
-/** A finished EXEC's queue is released at the start of the next execute. */
+/**
+ * A finished EXEC's queue is released at the start of the next execute.
+ * While the EXEC still runs (resumed after one of its host commands) the
+ * queue is the input being read: freeing it then let the next allocation
+ * overwrite the commands still to run.
+ */
 export function freeOldQueue(c: Client): void {
-  if (c.multiOld != 0) {
+  if (c.multiOld != 0 && (c.flags & CF_IN_EXEC) == 0) {
     memFree(<usize>c.multiOld);
     c.multiOld = 0;
   }
