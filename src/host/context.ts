@@ -45,7 +45,7 @@ export interface HostClient {
   lastInteraction: number;
   /** The connection; null once closed. */
   socket: ClientSocket | null;
-  /** Last command run, as "name" or "parent|sub" (CLIENT LIST cmd=). */
+  /** Last command run, as "name" or "parent|sub" (CLIENT LIST reads the engine's record, clientLastCmd). */
   lastCmd: string;
   monitor: boolean;
   noEvict: boolean;
@@ -63,6 +63,12 @@ export interface HostClient {
   ssubCount?: number;
   /** Set while a blocking command waits for keys (host/blocking.ts). */
   blocked?: BlockState;
+  /**
+   * Set while CLIENT PAUSE holds its next command back (flag b): the held
+   * command's argument bytes and its length in the input (CLIENT LIST
+   * argv-mem and qbuf, as for a blocked one).
+   */
+  paused?: { argvMem: number; cmdBytes: number };
   /** The channels, patterns and shard channels it listens to (host/pubsub.ts). */
   pubsub?: ClientSubs;
   /**

@@ -398,7 +398,10 @@ export abstract class HostCore implements HostServer {
           this.serveReady();
           if (!c.socket || c.closeAfterReply) break;
         } else if (st !== ST_YIELD) {
-          if (st === ST_PAUSED && !this.pausedClients.includes(c)) this.pausedClients.push(c);
+          if (st === ST_PAUSED && !this.pausedClients.includes(c)) {
+            this.pausedClients.push(c);
+            c.paused = { argvMem: engine.handoffArgs().reduce((n, a) => n + a.length, 0), cmdBytes: engine.x.blockCmdLen() };
+          }
           if (st === ST_CLOSE) c.closeAfterReply = true;
           break;
         }
@@ -865,6 +868,7 @@ export abstract class HostCore implements HostServer {
     const waiting = this.pausedClients;
     this.pausedClients = [];
     for (const c of waiting) {
+      c.paused = undefined;
       if (!c.socket || c.closeAfterReply) continue;
       // A command run here may pause again; the rest then queue up anew.
       this.resumeClient(c);
