@@ -138,7 +138,6 @@ export class EmbeddedCore extends HostCore {
   runCron(): void { this.cron.tick(); }
 
   shutdown(): void {
-    this.log('warning', 'User requested shutdown...');
     const fn = this.onShutdown;
     // After the command's own bookkeeping is done.
     queueMicrotask(() => fn?.());

@@ -129,7 +129,9 @@ export interface HostServer {
   port: number;
   configFile: string;
   stats: ServerStats;
-  /** Stops the server (SHUTDOWN). */
+  /** Stops the server (SHUTDOWN), as HostCore.prepareForShutdown: false if the final save failed. */
+  prepareForShutdown(opts?: { save?: boolean; nosave?: boolean; force?: boolean }): boolean;
+  /** The end of a shutdown, past its save. */
   shutdown(): void;
   /** MONITOR clients and the feed that shows them every command. */
   monitors: MonitorFeedLike;

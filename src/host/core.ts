@@ -887,6 +887,40 @@ export abstract class HostCore implements HostServer {
     for (const c of [...this.clients.values()]) this.closeClient(c);
   }
 
-  /** SHUTDOWN: what stopping means depends on who runs the core. */
+  /**
+   * Redis's prepareForShutdown, for SHUTDOWN and SIGTERM/SIGINT: its steps
+   * and log lines in its order (children stopped, the AOF fsynced, the final
+   * save when asked or when save points are set, unless NOSAVE), then
+   * shutdown(). False, and the server stays up, when that save fails
+   * without FORCE.
+   */
+  prepareForShutdown(opts: { save?: boolean; nosave?: boolean; force?: boolean } = {}): boolean {
+    this.log('warning', 'User requested shutdown...');
+    // A running BGSAVE or rewrite dies with the server (Redis kills its child): no temp file left.
+    this.rdb.stopBgsave('shutdown');
+    this.aof.stopRewrite('shutdown');
+    // What the AOF has not written yet is written and fsynced first, as Redis.
+    if (this.aof.enabled) {
+      this.log('notice', 'Calling fsync() on the AOF file.');
+      this.aof.close();
+    }
+    if (!opts.nosave && (opts.save || this.rdb.hasSavePoints())) {
+      this.log('notice', 'Saving the final RDB snapshot before exiting.');
+      try {
+        this.rdb.saveSync();
+      } catch {
+        if (!opts.force) {
+          this.log('warning', 'Error trying to save the DB, can\'t exit.');
+          this.log('warning', 'Errors trying to shut down the server. Check the logs for more information.');
+          return false;
+        }
+        this.log('warning', 'Error trying to save the DB. Exit anyway.');
+      }
+    }
+    this.shutdown();
+    return true;
+  }
+
+  /** The end of a shutdown, once prepareForShutdown has saved: what stopping means depends on who runs the core. */
   abstract shutdown(): void;
 }

@@ -16,6 +16,7 @@
 //                 in chunks, with progress lines for big files.
 import type { HostServer } from '../host/context.js';
 import { nodeFs, nodePath, pid } from '../host/platform.js';
+import { strerror } from '../host/config.js';
 
 /** Output handed to the host per serializer step. */
 const STEP_BYTES = 4 << 20;
@@ -176,24 +177,37 @@ export class RdbState {
     const snap = this.serialize();
     const target = this.path();
     const tmp = nodePath!.join(nodePath!.dirname(target), `temp-${pid()}.rdb`);
+    // Redis's rdbSave log line for the step that failed.
+    let step = 'open';
     try {
       const fd = fs.openSync(tmp, 'w');
+      step = 'write';
       try {
         for (const c of snap.chunks) writeAllSync(fs, fd, c);
         fs.fsyncSync(fd);
       } finally {
         fs.closeSync(fd);
       }
+      step = 'rename';
       fs.renameSync(tmp, target);
       fsyncDir(fs, nodePath!.dirname(target));
     } catch (err: any) {
       try { fs.unlinkSync(tmp); } catch { /* not created */ }
       this.lastError = err?.message ?? String(err);
-      this.srv.log('warning', `Failed opening the temp RDB file ${nodePath!.basename(tmp)} (in server root dir ${process.cwd()}) for saving: ${this.lastError}`);
+      const why = strerror(err);
+      const name = nodePath!.basename(tmp);
+      if (step === 'open') {
+        this.srv.log('warning', `Failed opening the temp RDB file ${name} (in server root dir ${process.cwd()}) for saving: ${why}`);
+      } else if (step === 'write') {
+        this.srv.log('warning', `Write error saving DB on disk: ${why}`);
+      } else {
+        this.srv.log('warning', `Error moving temp DB file ${name} on the final destination ${this.srv.config.get('dbfilename')} ` +
+          `(in server root dir ${process.cwd()}): ${why}`);
+      }
       throw new RdbError(this.lastError);
     }
     this.saved(snap);
-    this.srv.log('notice', `DB saved on disk (${snap.keys} keys, ${snap.bytes} bytes, ${Date.now() - start} ms)`);
+    this.srv.log('notice', 'DB saved on disk');
   }
 
   private saved(snap: Snapshot): void {
