@@ -897,8 +897,8 @@ export abstract class HostCore implements HostServer {
   prepareForShutdown(opts: { save?: boolean; nosave?: boolean; force?: boolean } = {}): boolean {
     this.log('warning', 'User requested shutdown...');
     // A running BGSAVE or rewrite dies with the server (Redis kills its child): no temp file left.
-    this.rdb.stopBgsave('shutdown');
-    this.aof.stopRewrite('shutdown');
+    this.rdb.stopBgsave('shutdown', 'There is a child saving an .rdb. Killing it!');
+    this.aof.stopRewrite('shutdown', false, 'There is a child rewriting the AOF. Killing it!');
     // What the AOF has not written yet is written and fsynced first, as Redis.
     if (this.aof.enabled) {
       this.log('notice', 'Calling fsync() on the AOF file.');

@@ -471,7 +471,7 @@ export class RdbState {
    * Stops a running BGSAVE (SHUTDOWN, a synchronous save, the embedded
    * store closing): the engine forgets the snapshot and the temp file goes.
    */
-  stopBgsave(why: string): void {
+  stopBgsave(why: string, line = `Background saving stopped for ${why}`): void {
     const job = this.bgJob;
     if (!job) return;
     this.bgJob = null;
@@ -481,7 +481,7 @@ export class RdbState {
     this.bgsaveInProgress = false;
     this.bgsavePendingBytes = 0;
     try { nodeFs?.unlinkSync(job.tmp); } catch { /* not created yet */ }
-    this.srv.log('warning', `Background saving stopped for ${why}`);
+    this.srv.log('warning', line);
   }
 
   private bgsaveFailed(err: any): void {
