@@ -11,7 +11,7 @@
 // commands); pub/sub messages write that queue out before their own.
 import {
   Engine, CF_AUTHED, ST_HANDOFF, ST_CLOSE, ST_YIELD, ST_INPUT_FULL, ST_PAUSED, ST_BLOCKED, ST_READY, CF_REPLY_OFF, CF_REPLY_SKIP,
-  CF_UNBLOCK_TIMEOUT, CF_UNBLOCK_ERROR, CF_IN_EXEC, PAUSE_NONE, PAUSE_WRITE, PAUSE_ALL,
+  CF_UNBLOCK_TIMEOUT, CF_UNBLOCK_ERROR, CF_IN_EXEC, CF_CLOSE, PAUSE_NONE, PAUSE_WRITE, PAUSE_ALL,
 } from '../engine/engine.js';
 import { Blocking } from './blocking.js';
 import { COMMANDS } from '../engine/commands.gen.js';
@@ -368,6 +368,9 @@ export abstract class HostCore implements HostServer {
     c.replyQueue = out;
     let ready = false;
     let handedOff = false;
+    // Where the replies stop when a host command inside an EXEC closed its
+    // own connection (CLIENT KILL of itself); -1 otherwise.
+    let cut = -1;
     try {
       // A woken client that did not block again is served: forget its wait.
       if (c.blocked && st !== ST_BLOCKED) this.blocking.unblock(c);
@@ -379,7 +382,14 @@ export abstract class HostCore implements HostServer {
         if (st === ST_HANDOFF) {
           handedOff = true;
           this.runHostCommand(c, out);
-          if (c.closeAfterReply || !c.socket || c.suspended) break;
+          if (!c.socket || c.suspended) break;
+          if (c.closeAfterReply) {
+            if ((engine.x.clientFlags(c.slot) & CF_IN_EXEC) === 0) break;
+            // As Redis: the rest of the transaction runs, unanswered, and
+            // nothing after the EXEC is read (the engine stops at its end).
+            engine.x.setClientFlags(c.slot, engine.x.clientFlags(c.slot) | CF_CLOSE);
+            if (cut < 0) cut = out.length;
+          }
         } else if (st === ST_BLOCKED) {
           if (!c.blocked) {
             const { keys, deadline } = engine.blockedOn();
@@ -416,6 +426,7 @@ export abstract class HostCore implements HostServer {
       return;
     }
     c.replyQueue = undefined;
+    if (cut >= 0) out.length = cut;
     this.write(c, out);
     if (ready || this.blocking.count > 0) this.serveReady();
     // Host commands may leave events too; otherwise the last record says.

@@ -12,7 +12,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { redisServerPath, RawClient, startRedis, startServer } from '../helpers/server.js';
-import type { RespValue } from '../helpers/resp.js';
+import { encodeCommand, type RespValue } from '../helpers/resp.js';
 import type { Server } from '../../src/server/server.js';
 
 const haveRedis = redisServerPath() !== null;
@@ -203,4 +203,20 @@ suite('CLIENT LIST and CLIENT INFO vs redis-server', () => {
     const m = got.multiMem;
     expect([m[0] === 0, m[1] > 0, m[2] > m[1] + 100, m[3] > m[2], m[4] === m[3], m[5] === m[3]]).toEqual(Array(6).fill(true));
   }, 20_000);
+
+  it('CLIENT KILL of itself inside EXEC: the rest of the transaction runs unanswered, nothing after it', async () => {
+    const results: string[] = [];
+    for (const port of [redis!.port, ours!.port]) {
+      const a = await RawClient.connect(port);
+      let got = '';
+      a.socket.on('data', (d: Buffer) => { got += d.toString('latin1'); });
+      a.write(Buffer.concat([['FLUSHALL'], ['MULTI'], ['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'no'], ['CLIENT', 'INFO'],
+        ['SET', 'k', 'in'], ['EXEC'], ['SET', 'after', 1]].map((cmd) => encodeCommand(cmd))));
+      await a.waitClosed();
+      const b = await RawClient.connect(port);
+      results.push(`${got} | ${JSON.stringify(await b.cmd('MGET', 'k', 'after'))}`);
+      b.close();
+    }
+    expect(results[1]).toBe(results[0]);
+  });
 });
