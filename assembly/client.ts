@@ -85,6 +85,12 @@ export const CF_LOADER: u32 = 131072;
   watchPtr: u32;
   watchLen: u32;
   watchCap: u32;
+  /** Redis's c->lastcmd for CLIENT LIST cmd=: the last command read from the
+   *  connection (queued, refused or blocked too; -1 for an unknown one);
+   *  the commands an EXEC runs leave it at EXEC. */
+  lastCmdId: i32;
+  /** The running EXEC's command count (CLIENT LIST multi= while it runs). */
+  execCount: u32;
 }
 
 const INITIAL_INPUT: u32 = 1024;
@@ -106,6 +112,7 @@ export function clientNew(): u32 {
   c.argvCap = 16;
   c.argvPtr = <u32>memAlloc(16 * 8);
   c.proto = 2;
+  c.lastCmdId = -1;
   let id: u32;
   if (freeSlots.length > 0) {
     id = freeSlots.pop();
@@ -182,7 +189,15 @@ export function clientReserve(c: Client, n: u32): usize {
 
 /** Bytes the connection buffers in the engine (for CLIENT LIST qbuf). */
 export function clientQueryBufLen(c: Client): u32 { return c.inLen - c.cmdStart; }
-export function clientQueryBufCap(c: Client): u32 { return c.inCap; }
+/** The real input buffer's size, also while EXEC reads the queue. */
+export function clientQueryBufCap(c: Client): u32 { return (c.flags & CF_IN_EXEC) != 0 ? c.savedInCap : c.inCap; }
+/**
+ * Bytes in the input buffer including the commands already run from it
+ * (the buffer is compacted only before the next read), the real input's
+ * while EXEC reads the queue: Redis's sdslen(querybuf) for the client whose
+ * command is running, as Redis trims its query buffer after the whole read.
+ */
+export function clientQueryBufHeld(c: Client): u32 { return (c.flags & CF_IN_EXEC) != 0 ? c.savedInLen : c.inLen; }
 
 // ---- arguments --------------------------------------------------------------
 

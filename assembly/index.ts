@@ -6,7 +6,7 @@
 
 import { Client, clientNew, clientFree, clientGet, clientReserve, clientReplaceInput, bindArgs, curArgv, curArgc,
   CF_CLOSE, CF_REPLY_OFF, CF_REPLY_SKIP, CF_REPLY_SKIP_NEXT, CF_UNBLOCK_TIMEOUT, CF_UNBLOCK_ERROR, CF_IN_EXEC, CF_MULTI,
-  clientQueryBufLen, clientQueryBufCap } from "./client";
+  clientQueryBufLen, clientQueryBufCap, clientQueryBufHeld } from "./client";
 import { blockRequested, clearBlockRequest, blockKeyFirst, blockKeyCount, blockDeadline, blockRewritePtr, blockRewriteLen } from "./commands/blocking";
 import { readySignaled, readyBufPtr, readyBufLen, readyReset, setReadyWatch } from "./db/ready";
 import { readCommand, READ_NEED_MORE, READ_ERROR, readError } from "./resp/reader";
@@ -131,7 +131,9 @@ export function execute(id: u32, n: u32, nowMs: f64): i32 {
       c.flags = (c.flags & ~CF_REPLY_SKIP_NEXT) | CF_REPLY_SKIP;
     }
     const mark = outMark();
+    const inExec = (c.flags & CF_IN_EXEC) != 0;
     const st = dispatch(c);
+    if (!inExec) c.lastCmdId = lastCmd;
     if (blockRequested) {
       // Nothing was written or changed; run it again when woken.
       if (blockRewriteLen != 0 && clientReplaceInput(c, start, c.pos, blockRewritePtr, blockRewriteLen)) {
@@ -153,6 +155,9 @@ export function execute(id: u32, n: u32, nowMs: f64): i32 {
     if (st == DISPATCH_PAUSED) {
       // Unread: a complete command leaves the reader between commands
       // (mbLeft -1), so rewinding both offsets re-reads it from scratch.
+      // Its length is kept as a blocked command's is: Redis has read it, so
+      // its bytes are argv-mem in CLIENT LIST, no longer qbuf.
+      blockedCmdLen = c.pos - start;
       c.cmdStart = start;
       c.pos = start;
       return ST_PAUSED;
@@ -228,8 +233,22 @@ export function clientResetTx(id: u32): void { discardTransaction(clientGet(id))
 /** Commands queued in MULTI, or -1 outside MULTI (CLIENT LIST multi=). */
 export function clientMultiCount(id: u32): i32 {
   const c = clientGet(id);
+  // Redis keeps the transaction's state until EXEC has run it all.
+  if ((c.flags & CF_IN_EXEC) != 0) return <i32>c.execCount;
   return (c.flags & CF_MULTI) != 0 ? <i32>c.multiCount : -1;
 }
+/**
+ * CLIENT LIST multi-mem: the queued commands' request bytes (the queue EXEC
+ * is reading while it runs). Redis counts each queued command's argument
+ * bytes plus a pointer per argument; both grow with every queued command.
+ */
+export function clientMultiMem(id: u32): u32 {
+  const c = clientGet(id);
+  if ((c.flags & CF_IN_EXEC) != 0) return c.inLen;
+  return c.multiLen;
+}
+/** CLIENT LIST cmd=: the last command id read (-1: none, or unknown). */
+export function clientLastCmd(id: u32): i32 { return clientGet(id).lastCmdId; }
 /** Keys WATCHed by client `id` (CLIENT LIST watch= is 7.2; INFO uses the total). */
 export function clientWatchCount(id: u32): u32 { return clientGet(id).watchLen; }
 
@@ -243,6 +262,7 @@ export function clientFlags(id: u32): u32 { return clientGet(id).flags; }
 export function setClientFlags(id: u32, f: u32): void { clientGet(id).flags = f; }
 export function clientQbuf(id: u32): u32 { return clientQueryBufLen(clientGet(id)); }
 export function clientQbufCap(id: u32): u32 { return clientQueryBufCap(clientGet(id)); }
+export function clientQbufHeld(id: u32): u32 { return clientQueryBufHeld(clientGet(id)); }
 
 export * from "./api";
 export * from "./memapi";

@@ -23,8 +23,14 @@ import {
   E_MULTI_NESTED, E_EXEC_WITHOUT_MULTI, E_DISCARD_WITHOUT_MULTI, E_WATCH_IN_MULTI, E_EXECABORT,
 } from "../resp/errors";
 
-/** Appends a queued command's request bytes (dispatch.ts, while in MULTI). */
+/**
+ * Appends a queued command's request bytes (dispatch.ts, while in MULTI).
+ * Once EXEC is bound to fail (a refused command, a touched watched key)
+ * nothing more is kept, as Redis 7.0 does: the command is still answered
+ * QUEUED, but MULTI's count and memory stop growing.
+ */
 export function queueCommand(c: Client, ptr: usize, len: usize, id: i32): void {
+  if ((c.flags & (CF_DIRTY_EXEC | CF_DIRTY_CAS)) != 0) return;
   const need = <usize>c.multiLen + len;
   if (need > <usize>c.multiCap) {
     let cap = c.multiCap < 256 ? <usize>256 : <usize>c.multiCap * 2;
@@ -99,6 +105,7 @@ function cmdExec(): void {
   c.inCap = c.multiCap;
   c.cmdStart = 0;
   c.pos = 0;
+  c.execCount = c.multiCount;
   c.multiOld = c.multiPtr;
   c.multiPtr = 0;
   c.multiLen = 0;
@@ -120,9 +127,14 @@ export function endExec(c: Client): void {
   propFlush();
 }
 
-/** A finished EXEC's queue is released at the start of the next execute. */
+/**
+ * A finished EXEC's queue is released at the start of the next execute.
+ * While the EXEC still runs (resumed after one of its host commands) the
+ * queue is the input being read: freeing it then let the next allocation
+ * overwrite the commands still to run.
+ */
 export function freeOldQueue(c: Client): void {
-  if (c.multiOld != 0) {
+  if (c.multiOld != 0 && (c.flags & CF_IN_EXEC) == 0) {
     memFree(<usize>c.multiOld);
     c.multiOld = 0;
   }

@@ -4,7 +4,7 @@
 // `-` is given, then the command-line options, all as one redis.conf text
 // (so an error names the line the way Redis numbers it). A bad option
 // prints Redis's FATAL CONFIG FILE ERROR block and exits with code 1.
-import { mkdirSync, readFileSync, writeFileSync, appendFileSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Config, ConfigError, ConfigLoadError, strerror } from '../host/config.js';
 import { repr, splitArgs } from '../host/config-parse.js';
@@ -205,24 +205,18 @@ export async function main(argv: string[]): Promise<void> {
   if (port !== 0) log('notice', `Vermilion ${VERSION} (Redis ${REDIS_VERSION} compatible) ready to accept connections on port ${port}`);
   const unixsocket = config.get('unixsocket');
   if (unixsocket !== '') log('notice', `The server is now ready to accept connections at ${unixsocket}`);
-  server.onShutdown = () => {
-    if (pidfile) { try { unlinkSync(pidfile); } catch { /* already gone */ } }
-    process.exit(0);
+  server.onShutdown = () => process.exit(0);
+  // Redis's signal handler writes its line at once (serverLogFromHandler's
+  // format), and its cron shuts down a moment later, with the flags of
+  // shutdown-on-sigterm / shutdown-on-sigint; if the save fails the server
+  // stays up (and says so).
+  const stop = (signal: 'SIGTERM' | 'SIGINT') => {
+    const line = `${process.pid}:signal-handler (${Math.floor(Date.now() / 1000)}) Received ${signal} scheduling shutdown...\n`;
+    if (logfile) appendFileSync(logfile, line);
+    else process.stdout.write(line);
+    const flags = config.get(signal === 'SIGTERM' ? 'shutdown-on-sigterm' : 'shutdown-on-sigint').split(' ');
+    setImmediate(() => server.prepareForShutdown({ save: flags.includes('save'), nosave: flags.includes('nosave'), force: flags.includes('force') }));
   };
-  // SIGTERM/SIGINT save first when save points are configured, as Redis
-  // does; if the save fails the server stays up (and says so).
-  const stop = () => {
-    if (server.rdb.hasSavePoints()) {
-      log('notice', 'Saving the final RDB snapshot before exiting.');
-      try {
-        server.rdb.saveSync();
-      } catch {
-        log('warning', 'Error trying to save the DB, can\'t exit.');
-        return;
-      }
-    }
-    server.shutdown();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }

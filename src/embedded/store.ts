@@ -127,7 +127,6 @@ export class EmbeddedCore extends HostCore {
     if (id < 0 || HOST_RUN[id]) return;
     const usec = (perf.now() - t0) * 1000;
     this.stats.commandUsec[id] += usec;
-    c.lastCmd = COMMANDS[id].name;
     noteEngineCommand(this, c, id, i32[rec + 2], i32[rec + 3], usec, this.argsAt, this.timing);
   }
 
@@ -135,7 +134,6 @@ export class EmbeddedCore extends HostCore {
   runCron(): void { this.cron.tick(); }
 
   shutdown(): void {
-    this.log('warning', 'User requested shutdown...');
     const fn = this.onShutdown;
     // After the command's own bookkeeping is done.
     queueMicrotask(() => fn?.());

@@ -49,6 +49,8 @@ export const CF_MONITOR = 128;
 export const CF_NO_BLOCK = 256;
 export const CF_UNBLOCK_TIMEOUT = 512;
 export const CF_UNBLOCK_ERROR = 1024;
+/** A watched key changed: EXEC will fail (CLIENT LIST flag d). */
+export const CF_DIRTY_CAS = 8192;
 export const CF_IN_EXEC = 16384;
 export const CF_PUBSUB = 32768;
 /** The hidden client scripts run their commands on (never paused, never BUSY). */
@@ -84,6 +86,8 @@ export interface EngineExports {
   notifyLen(): number;
   notifyClear(): void;
   clientMultiCount(id: number): number;
+  clientMultiMem(id: number): number;
+  clientLastCmd(id: number): number;
   clientWatchCount(id: number): number;
   readyPtr(): number;
   readyLen(): number;
@@ -151,6 +155,7 @@ export interface EngineExports {
   setClientFlags(id: number, f: number): void;
   clientQbuf(id: number): number;
   clientQbufCap(id: number): number;
+  clientQbufHeld(id: number): number;
   keyCount(db: number): number;
   expiresCount(db: number): number;
   avgTtl(db: number): number;

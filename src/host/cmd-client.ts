@@ -5,10 +5,10 @@
 import { registerHost, HostServer, HostClient } from './context.js';
 import { Reply } from './reply.js';
 import {
-  CMD_CLIENT_GETNAME, CMD_CLIENT_HELP, CMD_CLIENT_ID, CMD_CLIENT_INFO, CMD_CLIENT_KILL, CMD_CLIENT_LIST,
+  COMMANDS, CMD_CLIENT_GETNAME, CMD_CLIENT_HELP, CMD_CLIENT_ID, CMD_CLIENT_INFO, CMD_CLIENT_KILL, CMD_CLIENT_LIST,
   CMD_CLIENT_NO_EVICT, CMD_CLIENT_PAUSE, CMD_CLIENT_REPLY, CMD_CLIENT_SETNAME, CMD_CLIENT_SETINFO, CMD_CLIENT_UNPAUSE, CMD_CLIENT_UNBLOCK, CMD_MONITOR,
 } from '../engine/commands.gen.js';
-import { CF_REPLY_OFF, CF_REPLY_SKIP, CF_REPLY_SKIP_NEXT } from '../engine/engine.js';
+import { CF_REPLY_OFF, CF_REPLY_SKIP, CF_REPLY_SKIP_NEXT, CF_DIRTY_CAS, CF_IN_EXEC } from '../engine/engine.js';
 import { validateClientName } from './cmd-connection.js';
 import { optText } from './optword.js';
 
@@ -65,15 +65,23 @@ function typeMatches(srv: HostServer, c: HostClient, type: string): boolean {
   return clientType(srv, c) === t;
 }
 
-/** Redis's flag letters, in Redis's order; N when none applies. */
+/**
+ * Redis 7.0's flag letters, in its order (O/S M P x b t R B d c u A U r e);
+ * N when none applies. S (replica), t R B (tracking), u (unblocked, only
+ * inside one event-loop turn) and r (READONLY, cluster mode) have no state
+ * here to show.
+ */
 function flagLetters(srv: HostServer, c: HostClient): string {
   const x = srv.engine.x;
+  const flags = x.clientFlags(c.slot);
   let f = '';
   if (c.monitor) f += 'O';
-  if (x.clientFlags(c.slot) & CF_MASTER_FLAG) f += 'M';
+  if (flags & CF_MASTER_FLAG) f += 'M';
   if ((c.subCount ?? 0) + (c.psubCount ?? 0) + (c.ssubCount ?? 0) > 0) f += 'P';
+  // Also while EXEC runs its queue: Redis leaves MULTI once it has run it all.
   if (x.clientMultiCount(c.slot) >= 0) f += 'x';
-  if (srv.isPaused(c) || c.blocked) f += 'b';
+  if (c.paused || c.blocked) f += 'b';
+  if (flags & CF_DIRTY_CAS) f += 'd';
   if (c.closeAfterReply) f += 'c';
   if (c.closeAsap) f += 'A';
   if (c.unixSocket) f += 'U';
@@ -82,28 +90,43 @@ function flagLetters(srv: HostServer, c: HostClient): string {
 }
 
 /**
- * One CLIENT LIST / CLIENT INFO line, Redis 7.0's fields in Redis's order.
- * `self` is the client asking: its current command's arguments count as
- * argv-mem, as in Redis.
+ * One CLIENT LIST / CLIENT INFO line, Redis 7.0's fields in Redis's order
+ * (7.2's watch=, lib-name= and lib-ver= are not 7.0's). `self` is the client
+ * asking: its current command's arguments count as argv-mem, and its qbuf
+ * holds the whole read its command came in (Redis trims the query buffer
+ * once the read's commands have run). A client blocked or held by CLIENT
+ * PAUSE shows its waiting command as argv-mem, not qbuf, as Redis has
+ * parsed it already.
+ *
+ * The memory figures are this server's own, not Redis's allocations:
+ * qbuf-free is the room left in the engine's input buffer; argv-mem the
+ * arguments' bytes (Redis's argv_len_sum; 4, EXEC's, while EXEC runs, as
+ * Redis keeps EXEC's sum); multi-mem the queued requests' bytes (Redis adds
+ * a pointer per argument); tot-mem what the engine holds for the
+ * connection (clientMemory: input and argument buffers, MULTI queue, WATCH
+ * list) plus the replies waiting to be written. Replies go straight to the
+ * socket: there is no per-client reply buffer (rbs, rbp, obl), and what
+ * waits is one block (oll).
  */
 function clientLine(srv: HostServer, c: HostClient, self: HostClient | null, args: Buffer[], now: number): string {
   const x = srv.engine.x;
-  const qbuf = x.clientQbuf(c.slot) - (c.blocked?.cmdBytes ?? 0);
+  const inExec = (x.clientFlags(c.slot) & CF_IN_EXEC) !== 0;
+  const waiting = c.blocked ?? c.paused;
+  const qbuf = c === self ? x.clientQbufHeld(c.slot) : x.clientQbuf(c.slot) - (waiting?.cmdBytes ?? 0);
   const qcap = x.clientQbufCap(c.slot);
-  const argvMem = c === self ? args.reduce((n, a) => n + a.length, 0) : (c.blocked?.argvMem ?? 0);
+  let argvMem = waiting?.argvMem ?? 0;
+  if (c === self) argvMem = inExec ? 4 : args.reduce((n, a) => n + a.length, 0);
   const omem = c.pendingOut();
   const events = (c.socket && !c.socket.isPaused() ? 'r' : '') + (omem > 0 ? 'w' : '');
-  // What this connection holds: its input buffer, the arguments being run
-  // and the replies waiting in the socket.
-  const totMem = qcap + argvMem + omem;
+  const totMem = x.memClient(c.slot) + omem;
   const idle = c === self ? 0 : Math.floor((now - c.lastInteraction) / 1000);
+  const cmd = x.clientLastCmd(c.slot);
   return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name}` +
     ` age=${Math.floor((now - c.createdAt) / 1000)} idle=${idle} flags=${flagLetters(srv, c)}` +
     ` db=${x.clientDb(c.slot)} sub=${c.subCount ?? 0} psub=${c.psubCount ?? 0} ssub=${c.ssubCount ?? 0}` +
-    ` multi=${srv.engine.x.clientMultiCount(c.slot)} qbuf=${qbuf} qbuf-free=${qcap - qbuf} argv-mem=${argvMem} multi-mem=0` +
-    // Replies go straight to the socket: there is no per-client reply buffer (rbs, rbp, obl).
-    ` rbs=0 rbp=0 obl=0 oll=${omem > 0 ? 1 : 0} omem=${omem} tot-mem=${totMem} events=${events}` +
-    ` cmd=${c.lastCmd} user=default redir=-1 resp=${x.clientProto(c.slot)}\n`;
+    ` multi=${x.clientMultiCount(c.slot)} qbuf=${qbuf} qbuf-free=${qcap - qbuf} argv-mem=${argvMem}` +
+    ` multi-mem=${x.clientMultiMem(c.slot)} rbs=0 rbp=0 obl=0 oll=${omem > 0 ? 1 : 0} omem=${omem} tot-mem=${totMem}` +
+    ` events=${events} cmd=${cmd < 0 ? 'NULL' : COMMANDS[cmd].name} user=default redir=-1 resp=${x.clientProto(c.slot)}\n`;
 }
 
 /** Redis's catClientInfoString: the CLIENT LIST line without its newline (log lines). */

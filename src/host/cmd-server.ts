@@ -34,12 +34,13 @@ function cmdTime(srv: HostServer, _c: HostClient, _args: Buffer[], r: Reply): vo
 // replicas, which never happens without replication, so it always errors.
 // SAVE (or save points without NOSAVE) writes dump.rdb first.
 function cmdShutdown(srv: HostServer, _c: HostClient, args: Buffer[], r: Reply): void {
-  let save = false, nosave = false, other = false, abort = false;
+  let save = false, nosave = false, force = false, other = false, abort = false;
   for (let i = 1; i < args.length; i++) {
     const opt = optText(args[i]);
     if (opt === 'nosave') nosave = true;
     else if (opt === 'save') save = true;
-    else if (opt === 'now' || opt === 'force') other = true;
+    else if (opt === 'force') force = other = true;
+    else if (opt === 'now') other = true;
     else if (opt === 'abort') abort = true;
     else { r.error(E_SYNTAX); return; }
   }
@@ -51,19 +52,9 @@ function cmdShutdown(srv: HostServer, _c: HostClient, args: Buffer[], r: Reply):
     r.error(script.call.kind === 'eval' ? E_BUSY_EVAL : E_BUSY_FUNCTION);
     return;
   }
-  // A save first when asked, or when save points are configured (Redis's
-  // prepareForShutdown); if it fails the server stays up.
-  if (!nosave && (save || srv.rdb.hasSavePoints())) {
-    srv.log('notice', 'Saving the final RDB snapshot before exiting.');
-    try {
-      srv.rdb.saveSync();
-    } catch {
-      srv.log('warning', 'Error trying to save the DB, can\'t exit.');
-      r.error('ERR Errors trying to SHUTDOWN. Check logs.');
-      return;
-    }
-  }
-  srv.shutdown();
+  // A save first when asked, or when save points are configured; if it
+  // fails (without FORCE) the server stays up.
+  if (!srv.prepareForShutdown({ save, nosave, force })) r.error('ERR Errors trying to SHUTDOWN. Check logs.');
 }
 
 // ---- DEBUG -----------------------------------------------------------------------

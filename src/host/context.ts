@@ -45,7 +45,11 @@ export interface HostClient {
   lastInteraction: number;
   /** The connection; null once closed. */
   socket: ClientSocket | null;
-  /** Last command run, as "name" or "parent|sub" (CLIENT LIST cmd=). */
+  /**
+   * The last host command run, or the command a blocked client waits in,
+   * as "name" or "parent|sub". CLIENT LIST's cmd= comes from the engine's
+   * own record (clientLastCmd), which sees every command.
+   */
   lastCmd: string;
   monitor: boolean;
   noEvict: boolean;
@@ -63,6 +67,12 @@ export interface HostClient {
   ssubCount?: number;
   /** Set while a blocking command waits for keys (host/blocking.ts). */
   blocked?: BlockState;
+  /**
+   * Set while CLIENT PAUSE holds its next command back (flag b): the held
+   * command's argument bytes and its length in the input (CLIENT LIST
+   * argv-mem and qbuf, as for a blocked one).
+   */
+  paused?: { argvMem: number; cmdBytes: number };
   /** The channels, patterns and shard channels it listens to (host/pubsub.ts). */
   pubsub?: ClientSubs;
   /**
@@ -123,7 +133,9 @@ export interface HostServer {
   port: number;
   configFile: string;
   stats: ServerStats;
-  /** Stops the server (SHUTDOWN). */
+  /** Stops the server (SHUTDOWN), as HostCore.prepareForShutdown: false if the final save failed. */
+  prepareForShutdown(opts?: { save?: boolean; nosave?: boolean; force?: boolean }): boolean;
+  /** The end of a shutdown, past its save. */
   shutdown(): void;
   /** MONITOR clients and the feed that shows them every command. */
   monitors: MonitorFeedLike;

@@ -11,7 +11,7 @@
 // commands); pub/sub messages write that queue out before their own.
 import {
   Engine, CF_AUTHED, ST_OK, ST_HANDOFF, ST_CLOSE, ST_YIELD, ST_INPUT_FULL, ST_PAUSED, ST_BLOCKED, ST_READY, CF_REPLY_OFF, CF_REPLY_SKIP,
-  CF_UNBLOCK_TIMEOUT, CF_UNBLOCK_ERROR, CF_IN_EXEC, PAUSE_NONE, PAUSE_WRITE, PAUSE_ALL,
+  CF_UNBLOCK_TIMEOUT, CF_UNBLOCK_ERROR, CF_IN_EXEC, CF_CLOSE, PAUSE_NONE, PAUSE_WRITE, PAUSE_ALL,
 } from '../engine/engine.js';
 import { Blocking } from './blocking.js';
 import { COMMANDS } from '../engine/commands.gen.js';
@@ -83,7 +83,7 @@ const LATER_FIELDS = {
   libName: undefined, libVer: undefined, readPaused: undefined, subCount: undefined, psubCount: undefined,
   ssubCount: undefined, blocked: undefined, pubsub: undefined, replyQueue: undefined, outQueue: undefined,
   outBytes: undefined, outListed: undefined, pushRuns: undefined, pushBytes: undefined, pushListed: undefined,
-  closeAsap: undefined, obufSoftSince: undefined, suspended: undefined, held: undefined,
+  closeAsap: undefined, obufSoftSince: undefined, suspended: undefined, held: undefined, paused: undefined,
 } satisfies { [K in keyof HostClient]?: undefined };
 
 export abstract class HostCore implements HostServer {
@@ -416,6 +416,9 @@ export abstract class HostCore implements HostServer {
     c.replyQueue = out;
     let ready = false;
     let handedOff = false;
+    // Where the replies stop when a host command inside an EXEC closed its
+    // own connection (CLIENT KILL of itself); -1 otherwise.
+    let cut = -1;
     try {
       // A woken client that did not block again is served: forget its wait.
       if (c.blocked && st !== ST_BLOCKED) this.blocking.unblock(c);
@@ -427,7 +430,14 @@ export abstract class HostCore implements HostServer {
         if (st === ST_HANDOFF) {
           handedOff = true;
           this.runHostCommand(c, out);
-          if (c.closeAfterReply || !c.socket || c.suspended) break;
+          if (!c.socket || c.suspended) break;
+          if (c.closeAfterReply) {
+            if ((engine.x.clientFlags(c.slot) & CF_IN_EXEC) === 0) break;
+            // As Redis: the rest of the transaction runs, unanswered, and
+            // nothing after the EXEC is read (the engine stops at its end).
+            engine.x.setClientFlags(c.slot, engine.x.clientFlags(c.slot) | CF_CLOSE);
+            if (cut < 0) cut = out.length;
+          }
         } else if (st === ST_BLOCKED) {
           if (!c.blocked) {
             const { keys, deadline } = engine.blockedOn();
@@ -446,7 +456,10 @@ export abstract class HostCore implements HostServer {
           this.serveReady();
           if (!c.socket || c.closeAfterReply) break;
         } else if (st !== ST_YIELD) {
-          if (st === ST_PAUSED && !this.pausedClients.includes(c)) this.pausedClients.push(c);
+          if (st === ST_PAUSED && !this.pausedClients.includes(c)) {
+            this.pausedClients.push(c);
+            c.paused = { argvMem: engine.handoffArgs().reduce((n, a) => n + a.length, 0), cmdBytes: engine.x.blockCmdLen() };
+          }
           if (st === ST_CLOSE) c.closeAfterReply = true;
           break;
         }
@@ -461,6 +474,7 @@ export abstract class HostCore implements HostServer {
       return;
     }
     c.replyQueue = undefined;
+    if (cut >= 0) out.length = cut;
     this.write(c, out);
     if (ready || this.blocking.count > 0) this.serveReady();
     // Host commands may leave events too; otherwise the last record says.
@@ -616,7 +630,6 @@ export abstract class HostCore implements HostServer {
       if (id < 0 || HOST_RUN[id]) return;
       const usec = (perf.now() - t0) * 1000;
       this.stats.commandUsec[id] += usec;
-      c.lastCmd = COMMANDS[id].name;
       noteEngineCommand(this, c, id, i32[rec + 2], i32[rec + 3], usec, this.argsAt, this.timing);
       return;
     }
@@ -624,13 +637,9 @@ export abstract class HostCore implements HostServer {
     const n = batch.length >> 2;
     if (n === 0) return;
     let ran = 0;
-    let last = -1;
     for (let i = 0; i < n; i++) {
       const id = batch[i * 4];
-      if (id >= 0 && !HOST_RUN[id]) {
-        ran++;
-        last = id;
-      }
+      if (id >= 0 && !HOST_RUN[id]) ran++;
     }
     if (ran > 0) {
       const usec = ((perf.now() - t0) * 1000) / ran;
@@ -639,7 +648,6 @@ export abstract class HostCore implements HostServer {
         const id = batch[i * 4];
         if (id >= 0 && !HOST_RUN[id]) usecs[id] += usec;
       }
-      c.lastCmd = COMMANDS[last].name;
       noteEngineBatch(this, c, batch, n, usec, this.argsAt);
     }
     if (this.monitors.active) {
@@ -939,6 +947,7 @@ export abstract class HostCore implements HostServer {
     const waiting = this.pausedClients;
     this.pausedClients = [];
     for (const c of waiting) {
+      c.paused = undefined;
       if (!c.socket || c.closeAfterReply) continue;
       // A command run here may pause again; the rest then queue up anew.
       this.resumeClient(c);
@@ -957,6 +966,40 @@ export abstract class HostCore implements HostServer {
     for (const c of [...this.clients.values()]) this.closeClient(c);
   }
 
-  /** SHUTDOWN: what stopping means depends on who runs the core. */
+  /**
+   * Redis's prepareForShutdown, for SHUTDOWN and SIGTERM/SIGINT: its steps
+   * and log lines in its order (children stopped, the AOF fsynced, the final
+   * save when asked or when save points are set, unless NOSAVE), then
+   * shutdown(). False, and the server stays up, when that save fails
+   * without FORCE.
+   */
+  prepareForShutdown(opts: { save?: boolean; nosave?: boolean; force?: boolean } = {}): boolean {
+    this.log('warning', 'User requested shutdown...');
+    // A running BGSAVE or rewrite dies with the server (Redis kills its child): no temp file left.
+    this.rdb.stopBgsave('shutdown', 'There is a child saving an .rdb. Killing it!');
+    this.aof.stopRewrite('shutdown', false, 'There is a child rewriting the AOF. Killing it!');
+    // What the AOF has not written yet is written and fsynced first, as Redis.
+    if (this.aof.enabled) {
+      this.log('notice', 'Calling fsync() on the AOF file.');
+      this.aof.close();
+    }
+    if (!opts.nosave && (opts.save || this.rdb.hasSavePoints())) {
+      this.log('notice', 'Saving the final RDB snapshot before exiting.');
+      try {
+        this.rdb.saveSync();
+      } catch {
+        if (!opts.force) {
+          this.log('warning', 'Error trying to save the DB, can\'t exit.');
+          this.log('warning', 'Errors trying to shut down the server. Check the logs for more information.');
+          return false;
+        }
+        this.log('warning', 'Error trying to save the DB. Exit anyway.');
+      }
+    }
+    this.shutdown();
+    return true;
+  }
+
+  /** The end of a shutdown, once prepareForShutdown has saved: what stopping means depends on who runs the core. */
   abstract shutdown(): void;
 }

@@ -550,14 +550,14 @@ export class AofState {
    * save that needs the engine's snapshot): its temp file goes, the files
    * as they stand stay consistent. After a synchronous save it runs again.
    */
-  stopRewrite(why: string, again = why === 'a synchronous save'): void {
+  stopRewrite(why: string, again = why === 'a synchronous save', line = `Background AOF rewrite stopped for ${why}`): void {
     const job = this.bgRewrite;
     if (!job) return;
     this.bgRewrite = null;
     this.rewriteInProgress = false;
     job.stop();
     if (again) this.rewriteScheduled = true;
-    this.srv.log('warning', `Background AOF rewrite stopped for ${why}`);
+    this.srv.log('warning', line);
   }
 
   /**

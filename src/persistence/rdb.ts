@@ -16,6 +16,7 @@
 //                 in chunks, with progress lines for big files.
 import type { HostServer } from '../host/context.js';
 import { nodeFs, nodePath, pid } from '../host/platform.js';
+import { strerror } from '../host/config.js';
 
 /** Output handed to the host per serializer step. */
 const STEP_BYTES = 4 << 20;
@@ -176,24 +177,37 @@ export class RdbState {
     const snap = this.serialize();
     const target = this.path();
     const tmp = nodePath!.join(nodePath!.dirname(target), `temp-${pid()}.rdb`);
+    // Redis's rdbSave log line for the step that failed.
+    let step = 'open';
     try {
       const fd = fs.openSync(tmp, 'w');
+      step = 'write';
       try {
         for (const c of snap.chunks) writeAllSync(fs, fd, c);
         fs.fsyncSync(fd);
       } finally {
         fs.closeSync(fd);
       }
+      step = 'rename';
       fs.renameSync(tmp, target);
       fsyncDir(fs, nodePath!.dirname(target));
     } catch (err: any) {
       try { fs.unlinkSync(tmp); } catch { /* not created */ }
       this.lastError = err?.message ?? String(err);
-      this.srv.log('warning', `Failed opening the temp RDB file ${nodePath!.basename(tmp)} (in server root dir ${process.cwd()}) for saving: ${this.lastError}`);
+      const why = strerror(err);
+      const name = nodePath!.basename(tmp);
+      if (step === 'open') {
+        this.srv.log('warning', `Failed opening the temp RDB file ${name} (in server root dir ${process.cwd()}) for saving: ${why}`);
+      } else if (step === 'write') {
+        this.srv.log('warning', `Write error saving DB on disk: ${why}`);
+      } else {
+        this.srv.log('warning', `Error moving temp DB file ${name} on the final destination ${this.srv.config.get('dbfilename')} ` +
+          `(in server root dir ${process.cwd()}): ${why}`);
+      }
       throw new RdbError(this.lastError);
     }
     this.saved(snap);
-    this.srv.log('notice', `DB saved on disk (${snap.keys} keys, ${snap.bytes} bytes, ${Date.now() - start} ms)`);
+    this.srv.log('notice', 'DB saved on disk');
   }
 
   private saved(snap: Snapshot): void {
@@ -457,7 +471,7 @@ export class RdbState {
    * Stops a running BGSAVE (SHUTDOWN, a synchronous save, the embedded
    * store closing): the engine forgets the snapshot and the temp file goes.
    */
-  stopBgsave(why: string): void {
+  stopBgsave(why: string, line = `Background saving stopped for ${why}`): void {
     const job = this.bgJob;
     if (!job) return;
     this.bgJob = null;
@@ -467,7 +481,7 @@ export class RdbState {
     this.bgsaveInProgress = false;
     this.bgsavePendingBytes = 0;
     try { nodeFs?.unlinkSync(job.tmp); } catch { /* not created yet */ }
-    this.srv.log('warning', `Background saving stopped for ${why}`);
+    this.srv.log('warning', line);
   }
 
   private bgsaveFailed(err: any): void {

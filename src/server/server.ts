@@ -293,18 +293,15 @@ export class Server extends HostCore {
   }
 
   shutdown(): void {
-    this.log('warning', 'User requested shutdown...');
     // Replies of this turn leave before the sockets close.
     this.flushWrites();
-    // A running BGSAVE dies with the server (Redis kills its child): no temp file left.
-    this.rdb.stopBgsave('shutdown');
-    this.aof.stopRewrite('shutdown');
-    // What the AOF has not written yet is written and fsynced first, as Redis.
-    if (this.aof.enabled) {
-      this.log('notice', 'Calling fsync() on the AOF file.');
-      this.aof.close();
+    // Redis's finishShutdown, past the save: the pid file, then the listening
+    // sockets (closeListeningSockets(1): the unix socket's file goes too).
+    const pidfile = this.config.get('pidfile');
+    if (pidfile !== '') {
+      this.log('notice', 'Removing the pid file.');
+      try { unlinkSync(pidfile); } catch { /* not written, or already gone */ }
     }
-    // Redis's closeListeningSockets(1): the socket file goes, and the log says so.
     const unixPath = this.config.get('unixsocket');
     if (this.unixServer && unixPath !== '') {
       this.log('notice', 'Removing the unix socket file.');
@@ -314,6 +311,7 @@ export class Server extends HostCore {
         this.log('warning', `Error removing the unix socket file: ${strerror(err)}`);
       }
     }
+    this.log('warning', 'Redis is now ready to exit, bye bye...');
     void this.close().then(() => this.onShutdown?.());
   }
 }

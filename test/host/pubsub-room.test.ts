@@ -24,6 +24,7 @@ function setup(limits: Record<string, { hard: number; soft: number; secs: number
         clientFlags: (slot: number) => flags.get(slot) ?? 0,
         setClientFlags: (slot: number, f: number) => { flags.set(slot, f); },
         clientQbuf: () => 0, clientQbufCap: () => 0, clientDb: () => 0, clientMultiCount: () => -1,
+        clientMultiMem: () => 0, clientLastCmd: () => -1, memClient: () => 0,
       },
     },
     config: {

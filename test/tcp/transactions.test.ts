@@ -113,4 +113,20 @@ describe('transactions over TCP', () => {
     await c.watch('w1');
     expect(await c.multi().set('w1', '1').exec()).toEqual([[null, 'OK']]);
   });
+  it('an EXEC resumed after a host command reads the rest of its queue', async () => {
+    // The queue is the input while EXEC runs; it was freed when the engine
+    // resumed after the first host command, and a new key's allocation then
+    // took the block and overwrote the commands still to run (the last reply
+    // went missing). Short queues, as their block is the size new keys take.
+    const a = await RawClient.connect(srv.port);
+    const id = await a.cmd('CLIENT', 'ID');
+    for (let i = 0; i < 10; i++) {
+      for (const q of [['MULTI'], ['CLIENT', 'ID'], ['SET', `fresh:${i}`, i], ['CLIENT', 'ID']]) a.send(...q);
+      a.send('EXEC');
+      for (const want of ['OK', 'QUEUED', 'QUEUED', 'QUEUED']) expect(await a.read()).toBe(want);
+      expect(await a.read()).toEqual([id, 'OK', id]);
+    }
+    expect(await a.cmd('PING')).toBe('PONG');
+    a.close();
+  });
 });
