@@ -12,6 +12,7 @@ import net from 'node:net';
 import { TestEngine } from '../helpers/engine.js';
 import { encodeCommand } from '../helpers/resp.js';
 import { startServer, startRedis, redisServerPath } from '../helpers/server.js';
+import { seeded } from '../helpers/prng.js';
 import type { Server } from '../../src/server/server.js';
 
 const CF_CLOSE = 32;
@@ -235,6 +236,67 @@ describe('RESP reader: limits and large inputs', () => {
   });
 });
 
+// Random streams: valid pipelines with one mutation each (a length digit
+// changed, bytes dropped or inserted, a type byte replaced). The reader
+// takes complete bulks in one pass and anything else step by step, so the
+// same bytes arriving whole, cut at random places or a byte at a time go
+// through different paths: the replies and the close must be the same.
+function randomStream(rand: () => number): Buffer {
+  const pick = <T>(a: T[]): T => a[Math.floor(rand() * a.length)];
+  const word = () => {
+    const n = pick([0, 1, 3, 9, 10, 31, 100, 700]);
+    let w = '';
+    for (let i = 0; i < n; i++) w += String.fromCharCode(pick([97 + Math.floor(rand() * 26), 13, 10, 36, 42, 48 + Math.floor(rand() * 10)]));
+    return w;
+  };
+  const parts: Buffer[] = [];
+  const cmds = 1 + Math.floor(rand() * 6);
+  for (let i = 0; i < cmds; i++) {
+    const form = rand();
+    if (form < 0.15) parts.push(Buffer.from(`ECHO ${pick(['a', 'bb', '"q r"'])}\r\n`, 'latin1'));
+    else if (form < 0.3) parts.push(encodeCommand(['MSET', ...Array.from({ length: 2 * (1 + Math.floor(rand() * 12)) }, word)]));
+    else parts.push(encodeCommand([pick(['ECHO', 'GET', 'STRLEN', 'EXISTS']), word()]));
+  }
+  const buf = Buffer.concat(parts);
+  const at = Math.floor(rand() * buf.length);
+  const m = rand();
+  if (m < 0.4) {
+    // A byte of a bulk header ("$<digits>\r\n"), where the reader's two paths differ most.
+    const d = buf.indexOf(0x24, at);
+    const i = d + 1 + Math.floor(rand() * 4);
+    if (d >= 0 && i < buf.length) buf[i] = pick([48, 48 + Math.floor(rand() * 10), 120, 13, 10, 32, 45, 43]);
+    return buf;
+  }
+  if (m < 0.55) return Buffer.concat([buf.subarray(0, at), buf.subarray(Math.min(buf.length, at + 1 + Math.floor(rand() * 4)))]);
+  if (m < 0.7) return Buffer.concat([buf.subarray(0, at), Buffer.from(pick(['$', '*', '\r\n', '0', '-1', '$99999999999\r\n', '\x00'])), buf.subarray(at)]);
+  if (m < 0.85) {
+    buf[at] = pick([0x24, 0x2a, 0x3a, 0x2b, 0x0d, 0x0a, 0x20]);
+    return buf;
+  }
+  return buf;
+}
+
+describe('RESP reader: random streams', () => {
+  it('the same replies and close however the bytes are cut (400 streams)', () => {
+    const rand = seeded(4242);
+    for (let k = 0; k < 400; k++) {
+      const input = randomStream(rand);
+      const whole = run(new TestEngine(), [input]);
+      const cuts: Buffer[] = [];
+      for (let i = 0; i < input.length;) {
+        const n = 1 + Math.floor(rand() * 40);
+        cuts.push(input.subarray(i, i + n));
+        i += n;
+      }
+      expect(run(new TestEngine(), cuts), `stream ${k} in random reads: ${JSON.stringify(input.toString('latin1'))}`).toEqual(whole);
+      if (k % 8 === 0) {
+        const bytes = [...input].map((b) => Buffer.from([b]));
+        expect(run(new TestEngine(), bytes), `stream ${k} byte by byte: ${JSON.stringify(input.toString('latin1'))}`).toEqual(whole);
+      }
+    }
+  });
+});
+
 // Errors that quote the request: Redis formats them with %.128s (a NUL ends
 // the quoted text) and turns CR/LF into spaces so the reply stays one line.
 const QUOTED: [string, string, string][] = [
@@ -302,6 +364,8 @@ describe.skipIf(!haveRedis)('RESP reader: differential against redis-server over
   it('every fixture gets the same bytes and the same close', async () => {
     const all: Fixture[] = [...FIXTURES, ...QUOTED.map(([name, input, reply]) => ({ name, input, reply, closed: false }))];
     for (const [name, input, reply, closed] of LIMITS) all.push({ name, input: input.toString('latin1'), reply, closed });
+    const rand = seeded(777);
+    const streams = Array.from({ length: 60 }, () => randomStream(rand));
     const results = await Promise.all(all.map(async (f) => {
       const pair = servers.find((s) => s.mode === (f.mode ?? 'plain'))!;
       const input = Buffer.from(f.input, 'latin1');
@@ -310,7 +374,12 @@ describe.skipIf(!haveRedis)('RESP reader: differential against redis-server over
     }));
     // First that the recorded facts still hold for redis-server, then Vermilion.
     for (const x of results) expect(x.r, `redis-server: ${x.name}`).toEqual(x.want);
-    const differ = results.filter((x) => x.v.reply !== x.r.reply || x.v.closed !== x.r.closed)
+    const random = await Promise.all(streams.map(async (input, i) => {
+      const pair = servers.find((s) => s.mode === 'plain')!;
+      const [v, r] = await Promise.all([exchange(pair.v.port, input), exchange(pair.r.port, input)]);
+      return { name: `random stream ${i}: ${JSON.stringify(input.toString('latin1'))}`, v, r };
+    }));
+    const differ = [...results, ...random].filter((x) => x.v.reply !== x.r.reply || x.v.closed !== x.r.closed)
       .map((x) => ({ fixture: x.name, redis: x.r, vermilion: x.v }));
     expect(differ).toEqual([]);
   });
