@@ -974,6 +974,9 @@ export abstract class HostCore implements HostServer {
    * without FORCE.
    */
   prepareForShutdown(opts: { save?: boolean; nosave?: boolean; force?: boolean } = {}): boolean {
+    // Stopping while a dataset loads saves nothing, whatever was asked: the
+    // half-loaded keys would replace the file being loaded (Redis forces NOSAVE).
+    if (this.rdb.loading) opts = { ...opts, save: false, nosave: true };
     this.log('warning', 'User requested shutdown...');
     // A running BGSAVE or rewrite dies with the server (Redis kills its child): no temp file left.
     this.rdb.stopBgsave('shutdown', 'There is a child saving an .rdb. Killing it!');

@@ -218,6 +218,29 @@ describe('stop-writes-on-bgsave-error', () => {
 });
 
 describe('while loading', () => {
+  it('SHUTDOWN SAVE saves nothing while a dataset loads (Redis forces NOSAVE), and saves once loaded', async () => {
+    for (const loading of [true, false]) {
+      const { server, port } = await startServer({ save: '3600 1' });
+      const dir = server.config.get('dir');
+      try {
+        const c = await RawClient.connect(port);
+        expect(await c.cmd('SET', 'k', 'v')).toBe('OK');
+        if (loading) {
+          server.rdb.loading = true;
+          server.engine.x.setLoading(1);
+        }
+        // The server stops either way (no error reply, the connection closes).
+        c.send('SHUTDOWN', 'SAVE');
+        await c.waitClosed();
+        await expect(c.read(100)).rejects.toThrow('connection closed');
+        expect(existsSync(join(dir, 'dump.rdb')), `loading ${loading}`).toBe(!loading);
+        c.close();
+      } finally {
+        await server.close();
+      }
+    }
+  });
+
   it('commands without the loading flag get -LOADING (PING too, as in Redis); INFO and CONFIG run', async () => {
     const { server, port } = await startServer();
     try {
