@@ -202,9 +202,6 @@ export async function main(argv: string[]): Promise<void> {
     }
   }
   server.aofReady = true;
-  if (port !== 0) log('notice', `Vermilion ${VERSION} (Redis ${REDIS_VERSION} compatible) ready to accept connections on port ${port}`);
-  const unixsocket = config.get('unixsocket');
-  if (unixsocket !== '') log('notice', `The server is now ready to accept connections at ${unixsocket}`);
   server.onShutdown = () => process.exit(0);
   // Redis's signal handler writes its line at once (serverLogFromHandler's
   // format), and its cron shuts down a moment later, with the flags of
@@ -219,4 +216,9 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // Ready only once the signals are handled: a supervisor (or a test) that
+  // stops the server as soon as it reads this line gets a clean shutdown.
+  if (port !== 0) log('notice', `Vermilion ${VERSION} (Redis ${REDIS_VERSION} compatible) ready to accept connections on port ${port}`);
+  const unixsocket = config.get('unixsocket');
+  if (unixsocket !== '') log('notice', `The server is now ready to accept connections at ${unixsocket}`);
 }

@@ -79,7 +79,15 @@ async function logOfStop(ours: boolean, args: string[], stop: Stop, withPidfile:
   // child): the child's own lines and the killed child's pid.
   const notOurs = new RegExp(['Background saving started', 'Background append only file rewriting started',
     'Creating AOF incr file .* on background rewrite', 'Killing running AOF rewrite child', 'in child, exiting now'].join('|'));
-  return log.slice(from).split('\n').filter((l) => l !== '' && !/^\d+:C /.test(l) && !notOurs.test(l)).map((l) => l
+  // Redis's killed child logs from its signal handler in several write()s,
+  // so a line of the parent's can land inside one of the child's: keep
+  // what starts at the parent's own pid.
+  const parent = `${proc.pid}:`;
+  const lines = log.slice(from).split('\n').map((l) => {
+    const at = l.indexOf(parent, 1);
+    return at > 0 && /^\d+:signal-handler /.test(l) ? l.slice(at) : l;
+  });
+  return lines.filter((l) => l !== '' && !/^\d+:C /.test(l) && !/^\) /.test(l) && !notOurs.test(l)).map((l) => l
     .replace(/^\d+:signal-handler \(\d+\) /, 'signal-handler ')
     .replace(/^\d+:[MCSX] \d+ \w+ \d+ [\d:.]+ /, ''));
 }
