@@ -107,17 +107,12 @@ export function readCommand(c: Client): i32 {
 
 /** The bulk arguments of the multibulk command being read (mbLeft of them to go). */
 function readBulks(c: Client): i32 {
-  if (c.bulkLen < 0) readCompleteBulks(c);
   while (c.mbLeft > 0) {
     if (c.bulkLen < 0) {
-      // Fast path for the common "$<digits>\r\n": parse while scanning.
-      const quick = quickBulkHeader(c);
-      if (quick >= 0) {
-        if (!bulkLenAllowed(c, quick)) return READ_ERROR;
-        c.bulkLen = <i32>quick;
-      }
-    }
-    if (c.bulkLen < 0) {
+      // Whatever is complete goes in one pass; this loop reads the bulk it
+      // stopped at (and resumes one whose payload is still arriving).
+      readCompleteBulks(c);
+      if (c.mbLeft == 0) break;
       const cr = findByte(c, c.pos, CR);
       if (cr < 0) {
         if (c.inLen - c.pos > INLINE_MAX) return fail(EP_BIG_BULK);
@@ -208,34 +203,6 @@ function readCompleteBulks(c: Client): void {
   c.argc = argc;
   c.mbLeft = left;
   c.pos = <u32>(p - base);
-}
-
-/**
- * Reads a complete `$<1-9 digits>\r\n` header at c.pos and advances past it;
- * returns the length, or -1 (nothing consumed) for anything else, which the
- * general path then handles with all of Redis's checks and errors.
- */
-function quickBulkHeader(c: Client): i64 {
-  const base = <usize>c.inPtr;
-  let p = base + c.pos;
-  const end = base + c.inLen;
-  if (p + 4 > end || load<u8>(p) != DOLLAR) return -1;
-  p++;
-  let first = load<u8>(p);
-  // A leading zero is only valid as "0" itself (string2ll).
-  if (first < 48 || first > 57 || (first == 48 && p + 1 < end && load<u8>(p + 1) != CR)) return -1;
-  let v: i64 = 0;
-  let digits = 0;
-  while (p < end) {
-    const b = load<u8>(p);
-    if (b < 48 || b > 57) break;
-    v = v * 10 + <i64>(b - 48);
-    p++;
-    if (++digits > 9) return -1;
-  }
-  if (p + 2 > end || load<u8>(p) != CR) return -1;
-  c.pos = <u32>(p + 2 - base);
-  return v;
 }
 
 /**
