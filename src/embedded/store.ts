@@ -10,9 +10,7 @@
 // MONITOR active, CLIENT PAUSE) takes the core's general path, which writes
 // the replies to the ApiClient as a socket.
 import { ST_OK, INFO_OUT_PTR, INFO_OUT_LEN, INFO_BATCH_PTR, INFO_BATCH_LEN, INFO_NOTIFY_LEN } from '../engine/engine.js';
-import { COMMANDS } from '../engine/commands.gen.js';
 import { HostCore, CoreOptions } from '../host/core.js';
-import { HOST_RUN, noteEngineCommand } from '../host/timing.js';
 import { nodeProcess } from '../host/platform.js';
 import type { ClientSocket, HostClient } from '../host/context.js';
 import type { Scripting } from '../host/scripting/index.js';
@@ -118,16 +116,8 @@ export class EmbeddedCore extends HostCore {
    * the engine's memory; `rec` is the batch records' i32 index, `n` their count.
    */
   accountFast(c: HostClient, t0: number, i32: Int32Array, rec: number, n: number): void {
-    if (n !== 1) {
-      this.account(c, t0, false, NO_OUTPUT);
-      return;
-    }
-    const id = i32[rec];
-    // Refused before running (arity, auth): not timed, as in account().
-    if (id < 0 || HOST_RUN[id]) return;
-    const usec = (perf.now() - t0) * 1000;
-    this.stats.commandUsec[id] += usec;
-    noteEngineCommand(this, c, id, i32[rec + 2], i32[rec + 3], usec, this.argsAt, this.timing);
+    if (n === 1) this.accountOne(c, t0, i32, rec);
+    else this.account(c, t0, false, NO_OUTPUT);
   }
 
   /** One cron tick now (tests; ManualClock users get them from advance()). */

@@ -396,8 +396,21 @@ export class Engine {
 
   /** Copies the first `n` bytes of `chunk` into client `id`'s input and runs what is complete. */
   feed(id: number, chunk: Uint8Array, nowMs: number, n = chunk.length): number {
+    if (!this.copyIn(id, chunk, n)) return ST_INPUT_FULL;
+    return this.x.executeInfo(id, n, nowMs);
+  }
+
+  /** Copies input for a client that must not run it yet (blocked); ST_INPUT_FULL or ST_OK. */
+  append(id: number, chunk: Uint8Array, n = chunk.length): number {
+    if (!this.copyIn(id, chunk, n)) return ST_INPUT_FULL;
+    this.x.appendInput(id, n);
+    return ST_OK;
+  }
+
+  /** Copies `n` bytes of `chunk` to the end of client `id`'s input; false when it cannot grow. */
+  private copyIn(id: number, chunk: Uint8Array, n: number): boolean {
     const ptr = this.x.reserveInput(id, n) >>> 0;
-    if (ptr === 0) return ST_INPUT_FULL;
+    if (ptr === 0) return false;
     const mem = this.bytes();
     // A small read (PING, a short GET) is copied by hand, as lastOutput
     // copies small replies.
@@ -408,18 +421,7 @@ export class Engine {
     } else {
       mem.set(n === chunk.length ? chunk : chunk.subarray(0, n), ptr);
     }
-    return this.x.executeInfo(id, n, nowMs);
-  }
-
-  /** Copies input for a client that must not run it yet (blocked); ST_INPUT_FULL or ST_OK. */
-  append(id: number, chunk: Uint8Array, n = chunk.length): number {
-    const ptr = this.x.reserveInput(id, n) >>> 0;
-    if (ptr === 0) return ST_INPUT_FULL;
-    const mem = this.bytes();
-    if (Buffer.isBuffer(chunk)) chunk.copy(mem, ptr, 0, n);
-    else mem.set(n === chunk.length ? chunk : chunk.subarray(0, n), ptr);
-    this.x.appendInput(id, n);
-    return ST_OK;
+    return true;
   }
 
   /** After ST_BLOCKED: the keys the command waits on and its deadline (unix ms, 0 = never). */

@@ -622,15 +622,7 @@ export abstract class HostCore implements HostServer {
     const engine = this.engine;
     if (engine.lastBatchCount() === 1 && !this.monitors.active) {
       // One command (every request at -P1): nothing allocated for it.
-      const i32 = engine.ints();
-      const rec = engine.lastBatchAt();
-      const id = i32[rec];
-      // Refused before running (arity, auth), or a host command (timed by
-      // runHostCommand): not timed here.
-      if (id < 0 || HOST_RUN[id]) return;
-      const usec = (perf.now() - t0) * 1000;
-      this.stats.commandUsec[id] += usec;
-      noteEngineCommand(this, c, id, i32[rec + 2], i32[rec + 3], usec, this.argsAt, this.timing);
+      this.accountOne(c, t0, engine.ints(), engine.lastBatchAt());
       return;
     }
     const batch = engine.lastBatch();
@@ -656,6 +648,21 @@ export abstract class HostCore implements HostServer {
         this.monitors.feedRaw(c, batch[i * 4], batch[i * 4 + 1], batch[i * 4 + 2], batch[i * 4 + 3], out);
       }
     }
+  }
+
+  /**
+   * account() for a call that ran one command, with no MONITOR client:
+   * `i32` views the engine's memory, `rec` is the batch record's i32 index.
+   * Allocates nothing (the per-request path of the server and the embedded API).
+   */
+  protected accountOne(c: HostClient, t0: number, i32: Int32Array, rec: number): void {
+    const id = i32[rec];
+    // Refused before running (arity, auth), or a host command (timed by
+    // runHostCommand): not timed here.
+    if (id < 0 || HOST_RUN[id]) return;
+    const usec = (perf.now() - t0) * 1000;
+    this.stats.commandUsec[id] += usec;
+    noteEngineCommand(this, c, id, i32[rec + 2], i32[rec + 3], usec, this.argsAt, this.timing);
   }
 
   /**
@@ -808,7 +815,6 @@ export abstract class HostCore implements HostServer {
    * middle of it. Otherwise it is written at once.
    */
   protected write(c: HostClient, out: Buffer[]): void {
-    if (!c.socket || c.closeAsap) return;
     for (const b of out) this.enqueueReply(c, b);
     this.endWrite(c);
   }
