@@ -188,6 +188,19 @@ export function dictFind(d: Dict, keyPtr: usize, keyLen: usize, hash: u32): usiz
   return 0;
 }
 
+/**
+ * Loads the bucket head and the first entry's hash for `hash`, doing nothing
+ * with them but folding them into the result: a caller that has several
+ * keys to look up touches them all first, so that their cache misses
+ * overlap instead of coming one after another (EXEC over its queue). Moves
+ * nothing, so it may run on any dict at any time.
+ */
+export function dictTouch(d: Dict, hash: u32): u32 {
+  if (d.t0 == 0) return 0;
+  const e = <usize>load<u32>(<usize>d.t0 + (<usize>(hash & d.mask0) << 2));
+  return e != 0 ? load<u32>(e, ENTRY_HASH) : 0;
+}
+
 /** Links a new entry (its hash field already set); the key must be absent. */
 export function dictInsert(d: Dict, e: usize): void {
   step(d);
