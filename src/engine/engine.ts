@@ -287,7 +287,6 @@ export interface PrefixGroup { prefix: Buffer; keys: number; bytes: number }
 const SMALL_COPY = 32;
 /** Reads up to this many bytes are copied into the engine byte by byte. */
 const SMALL_INPUT = 32;
-const EMPTY_BATCH = new Int32Array(0);
 
 export class Engine {
   readonly x: EngineExports;
@@ -369,20 +368,12 @@ export class Engine {
   }
 
   /**
-   * Its batch records: (cmdId, db, start, end) of each command it ran, start
-   * and end the addresses of the command's request bytes; a view valid until
-   * the next call into the engine. cmdId is -1 for an unknown command and
-   * -2 - id for one refused before it ran (arity, auth, ...).
+   * How many batch records the last execute() left: (cmdId, db, start, end),
+   * 4 i32 each from ints()[lastBatchAt()], valid until the next call into
+   * the engine. start and end are the addresses of the command's request
+   * bytes; cmdId is -1 for an unknown command and -2 - id for one refused
+   * before it ran (arity, auth, ...).
    */
-  lastBatch(): Int32Array {
-    const i32 = this.ints();
-    const n = i32[this.infoAt + INFO_BATCH_LEN];
-    if (n === 0) return EMPTY_BATCH;
-    const at = i32[this.infoAt + INFO_BATCH_PTR] >>> 2;
-    return i32.subarray(at, at + n * 4);
-  }
-
-  /** How many batch records lastBatch() has, without making its view. */
   lastBatchCount(): number { return this.ints()[this.infoAt + INFO_BATCH_LEN]; }
 
   /** Where the first batch record is, as an index into ints(). */

@@ -57,11 +57,11 @@ export function latencyAddSampleIfNeeded(srv: HostServer, event: string, ms: num
  * (cmd id every 4 ints), skipping host ones (`skip[id]`): one histogram
  * bucket computed for the whole batch, no allocation after the first call.
  */
-export function latencyTrackBatch(srv: HostServer, batch: Int32Array, n: number, usec: number, skip: Uint8Array): void {
-  const m = monitorOf(srv);
+export function latencyTrackBatch(m: LatencyHistograms, recs: Int32Array, at: number, n: number, usec: number,
+  skip: Uint8Array): void {
   const b = bucketOf(usec);
   for (let i = 0; i < n; i++) {
-    const id = batch[i * 4];
+    const id = recs[at + i * 4];
     if (id < 0 || skip[id]) continue;
     let h = m.hist[id];
     if (!h) h = m.hist[id] = new Uint32Array(BUCKETS);

@@ -625,27 +625,30 @@ export abstract class HostCore implements HostServer {
       this.accountOne(c, t0, engine.ints(), engine.lastBatchAt());
       return;
     }
-    const batch = engine.lastBatch();
-    const n = batch.length >> 2;
+    const n = engine.lastBatchCount();
     if (n === 0) return;
+    // The records are read in place (4 i32 each from `at`).
+    const recs = engine.ints();
+    const at = engine.lastBatchAt();
     let ran = 0;
     for (let i = 0; i < n; i++) {
-      const id = batch[i * 4];
+      const id = recs[at + i * 4];
       if (id >= 0 && !HOST_RUN[id]) ran++;
     }
     if (ran > 0) {
       const usec = ((perf.now() - t0) * 1000) / ran;
       const usecs = this.stats.commandUsec;
       for (let i = 0; i < n; i++) {
-        const id = batch[i * 4];
+        const id = recs[at + i * 4];
         if (id >= 0 && !HOST_RUN[id]) usecs[id] += usec;
       }
-      noteEngineBatch(this, c, batch, n, usec, this.argsAt);
+      noteEngineBatch(this, c, recs, at, n, usec, this.argsAt, this.timing);
     }
     if (this.monitors.active) {
       for (let i = 0; i < n; i++) {
         if (handoff && i === n - 1) break;
-        this.monitors.feedRaw(c, batch[i * 4], batch[i * 4 + 1], batch[i * 4 + 2], batch[i * 4 + 3], out);
+        const r = at + i * 4;
+        this.monitors.feedRaw(c, recs[r], recs[r + 1], recs[r + 2], recs[r + 3], out);
       }
     }
   }

@@ -36,24 +36,26 @@ export const HOST_RUN = Uint8Array.from(COMMANDS, (m) => (m.handler === 'host' ?
 
 /**
  * Accounts the engine commands of one execute() call, each credited with
- * `usec` (the call's time split evenly: the engine has no clock). The usual
- * case — below both thresholds — touches only the histograms; arguments are
- * re-read from the input (`argsAt`) only for entries the slow log keeps.
+ * `usec` (the call's time split evenly: the engine has no clock). Its batch
+ * records are read in place: `n` records of 4 i32 from index `at` of `recs`
+ * (the engine's memory). The usual case — below both thresholds — touches
+ * only the histograms; arguments are re-read from the input (`argsAt`) only
+ * for entries the slow log keeps.
  */
-export function noteEngineBatch(srv: HostServer, c: HostClient, batch: Int32Array, n: number, usec: number,
-  argsAt: (c: HostClient, start: number, end: number) => Buffer[]): void {
-  const s = settingsOf(srv);
-  if (s.tracking) latencyTrackBatch(srv, batch, n, usec, HOST_RUN);
+export function noteEngineBatch(srv: HostServer, c: HostClient, recs: Int32Array, at: number, n: number, usec: number,
+  argsAt: (c: HostClient, start: number, end: number) => Buffer[], s: TimingSettings = settingsOf(srv)): void {
+  if (s.tracking) latencyTrackBatch(s.histograms, recs, at, n, usec, HOST_RUN);
   const monitorHit = s.latencyMs > 0 && usec / 1000 >= s.latencyMs;
   const slowHit = s.slowUsec >= 0 && usec >= s.slowUsec;
   if (!monitorHit && !slowHit) return;
   for (let i = 0; i < n; i++) {
-    const id = batch[i * 4];
+    const r = at + i * 4;
+    const id = recs[r];
     if (id < 0 || HOST_RUN[id] || SKIP_SLOWLOG[id]) continue;
     if (monitorHit) latencyAddSampleIfNeeded(srv, FAST[id] ? 'fast-command' : 'command', usec / 1000);
     if (slowHit) {
-      const start = batch[i * 4 + 2];
-      const end = batch[i * 4 + 3];
+      const start = recs[r + 2];
+      const end = recs[r + 3];
       slowlogPush(srv, c, usec, () => redact(id, argsAt(c, start, end)));
     }
   }
