@@ -278,15 +278,13 @@ export class PubSub {
     let receivers = 0;
     const subs = this.channels.get(channel.toString('latin1'));
     if (subs) {
-      const f = new Frame(frame(W_MESSAGE, [channel, message]));
-      for (const c of subs) this.deliver(c, f);
+      this.deliverAll(subs, new Frame(frame(W_MESSAGE, [channel, message])));
       receivers += subs.size;
     }
     if (this.patterns.size > 0) {
       for (const e of this.patterns.values()) {
         if (!stringMatch(e.bytes, channel)) continue;
-        const f = new Frame(frame(W_PMESSAGE, [e.bytes, channel, message]));
-        for (const c of e.clients) this.deliver(c, f);
+        this.deliverAll(e.clients, new Frame(frame(W_PMESSAGE, [e.bytes, channel, message])));
         receivers += e.clients.size;
       }
     }
@@ -297,35 +295,49 @@ export class PubSub {
   spublish(channel: Buffer, message: Buffer): number {
     const subs = this.shard.get(channel.toString('latin1'));
     if (!subs) return 0;
-    const f = new Frame(frame(W_SMESSAGE, [channel, message]));
-    for (const c of subs) this.deliver(c, f);
+    this.deliverAll(subs, new Frame(frame(W_SMESSAGE, [channel, message])));
     return subs.size;
   }
 
-  private deliver(c: HostClient, f: Frame): void {
-    if (!c.socket || c.closeAsap) return;
-    // Pushes are sent even with CLIENT REPLY OFF/SKIP, as in Redis 7.0.
-    if (c.replyQueue) {
-      c.replyQueue.push(f.forProto(this.srv.engine.x.clientProto(c.slot)));
-      return;
+  /**
+   * Queues frame `f` for every client of one channel, pattern or shard
+   * channel: the per-message loop of a fan-out. A client with a reply
+   * queue (CLIENT PAUSE, a running script) takes the frame there; any other
+   * gets it as a run of the turn's log, written by flush(). Pushes are sent
+   * even with CLIENT REPLY OFF/SKIP, as in Redis 7.0. Every client here is
+   * in the pubsub class, so its limit is read once, and one is measured
+   * against it (checkOutputLimit) only when what waits for it could have
+   * reached the lower of that class's limits.
+   */
+  private deliverAll(subs: Set<HostClient>, f: Frame): void {
+    const lowest = this.pubsubLimit.lowest;
+    const len = f.resp2.length;
+    for (const c of subs) {
+      const s = c.socket;
+      if (!s || c.closeAsap) continue;
+      if (c.replyQueue) {
+        c.replyQueue.push(f.forProto(this.srv.engine.x.clientProto(c.slot)));
+        continue;
+      }
+      if (!c.pushListed) {
+        c.pushListed = true;
+        this.pending.push(c);
+        this.srv.scheduleFlush();
+      }
+      if (f.at < 0) {
+        f.at = this.log.length;
+        this.log.push(f);
+      }
+      const runs = (c.pushRuns ??= []);
+      const n = runs.length;
+      if (n > 0 && runs[n - 1] === f.at) runs[n - 1] = f.at + 1;
+      else runs.push(f.at, f.at + 1);
+      // Counted in RESP2 bytes: the RESP3 push is as long.
+      const pushed = (c.pushBytes ?? 0) + len;
+      c.pushBytes = pushed;
+      if (pushed + (c.outBytes ?? 0) + s.writableLength >= lowest) this.checkOutputLimit(c);
+      else if (c.obufSoftSince) c.obufSoftSince = 0;
     }
-    // Listed once per flush, even if the server took its queue meanwhile.
-    if (!c.pushListed) {
-      c.pushListed = true;
-      this.pending.push(c);
-      this.srv.scheduleFlush();
-    }
-    if (f.at < 0) {
-      f.at = this.log.length;
-      this.log.push(f);
-    }
-    const runs = (c.pushRuns ??= []);
-    const n = runs.length;
-    if (n > 0 && runs[n - 1] === f.at) runs[n - 1] = f.at + 1;
-    else runs.push(f.at, f.at + 1);
-    // Both protocols' frames have the same length.
-    c.pushBytes = (c.pushBytes ?? 0) + f.resp2.length;
-    this.checkOutputLimit(c);
   }
 
   /**
