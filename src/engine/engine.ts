@@ -9,7 +9,7 @@
 //
 // No Node-only imports: the browser build loads this file too, passing the
 // .wasm bytes (or a compiled module) itself.
-import { nodeFs, randomBytes } from '../host/platform.js';
+import { BufferClass, nodeFs, randomBytes } from '../host/platform.js';
 import type { OutputPool } from '../host/outpool.js';
 
 // executeInfo's record (assembly/index.ts callInfo): its i32 slots after
@@ -356,7 +356,7 @@ export class Engine {
     if (len === 0) return null;
     // Addresses past 2 GiB come back as negative i32: read them unsigned.
     const ptr = i32[this.infoAt + INFO_OUT_PTR] >>> 0;
-    const out = pool ? pool.take(len) : Buffer.allocUnsafe(len);
+    const out = pool ? pool.take(len) : BufferClass.allocUnsafe(len);
     const mem = this.u8View;
     // Most replies are a few bytes ("+OK", ":1"): copied by hand.
     if (len <= SMALL_COPY) {
@@ -505,18 +505,21 @@ export class Engine {
     // Inline commands keep args in another buffer; handoffArgv gives offsets
     // relative to the base that bindArgs chose, exported as argBase.
     const base = this.x.handoffBase() >>> 0;
-    // One copy for all of them: the host keeps args past the next engine call.
-    let total = 0;
-    for (let i = 0; i < argc; i++) total += i32[(argv >>> 2) + i * 2 + 1] >>> 0;
-    const copy = Buffer.allocUnsafe(total);
+    // Copied: the host keeps args past the next engine call. A Buffer of
+    // its own each (from Node's pool) with short ones copied by hand is
+    // cheaper than slicing one shared copy: subarray's species lookup and
+    // Buffer#copy's fixed cost dominate arguments this small.
     const out: Buffer[] = new Array(argc);
-    let at = 0;
     for (let i = 0; i < argc; i++) {
       const start = base + (i32[(argv >>> 2) + i * 2] >>> 0);
       const n = i32[(argv >>> 2) + i * 2 + 1] >>> 0;
-      mem.copy(copy, at, start, start + n);
-      out[i] = copy.subarray(at, at + n);
-      at += n;
+      const b = BufferClass.allocUnsafe(n);
+      if (n <= SMALL_COPY) {
+        for (let j = 0; j < n; j++) b[j] = mem[start + j];
+      } else {
+        mem.copy(b, 0, start, start + n);
+      }
+      out[i] = b;
     }
     return out;
   }

@@ -79,6 +79,9 @@ const NO_OUTPUT: Buffer[] = [];
  * object shape, so the per-request code reading them stays monomorphic
  * instead of meeting a new shape for every order fields were added in.
  */
+/** The table's names by id, one array (the table's entries differ in shape). */
+const COMMAND_NAMES: string[] = COMMANDS.map((m) => m.name);
+
 const LATER_FIELDS = {
   libName: undefined, libVer: undefined, readPaused: undefined, subCount: undefined, psubCount: undefined,
   ssubCount: undefined, blocked: undefined, pubsub: undefined, replyQueue: undefined, outQueue: undefined,
@@ -443,7 +446,7 @@ export abstract class HostCore implements HostServer {
             const { keys, deadline } = engine.blockedOn();
             // As in Redis, a waiting client shows its command in CLIENT LIST
             // (cmd=, argv-mem=) while it waits.
-            c.lastCmd = COMMANDS[engine.x.handoffCmd()].name;
+            c.lastCmd = COMMAND_NAMES[engine.x.handoffCmd()];
             const argvMem = engine.handoffArgs().reduce((n, a) => n + a.length, 0);
             this.blocking.block(c, engine.x.clientDb(c.slot), keys, deadline, argvMem, engine.x.blockCmdLen());
           }
@@ -466,7 +469,7 @@ export abstract class HostCore implements HostServer {
         // After a hand-off, or when the engine yielded with large output:
         // each execute() is timed on its own.
         t0 = perf.now();
-        st = engine.resume(c.slot, this.clock.now());
+        st = engine.resume(c.slot, this.wallAt(t0));
       }
     } catch (err) {
       c.replyQueue = undefined;
@@ -731,7 +734,7 @@ export abstract class HostCore implements HostServer {
     const fn = hostHandler(id);
     const t0 = perf.now();
     // Set before running, as Redis does: CLIENT INFO reports itself.
-    c.lastCmd = COMMANDS[id].name;
+    c.lastCmd = COMMAND_NAMES[id];
     let pending: PendingReply | void = undefined;
     if (!fn) {
       r.error(`ERR command '${COMMANDS[id].name}' is not available`);

@@ -10,6 +10,8 @@
 // is free again at once: it comes back here and carries the next large
 // reply. Buffers a socket still holds are left to the collector as before.
 
+import { BufferClass } from './platform.js';
+
 /** Below this Node's slab serves the copy (Buffer.allocUnsafe's pool limit). */
 const MIN_POOLED = 4096;
 /** Larger replies are rare enough to take a fresh buffer. */
@@ -24,14 +26,14 @@ export class OutputPool {
 
   /** An uninitialised Buffer of `len` bytes. */
   take(len: number): Buffer {
-    if (len < MIN_POOLED || len > MAX_POOLED) return Buffer.allocUnsafe(len);
+    if (len < MIN_POOLED || len > MAX_POOLED) return BufferClass.allocUnsafe(len);
     const free = this.free;
     for (let i = free.length - 1; i >= 0; i--) {
       const ab = free[i];
       if (ab.byteLength >= len) {
         free[i] = free[free.length - 1];
         free.pop();
-        return Buffer.from(ab, 0, len);
+        return BufferClass.from(ab, 0, len);
       }
     }
     // Power-of-two capacities: one buffer serves any reply up to its size.

@@ -21,6 +21,13 @@ interface NodeProcess {
   getBuiltinModule?: (id: string) => unknown;
 }
 
+/**
+ * The Buffer class, read once. Node's global `Buffer` is an accessor: every
+ * `Buffer.x` on a hot path calls its getter (~10 ns) where a module binding
+ * is a plain load. In the browser build it is the `buffer` package's.
+ */
+export const BufferClass: typeof Buffer = Buffer;
+
 /** Node's `process`, or null outside Node. */
 export const nodeProcess: NodeProcess | null =
   typeof (globalThis as any).process?.getBuiltinModule === 'function' ? (globalThis as any).process : null;

@@ -40,6 +40,7 @@
 import { CF_PUBSUB } from '../engine/engine.js';
 import type { HostClient, HostServer } from './context.js';
 import { stringMatch } from './stringmatch.js';
+import { BufferClass } from './platform.js';
 import { clientInfoString } from './cmd-client.js';
 
 /** One client's subscriptions (names as latin1 strings), in subscription order. */
@@ -88,7 +89,7 @@ function bulkInto(dst: Buffer, at: number, b: Buffer): number {
 function frame(kind: Buffer, parts: Buffer[]): Buffer {
   let len = 4 + kind.length;
   for (const p of parts) len += p.length + 5 + String(p.length).length;
-  const buf = Buffer.allocUnsafe(len);
+  const buf = BufferClass.allocUnsafe(len);
   buf[0] = STAR;
   buf[1] = 0x30 + parts.length + 1;
   buf[2] = 0x0d;

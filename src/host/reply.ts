@@ -2,10 +2,18 @@
 // CONFIG, INFO, ...). Same shapes as the engine's writer: RESP2 or RESP3 by
 // the client's protocol, so host code never branches on it.
 
+import { BufferClass } from './platform.js';
+
 export type Bytes = Buffer | string;
 
 /** An error a host command replies with; `message` is the full text ("ERR ..."). */
 export class ReplyError extends Error {}
+
+/**
+ * ":n\r\n" for the integers most replies carry (PUBLISH's receiver count,
+ * flags, small counts), made once: reply buffers are only ever read.
+ */
+const SMALL_INTS: Buffer[] = Array.from({ length: 1024 }, (_, n) => Buffer.from(`:${n}\r\n`, 'latin1'));
 
 export class Reply {
   private chunks: Buffer[] = [];
@@ -26,7 +34,7 @@ export class Reply {
   constructor(public proto: number) {}
 
   private put(s: string): this {
-    this.chunks.push(Buffer.from(s, 'utf8'));
+    this.chunks.push(BufferClass.from(s, 'utf8'));
     return this;
   }
 
@@ -38,7 +46,13 @@ export class Reply {
     this.errorCodes.push(sp < 0 ? msg : msg.slice(0, sp));
     return this.put(`-${msg.replace(/[\r\n]/g, ' ')}\r\n`);
   }
-  int(n: number | bigint): this { return this.put(`:${n}\r\n`); }
+  int(n: number | bigint): this {
+    if (typeof n === 'number' && n >= 0 && n < SMALL_INTS.length && Number.isInteger(n)) {
+      this.chunks.push(SMALL_INTS[n]);
+      return this;
+    }
+    return this.put(`:${n}\r\n`);
+  }
   bulk(b: Bytes): this {
     const buf = typeof b === 'string' ? Buffer.from(b, 'utf8') : b;
     this.put(`$${buf.length}\r\n`);
