@@ -56,13 +56,14 @@ export function queueCommand(c: Client, ptr: usize, len: usize, id: i32): void {
 }
 
 /**
- * Queued commands whose first argument EXEC prefetches. Most commands name
- * their key there; for the others the prefetch is a wasted bucket read, never
- * a wrong answer, since it only reads. The first 256 lines of a long queue
- * are still in cache when their commands run.
+ * How many queued commands EXEC reads ahead, by their first argument. Most
+ * commands name their key there; for the others the read is a wasted bucket
+ * load, never a wrong answer, since it only reads. More than this and the
+ * first keys read would leave the cache before their commands ran.
  */
 const PREFETCH_MAX: u32 = 256;
 
+/** Where prefetchQueue leaves its loads' sum, so that the optimizer keeps them. */
 let touched: u32 = 0;
 
 /**

@@ -193,7 +193,8 @@ export function dictFind(d: Dict, keyPtr: usize, keyLen: usize, hash: u32): usiz
  * with them but folding them into the result: a caller that has several
  * keys to look up touches them all first, so that their cache misses
  * overlap instead of coming one after another (EXEC over its queue). Moves
- * nothing, so it may run on any dict at any time.
+ * nothing, so it may run on any dict at any time. Reads t0 only: while the
+ * dict rehashes, keys already moved to t1 are not read ahead.
  */
 export function dictTouch(d: Dict, hash: u32): u32 {
   if (d.t0 == 0) return 0;
