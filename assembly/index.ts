@@ -15,6 +15,7 @@ import { initDbs, setNow } from "./db/db";
 import { dispatch, lastRejected, DISPATCH_HANDOFF, DISPATCH_PAUSED, DISPATCH_QUEUED, initCommandLookup, lastCmd, undoCallStats, setBusyMode } from "./commands/dispatch";
 import { queueCommand, endExec, freeOldQueue, discardTransaction } from "./commands/multi";
 import { initWatch, unwatchAllKeys } from "./db/watch";
+import { prefetchPipeline, prefetchReset } from "./db/prefetch";
 import { setCurrent } from "./commands/context";
 import { setSeeds } from "./ds/hash";
 import { registerAll } from "./commands/registry";
@@ -102,6 +103,7 @@ export function execute(id: u32, n: u32, nowMs: f64): i32 {
   setNow(<i64>nowMs);
   outReset();
   batchLen = 0;
+  prefetchReset();
   setProto(c.proto);
   setCurrent(c);
   while (true) {
@@ -126,6 +128,8 @@ export function execute(id: u32, n: u32, nowMs: f64): i32 {
       continue;
     }
     bindArgs(c);
+    // A pipeline: its keys are read ahead, their cache misses overlapped.
+    if (c.pos < c.inLen && (c.flags & CF_IN_EXEC) == 0) prefetchPipeline(c);
     c.cmdStart = c.pos;
     if ((c.flags & CF_REPLY_SKIP_NEXT) != 0) {
       c.flags = (c.flags & ~CF_REPLY_SKIP_NEXT) | CF_REPLY_SKIP;
