@@ -75,9 +75,6 @@ export const CF_LOADER: u32 = 131072;
   multiFlags: u32;
   /** A finished EXEC's queue, freed at the next execute (the host may still read its spans). */
   multiOld: u32;
-  /** The queued commands' first-argument hashes, for EXEC's prefetch (commands/multi.ts). */
-  multiHashes: u32;
-  multiHashCap: u32;
   // The real input while EXEC reads the queue instead.
   savedInPtr: u32;
   savedInLen: u32;
@@ -141,7 +138,6 @@ export function clientFree(id: u32): void {
   memFree(<usize>c.watchPtr);
   memFree(<usize>c.multiPtr);
   memFree(<usize>c.multiOld);
-  memFree(<usize>c.multiHashes);
   memFree(<usize>c.inPtr);
   memFree(<usize>c.argvPtr);
   memFree(<usize>c.inlinePtr);
@@ -252,7 +248,7 @@ export function argBaseNow(): usize { return argBase; }
 export function clientMemory(c: Client): u64 {
   const input = (c.flags & CF_IN_EXEC) != 0 ? c.savedInPtr : c.inPtr;
   return fp(changetype<u32>(c)) + fp(input) + fp(c.argvPtr) + fp(c.inlinePtr) + fp(c.multiPtr) +
-    fp(c.multiOld) + fp(c.multiHashes) + fp(c.watchPtr);
+    fp(c.multiOld) + fp(c.watchPtr);
 }
 
 /** clientMemory summed over every connection. O(clients). */

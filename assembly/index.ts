@@ -128,8 +128,8 @@ export function execute(id: u32, n: u32, nowMs: f64): i32 {
       continue;
     }
     bindArgs(c);
-    // A pipeline: its keys are read ahead, their cache misses overlapped.
-    if (c.pos < c.inLen && (c.flags & CF_IN_EXEC) == 0) prefetchPipeline(c);
+    // A pipeline (or an EXEC's queue): its keys are read ahead, their cache misses overlapped.
+    if (c.pos < c.inLen) prefetchPipeline(c);
     c.cmdStart = c.pos;
     if ((c.flags & CF_REPLY_SKIP_NEXT) != 0) {
       c.flags = (c.flags & ~CF_REPLY_SKIP_NEXT) | CF_REPLY_SKIP;

@@ -18,8 +18,7 @@ import { Client, argPtr, argLen, curArgc, CF_MULTI, CF_DIRTY_EXEC, CF_DIRTY_CAS,
 import { replyOk, replyError, replyArray, replyNullArray } from "../resp/writer";
 import { memFree, memRealloc } from "../ds/mem";
 import { getDb, dbFindRaw, isExpired } from "../db/db";
-import { dictTouch } from "../ds/dict";
-import { hashBytes } from "../ds/hash";
+import { prefetchReset } from "../db/prefetch";
 import { watchKey, unwatchAllKeys, watchedKeyExpired } from "../db/watch";
 import {
   E_MULTI_NESTED, E_EXEC_WITHOUT_MULTI, E_DISCARD_WITHOUT_MULTI, E_WATCH_IN_MULTI, E_EXECABORT,
@@ -42,53 +41,12 @@ export function queueCommand(c: Client, ptr: usize, len: usize, id: i32): void {
   }
   memory.copy(<usize>c.multiPtr + c.multiLen, ptr, len);
   c.multiLen = <u32>need;
-  if (c.multiCount < PREFETCH_MAX) {
-    if (c.multiCount >= c.multiHashCap) {
-      const cap: u32 = c.multiHashCap == 0 ? 16 : c.multiHashCap * 2;
-      c.multiHashes = <u32>memRealloc(<usize>c.multiHashes, <usize>cap << 2);
-      c.multiHashCap = cap;
-    }
-    const hash = curArgc > 1 ? hashBytes(argPtr(1), argLen(1)) : 0;
-    store<u32>(<usize>c.multiHashes + (<usize>c.multiCount << 2), hash);
-  }
   c.multiCount++;
   c.multiFlags |= CMD_FLAGS[id];
 }
 
-/**
- * How many queued commands EXEC reads ahead, by their first argument. Most
- * commands name their key there; for the others the read is a wasted bucket
- * load, never a wrong answer, since it only reads. More than this and the
- * first keys read would leave the cache before their commands ran.
- */
-const PREFETCH_MAX: u32 = 256;
-
-/** Where prefetchQueue leaves its loads' sum, so that the optimizer keeps them. */
-let touched: u32 = 0;
-
-/**
- * Reads the keyspace buckets and first entries of the queued commands' keys
- * before any runs: the loads are independent, so the processor overlaps their
- * cache misses, where the commands one by one would wait for each in turn.
- */
-function prefetchQueue(c: Client): void {
-  const n = c.multiCount < PREFETCH_MAX ? c.multiCount : PREFETCH_MAX;
-  if (n < 2 || c.multiHashes == 0) return;
-  const d = getDb(c.db).dict;
-  let acc: u32 = 0;
-  for (let i: u32 = 0; i < n; i++) acc ^= dictTouch(d, load<u32>(<usize>c.multiHashes + (<usize>i << 2)));
-  touched = acc;
-}
-
-function freeHashes(c: Client): void {
-  memFree(<usize>c.multiHashes);
-  c.multiHashes = 0;
-  c.multiHashCap = 0;
-}
-
 /** Leaves MULTI without running anything (DISCARD, EXEC's refusals, RESET). */
 export function discardTransaction(c: Client): void {
-  freeHashes(c);
   memFree(<usize>c.multiPtr);
   c.multiPtr = 0;
   c.multiLen = 0;
@@ -135,8 +93,6 @@ function cmdExec(): void {
     return;
   }
   unwatchAllKeys(c);
-  prefetchQueue(c);
-  freeHashes(c);
   replyArray(<i64>c.multiCount);
   // Hand the queue to the input: the engine loop runs it next (index.ts
   // endExec restores the real input when the queue is exhausted).
@@ -158,6 +114,7 @@ function cmdExec(): void {
   c.multiCount = 0;
   c.multiFlags = 0;
   c.flags = (c.flags & ~(CF_MULTI | CF_DIRTY_CAS | CF_DIRTY_EXEC)) | CF_IN_EXEC;
+  prefetchReset();
 }
 
 /** The queue has run: back to the bytes that came after EXEC. */
@@ -168,6 +125,7 @@ export function endExec(c: Client): void {
   c.cmdStart = c.savedCmdStart;
   c.pos = c.savedPos;
   c.flags &= ~CF_IN_EXEC;
+  prefetchReset();
   // The transaction's ops go to the stream as one (MULTI/EXEC when more than one).
   propFlush();
 }

@@ -189,18 +189,31 @@ export function dictFind(d: Dict, keyPtr: usize, keyLen: usize, hash: u32): usiz
 }
 
 /**
- * Loads the bucket head and the first entry's hash for `hash`, doing nothing
- * with them but folding them into the result: a caller that has several
- * keys to look up touches them all first, so that their cache misses
- * overlap instead of coming one after another (EXEC over its queue). Moves
- * nothing, so it may run on any dict at any time. Reads t0 only: while the
- * dict rehashes, keys already moved to t1 are not read ahead.
+ * Reads the bucket heads of `n` hashes (u32s at `hashes`, overwritten with
+ * those heads), then the first entry of each, and does nothing with them: a caller about to look up
+ * several keys touches them first, so that their cache misses overlap (each
+ * stage's loads are independent of one another) instead of coming one after
+ * another. Moves nothing, so it may run on any dict at any time. Reads t0
+ * only: while the dict rehashes, keys already moved to t1 are not read ahead.
  */
-export function dictTouch(d: Dict, hash: u32): u32 {
-  if (d.t0 == 0) return 0;
-  const e = <usize>load<u32>(<usize>d.t0 + (<usize>(hash & d.mask0) << 2));
-  return e != 0 ? load<u32>(e, ENTRY_HASH) : 0;
+export function dictTouch(d: Dict, hashes: usize, n: i32): void {
+  if (d.t0 == 0) return;
+  const t0 = <usize>d.t0;
+  const mask = d.mask0;
+  for (let i = 0; i < n; i++) {
+    const at = hashes + (<usize>i << 2);
+    store<u32>(at, load<u32>(t0 + (<usize>(load<u32>(at) & mask) << 2)));
+  }
+  let acc: u32 = 0;
+  for (let i = 0; i < n; i++) {
+    const e = <usize>load<u32>(hashes + (<usize>i << 2));
+    if (e != 0) acc ^= load<u32>(e, ENTRY_HASH);
+  }
+  touched = acc;
 }
+
+/** Where dictTouch leaves its loads' sum, so that the optimizer keeps them. */
+let touched: u32 = 0;
 
 /** Links a new entry (its hash field already set); the key must be absent. */
 export function dictInsert(d: Dict, e: usize): void {

@@ -1,7 +1,7 @@
-// The MULTI queue in-process: EXEC reads its queued commands' keys ahead
-// (a prefetch of the first argument's bucket, kept beside the queue), so
-// queues of every length and shape must still run in order, and the memory
-// the queue and its hashes hold must come back after EXEC and DISCARD.
+// The MULTI queue in-process: queues of every length and shape run in order
+// (EXEC switches the reader to the queue and back), and the memory the queue
+// holds comes back after EXEC and DISCARD. prefetch.test.ts runs
+// transactions over a keyspace large enough for their keys to be read ahead.
 import { describe, it, expect } from 'vitest';
 import { TestEngine } from '../helpers/engine.js';
 import { encodeCommand, parseAll } from '../helpers/resp.js';

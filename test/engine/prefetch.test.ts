@@ -1,6 +1,6 @@
 // The pipeline read-ahead (assembly/db/prefetch.ts): with more keys than its
-// threshold, each read of several commands is scanned for their keys before
-// they run. The scan only reads, so the replies must be exactly those of the
+// threshold, each read of several commands, and each EXEC's queue, is
+// scanned for their keys before they run. The scan only reads, so the replies must be exactly those of the
 // same bytes arriving in pieces too small to scan ahead over; and it must
 // survive any bytes (incomplete, inline, malformed, huge counts).
 import { describe, it, expect } from 'vitest';
@@ -55,7 +55,13 @@ function keyedStream(rand: () => number): Buffer {
     else if (f < 0.8) parts.push(encodeCommand(['SELECT', String(r(2))]));
     else if (f < 0.85) parts.push(encodeCommand(['MGET', `k${r(KEYS)}`, `k${r(KEYS)}`, `k${r(KEYS)}`]));
     else if (f < 0.9) parts.push(encodeCommand(['EXISTS', `k${r(KEYS)}`]));
-    else parts.push(encodeCommand(['DEL', `k${r(KEYS)}`]));
+    else if (f < 0.95) parts.push(encodeCommand(['DEL', `k${r(KEYS)}`]));
+    else {
+      // A transaction: its queue is read ahead again as EXEC runs it.
+      parts.push(encodeCommand(['MULTI']));
+      for (let j = 1 + r(20); j > 0; j--) parts.push(encodeCommand(rand() < 0.5 ? ['INCR', `n${r(50)}`] : ['GET', `k${r(KEYS)}`]));
+      parts.push(encodeCommand([rand() < 0.9 ? 'EXEC' : 'DISCARD']));
+    }
   }
   // Now and then a damaged tail: a mutated stream, or a command cut short.
   const tail = rand();
