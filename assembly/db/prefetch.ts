@@ -28,6 +28,11 @@ const AHEAD: i32 = 16;
 const MIN_KEYS: u32 = 65536;
 /** Longer first arguments are not hashed twice (a key that long is rare; a value is not worth it). */
 const MAX_KEY: usize = 256;
+/**
+ * A command with more arguments ends the scan: walking a huge MSET just to
+ * find its end would cost more than its key's miss.
+ */
+const MAX_ARGS: u32 = 64;
 
 const STAR: u8 = 42;
 const DOLLAR: u8 = 36;
@@ -97,7 +102,7 @@ function scanCommand(p: usize, end: usize): usize {
   if (p >= end || load<u8>(p) != STAR) return 0;
   let argc: i32 = 0;
   p = readCount(p + 1, end);
-  if (p == 0) return 0;
+  if (p == 0 || count > MAX_ARGS) return 0;
   argc = <i32>count;
   keyLen = MAX_KEY + 1;
   for (let i = 0; i < argc; i++) {

@@ -212,7 +212,11 @@ export function dictTouch(d: Dict, hashes: usize, n: i32): void {
   touched = acc;
 }
 
-/** Where dictTouch leaves its loads' sum, so that the optimizer keeps them. */
+/**
+ * Where dictTouch leaves its loads' sum: the loads' values are used, so no
+ * optimizer may drop them as dead (they would stay anyway as loads that may
+ * trap, but that is Binaryen's choice to make).
+ */
 let touched: u32 = 0;
 
 /** Links a new entry (its hash field already set); the key must be absent. */

@@ -73,15 +73,15 @@ const perf = globalThis.performance;
 /** account()'s output list when nothing can be added to it (no MONITOR client). */
 const NO_OUTPUT: Buffer[] = [];
 
+/** The table's names by id, one array (the table's entries differ in shape). */
+const COMMAND_NAMES: string[] = COMMANDS.map((m) => m.name);
+
 /**
  * The HostClient fields set only later (pub/sub, blocking, output queues),
  * present from the start: clients made with all their fields share one
  * object shape, so the per-request code reading them stays monomorphic
  * instead of meeting a new shape for every order fields were added in.
  */
-/** The table's names by id, one array (the table's entries differ in shape). */
-const COMMAND_NAMES: string[] = COMMANDS.map((m) => m.name);
-
 const LATER_FIELDS = {
   libName: undefined, libVer: undefined, readPaused: undefined, subCount: undefined, psubCount: undefined,
   ssubCount: undefined, blocked: undefined, pubsub: undefined, replyQueue: undefined, outQueue: undefined,

@@ -39,9 +39,9 @@ export class OutputPool {
     // Power-of-two capacities: one buffer serves any reply up to its size.
     let cap = MIN_POOLED;
     while (cap < len) cap <<= 1;
-    const ab = Buffer.allocUnsafeSlow(cap).buffer as ArrayBuffer;
+    const ab = BufferClass.allocUnsafeSlow(cap).buffer as ArrayBuffer;
     this.ours.add(ab);
-    return Buffer.from(ab, 0, len);
+    return BufferClass.from(ab, 0, len);
   }
 
   /** `buf` is written out (or copied) and referenced nowhere else: its memory may carry another reply. */

@@ -11,7 +11,10 @@ export class ReplyError extends Error {}
 
 /**
  * ":n\r\n" for the integers most replies carry (PUBLISH's receiver count,
- * flags, small counts), made once: reply buffers are only ever read.
+ * flags, small counts), made once and shared by every reply, as a pub/sub
+ * frame is shared by its subscribers: a reply buffer is never changed once
+ * made, here or by whoever receives it (the embedded API's streams hand them
+ * on as they are).
  */
 const SMALL_INTS: Buffer[] = Array.from({ length: 1024 }, (_, n) => Buffer.from(`:${n}\r\n`, 'latin1'));
 

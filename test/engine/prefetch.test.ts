@@ -84,6 +84,12 @@ describe('pipeline read-ahead', () => {
       encodeCommand(['SET', 'k1', 'one']), encodeCommand(['GET', 'k1']), encodeCommand(['SELECT', '0']), encodeCommand(['GET', 'k1']),
     ]);
     expect(parseAll(t.raw(mixed))).toEqual(['v1', 'OK', null, 'OK', 'one', 'OK', 'v1']);
+    // A command too long to scan over (MSET of 100 pairs) stops the read-ahead; what follows still runs.
+    const pairs = Array.from({ length: 100 }, (_, i) => [`m${i}`, `mv${i}`]).flat();
+    const withLong = Buffer.concat([
+      encodeCommand(['GET', 'k2']), encodeCommand(['MSET', ...pairs]), encodeCommand(['GET', 'm99']), encodeCommand(['GET', 'k3']),
+    ]);
+    expect(parseAll(t.raw(withLong))).toEqual(['v2', 'OK', 'mv99', 'v3']);
   });
 
   it('the same replies and state whether a stream arrives whole or in small reads (300 streams)', () => {
