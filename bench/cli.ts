@@ -286,7 +286,7 @@ export async function main(argv: string[]): Promise<number> {
       givenTargets = targets.filter((t) => !t.proc);
       if (load) {
         const pipelines = pipelinesOf(v);
-        const list = v.workloads ?? (v.server && v.tests ? v.tests : v.command ? '' : readme ? 'default,multi-incr10,xgroup,geosearch,pfadd,lru,fanout@128,fanout@512,set@16,get@16,incr@16,stream@16,pfadd@16,lru@16' : 'default');
+        const list = v.workloads ?? (v.server && v.tests ? v.tests : v.command ? '' : readme ? 'default,multi-incr10,xgroup,geosearch,pfadd,lru,fanout@128,set@16,get@16,incr@16,stream@16,pfadd@16,lru@16' : 'default');
         const jobs = jobsFrom(list, pipelines);
         if (v.command) jobs.push(...pipelines.map((pipeline) => ({ spec: customWorkload(v.command!), pipeline })));
         progress.restart();
