@@ -53,14 +53,13 @@ export function prefetchReset(): void {
 
 /**
  * Called with a command read and bound (its arguments in argv), before it
- * runs. If more input follows it, and that part has not been read ahead,
- * touches the keys of this command and of up to AHEAD-1 complete commands
- * after it. The scan collects their hashes first and touches them all
+ * runs, when more input follows it (c.pos < c.inLen). If that part has not
+ * been read ahead, touches the keys of this command and of up to AHEAD-1
+ * complete commands after it. The scan collects their hashes first and touches them all
  * after it: touches spread through the scan would have too much work
  * between them for the processor to overlap their misses.
  */
 export function prefetchPipeline(c: Client): void {
-  if (c.pos >= c.inLen) return;
   const from = <usize>c.inPtr + c.pos;
   if (from < aheadTo) return;
   const end = <usize>c.inPtr + c.inLen;

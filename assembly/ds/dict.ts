@@ -190,11 +190,12 @@ export function dictFind(d: Dict, keyPtr: usize, keyLen: usize, hash: u32): usiz
 
 /**
  * Reads the bucket heads of `n` hashes (u32s at `hashes`, overwritten with
- * those heads), then the first entry of each, and does nothing with them: a caller about to look up
- * several keys touches them first, so that their cache misses overlap (each
- * stage's loads are independent of one another) instead of coming one after
- * another. Moves nothing, so it may run on any dict at any time. Reads t0
- * only: while the dict rehashes, keys already moved to t1 are not read ahead.
+ * those heads), then the first entry of each, and does nothing with them:
+ * a caller about to look up several keys touches them first, so that their
+ * cache misses overlap (each stage's loads are independent of one another)
+ * instead of coming one after another. Moves nothing, so it may run on any
+ * dict at any time. Reads t0 only: while the dict rehashes, keys already
+ * moved to t1 are not read ahead.
  */
 export function dictTouch(d: Dict, hashes: usize, n: i32): void {
   if (d.t0 == 0) return;

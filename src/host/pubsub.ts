@@ -320,6 +320,7 @@ export class PubSub {
         c.replyQueue.push(f.forProto(this.srv.engine.x.clientProto(c.slot)));
         continue;
       }
+      // Listed once per flush, even if the server took its queue meanwhile.
       if (!c.pushListed) {
         c.pushListed = true;
         this.pending.push(c);
