@@ -283,10 +283,22 @@ export interface PrefixGroup { prefix: Buffer; keys: number; bytes: number }
 
 // Below about 32 bytes a byte loop beats Buffer#copy, whose fixed cost
 // (views made for the copy) is ~135 ns here; a byte costs ~3.4 ns.
-/** Replies up to this many bytes are copied out of the engine byte by byte. */
 const SMALL_COPY = 32;
-/** Reads up to this many bytes are copied into the engine byte by byte. */
-const SMALL_INPUT = 32;
+
+/**
+ * Copies `n` bytes of `src` from `start` to `dst` at `at`: by hand when
+ * short (most replies, one request at -P1, a command's arguments), natively
+ * otherwise.
+ */
+function copyBytes(dst: Uint8Array, at: number, src: Uint8Array, start: number, n: number): void {
+  if (n <= SMALL_COPY) {
+    for (let i = 0; i < n; i++) dst[at + i] = src[start + i];
+  } else if (Buffer.isBuffer(src)) {
+    src.copy(dst, at, start, start + n);
+  } else {
+    dst.set(start === 0 && n === src.length ? src : src.subarray(start, start + n), at);
+  }
+}
 
 export class Engine {
   readonly x: EngineExports;
@@ -357,13 +369,7 @@ export class Engine {
     // Addresses past 2 GiB come back as negative i32: read them unsigned.
     const ptr = i32[this.infoAt + INFO_OUT_PTR] >>> 0;
     const out = pool ? pool.take(len) : BufferClass.allocUnsafe(len);
-    const mem = this.u8View;
-    // Most replies are a few bytes ("+OK", ":1"): copied by hand.
-    if (len <= SMALL_COPY) {
-      for (let i = 0; i < len; i++) out[i] = mem[ptr + i];
-    } else {
-      mem.copy(out, 0, ptr, ptr + len);
-    }
+    copyBytes(out, 0, this.u8View, ptr, len);
     return out;
   }
 
@@ -402,16 +408,7 @@ export class Engine {
   private copyIn(id: number, chunk: Uint8Array, n: number): boolean {
     const ptr = this.x.reserveInput(id, n) >>> 0;
     if (ptr === 0) return false;
-    const mem = this.bytes();
-    // A small read (PING, a short GET) is copied by hand, as lastOutput
-    // copies small replies.
-    if (n <= SMALL_INPUT) {
-      for (let i = 0; i < n; i++) mem[ptr + i] = chunk[i];
-    } else if (Buffer.isBuffer(chunk)) {
-      chunk.copy(mem, ptr, 0, n);
-    } else {
-      mem.set(n === chunk.length ? chunk : chunk.subarray(0, n), ptr);
-    }
+    copyBytes(this.bytes(), ptr, chunk, 0, n);
     return true;
   }
 
@@ -514,11 +511,7 @@ export class Engine {
       const start = base + (i32[(argv >>> 2) + i * 2] >>> 0);
       const n = i32[(argv >>> 2) + i * 2 + 1] >>> 0;
       const b = BufferClass.allocUnsafe(n);
-      if (n <= SMALL_COPY) {
-        for (let j = 0; j < n; j++) b[j] = mem[start + j];
-      } else {
-        mem.copy(b, 0, start, start + n);
-      }
+      copyBytes(b, 0, mem, start, n);
       out[i] = b;
     }
     return out;

@@ -623,16 +623,16 @@ export abstract class HostCore implements HostServer {
    */
   protected account(c: HostClient, t0: number, handoff: boolean, out: Buffer[]): void {
     const engine = this.engine;
-    if (engine.lastBatchCount() === 1 && !this.monitors.active) {
-      // One command (every request at -P1): nothing allocated for it.
-      this.accountOne(c, t0, engine.ints(), engine.lastBatchAt());
-      return;
-    }
     const n = engine.lastBatchCount();
     if (n === 0) return;
     // The records are read in place (4 i32 each from `at`).
     const recs = engine.ints();
     const at = engine.lastBatchAt();
+    if (n === 1 && !this.monitors.active) {
+      // One command (every request at -P1): nothing allocated for it.
+      this.accountOne(c, t0, recs, at);
+      return;
+    }
     let ran = 0;
     for (let i = 0; i < n; i++) {
       const id = recs[at + i * 4];

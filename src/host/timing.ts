@@ -43,7 +43,7 @@ export const HOST_RUN = Uint8Array.from(COMMANDS, (m) => (m.handler === 'host' ?
  * for entries the slow log keeps.
  */
 export function noteEngineBatch(srv: HostServer, c: HostClient, recs: Int32Array, at: number, n: number, usec: number,
-  argsAt: (c: HostClient, start: number, end: number) => Buffer[], s: TimingSettings = settingsOf(srv)): void {
+  argsAt: (c: HostClient, start: number, end: number) => Buffer[], s: TimingSettings): void {
   if (s.tracking) latencyTrackBatch(s.histograms, recs, at, n, usec, HOST_RUN);
   const monitorHit = s.latencyMs > 0 && usec / 1000 >= s.latencyMs;
   const slowHit = s.slowUsec >= 0 && usec >= s.slowUsec;
@@ -63,11 +63,12 @@ export function noteEngineBatch(srv: HostServer, c: HostClient, recs: Int32Array
 
 /**
  * noteEngineBatch for a single engine command `id` that ran in
- * [start, end) of the client's input: the embedded API's synchronous path,
- * which makes one call per command and should not allocate for it.
+ * [start, end) of the client's input: the per-request path (one command
+ * per read at -P1, the embedded API's synchronous calls), which should not
+ * allocate for it. `s` is the server's cached TimingSettings.
  */
 export function noteEngineCommand(srv: HostServer, c: HostClient, id: number, start: number, end: number, usec: number,
-  argsAt: (c: HostClient, start: number, end: number) => Buffer[], s: TimingSettings = settingsOf(srv)): void {
+  argsAt: (c: HostClient, start: number, end: number) => Buffer[], s: TimingSettings): void {
   if (s.tracking) latencyTrackIn(s.histograms, id, usec);
   if (SKIP_SLOWLOG[id]) return;
   if (s.latencyMs > 0 && usec / 1000 >= s.latencyMs) {
